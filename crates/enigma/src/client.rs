@@ -1,0 +1,329 @@
+//! `Client`: configuration, the HTTP transport, and the calls that need no session.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::api_key::ApiKey;
+use crate::config::{ClientConfig, parse_base_url};
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::options::{RunTaskOptions, SessionOptions};
+use crate::result::TaskResult;
+use crate::retry::RetryPolicy;
+use crate::session::{Session, SessionInfo};
+use crate::task::Task;
+use crate::transport::{Auth, Request, Transport};
+use crate::validate;
+
+/// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Transport>,
+}
+
+impl Client {
+    /// A client configured from `ENIGMA_*` environment variables (see [`ClientConfig::from_env`]).
+    pub fn new() -> Result<Client> {
+        Client::from_config(ClientConfig::from_env()?)
+    }
+
+    /// A builder starting from the environment's settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder { config: ClientConfig::from_env(), base_url: None }
+    }
+
+    /// A client with exactly this configuration.
+    pub fn from_config(config: ClientConfig) -> Result<Client> {
+        Ok(Client { inner: Arc::new(Transport::new(config)?) })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
+    pub async fn start_session(&self, options: SessionOptions) -> Result<Session> {
+        validate::session_options(&options, false)?;
+        let body = to_json(&options)?;
+        let answer = self.post("/start/start-session", &body, RetryPolicy::Create, "start-session", None).await?;
+        let Some(id) = answer.get("sessionId").and_then(Value::as_str) else {
+            return Err(Error::decode("start-session answered without a sessionId", &answer));
+        };
+        let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let initial_task = match answer.get("taskId").and_then(Value::as_str) {
+            Some(task_id) if has_task => Some(Task::new(self.clone(), id, task_id, None)),
+            _ => None,
+        };
+        Ok(Session::started(self.clone(), id, SessionInfo::from_body(&answer), initial_task))
+    }
+
+    /// Starts a session, runs `work` with it, and terminates it afterwards whatever happens:
+    /// on success, on error, and when the returned future is dropped (cancellation), in which
+    /// case the terminate is spawned on the current tokio runtime.
+    pub async fn with_session<F, Fut, T, E>(&self, options: SessionOptions, work: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let session = self.start_session(options).await?;
+        let mut guard = TerminateOnDrop(Some(session.clone()));
+        let outcome = work(session.clone()).await;
+        guard.0 = None;
+        let terminated = session.terminate().await;
+        match (outcome, terminated) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Ok(_), Err(err)) => Err(err.into()),
+            (Err(err), terminated) => {
+                if let Err(term_err) = terminated {
+                    tracing::warn!(session = session.id(), error = %term_err, "could not terminate the session");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// One-shot: a session that runs one task, ends by itself, and the task's result.
+    pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
+        validate::wait_options(&options.wait)?;
+        self.start_task(options.session).await?.result(options.wait).await
+    }
+
+    /// One-shot without waiting: `run-task`, returning the task to wait on.
+    pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
+        validate::session_options(&options, true)?;
+        let body = to_json(&options)?;
+        let answer = self.post("/start/run-task", &body, RetryPolicy::Create, "run-task", None).await?;
+        self.task_from_answer(&answer, None, "run-task")
+    }
+
+    /// Re-attaches to a session by id (e.g. started in another process).
+    pub fn session(&self, session_id: &str) -> Result<Session> {
+        validate::id("session_id", session_id)?;
+        Ok(Session::attach(self.clone(), session_id))
+    }
+
+    /// Re-attaches to a task by ids.
+    pub fn task(&self, session_id: &str, task_id: &str) -> Result<Task> {
+        self.session(session_id)?.task(task_id)
+    }
+
+    /// Service health (`GET /start/health`, no key needed).
+    pub async fn health(&self) -> Result<Health> {
+        let body = self.get("/start/health", Auth::None, "health").await?;
+        Ok(Health {
+            status: body.get("status").and_then(Value::as_str).unwrap_or("unknown").to_owned(),
+            instances_available: body.get("instancesAvailable").and_then(Value::as_bool),
+            instance_count: body.get("instanceCount").and_then(Value::as_u64),
+            timestamp: body.get("timestamp").map(|t| t.to_string().trim_matches('"').to_owned()),
+            raw: body,
+        })
+    }
+
+    /// Active instance connections (`GET /start/active-sockets`, no key needed).
+    pub async fn active_sockets(&self) -> Result<ActiveSockets> {
+        let body = self.get("/start/active-sockets", Auth::None, "active-sockets").await?;
+        let sockets: Vec<String> = body
+            .get("sockets")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let count = body.get("count").and_then(Value::as_u64).unwrap_or(sockets.len() as u64);
+        Ok(ActiveSockets { sockets, count, raw: body })
+    }
+
+    /// `POST /start/send-message` with the retry policy the message allows.
+    pub(crate) async fn send_message_raw(&self, session_id: &str, message: &Message) -> Result<Value> {
+        let retry = match message {
+            Message::NewTask(_) => RetryPolicy::Create,
+            m if m.is_idempotent() => RetryPolicy::Safe,
+            _ => RetryPolicy::Once,
+        };
+        let operation = match message {
+            Message::NewTask(_) => "newTask",
+            Message::State { .. } => "state",
+            Message::Interaction { .. } => "interaction",
+            Message::Guardrail { .. } => "guardrail",
+        };
+        tracing::debug!(session = session_id, message = %message.label(), "send-message");
+        let body = serde_json::json!({ "sessionId": session_id, "message": message });
+        self.post("/start/send-message", &body, retry, operation, Some(session_id)).await
+    }
+
+    /// `GET /task/:sessionId/:taskId`, the raw body.
+    pub(crate) async fn poll_raw(&self, session_id: &str, task_id: &str) -> Result<Value> {
+        self.get(&format!("/task/{session_id}/{task_id}"), Auth::IfPresent, "poll").await
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        body: &Value,
+        retry: RetryPolicy,
+        operation: &'static str,
+        session_id: Option<&str>,
+    ) -> Result<Value> {
+        let request = Request {
+            method: Method::POST,
+            path: path.to_owned(),
+            body: Some(body),
+            auth: Auth::Required,
+            retry,
+            operation,
+            session_id,
+        };
+        self.inner.send(&request).await
+    }
+
+    async fn get(&self, path: &str, auth: Auth, operation: &'static str) -> Result<Value> {
+        let request = Request {
+            method: Method::GET,
+            path: path.to_owned(),
+            body: None,
+            auth,
+            retry: RetryPolicy::Safe,
+            operation,
+            session_id: None,
+        };
+        self.inner.send(&request).await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = self.config();
+        f.debug_struct("Client")
+            .field("base_url", &config.base_url.as_str())
+            .field("api_key", &config.api_key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Terminates the session if dropped armed: the cancellation path of `with_session`.
+struct TerminateOnDrop(Option<Session>);
+
+impl Drop for TerminateOnDrop {
+    fn drop(&mut self) {
+        let Some(session) = self.0.take() else { return };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = session.terminate().await {
+                        tracing::warn!(session = session.id(), error = %err, "could not terminate a cancelled session");
+                    }
+                });
+            }
+            Err(_) => {
+                tracing::warn!(session = session.id(), "cancelled outside a runtime: the session was not terminated")
+            }
+        }
+    }
+}
+
+/// Builds a [`Client`]; unset settings come from the environment, then the defaults.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    config: Result<ClientConfig>,
+    base_url: Option<String>,
+}
+
+impl ClientBuilder {
+    fn with(mut self, change: impl FnOnce(&mut ClientConfig)) -> Self {
+        if let Ok(config) = &mut self.config {
+            change(config);
+        }
+        self
+    }
+    /// The API key.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        let key = ApiKey::new(key);
+        self.with(|c| c.api_key = Some(key))
+    }
+    /// The service's base URL (e.g. a simulator's).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Whole-request timeout (default 75 s).
+    pub fn request_timeout(self, timeout: Duration) -> Self {
+        self.with(|c| c.request_timeout = timeout)
+    }
+    /// Connect timeout (default 10 s).
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.with(|c| c.connect_timeout = timeout)
+    }
+    /// Retries for requests that are safe to retry (default 2).
+    pub fn max_retries(self, retries: u32) -> Self {
+        self.with(|c| c.max_retries = retries)
+    }
+    /// First and longest backoff delay between retries (default 0.5 s and 30 s).
+    pub fn retry_backoff(self, first: Duration, max: Duration) -> Self {
+        self.with(|c| {
+            c.retry_backoff = first;
+            c.retry_backoff_max = max;
+        })
+    }
+    /// Default poll interval of waits (default 2 s).
+    pub fn poll_interval(self, interval: Duration) -> Self {
+        self.with(|c| c.poll_interval = interval)
+    }
+    /// Allow the key over plain http to a non-loopback host.
+    pub fn allow_insecure_http(self, allow: bool) -> Self {
+        self.with(|c| c.allow_insecure_http = allow)
+    }
+    /// Trust extra root certificates (PEM bundle), e.g. a corporate proxy's CA.
+    pub fn extra_root_ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+        let pem = pem.into();
+        self.with(|c| c.extra_root_ca_pem = Some(pem))
+    }
+    /// Prepended to the User-Agent (bindings name themselves here).
+    pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
+        let prefix = prefix.into();
+        self.with(|c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let mut config = self.config?;
+        if let Some(url) = self.base_url {
+            config.base_url = parse_base_url(&url)?;
+        }
+        Client::from_config(config)
+    }
+}
+
+/// `GET /start/health`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    /// `healthy` when all is well.
+    pub status: String,
+    /// Whether browser instances are available.
+    pub instances_available: Option<bool>,
+    /// How many instances there are.
+    pub instance_count: Option<u64>,
+    /// The service's timestamp.
+    pub timestamp: Option<String>,
+    /// The whole answer.
+    pub raw: Value,
+}
+
+/// `GET /start/active-sockets`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActiveSockets {
+    /// Connection ids.
+    pub sockets: Vec<String>,
+    /// How many.
+    pub count: u64,
+    /// The whole answer.
+    pub raw: Value,
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Error::validation("options", format!("cannot be encoded as JSON: {e}")))
+}

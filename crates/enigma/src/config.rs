@@ -1,0 +1,195 @@
+//! Client configuration: explicit settings over `ENIGMA_*` environment variables over defaults.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::api_key::ApiKey;
+use crate::error::{Error, Result};
+
+/// The production service.
+pub const DEFAULT_BASE_URL: &str = "https://connect.enigma.click";
+/// Above the service's 50 s inline wait, so a newTask that blocks the full wait still answers.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(75);
+/// Time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Keepalive probes on idle pooled connections.
+pub const DEFAULT_TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+/// Retries after the first attempt, for requests that are safe to retry.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The docs recommend polling every 2–3 s.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::from_env`] or
+/// [`Client::builder`](crate::Client::builder).
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The API key; `None` until a call needs it (then [`Error::MissingApiKey`]).
+    pub api_key: Option<ApiKey>,
+    /// The service's base URL.
+    pub base_url: Url,
+    /// Whole-request timeout.
+    pub request_timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// TCP keepalive interval.
+    pub tcp_keepalive: Duration,
+    /// Retries after the first attempt (for requests that are safe to retry).
+    pub max_retries: u32,
+    /// First backoff delay; doubled each retry, with jitter, capped at `retry_backoff_max`.
+    pub retry_backoff: Duration,
+    /// Longest backoff delay (and longest `Retry-After` honoured).
+    pub retry_backoff_max: Duration,
+    /// Default poll interval of waits.
+    pub poll_interval: Duration,
+    /// Allow sending the key over plain http to a non-loopback host.
+    pub allow_insecure_http: bool,
+    /// Extra root certificates (PEM), e.g. a corporate proxy's CA.
+    pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// Prepended to the User-Agent, e.g. `enigma-python/0.1.0`.
+    pub user_agent_prefix: Option<String>,
+}
+
+impl ClientConfig {
+    /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
+    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds) and `ENIGMA_CA_BUNDLE` (a PEM
+    /// file) applied when set.
+    pub fn from_env() -> Result<ClientConfig> {
+        let mut config = ClientConfig::default();
+        if let Some(key) = env("ENIGMA_API_KEY") {
+            config.api_key = Some(ApiKey::new(key));
+        }
+        if let Some(url) = env("ENIGMA_BASE_URL") {
+            config.base_url = parse_base_url(&url)?;
+        }
+        if let Some(secs) = env("ENIGMA_REQUEST_TIMEOUT") {
+            config.request_timeout = parse_secs("ENIGMA_REQUEST_TIMEOUT", &secs)?;
+        }
+        if let Some(secs) = env("ENIGMA_POLL_INTERVAL") {
+            config.poll_interval = parse_secs("ENIGMA_POLL_INTERVAL", &secs)?;
+        }
+        if let Some(n) = env("ENIGMA_MAX_RETRIES") {
+            config.max_retries = n
+                .parse()
+                .map_err(|_| Error::validation("ENIGMA_MAX_RETRIES", format!("must be a whole number, got {n:?}")))?;
+        }
+        if let Some(path) = env("ENIGMA_CA_BUNDLE") {
+            let pem = std::fs::read(&path)
+                .map_err(|e| Error::validation("ENIGMA_CA_BUNDLE", format!("cannot read {path:?}: {e}")))?;
+            config.extra_root_ca_pem = Some(pem);
+        }
+        Ok(config)
+    }
+
+    /// The User-Agent header: `[prefix ]enigma-rust/<version>`.
+    pub fn user_agent(&self) -> String {
+        let core = concat!("enigma-rust/", env!("CARGO_PKG_VERSION"));
+        match &self.user_agent_prefix {
+            Some(prefix) => format!("{prefix} {core}"),
+            None => core.to_owned(),
+        }
+    }
+
+    /// Checks settings that would fail every call.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.request_timeout.is_zero() {
+            return Err(Error::validation("request_timeout", "must be greater than zero"));
+        }
+        if self.poll_interval.is_zero() {
+            return Err(Error::validation("poll_interval", "must be greater than zero"));
+        }
+        Ok(())
+    }
+
+    /// Whether the key may go to the base URL: https, a loopback host, or explicitly allowed.
+    pub(crate) fn check_transport_security(&self) -> Result<()> {
+        if self.base_url.scheme() == "https" || self.allow_insecure_http || is_loopback(&self.base_url) {
+            return Ok(());
+        }
+        Err(Error::InsecureTransport { url: self.base_url.to_string() })
+    }
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            api_key: None,
+            base_url: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            tcp_keepalive: DEFAULT_TCP_KEEPALIVE,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_backoff: Duration::from_millis(500),
+            retry_backoff_max: Duration::from_secs(30),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            allow_insecure_http: false,
+            extra_root_ca_pem: None,
+            user_agent_prefix: None,
+        }
+    }
+}
+
+/// Parses a base URL: http(s) only, no query, trailing slash ignored.
+pub fn parse_base_url(url: &str) -> Result<Url> {
+    let parsed =
+        Url::parse(url.trim()).map_err(|e| Error::validation("base_url", format!("{url:?} is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(Error::validation("base_url", format!("must be an http(s) URL, got {url:?}")));
+    }
+    Ok(parsed)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_secs(name: &str, value: &str) -> Result<Duration> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Error::validation(name, format!("must be a positive number of seconds, got {value:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_refused_except_on_loopback_or_when_allowed() {
+        let mut config =
+            ClientConfig { base_url: parse_base_url("http://example.com").unwrap(), ..ClientConfig::default() };
+        let err = config.check_transport_security().unwrap_err();
+        assert_eq!(err.code(), "insecure_transport");
+        assert!(err.to_string().contains("allow_insecure_http"));
+        config.allow_insecure_http = true;
+        assert!(config.check_transport_security().is_ok());
+        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:3", "https://example.com"] {
+            let config = ClientConfig { base_url: parse_base_url(ok).unwrap(), ..ClientConfig::default() };
+            assert!(config.check_transport_security().is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn bad_base_urls_are_validation_errors() {
+        assert_eq!(parse_base_url("ftp://x").unwrap_err().code(), "validation");
+        assert_eq!(parse_base_url("not a url").unwrap_err().code(), "validation");
+    }
+
+    #[test]
+    fn user_agent_names_the_sdk_and_version() {
+        let config = ClientConfig { user_agent_prefix: Some("enigma-python/9".into()), ..ClientConfig::default() };
+        assert!(config.user_agent().starts_with("enigma-python/9 enigma-rust/"));
+    }
+}

@@ -1,0 +1,339 @@
+//! One error type for the whole SDK, with stable string codes that the bindings map to their
+//! own exception classes (they map codes, never message texts).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::task::Task;
+use crate::usage::Usage;
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The rate-limit headers of a response (contract §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimitInfo {
+    /// `X-RateLimit-Limit`: requests allowed per window.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: when the window resets, Unix seconds.
+    pub reset: Option<u64>,
+}
+
+/// What the service said when it answered with an HTTP error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiErrorDetails {
+    /// HTTP status.
+    pub status: u16,
+    /// The service's own code, e.g. `SESSION_NOT_FOUND`.
+    pub server_code: Option<String>,
+    /// The service's text (`message` or `error`).
+    pub message: String,
+    /// `details`, when given (e.g. `{current, limit}` on a session limit).
+    pub details: Option<Value>,
+    /// `balance`, on 402.
+    pub balance: Option<f64>,
+    /// `Retry-After`, when given.
+    pub retry_after: Option<Duration>,
+    /// The rate-limit headers, when given.
+    pub rate_limit: Option<RateLimitInfo>,
+    /// The raw body as received.
+    pub body: String,
+}
+
+/// Which kind of HTTP error the service answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// 401: no key, bad key, revoked or expired key.
+    Authentication,
+    /// 403: account deactivated.
+    PermissionDenied,
+    /// 402: balance exhausted or payment failed.
+    InsufficientBalance,
+    /// 429 `RATE_LIMIT_EXCEEDED`.
+    RateLimited,
+    /// 429 `SESSION_LIMIT_REACHED`: too many concurrent sessions.
+    SessionLimit,
+    /// 404 (or the documented 401 "Session not found") for a session.
+    SessionNotFound,
+    /// 404 for a task.
+    TaskNotFound,
+    /// 409: a task runs and another is already queued.
+    TaskAlreadyRunning,
+    /// 400: the service refused the request's parameters.
+    InvalidRequest,
+    /// 5xx or an unexpected status.
+    Server,
+}
+
+/// Every error the SDK returns.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an HTTP error.
+    #[error("{} (HTTP {}{}): {}", kind_text(*.kind), .details.status, code_suffix(.details.server_code.as_deref()), .details.message)]
+    Api {
+        /// Which kind of error.
+        kind: ApiErrorKind,
+        /// What the service said.
+        details: Box<ApiErrorDetails>,
+    },
+    /// No API key was configured for a call that needs one.
+    #[error("no API key: set ENIGMA_API_KEY or pass an api key to the client")]
+    MissingApiKey,
+    /// Input refused before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    Validation {
+        /// The offending parameter, as the user spells it in Rust (snake_case).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The agent failed the task.
+    #[error("task {task_id} failed with {server_code}: {message}")]
+    TaskFailed {
+        /// The session of the task.
+        session_id: String,
+        /// The task.
+        task_id: String,
+        /// The service's code, e.g. `NAVIGATION_TIMEOUT`.
+        server_code: String,
+        /// The service's text.
+        message: String,
+        /// Usage at the failure.
+        usage: Box<Usage>,
+    },
+    /// The wait's deadline passed; the task goes on and `task` can be waited on again.
+    #[error("task {} still running after waiting {:.1}s", .task.id(), .waited.as_secs_f64())]
+    WaitTimeout {
+        /// The live task handle.
+        task: Box<Task>,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+    /// The cost ceiling of a wait was passed; the SDK sent `stop`.
+    #[error("task {} stopped: cost {:.4} USD passed the limit of {limit:.4} USD", .task.id(), .usage.cost.unwrap_or_default())]
+    CostLimit {
+        /// The stopped task.
+        task: Box<Task>,
+        /// Usage when the limit was seen passed.
+        usage: Box<Usage>,
+        /// The limit, USD.
+        limit: f64,
+    },
+    /// The session ended (terminated, expired, lost) while a task was running or a command was due.
+    #[error("session {session_id} ended{}", .task_id.as_deref().map(|t| format!(" under task {t}")).unwrap_or_default())]
+    SessionEnded {
+        /// The session.
+        session_id: String,
+        /// The task that was running, if any.
+        task_id: Option<String>,
+    },
+    /// The service could not be reached, or the connection failed before an answer.
+    #[error("connection error: {message}")]
+    Connection {
+        /// What went wrong.
+        message: String,
+        /// Whether the request provably never reached the service.
+        never_sent: bool,
+    },
+    /// A request that creates something (a session or a task) was sent but its answer was lost:
+    /// it may have taken effect. It is not retried, to never start (and bill) the same work twice.
+    #[error("{operation} was sent but its answer was lost ({message}); it may have started{}", .session_id.as_deref().map(|s| format!(" in session {s}")).unwrap_or_default())]
+    OutcomeUnknown {
+        /// `start-session`, `run-task` or `newTask`.
+        operation: String,
+        /// The session concerned, when known.
+        session_id: Option<String>,
+        /// What happened to the answer.
+        message: String,
+    },
+    /// The service answered something the SDK cannot read.
+    #[error("unexpected answer from the service: {message}; body: {body}")]
+    Decode {
+        /// What was wrong.
+        message: String,
+        /// The body (truncated for very long bodies).
+        body: String,
+    },
+    /// The API key would have been sent in clear text to a non-loopback host.
+    #[error(
+        "refusing to send the API key over plain http to {url}: use https, or allow it explicitly with allow_insecure_http"
+    )]
+    InsecureTransport {
+        /// The base URL.
+        url: String,
+    },
+    /// The operation was cancelled (by the caller, an abort signal or Ctrl-C).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+fn kind_text(kind: ApiErrorKind) -> &'static str {
+    match kind {
+        ApiErrorKind::Authentication => "authentication failed",
+        ApiErrorKind::PermissionDenied => "permission denied",
+        ApiErrorKind::InsufficientBalance => "insufficient balance",
+        ApiErrorKind::RateLimited => "rate limited",
+        ApiErrorKind::SessionLimit => "session limit reached",
+        ApiErrorKind::SessionNotFound => "session not found",
+        ApiErrorKind::TaskNotFound => "task not found",
+        ApiErrorKind::TaskAlreadyRunning => "a task is already running",
+        ApiErrorKind::InvalidRequest => "invalid request",
+        ApiErrorKind::Server => "server error",
+    }
+}
+
+fn code_suffix(code: Option<&str>) -> String {
+    code.map(|c| format!(" {c}")).unwrap_or_default()
+}
+
+impl Error {
+    /// The stable code of this error; bindings map it to their error classes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Api { kind, .. } => match kind {
+                ApiErrorKind::Authentication => "authentication",
+                ApiErrorKind::PermissionDenied => "permission_denied",
+                ApiErrorKind::InsufficientBalance => "insufficient_balance",
+                ApiErrorKind::RateLimited => "rate_limited",
+                ApiErrorKind::SessionLimit => "session_limit",
+                ApiErrorKind::SessionNotFound => "session_not_found",
+                ApiErrorKind::TaskNotFound => "task_not_found",
+                ApiErrorKind::TaskAlreadyRunning => "task_already_running",
+                ApiErrorKind::InvalidRequest => "validation",
+                ApiErrorKind::Server => "server",
+            },
+            Error::MissingApiKey => "authentication",
+            Error::Validation { .. } => "validation",
+            Error::TaskFailed { .. } => "task_failed",
+            Error::WaitTimeout { .. } => "wait_timeout",
+            Error::CostLimit { .. } => "cost_limit",
+            Error::SessionEnded { .. } => "session_ended",
+            Error::Connection { .. } => "connection",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
+            Error::Decode { .. } => "decode",
+            Error::InsecureTransport { .. } => "insecure_transport",
+            Error::Cancelled => "cancelled",
+        }
+    }
+
+    /// The HTTP status, for errors the service answered.
+    pub fn status(&self) -> Option<u16> {
+        self.api_details().map(|d| d.status)
+    }
+
+    /// The service's own code: `SESSION_NOT_FOUND`, `NAVIGATION_TIMEOUT`...
+    pub fn server_code(&self) -> Option<&str> {
+        match self {
+            Error::Api { details, .. } => details.server_code.as_deref(),
+            Error::TaskFailed { server_code, .. } => Some(server_code),
+            _ => None,
+        }
+    }
+
+    /// The service's own text, for errors the service answered.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { details, .. } => Some(&details.message),
+            Error::TaskFailed { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// How long the service asked to wait before retrying.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_details().and_then(|d| d.retry_after)
+    }
+
+    /// The account balance, on an insufficient-balance error.
+    pub fn balance(&self) -> Option<f64> {
+        self.api_details().and_then(|d| d.balance)
+    }
+
+    /// The rate-limit headers of the failed response, when given.
+    pub fn rate_limit(&self) -> Option<RateLimitInfo> {
+        self.api_details().and_then(|d| d.rate_limit)
+    }
+
+    /// The usage carried by a task failure or a cost-limit stop.
+    pub fn usage(&self) -> Option<&Usage> {
+        match self {
+            Error::TaskFailed { usage, .. } | Error::CostLimit { usage, .. } => Some(usage),
+            _ => None,
+        }
+    }
+
+    /// The task handle carried by a wait timeout or cost-limit stop.
+    pub fn task(&self) -> Option<&Task> {
+        match self {
+            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task),
+            _ => None,
+        }
+    }
+
+    /// The session concerned, when the error names one.
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Error::TaskFailed { session_id, .. } | Error::SessionEnded { session_id, .. } => Some(session_id),
+            Error::OutcomeUnknown { session_id, .. } => session_id.as_deref(),
+            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task.session_id()),
+            _ => None,
+        }
+    }
+
+    /// The task concerned, when the error names one.
+    pub fn task_id(&self) -> Option<&str> {
+        match self {
+            Error::TaskFailed { task_id, .. } => Some(task_id),
+            Error::SessionEnded { task_id, .. } => task_id.as_deref(),
+            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task.id()),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed (rate limits, unavailable
+    /// instances, server and connection errors). The SDK has already retried what was safe.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api { kind, details } => matches!(kind, ApiErrorKind::RateLimited) || details.status >= 500,
+            Error::Connection { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The details of an HTTP error answer.
+    pub fn api_details(&self) -> Option<&ApiErrorDetails> {
+        match self {
+            Error::Api { details, .. } => Some(details),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn validation(field: &str, reason: impl Into<String>) -> Error {
+        Error::Validation { field: field.to_owned(), reason: reason.into() }
+    }
+
+    pub(crate) fn decode(message: impl Into<String>, body: &Value) -> Error {
+        Error::Decode { message: message.into(), body: truncate(body.to_string()) }
+    }
+
+    pub(crate) fn decode_text(message: impl Into<String>, body: &str) -> Error {
+        Error::Decode { message: message.into(), body: truncate(body.to_owned()) }
+    }
+}
+
+fn truncate(mut text: String) -> String {
+    const MAX: usize = 2000;
+    if text.len() > MAX {
+        let mut cut = MAX;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}

@@ -1,0 +1,258 @@
+//! `Session`: a handle on one browser session, and every command it takes.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+use crate::options::TaskOptions;
+use crate::status::classify;
+use crate::task::Task;
+use crate::validate;
+
+/// What start-session answered (contract §2.1), beyond the id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionInfo {
+    /// Where to connect for live events.
+    pub socket_url: Option<String>,
+    /// The live view page.
+    pub web_view_url: Option<String>,
+    /// The WebRTC (WHEP) video stream.
+    pub web_rtc_url: Option<String>,
+    /// Viewport (width, height).
+    pub dimensions: Option<(u64, u64)>,
+    /// The initial task as the service understood it.
+    pub initial_prompt: Option<String>,
+    /// Lifetime in ms.
+    pub expires_in: Option<u64>,
+    /// The account balance, USD.
+    pub balance: Option<f64>,
+    /// The service's message.
+    pub message: Option<String>,
+    /// The whole answer.
+    pub raw: Value,
+}
+
+impl SessionInfo {
+    pub(crate) fn from_body(body: &Value) -> SessionInfo {
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let streaming = body.get("streaming").cloned().unwrap_or(Value::Null);
+        let dims = streaming.get("dimensions");
+        let dim = |k: &str| dims.and_then(|d| d.get(k)).and_then(Value::as_u64);
+        SessionInfo {
+            socket_url: text(body, "socketURL"),
+            web_view_url: text(&streaming, "webViewURL"),
+            web_rtc_url: text(&streaming, "webRTCURL"),
+            dimensions: dim("width").zip(dim("height")),
+            initial_prompt: text(body, "initialPrompt"),
+            expires_in: body.get("expiresIn").and_then(Value::as_u64),
+            balance: body.get("balance").and_then(Value::as_f64),
+            message: text(body, "message"),
+            raw: body.clone(),
+        }
+    }
+}
+
+/// A browser session. Cheap to clone (clones share state); re-made from an id with
+/// [`Client::session`]. Sessions bill while open: end them with [`Session::terminate`], or use
+/// [`Client::with_session`], which always does.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<SessionInner>,
+}
+
+struct SessionInner {
+    client: Client,
+    id: String,
+    info: Option<SessionInfo>,
+    initial_task: Option<Task>,
+    /// Set once terminated through this handle: later commands are refused without a request.
+    terminated: AtomicBool,
+}
+
+impl Session {
+    pub(crate) fn started(client: Client, id: &str, info: SessionInfo, initial_task: Option<Task>) -> Session {
+        Session::make(client, id, Some(info), initial_task)
+    }
+
+    pub(crate) fn attach(client: Client, id: &str) -> Session {
+        Session::make(client, id, None, None)
+    }
+
+    fn make(client: Client, id: &str, info: Option<SessionInfo>, initial_task: Option<Task>) -> Session {
+        let inner = SessionInner { client, id: id.to_owned(), info, initial_task, terminated: AtomicBool::new(false) };
+        Session { inner: Arc::new(inner) }
+    }
+
+    /// The session id.
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The start answer (live-view URLs, expiry, balance); `None` on a re-attached handle.
+    pub fn info(&self) -> Option<&SessionInfo> {
+        self.inner.info.as_ref()
+    }
+
+    /// The live view page, when known.
+    pub fn live_view_url(&self) -> Option<&str> {
+        self.info()?.web_view_url.as_deref()
+    }
+
+    /// The task started by `task_details` at start, when the service named it.
+    pub fn initial_task(&self) -> Option<&Task> {
+        self.inner.initial_task.as_ref()
+    }
+
+    /// The client this session uses.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Whether this handle terminated the session.
+    pub fn is_terminated(&self) -> bool {
+        self.inner.terminated.load(Ordering::SeqCst)
+    }
+
+    /// A handle on a task of this session.
+    pub fn task(&self, task_id: &str) -> Result<Task> {
+        validate::id("task_id", task_id)?;
+        Ok(Task::new(self.inner.client.clone(), &self.inner.id, task_id, None))
+    }
+
+    /// Starts a task. One runs at a time; one more waits queued; a third is refused
+    /// ([`ApiErrorKind::TaskAlreadyRunning`](crate::ApiErrorKind::TaskAlreadyRunning)). The
+    /// service may answer inline (within 50 s); the task then holds its result.
+    pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
+        validate::task_options(&options)?;
+        self.ensure_open()?;
+        let body = self.inner.client.send_message_raw(&self.inner.id, &Message::NewTask(NewTask::new(options))).await?;
+        self.inner.client.task_from_answer(&body, Some(&self.inner.id), "newTask")
+    }
+
+    /// Pauses the current task after its current action.
+    pub async fn pause(&self) -> Result<()> {
+        self.state(StateCommand::Pause).await
+    }
+
+    /// Resumes a paused task.
+    pub async fn resume(&self) -> Result<()> {
+        self.state(StateCommand::Resume).await
+    }
+
+    /// Stops the current task; the session stays usable.
+    pub async fn stop(&self) -> Result<()> {
+        self.state(StateCommand::Stop).await
+    }
+
+    /// Ends the session (final). Safe to call more than once, and a session the service already
+    /// ended counts as terminated: the goal, a session that no longer bills, holds.
+    pub async fn terminate(&self) -> Result<()> {
+        if self.is_terminated() {
+            return Ok(());
+        }
+        let terminate = Message::State { new_state: StateCommand::Terminate };
+        match self.inner.client.send_message_raw(&self.inner.id, &terminate).await {
+            Ok(_) => {}
+            Err(err) if err.code() == "session_not_found" => {
+                tracing::debug!(session = %self.inner.id, "terminate: the session had already ended");
+            }
+            Err(err) => return Err(err),
+        }
+        self.inner.terminated.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Takes manual control of the browser (the agent pauses).
+    pub async fn take_over(&self) -> Result<()> {
+        self.interact(Interaction::TakeOverControl).await
+    }
+
+    /// Gives control back to the agent.
+    pub async fn release(&self) -> Result<()> {
+        self.interact(Interaction::ReleaseControl).await
+    }
+
+    /// Clicks at window coordinates (x 0–1024, y 155–755).
+    pub async fn click(&self, x: u32, y: u32) -> Result<()> {
+        self.interact(Interaction::Click { x, y }).await
+    }
+
+    /// Double-clicks at window coordinates.
+    pub async fn double_click(&self, x: u32, y: u32) -> Result<()> {
+        self.interact(Interaction::DoubleClick { x, y }).await
+    }
+
+    /// Types text, optionally with human-like timing.
+    pub async fn type_text(&self, text: &str, human_like: bool) -> Result<()> {
+        self.interact(Interaction::Type { text: text.to_owned(), human_like: human_like.then_some(true) }).await
+    }
+
+    /// Presses one key (Enter, Escape, Tab, arrows..., or one character).
+    pub async fn press_key(&self, key: &str) -> Result<()> {
+        self.interact(Interaction::KeyPress { key: key.to_owned() }).await
+    }
+
+    /// Answers a guardrail question: `resume` goes on with the answer, otherwise the task ends.
+    pub async fn answer_guardrail(&self, text: &str, resume: bool) -> Result<()> {
+        validate::guardrail_answer(text)?;
+        let new_state = if resume { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
+        self.send(Message::Guardrail { task_details: text.to_owned(), new_state }).await.map(drop)
+    }
+
+    /// Sends any message and returns the service's answer as JSON. The typed methods above are
+    /// shorthands for this.
+    pub async fn send(&self, message: Message) -> Result<Value> {
+        match &message {
+            Message::NewTask(task) => validate::task_options(task.options())?,
+            Message::Interaction { action } => validate::interaction(action)?,
+            Message::Guardrail { task_details, .. } => validate::guardrail_answer(task_details)?,
+            Message::State { new_state: StateCommand::Terminate } => {
+                self.terminate().await?;
+                return Ok(serde_json::json!({"success": true}));
+            }
+            Message::State { .. } => {}
+        }
+        self.ensure_open()?;
+        self.inner.client.send_message_raw(&self.inner.id, &message).await
+    }
+
+    async fn state(&self, command: StateCommand) -> Result<()> {
+        self.send(Message::State { new_state: command }).await.map(drop)
+    }
+
+    async fn interact(&self, action: Interaction) -> Result<()> {
+        self.send(Message::Interaction { action }).await.map(drop)
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.is_terminated() {
+            return Err(Error::SessionEnded { session_id: self.inner.id.clone(), task_id: None });
+        }
+        Ok(())
+    }
+}
+
+impl Client {
+    /// Reads `taskId` (and an inline outcome) from a newTask or run-task answer.
+    pub(crate) fn task_from_answer(&self, body: &Value, session_id: Option<&str>, operation: &str) -> Result<Task> {
+        let task_id = body.get("taskId").and_then(Value::as_str);
+        let session_id = body.get("sessionId").and_then(Value::as_str).or(session_id);
+        let (Some(session_id), Some(task_id)) = (session_id, task_id) else {
+            return Err(Error::decode(format!("{operation} answered without sessionId/taskId"), body));
+        };
+        let inline = classify(body)?;
+        Ok(Task::new(self.clone(), session_id, task_id, Some(inline)))
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session").field("id", &self.inner.id).field("terminated", &self.is_terminated()).finish()
+    }
+}

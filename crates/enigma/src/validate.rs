@@ -1,0 +1,160 @@
+//! Local validation: refuse what the input alone shows to be wrong, before anything is sent.
+
+use crate::error::{Error, Result};
+use crate::message::Interaction;
+use crate::options::{SessionOptions, TaskOptions, WaitOptions};
+
+/// Longest `maxDuration` the service accepts, ms.
+pub const MAX_DURATION_MS: u64 = 300_000;
+/// Click coordinates address the whole browser window (contract §3.2).
+pub const X_RANGE: std::ops::RangeInclusive<u32> = 0..=1024;
+/// The browser chrome is 155 px tall; the 600 px viewport follows.
+pub const Y_RANGE: std::ops::RangeInclusive<u32> = 155..=755;
+
+pub(crate) fn session_options(opts: &SessionOptions, task_required: bool) -> Result<()> {
+    match &opts.task_details {
+        Some(task) => task_details(task)?,
+        None if task_required => return Err(Error::validation("task_details", "is required")),
+        None => {}
+    }
+    limits(opts.max_duration, opts.max_input_tokens, opts.max_output_tokens)?;
+    starting_url(opts.starting_url.as_deref())?;
+    avoid_domains(opts.avoid_domains.as_deref())
+}
+
+pub(crate) fn task_options(opts: &TaskOptions) -> Result<()> {
+    task_details(&opts.task_details)?;
+    limits(opts.max_duration, opts.max_input_tokens, opts.max_output_tokens)?;
+    starting_url(opts.starting_url.as_deref())?;
+    avoid_domains(opts.avoid_domains.as_deref())
+}
+
+pub(crate) fn wait_options(opts: &WaitOptions) -> Result<()> {
+    if let Some(cost) = opts.max_cost
+        && !(cost.is_finite() && cost > 0.0)
+    {
+        return Err(Error::validation("max_cost", format!("must be a positive number of USD, got {cost}")));
+    }
+    if opts.poll_interval.is_some_and(|i| i.is_zero()) {
+        return Err(Error::validation("poll_interval", "must be greater than zero"));
+    }
+    Ok(())
+}
+
+pub(crate) fn interaction(action: &Interaction) -> Result<()> {
+    match action {
+        Interaction::Click { x, y } | Interaction::DoubleClick { x, y } => {
+            if !X_RANGE.contains(x) {
+                return Err(Error::validation("x", format!("must be within 0..=1024 (window coordinates), got {x}")));
+            }
+            if !Y_RANGE.contains(y) {
+                return Err(Error::validation(
+                    "y",
+                    format!("must be within 155..=755 (the page starts below the 155 px browser chrome), got {y}"),
+                ));
+            }
+        }
+        Interaction::Type { text, .. } if text.is_empty() => {
+            return Err(Error::validation("text", "must not be empty"));
+        }
+        Interaction::KeyPress { key } if key.trim().is_empty() => {
+            return Err(Error::validation("key", "must not be empty (e.g. \"Enter\", \"Tab\" or one character)"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+pub(crate) fn guardrail_answer(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::validation("text", "the guardrail answer must not be empty"));
+    }
+    Ok(())
+}
+
+pub(crate) fn id(field: &str, id: &str) -> Result<()> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Error::validation(field, format!("must be a non-empty alphanumeric id, got {id:?}")));
+    }
+    Ok(())
+}
+
+fn task_details(task: &str) -> Result<()> {
+    if task.trim().is_empty() {
+        return Err(Error::validation("task_details", "must not be empty"));
+    }
+    Ok(())
+}
+
+fn limits(max_duration: Option<u64>, max_input: Option<u64>, max_output: Option<u64>) -> Result<()> {
+    if let Some(ms) = max_duration
+        && !(1..=MAX_DURATION_MS).contains(&ms)
+    {
+        return Err(Error::validation("max_duration", format!("must be within 1..=300000 ms, got {ms}")));
+    }
+    for (field, value) in [("max_input_tokens", max_input), ("max_output_tokens", max_output)] {
+        if value == Some(0) {
+            return Err(Error::validation(field, "must be positive"));
+        }
+    }
+    Ok(())
+}
+
+fn starting_url(url: Option<&str>) -> Result<()> {
+    let Some(url) = url else { return Ok(()) };
+    match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => Ok(()),
+        _ => Err(Error::validation("starting_url", format!("must be an http(s) URL, got {url:?}"))),
+    }
+}
+
+fn avoid_domains(domains: Option<&[String]>) -> Result<()> {
+    if domains.unwrap_or_default().iter().any(|d| d.trim().is_empty()) {
+        return Err(Error::validation("avoid_domains", "must not contain empty domains"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<()>) -> String {
+        match result {
+            Err(Error::Validation { field, .. }) => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_bad_session_and_task_options() {
+        assert_eq!(field(session_options(&SessionOptions::new(), true)), "task_details");
+        assert_eq!(field(session_options(&SessionOptions::new().task_details("  "), false)), "task_details");
+        assert_eq!(field(session_options(&SessionOptions::new().max_duration(0), false)), "max_duration");
+        assert_eq!(field(session_options(&SessionOptions::new().max_duration(300_001), false)), "max_duration");
+        assert!(session_options(&SessionOptions::new().max_duration(300_000), false).is_ok());
+        assert_eq!(field(session_options(&SessionOptions::new().starting_url("ftp://x.com"), false)), "starting_url");
+        assert_eq!(field(session_options(&SessionOptions::new().starting_url("amazon.com"), false)), "starting_url");
+        assert!(session_options(&SessionOptions::new().starting_url("https://amazon.com"), false).is_ok());
+        let tokens = SessionOptions { max_output_tokens: Some(0), ..SessionOptions::new() };
+        assert_eq!(field(session_options(&tokens, false)), "max_output_tokens");
+        assert_eq!(field(task_options(&TaskOptions::new(""))), "task_details");
+        assert_eq!(
+            field(task_options(&TaskOptions { max_input_tokens: Some(0), ..TaskOptions::new("x") })),
+            "max_input_tokens"
+        );
+    }
+
+    #[test]
+    fn refuses_bad_interactions_and_waits() {
+        assert_eq!(field(interaction(&Interaction::Click { x: 1025, y: 200 })), "x");
+        assert_eq!(field(interaction(&Interaction::DoubleClick { x: 0, y: 154 })), "y");
+        assert_eq!(field(interaction(&Interaction::Click { x: 0, y: 756 })), "y");
+        assert!(interaction(&Interaction::Click { x: 1024, y: 755 }).is_ok());
+        assert_eq!(field(interaction(&Interaction::Type { text: String::new(), human_like: None })), "text");
+        assert_eq!(field(interaction(&Interaction::KeyPress { key: " ".into() })), "key");
+        assert_eq!(field(wait_options(&WaitOptions::new().max_cost(-1.0))), "max_cost");
+        assert_eq!(field(guardrail_answer("")), "text");
+        assert_eq!(field(id("session_id", "a/b")), "session_id");
+    }
+}
