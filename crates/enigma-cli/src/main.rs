@@ -1,1 +1,26 @@
-fn main() {}
+//! `enigma`: run a browser-agent task, drive a session, serve the simulator.
+
+mod args;
+mod commands;
+mod connect;
+mod exit;
+mod output;
+mod progress;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(commands::dispatch(cli)) {
+        Ok(code) => code,
+        Err(err) => output::report_error(&err, json),
+    }
+}

@@ -1,1 +1,41 @@
-//! placeholder
+//! A faithful local simulator of the Enigma browser-agent service.
+//!
+//! It serves the documented REST API (`/start/start-session`, `/start/send-message`,
+//! `/start/run-task`, `/task/:sessionId/:taskId`, `/start/health`, `/start/active-sockets`) on
+//! loopback, with the service's shapes, status codes, error texts, timers and limits. Its agent is
+//! scripted: by default a task takes about 3 simulated seconds in 3 steps; `#sim` directives in
+//! `taskDetails` change that (see the crate README). Time can be scaled so tests run fast.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use enigma_sim::{SimConfig, Simulator};
+//! let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
+//! println!("simulator at {}", sim.url());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod agent;
+mod auth;
+mod clock;
+mod commands;
+mod config;
+mod directives;
+mod errors;
+mod faults;
+mod ids;
+mod live_page;
+mod rate_limit;
+mod responses;
+mod routes;
+mod server;
+mod state;
+mod stats;
+mod time_fmt;
+mod validate;
+
+pub use config::{RateLimitScope, SimConfig};
+pub use directives::InstanceBehaviour;
+pub use server::{SimHandle, Simulator};

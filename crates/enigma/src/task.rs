@@ -56,7 +56,17 @@ impl Task {
     /// after sending `stop`). A failure is [`Error::TaskFailed`](crate::Error::TaskFailed); the
     /// session ending under the task is [`Error::SessionEnded`](crate::Error::SessionEnded).
     pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {
-        wait::wait_for_result(self, options).await
+        wait::wait_for_result(self, options, |_| {}).await
+    }
+
+    /// Like [`Task::result`], calling `on_status` with every status polled while waiting
+    /// (progress displays: state, cost so far).
+    pub async fn result_with_progress(
+        &self,
+        options: WaitOptions,
+        on_status: impl FnMut(&TaskStatus) + Send,
+    ) -> Result<TaskResult> {
+        wait::wait_for_result(self, options, on_status).await
     }
 
     /// The inline answer, if any. A guardrail is taken (handed out once); final answers stay.

@@ -11,7 +11,11 @@ use crate::status::TaskStatus;
 use crate::task::Task;
 use crate::validate;
 
-pub(crate) async fn wait_for_result(task: &Task, options: WaitOptions) -> Result<TaskResult> {
+pub(crate) async fn wait_for_result(
+    task: &Task,
+    options: WaitOptions,
+    mut on_status: impl FnMut(&TaskStatus) + Send,
+) -> Result<TaskResult> {
     validate::wait_options(&options)?;
     if let Some(status) = task.take_inline()
         && let Some(outcome) = finish(status, task)
@@ -29,6 +33,7 @@ pub(crate) async fn wait_for_result(task: &Task, options: WaitOptions) -> Result
             },
             None => task.poll().await?,
         };
+        on_status(&status);
         if let Some(limit) = options.max_cost
             && status.usage.cost.is_some_and(|cost| cost > limit)
             && !status.state.is_final()

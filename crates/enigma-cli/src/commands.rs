@@ -1,0 +1,176 @@
+//! What each command does.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use enigma::{Error, SessionOptions, TaskOptions, WaitOptions};
+use enigma_sim::{RateLimitScope, SimConfig, Simulator};
+use serde_json::json;
+
+use crate::args::{Cli, Command, RunArgs, Scope, SessionCommand, SimArgs, StartArgs, TaskCommand};
+use crate::progress::Progress;
+use crate::{connect, output};
+
+pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
+    let json = cli.json;
+    match cli.command {
+        Command::Run(args) => run(args, json).await,
+        Command::Session(command) => session(command, json).await,
+        Command::Task(command) => task(command, json).await,
+        Command::Health => {
+            let health = connect::from_env()?.health().await?;
+            if json {
+                output::print_json(&health.raw);
+            } else {
+                println!("{} (instances: {:?})", health.status, health.instance_count);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sim(args) => sim(args).await,
+    }
+}
+
+/// `enigma run`: one session, one task, always terminated.
+async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
+    let connection = connect::or_simulator(json).await?;
+    let mut options = SessionOptions::new();
+    options.starting_url = args.starting_url;
+    options.max_duration = args.max_duration;
+    let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
+    let mut progress = Progress::new(json);
+    let progress_ref = &mut progress;
+    let task_text = args.task;
+    let outcome = connection
+        .client
+        .with_session(options, |session| async move {
+            progress_ref.note(&format!("session {} started; the agent is working…", session.id()));
+            let task = session.new_task(TaskOptions::new(task_text)).await?;
+            task.result_with_progress(wait, |status| progress_ref.update(status)).await
+        })
+        .await;
+    drop(progress);
+    Ok(output::result(&outcome?, json))
+}
+
+async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error> {
+    let client = connect::from_env()?;
+    let ack = |action: &str, id: &str| {
+        if json {
+            output::print_json(&json!({"success": true, "sessionId": id, "action": action}));
+        } else {
+            println!("{action}: {id}");
+        }
+        Ok(ExitCode::SUCCESS)
+    };
+    match command {
+        SessionCommand::Start(args) => start(&client, args, json).await,
+        SessionCommand::Pause(s) => {
+            client.session(&s.session_id)?.pause().await?;
+            ack("paused", &s.session_id)
+        }
+        SessionCommand::Resume(s) => {
+            client.session(&s.session_id)?.resume().await?;
+            ack("resumed", &s.session_id)
+        }
+        SessionCommand::Stop(s) => {
+            client.session(&s.session_id)?.stop().await?;
+            ack("stopped", &s.session_id)
+        }
+        SessionCommand::Terminate(s) => {
+            client.session(&s.session_id)?.terminate().await?;
+            ack("terminated", &s.session_id)
+        }
+        SessionCommand::Task(args) => {
+            let mut options = TaskOptions::new(args.task);
+            options.max_duration = args.max_duration;
+            options.terminate_on_completion = args.terminate_on_completion.then_some(true);
+            let task = client.session(&args.session_id)?.new_task(options).await?;
+            if args.wait {
+                let result = task.result(WaitOptions::new()).await?;
+                return Ok(output::result(&result, json));
+            }
+            if json {
+                output::print_json(&json!({"sessionId": task.session_id(), "taskId": task.id()}));
+            } else {
+                println!("{}", task.id());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn start(client: &enigma::Client, args: StartArgs, json: bool) -> Result<ExitCode, Error> {
+    let mut options = SessionOptions::new();
+    options.task_details = args.task_details;
+    options.starting_url = args.starting_url;
+    options.max_duration = args.max_duration;
+    options.terminate_on_completion = args.terminate_on_completion.then_some(true);
+    let session = client.start_session(options).await?;
+    let task_id = session.initial_task().map(|t| t.id().to_owned());
+    if json {
+        output::print_json(&json!({
+            "sessionId": session.id(),
+            "taskId": task_id,
+            "liveViewUrl": session.live_view_url(),
+        }));
+    } else {
+        println!("{}", session.id());
+        if let Some(task_id) = task_id {
+            eprintln!("initial task: {task_id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
+    let client = connect::from_env()?;
+    match command {
+        TaskCommand::Poll(ids) => {
+            let status = client.task(&ids.session_id, &ids.task_id)?.poll().await?;
+            output::status(&status, json);
+            Ok(ExitCode::SUCCESS)
+        }
+        TaskCommand::Wait(args) => {
+            let task = client.task(&args.ids.session_id, &args.ids.task_id)?;
+            let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
+            let mut progress = Progress::new(json);
+            let result = task.result_with_progress(wait, |s| progress.update(s)).await;
+            drop(progress);
+            Ok(output::result(&result?, json))
+        }
+    }
+}
+
+/// `enigma sim`: serve until Ctrl-C.
+async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
+    let config = SimConfig {
+        bind: std::net::SocketAddr::new(args.host, args.port),
+        time_scale: args.time_scale,
+        inline_wait: Duration::from_secs_f64(args.inline_wait),
+        idle_timeout: Duration::from_secs_f64(args.idle_timeout),
+        rate_limit: (args.rate_limit > 0).then_some(args.rate_limit),
+        rate_limit_scope: match args.rate_limit_scope {
+            Scope::Shared => RateLimitScope::Shared,
+            Scope::PerEndpoint => RateLimitScope::PerEndpoint,
+        },
+        max_sessions: args.max_sessions,
+        initial_balance: args.balance,
+        seed: args.seed,
+        ..SimConfig::default()
+    };
+    let handle = Simulator::start(config)
+        .await
+        .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;
+    println!("Enigma simulator listening on {}", handle.url());
+    let _ = tokio::signal::ctrl_c().await;
+    handle.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn seconds(value: Option<f64>) -> Result<Option<Duration>, Error> {
+    match value {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(Error::Validation { field: "timeout".into(), reason: format!("must be a positive number of seconds, got {s}") }),
+    }
+}

@@ -1,0 +1,44 @@
+//! Building the client: from the environment, or on the built-in simulator when no key is set.
+
+use std::time::Duration;
+
+use enigma::{Client, Error};
+use enigma_sim::{SimConfig, SimHandle, Simulator};
+
+/// A client, and the in-process simulator it talks to when there was no API key.
+pub struct Connection {
+    pub client: Client,
+    /// Held so the in-process simulator lives as long as the client that talks to it.
+    pub _simulator: Option<SimHandle>,
+}
+
+/// The key the CLI uses on its own simulator (any well-formed key works there).
+const SIMULATOR_KEY: &str = "enig_localsimulatorlocalsimulator";
+
+pub fn has_api_key() -> bool {
+    std::env::var("ENIGMA_API_KEY").is_ok_and(|k| !k.trim().is_empty())
+}
+
+/// The client from ENIGMA_* settings.
+pub fn from_env() -> Result<Client, Error> {
+    Client::new()
+}
+
+/// The client from ENIGMA_* settings, or, without a key, one on a simulator started here.
+pub async fn or_simulator(quiet: bool) -> Result<Connection, Error> {
+    if has_api_key() {
+        return Ok(Connection { client: from_env()?, _simulator: None });
+    }
+    let simulator = Simulator::start(SimConfig::default())
+        .await
+        .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;
+    if !quiet {
+        eprintln!("No ENIGMA_API_KEY set: running on the built-in simulator at {}", simulator.url());
+    }
+    let client = Client::builder()
+        .api_key(SIMULATOR_KEY)
+        .base_url(simulator.url())
+        .poll_interval(Duration::from_millis(500))
+        .build()?;
+    Ok(Connection { client, _simulator: Some(simulator) })
+}

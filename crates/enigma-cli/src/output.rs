@@ -1,0 +1,87 @@
+//! Printing results and errors, as text or JSON.
+
+use std::process::ExitCode;
+
+use enigma::{Error, TaskResult, TaskState, TaskStatus, Usage};
+use serde_json::{Value, json};
+
+use crate::exit;
+
+/// Prints a task result and returns its exit code.
+pub fn result(result: &TaskResult, json: bool) -> ExitCode {
+    if json {
+        print_json(&serde_json::to_value(result).unwrap_or(Value::Null));
+    } else {
+        match (&result.message, &result.question) {
+            (Some(message), _) => println!("{message}"),
+            (_, Some(question)) => println!("The agent asks: {question}"),
+            _ => println!("Task {}", result.outcome.as_str()),
+        }
+        eprintln!(
+            "outcome: {} · {} · session {} · task {}",
+            result.outcome.as_str(),
+            usage_line(&result.usage),
+            result.session_id,
+            result.task_id
+        );
+    }
+    exit::for_outcome(result.outcome)
+}
+
+/// Prints a task status.
+pub fn status(status: &TaskStatus, json: bool) {
+    if json {
+        print_json(&serde_json::to_value(status).unwrap_or(Value::Null));
+    } else {
+        println!("{} · {}", state_line(&status.state), usage_line(&status.usage));
+    }
+}
+
+/// Prints an error (to stderr as text, to stdout as JSON) and returns its exit code.
+pub fn report_error(err: &Error, json: bool) -> ExitCode {
+    if json {
+        print_json(&json!({"error": {
+            "code": err.code(),
+            "message": err.to_string(),
+            "status": err.status(),
+            "serverCode": err.server_code(),
+            "retryAfter": err.retry_after().map(|d| d.as_secs_f64()),
+            "sessionId": err.session_id(),
+            "taskId": err.task_id(),
+            "usage": err.usage(),
+        }}));
+    } else {
+        eprintln!("error [{}]: {err}", err.code());
+        if let Some(usage) = err.usage() {
+            eprintln!("{}", usage_line(usage));
+        }
+    }
+    exit::for_error(err)
+}
+
+pub fn print_json(value: &Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+}
+
+pub fn state_line(state: &TaskState) -> String {
+    match state {
+        TaskState::Running { paused: true } => "paused".to_owned(),
+        TaskState::Running { paused: false } => "running".to_owned(),
+        TaskState::Completed { .. } => "completed".to_owned(),
+        TaskState::Guardrail { question } => format!("guardrail: {question}"),
+        TaskState::Failed { code, error } => format!("failed ({code}): {error}"),
+        TaskState::Stopped => "stopped".to_owned(),
+        TaskState::Terminated => "session ended".to_owned(),
+    }
+}
+
+pub fn usage_line(usage: &Usage) -> String {
+    let mut parts = vec![format!("cost ${:.4}", usage.cost.unwrap_or_default())];
+    if let Some(tokens) = usage.total_tokens {
+        parts.push(format!("{tokens} tokens"));
+    }
+    if let Some(time) = usage.completion_time.or(usage.compute_time) {
+        parts.push(format!("{time:.1}s"));
+    }
+    parts.join(" · ")
+}

@@ -1,0 +1,290 @@
+//! The scripted agent and the lifecycles: starting, advancing and ending tasks and sessions.
+//!
+//! A task's work is `script.duration` simulated seconds split into `script.steps` steps. Progress
+//! points are spaced half a step apart: point `2k` starts step `k` (an `agent` thought and an
+//! `action`), point `2k+1` is its `response_update`, point `2*steps` is completion. The
+//! guardrail question and the scripted failure happen at point 2 (after the first step).
+
+use serde_json::{Value, json};
+
+use crate::directives::failure_text;
+use crate::responses::{completed_data, usage_json};
+use crate::state::{Inner, SessionStatus, Task, TaskPhase};
+
+/// Tolerance for comparing simulated times.
+const EPS: f64 = 1e-9;
+
+const ACTIONS: &[(&str, &str)] = &[
+    ("navigate", "the starting page"),
+    ("click_element", "search box"),
+    ("type_text", "search box"),
+    ("click_element", "first result"),
+    ("scroll", "results list"),
+    ("extract_content", "page content"),
+];
+
+/// Starts a task: at once when the session is free, else queued behind the current one.
+pub(crate) fn add_task(inner: &mut Inner, task: Task, now: f64) {
+    let task_id = task.id.clone();
+    let session_id = task.session_id.clone();
+    inner.stats.tasks_started += 1;
+    inner.tasks.insert(task_id.clone(), task);
+    let session = inner.sessions.get_mut(&session_id).expect("task of a known session");
+    session.task_ids.push(task_id.clone());
+    if session.current.is_none() {
+        session.current = Some(task_id.clone());
+        start_task(inner, &task_id, now);
+    } else {
+        session.queued = Some(task_id);
+    }
+}
+
+fn start_task(inner: &mut Inner, task_id: &str, now: f64) {
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    task.phase = TaskPhase::Running;
+    task.started = Some(now);
+    task.last_tick = now;
+    task.notify();
+}
+
+/// Advances every open session to simulated time `now`.
+pub(crate) fn tick(inner: &mut Inner, now: f64, idle_timeout: f64, initial_balance: f64) {
+    let open: Vec<String> = inner.sessions.values().filter(|s| s.is_open()).map(|s| s.id.clone()).collect();
+    for session_id in open {
+        tick_session(inner, &session_id, now, idle_timeout, initial_balance);
+    }
+}
+
+fn tick_session(inner: &mut Inner, session_id: &str, now: f64, idle_timeout: f64, initial_balance: f64) {
+    let Some(session) = inner.sessions.get(session_id) else { return };
+    if now - session.created + EPS >= session.max_duration {
+        terminate_session(inner, session_id, "expired", "Session reached its maxDuration and was terminated", now);
+        return;
+    }
+    if let Some(task_id) = session.current.clone() {
+        advance_task(inner, &task_id, now, initial_balance);
+    }
+    let Some(session) = inner.sessions.get(session_id) else { return };
+    if session.is_open()
+        && session.current.is_none()
+        && session.queued.is_none()
+        && now - session.idle_since + EPS >= idle_timeout
+    {
+        terminate_session(inner, session_id, "expired", "Session expired after being idle without a task", now);
+    }
+}
+
+fn advance_task(inner: &mut Inner, task_id: &str, now: f64, initial_balance: f64) {
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    if task.phase.is_final() || task.phase == TaskPhase::Queued {
+        return;
+    }
+    if let (Some(limit), Some(started)) = (task.max_duration, task.started) {
+        if now - started + EPS >= limit {
+            let error =
+                format!("Task timed out: it exceeded its maxDuration of {} ms", (limit * 1000.0).round() as u64);
+            end_task(inner, task_id, TaskPhase::Failed { code: "TASK_TIMEOUT".into(), error }, now);
+            return;
+        }
+    }
+    let manual = inner.sessions.get(&task.session_id).is_some_and(|s| s.manual_control);
+    let dt = (now - task.last_tick).max(0.0);
+    task.last_tick = now;
+    if task.phase == TaskPhase::Running && !task.paused && !manual {
+        task.elapsed = (task.elapsed + dt).min(task.script.duration);
+        if let Some(outcome) = run_points(inner, task_id) {
+            charge(inner, task_id, initial_balance);
+            end_task(inner, task_id, outcome, now);
+            return;
+        }
+    }
+    charge(inner, task_id, initial_balance);
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    if task.pause_requested && task.phase == TaskPhase::Running {
+        // The current action is done: the pause lands now.
+        task.pause_requested = false;
+        task.paused = true;
+        task.notify();
+        let event =
+            json!({ "type": "agent", "content": "Paused after finishing the current action.", "taskId": task_id });
+        emit_for_task(inner, task_id, event);
+    }
+}
+
+/// Charges the key the cost accrued since the last charge.
+fn charge(inner: &mut Inner, task_id: &str, initial_balance: f64) {
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    let cost = task.usage().cost;
+    let delta = cost - task.charged;
+    if delta <= 0.0 {
+        return;
+    }
+    task.charged = cost;
+    let session_id = task.session_id.clone();
+    let Some(key) = inner.sessions.get(&session_id).map(|s| s.key.clone()) else { return };
+    inner.account(&key, initial_balance).balance -= delta;
+}
+
+/// Emits the events of every progress point reached; returns an outcome when the task ends.
+fn run_points(inner: &mut Inner, task_id: &str) -> Option<TaskPhase> {
+    loop {
+        let task = inner.tasks.get_mut(task_id)?;
+        let steps = task.script.steps;
+        let step_len = task.script.duration / steps as f64;
+        let point = task.point;
+        let at = point as f64 * step_len / 2.0;
+        if task.elapsed + EPS < at {
+            return None;
+        }
+        if point == 2 {
+            if let (Some(question), false) = (task.script.guardrail.clone(), task.guardrail_asked) {
+                task.guardrail_asked = true;
+                task.elapsed = at;
+                task.phase = TaskPhase::Guardrail(question.clone());
+                task.notify();
+                let event = json!({
+                    "type": "guardrail_trigger",
+                    "data": { "type": "human_input_needed", "value": question },
+                    "taskId": task_id,
+                });
+                emit_for_task(inner, task_id, event);
+                return None;
+            }
+            if let Some(code) = task.script.fail.clone() {
+                task.elapsed = at;
+                let error = failure_text(&code);
+                return Some(TaskPhase::Failed { code, error });
+            }
+        }
+        if point == 2 * steps {
+            return Some(TaskPhase::Completed);
+        }
+        task.point += 1;
+        let step = point / 2;
+        let text = task.script.text.clone();
+        let session_id = task.session_id.clone();
+        if point % 2 == 0 {
+            let (name, mut target) = ACTIONS[step as usize % ACTIONS.len()];
+            let starting_url = inner.sessions.get(&session_id).and_then(|s| s.options.starting_url.clone());
+            if step == 0 {
+                if let Some(url) = &starting_url {
+                    target = url;
+                }
+            }
+            let thought = if step == 0 {
+                format!("Planning how to: {text}")
+            } else {
+                format!("Step {}/{steps}: continuing with \"{text}\"", step + 1)
+            };
+            emit_for_task(inner, task_id, json!({ "type": "agent", "content": thought, "taskId": task_id }));
+            let action = json!({ "type": "action", "data": { "name": name, "target": target }, "taskId": task_id });
+            emit_for_task(inner, task_id, action);
+        } else {
+            let update = format!("Step {} of {steps} done", step + 1);
+            let event = json!({ "type": "response_update", "data": { "message": update }, "taskId": task_id });
+            emit_for_task(inner, task_id, event);
+        }
+    }
+}
+
+/// Emits a `message` event on the session of a task.
+pub(crate) fn emit_for_task(inner: &mut Inner, task_id: &str, event: Value) {
+    let Some(session_id) = inner.tasks.get(task_id).map(|t| t.session_id.clone()) else { return };
+    if let Some(session) = inner.sessions.get_mut(&session_id) {
+        session.emit_message(event);
+    }
+}
+
+/// Ends a task with a final phase, emits its event, and moves the session on
+/// (terminate on completion, start the queued task, or go idle).
+pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: f64) {
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    if task.phase.is_final() {
+        return;
+    }
+    let was_started = task.started.is_some();
+    task.phase = phase.clone();
+    task.ended = Some(now);
+    task.paused = false;
+    task.pause_requested = false;
+    if phase == TaskPhase::Completed {
+        task.completed_at = Some(std::time::SystemTime::now());
+    }
+    task.notify();
+    let terminate_after = task.terminate_on_completion;
+    let session_id = task.session_id.clone();
+    let event = match &phase {
+        TaskPhase::Completed => {
+            inner.stats.tasks_completed += 1;
+            let task = &inner.tasks[task_id];
+            let mut data = completed_data(task, now);
+            data["usage"] = usage_json(&task.usage());
+            Some(
+                json!({ "type": "task_completed", "taskId": task_id, "data": data, "usage": usage_json(&task.usage()) }),
+            )
+        }
+        TaskPhase::Failed { code, error } => {
+            inner.stats.tasks_failed += 1;
+            Some(json!({ "type": "error", "error": error, "code": code, "taskId": task_id }))
+        }
+        TaskPhase::Stopped => {
+            inner.stats.tasks_stopped += 1;
+            let usage = usage_json(&inner.tasks[task_id].usage());
+            Some(json!({ "type": "task_stopped", "status": "stopped", "taskId": task_id, "usage": usage }))
+        }
+        _ => None,
+    };
+    if let Some(event) = event {
+        emit_for_task(inner, task_id, event);
+    }
+    let Some(session) = inner.sessions.get_mut(&session_id) else { return };
+    if session.queued.as_deref() == Some(task_id) {
+        session.queued = None;
+        return;
+    }
+    if session.current.as_deref() != Some(task_id) {
+        return;
+    }
+    session.current = None;
+    if phase == TaskPhase::Terminated || !session.is_open() {
+        return;
+    }
+    if (terminate_after || session.terminate_after_task) && was_started {
+        terminate_session(
+            inner,
+            &session_id,
+            "terminateOnCompletion",
+            "Session ended after its task finished (terminateOnCompletion)",
+            now,
+        );
+        return;
+    }
+    session.idle_since = now;
+    session.manual_control = false;
+    if let Some(next) = session.queued.take() {
+        session.current = Some(next.clone());
+        start_task(inner, &next, now);
+    }
+}
+
+/// Ends a session for good: its running and queued tasks become `terminated`.
+pub(crate) fn terminate_session(inner: &mut Inner, session_id: &str, reason: &str, message: &str, now: f64) {
+    let Some(session) = inner.sessions.get_mut(session_id) else { return };
+    if !session.is_open() {
+        return;
+    }
+    session.status = SessionStatus::Terminated { reason: reason.to_string() };
+    let tasks: Vec<String> = session.current.take().into_iter().chain(session.queued.take()).collect();
+    for task_id in tasks {
+        if let Some(task) = inner.tasks.get_mut(&task_id) {
+            if !task.phase.is_final() {
+                task.phase = TaskPhase::Terminated;
+                task.ended = Some(now);
+                task.notify();
+            }
+        }
+    }
+    if let Some(session) = inner.sessions.get_mut(session_id) {
+        session.emit("end_session", json!({ "type": "end_session", "reason": reason, "message": message }));
+    }
+}

@@ -1,0 +1,58 @@
+//! Settings of a simulator instance.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// How the per-key rate limit of the POST endpoints is counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RateLimitScope {
+    /// One budget shared by every POST endpoint (the default).
+    #[default]
+    Shared,
+    /// A separate budget for each POST endpoint.
+    PerEndpoint,
+}
+
+/// Settings of a [`crate::Simulator`]. Every field has a sensible default, see [`SimConfig::default`].
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Address to listen on. Default `127.0.0.1:0` (any free loopback port).
+    pub bind: SocketAddr,
+    /// Speed of simulated time: `1.0` is real time, `0.01` makes a 3 s task take 30 ms of wall time.
+    /// Scales every simulated timer (task steps, inline wait, idle timeout, `maxDuration`,
+    /// instance grace) except the rate-limit window, which is always 60 s of wall time.
+    pub time_scale: f64,
+    /// How long `newTask` / `run-task` wait for a result before answering "pending" (simulated). Default 50 s.
+    pub inline_wait: Duration,
+    /// A session with no task for this long is terminated with reason `expired` (simulated). Default 300 s.
+    pub idle_timeout: Duration,
+    /// Grace period for a lost instance (simulated). Default 300 s.
+    pub instance_grace: Duration,
+    /// Requests per API key per sliding 60 s window on the POST endpoints. Default `Some(10)`; `None` disables it.
+    pub rate_limit: Option<u32>,
+    /// Whether the rate-limit budget is shared by the POST endpoints or kept per endpoint.
+    pub rate_limit_scope: RateLimitScope,
+    /// Concurrent open sessions per API key. Default 5.
+    pub max_sessions: u32,
+    /// Starting balance of every API key, in USD. Default 100.0.
+    pub initial_balance: f64,
+    /// Seed for ids and any other pseudo-random behaviour. Default 0.
+    pub seed: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            time_scale: 1.0,
+            inline_wait: Duration::from_secs(50),
+            idle_timeout: Duration::from_secs(300),
+            instance_grace: Duration::from_secs(300),
+            rate_limit: Some(10),
+            rate_limit_scope: RateLimitScope::Shared,
+            max_sessions: 5,
+            initial_balance: 100.0,
+            seed: 0,
+        }
+    }
+}

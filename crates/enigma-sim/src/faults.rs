@@ -1,0 +1,90 @@
+//! Fault injection (`POST /_sim/faults`): make the next matching requests fail on purpose.
+
+use serde::Deserialize;
+
+/// What an injected fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FaultAction {
+    /// Answer with an HTTP error.
+    #[default]
+    Error,
+    /// Process the request, then never answer (until the client gives up or the server stops).
+    Hang,
+    /// Process the request, then close the connection without an answer.
+    Drop,
+}
+
+/// One armed fault, as posted to `/_sim/faults`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Fault {
+    pub endpoint: String,
+    #[serde(default = "default_status")]
+    pub status: u16,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default = "default_count")]
+    pub count: u32,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    #[serde(default)]
+    pub after_processing: bool,
+    #[serde(default)]
+    pub action: FaultAction,
+}
+
+fn default_status() -> u16 {
+    500
+}
+
+fn default_count() -> u32 {
+    1
+}
+
+impl Fault {
+    /// The error code to send.
+    pub(crate) fn code(&self) -> String {
+        self.code.clone().unwrap_or_else(|| match self.status {
+            429 => "RATE_LIMIT_EXCEEDED".into(),
+            503 => "INSTANCE_UNAVAILABLE".into(),
+            _ => "INTERNAL_ERROR".into(),
+        })
+    }
+}
+
+/// The armed faults, consumed in order.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    armed: Vec<Fault>,
+}
+
+impl Faults {
+    pub(crate) fn add(&mut self, fault: Fault) {
+        if fault.count > 0 {
+            self.armed.push(fault);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.armed.clear();
+    }
+
+    /// Takes one use of the first fault armed for `endpoint`.
+    pub(crate) fn take(&mut self, endpoint: &str) -> Option<Fault> {
+        let index = self.armed.iter().position(|f| f.endpoint == endpoint)?;
+        let fault = self.armed[index].clone();
+        self.armed[index].count -= 1;
+        if self.armed[index].count == 0 {
+            self.armed.remove(index);
+        }
+        Some(fault)
+    }
+
+    /// How many faults are still armed (sum of counts).
+    pub(crate) fn pending(&self) -> u32 {
+        self.armed.iter().map(|f| f.count).sum()
+    }
+}

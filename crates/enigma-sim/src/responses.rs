@@ -1,0 +1,121 @@
+//! JSON bodies of task answers: inline results of `newTask` / `run-task`, and polls.
+
+use serde_json::{Value, json};
+
+use crate::state::{Task, TaskPhase, Usage};
+use crate::time_fmt::iso8601;
+
+/// The text of every pending answer.
+pub(crate) const PENDING_MESSAGE: &str = "Task still running. Poll GET /task/:sessionId/:taskId for result.";
+
+/// `{inputTokens, outputTokens, computeTime, cost}`.
+pub(crate) fn usage_json(usage: &Usage) -> Value {
+    json!({
+        "inputTokens": usage.input_tokens,
+        "outputTokens": usage.output_tokens,
+        "computeTime": usage.compute_time,
+        "cost": usage.cost,
+    })
+}
+
+/// `data` of a completed task.
+pub(crate) fn completed_data(task: &Task, now: f64) -> Value {
+    let usage = task.usage();
+    json!({
+        "message": task.script.final_message(),
+        "prompt_tokens": usage.input_tokens,
+        "completion_tokens": usage.output_tokens,
+        "total_tokens": usage.input_tokens + usage.output_tokens,
+        "completion_time": task.completion_time(now),
+    })
+}
+
+fn guardrail_data(question: &str) -> Value {
+    json!({ "type": "human_input_needed", "value": question })
+}
+
+/// The "still running" answer of `newTask` / `run-task`.
+pub(crate) fn pending_body(base_url: &str, task: &Task) -> Value {
+    json!({
+        "success": true,
+        "sessionId": task.session_id,
+        "taskId": task.id,
+        "status": "pending",
+        "pending": true,
+        "pollUrl": format!("{base_url}/task/{}/{}", task.session_id, task.id),
+        "message": PENDING_MESSAGE,
+    })
+}
+
+/// The inline answer of `newTask` / `run-task` once the task ended or asks a guardrail
+/// question; `None` while it is still working.
+pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64) -> Option<Value> {
+    let ids = |mut body: Value| {
+        body["sessionId"] = json!(task.session_id);
+        body["taskId"] = json!(task.id);
+        body
+    };
+    match &task.phase {
+        TaskPhase::Queued | TaskPhase::Running => None,
+        TaskPhase::Guardrail(question) => {
+            let mut body = pending_body(base_url, task);
+            body["result"] = json!({ "type": "guardrail_trigger", "data": guardrail_data(question) });
+            Some(body)
+        }
+        TaskPhase::Completed => Some(ids(json!({
+            "success": true,
+            "status": "complete",
+            "pending": false,
+            "result": {
+                "type": "task_completed",
+                "data": completed_data(task, now),
+                "usage": usage_json(&task.usage()),
+            },
+        }))),
+        TaskPhase::Failed { .. } | TaskPhase::Stopped | TaskPhase::Terminated => Some(poll_body(task, now)),
+    }
+}
+
+/// The answer of `GET /task/:sessionId/:taskId`.
+pub(crate) fn poll_body(task: &Task, now: f64) -> Value {
+    let usage = usage_json(&task.usage());
+    let mut body = match &task.phase {
+        TaskPhase::Queued | TaskPhase::Running => {
+            let mut body = json!({ "success": true, "status": "active", "pending": true, "usage": usage });
+            if task.paused {
+                body["paused"] = json!(true);
+            }
+            if task.phase == TaskPhase::Queued {
+                body["queued"] = json!(true);
+            }
+            body
+        }
+        TaskPhase::Guardrail(question) => json!({
+            "success": true,
+            "type": "guardrail_trigger",
+            "data": guardrail_data(question),
+            "usage": usage,
+        }),
+        TaskPhase::Completed => json!({
+            "success": true,
+            "type": "task_completed",
+            "data": completed_data(task, now),
+            "usage": usage,
+            "completedAt": task.completed_at.map(iso8601),
+            "pending": false,
+        }),
+        TaskPhase::Failed { code, error } => json!({
+            "success": false,
+            "status": "failed",
+            "error": error,
+            "code": code,
+            "usage": usage,
+            "pending": false,
+        }),
+        TaskPhase::Stopped => json!({ "success": true, "status": "stopped", "pending": false, "usage": usage }),
+        TaskPhase::Terminated => json!({ "success": true, "status": "terminated", "pending": false, "usage": usage }),
+    };
+    body["sessionId"] = json!(task.session_id);
+    body["taskId"] = json!(task.id);
+    body
+}

@@ -1,0 +1,164 @@
+//! Starting and stopping the simulator: the listener, the connection loop and the ticker.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+
+use crate::config::SimConfig;
+use crate::routes::{ConnKill, router};
+use crate::state::AppState;
+
+/// Simulated seconds between two ticks of the agent.
+const TICK_SIMULATED_SECS: f64 = 0.2;
+/// The shortest wall-clock tick.
+const MIN_TICK: Duration = Duration::from_millis(2);
+/// How long a graceful shutdown waits for open connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// Entry point: starts simulator servers.
+#[derive(Debug)]
+pub struct Simulator;
+
+impl Simulator {
+    /// Binds `config.bind` and serves the simulated API on it, in the current tokio runtime.
+    ///
+    /// Returns once the socket is listening; the server runs until [`SimHandle::shutdown`] or
+    /// until the handle is dropped.
+    pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+        let listener = TcpListener::bind(config.bind).await?;
+        let mut addr = listener.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let state = Arc::new(AppState::new(config, format!("http://{addr}")));
+        let server = tokio::spawn(accept_loop(listener, router(state.clone()), state.shutdown.subscribe()));
+        let ticker = tokio::spawn(ticker(state.clone()));
+        Ok(SimHandle { state, addr, server: Some(server), ticker: Some(ticker) })
+    }
+}
+
+/// A running simulator. Dropping it stops the server abruptly; [`SimHandle::shutdown`] stops it
+/// gracefully.
+#[derive(Debug)]
+pub struct SimHandle {
+    state: Arc<AppState>,
+    addr: SocketAddr,
+    server: Option<JoinHandle<()>>,
+    ticker: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> String {
+        self.state.base_url.clone()
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The counters, as returned by `GET /_sim/stats`.
+    pub fn stats(&self) -> Value {
+        drop(self.state.advance());
+        self.state.stats_json()
+    }
+
+    /// Subscribes to a session's events: each item is `{"event": <name>, "data": <payload>}`
+    /// (`message` events carry the documented `type`s; `end_session` ends a session). `None`
+    /// for an unknown session. Past events are not replayed.
+    pub fn subscribe(&self, session_id: &str) -> Option<broadcast::Receiver<Value>> {
+        self.state.lock().sessions.get(session_id).map(|s| s.events.subscribe())
+    }
+
+    /// Stops accepting connections, lets open requests finish (up to a few seconds), and stops.
+    pub async fn shutdown(mut self) {
+        self.state.shutdown.send_replace(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        if let Some(ticker) = self.ticker.take() {
+            let _ = ticker.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.state.shutdown.send_replace(true);
+        for handle in [self.server.take(), self.ticker.take()].into_iter().flatten() {
+            handle.abort();
+        }
+    }
+}
+
+/// Resolves once the shutdown flag is set.
+async fn stopped(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stopped| *stopped).await;
+}
+
+async fn accept_loop(listener: TcpListener, router: Router, shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                }
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = stopped(shutdown.clone()) => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
+}
+
+async fn serve_connection(stream: tokio::net::TcpStream, router: Router, shutdown: watch::Receiver<bool>) {
+    let kill = ConnKill::default();
+    let request_kill = kill.clone();
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(request_kill.clone());
+        router.clone().oneshot(req)
+    });
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = kill.0.notified() => {}
+        _ = stopped(shutdown) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn).await;
+        }
+    }
+}
+
+async fn ticker(state: Arc<AppState>) {
+    let period = state.clock.wall_secs(TICK_SIMULATED_SECS).max(MIN_TICK);
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let shutdown = state.shutdown.subscribe();
+    let stop = stopped(shutdown);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => drop(state.advance()),
+            _ = &mut stop => break,
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Fault injection and the stats endpoint.
+
+mod common;
+
+use common::{Sim, sleep_ms};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn error_fault_before_processing() {
+    let sim = Sim::fast().await;
+    let f = sim
+        .http
+        .post(sim.url("/_sim/faults"))
+        .json(&json!({ "endpoint": "POST /start/start-session", "status": 503, "code": "INSTANCE_UNAVAILABLE", "count": 2, "retryAfter": 2 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(f.status(), 200);
+    for _ in 0..2 {
+        let a = sim.post("/start/start-session", json!({})).await;
+        assert_eq!(a.status, 503);
+        assert_eq!(a.body["code"], "INSTANCE_UNAVAILABLE");
+        assert_eq!(a.body["message"], "No available instances.");
+        assert_eq!(a.headers["retry-after"], "2");
+    }
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200);
+    let stats = sim.stats().await;
+    assert_eq!(stats["sessions"]["total"], 1, "faulted requests created nothing");
+    assert_eq!(stats["requests"]["byEndpoint"]["POST /start/start-session"], 3);
+}
+
+#[tokio::test]
+async fn error_fault_after_processing_still_creates_the_task() {
+    let sim = Sim::fast().await;
+    let (sid, _) = sim.session("").await;
+    sim.post("/_sim/faults", json!({ "endpoint": "POST /start/send-message", "status": 500, "afterProcessing": true }))
+        .await;
+    let a = sim.new_task(&sid, "created anyway").await;
+    assert_eq!(a.status, 500);
+    assert_eq!(a.body["code"], "INTERNAL_ERROR");
+    let stats = sim.stats().await;
+    assert_eq!(stats["tasks"]["started"], 1);
+    assert_eq!(stats["tasks"]["completed"], 1);
+}
+
+#[tokio::test]
+async fn poll_fault_and_clear() {
+    let sim = Sim::fast().await;
+    let (sid, tid) = sim.session("x").await;
+    let tid = tid.unwrap();
+    sim.post("/_sim/faults", json!({ "endpoint": "GET /task", "status": 500, "count": 5 })).await;
+    assert_eq!(sim.get(&format!("/task/{sid}/{tid}")).await.status, 500);
+    let cleared = sim.http.delete(sim.url("/_sim/faults")).send().await.unwrap();
+    assert_eq!(cleared.status(), 200);
+    assert_eq!(sim.get(&format!("/task/{sid}/{tid}")).await.status, 200);
+    let bad = sim.post("/_sim/faults", json!({ "endpoint": "GET /nowhere" })).await;
+    assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn hang_fault_processes_then_never_answers() {
+    let sim = Sim::fast().await;
+    sim.post("/_sim/faults", json!({ "endpoint": "POST /start/start-session", "action": "hang" })).await;
+    let req = sim.http.post(sim.url("/start/start-session")).bearer_auth(common::KEY).json(&json!({}));
+    let r = tokio::time::timeout(Duration::from_millis(300), req.send()).await;
+    assert!(r.is_err(), "the request must hang");
+    assert_eq!(sim.stats().await["sessions"]["total"], 1, "processed before hanging");
+}
+
+#[tokio::test]
+async fn drop_fault_closes_connection() {
+    let sim = Sim::fast().await;
+    sim.post("/_sim/faults", json!({ "endpoint": "POST /start/run-task", "action": "drop" })).await;
+    let r = sim
+        .http
+        .post(sim.url("/start/run-task"))
+        .bearer_auth(common::KEY)
+        .json(&json!({ "taskDetails": "x" }))
+        .send()
+        .await;
+    let e = r.expect_err("no HTTP answer");
+    assert!(!e.is_timeout(), "{e}");
+    let stats = sim.stats().await;
+    assert_eq!(stats["tasks"]["completed"], 1);
+    // The server still works.
+    assert_eq!(sim.get("/start/health").await.status, 200);
+}
+
+#[tokio::test]
+async fn stats_shape_and_counts() {
+    let sim = Sim::fast().await;
+    let empty = sim.stats().await;
+    assert_eq!(
+        empty,
+        json!({
+            "sessions": { "open": 0, "total": 0 },
+            "tasks": { "started": 0, "running": 0, "completed": 0, "failed": 0, "stopped": 0 },
+            "requests": {
+                "total": 0,
+                "byEndpoint": {
+                    "POST /start/start-session": 0, "POST /start/send-message": 0, "POST /start/run-task": 0,
+                    "GET /task": 0, "GET /start/health": 0, "GET /start/active-sockets": 0
+                },
+                "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
+                "byMessage": {}
+            }
+        })
+    );
+    let (sid, tid) = sim.session("long #sim duration=100").await;
+    sim.send(&sid, json!({ "actionType": "state", "newState": "pause" })).await;
+    sim.send(&sid, json!({ "actionType": "interaction", "action": { "type": "CLICK", "x": 1, "y": 200 } })).await;
+    sim.post_as(
+        None,
+        "/start/send-message",
+        json!({ "sessionId": sid, "message": { "actionType": "state", "newState": "resume" } }),
+    )
+    .await;
+    sim.get(&format!("/task/{sid}/{}", tid.unwrap())).await;
+    sim.get("/start/health").await;
+    sim.get("/start/active-sockets").await;
+    sleep_ms(10).await;
+    let s = sim.handle.stats();
+    assert_eq!(s["sessions"], json!({ "open": 1, "total": 1 }));
+    assert_eq!(s["tasks"]["started"], 1);
+    assert_eq!(s["tasks"]["running"], 1);
+    let r = &s["requests"];
+    assert_eq!(r["total"], 7);
+    assert_eq!(r["byEndpoint"]["POST /start/send-message"], 3);
+    assert_eq!(r["byActionType"]["state"], 2);
+    assert_eq!(r["byActionType"]["interaction"], 1);
+    assert_eq!(r["byMessage"], json!({ "state:pause": 1, "state:resume": 1, "interaction:CLICK": 1 }));
+    assert_eq!(sim.stats().await, s, "the HTTP stats match the handle's and /_sim is not counted");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_ends_hanging_requests() {
+    let sim = Sim::fast().await;
+    sim.post("/_sim/faults", json!({ "endpoint": "GET /start/health", "action": "hang" })).await;
+    let url = sim.url("/start/health");
+    let http = sim.http.clone();
+    let pending = tokio::spawn(async move { http.get(url).send().await });
+    sleep_ms(50).await;
+    tokio::time::timeout(Duration::from_secs(5), sim.handle.shutdown()).await.expect("shutdown is prompt");
+    let _ = pending.await;
+}
