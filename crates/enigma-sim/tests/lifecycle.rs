@@ -66,7 +66,7 @@ async fn no_initial_task_means_no_task_id() {
 #[tokio::test]
 async fn events_in_order_for_initial_task() {
     let sim = Sim::fast().await;
-    let (sid, tid) = sim.session("Find a keyboard #sim steps=2").await;
+    let (sid, tid) = sim.session("Find a keyboard #sim steps=2 duration=60").await;
     let tid = tid.unwrap();
     let mut rx = sim.handle.subscribe(&sid).unwrap();
     let mut types = Vec::new();
@@ -300,4 +300,31 @@ async fn works_on_a_current_thread_runtime() {
     let (sid, _) = sim.session("").await;
     assert_eq!(sim.new_task(&sid, "quick").await.body["status"], "complete");
     sim.handle.shutdown().await;
+}
+
+#[test]
+fn public_types_are_send_sync_clone_debug() {
+    fn send_sync<T: Send + Sync>() {}
+    fn clone_debug<T: Clone + std::fmt::Debug>() {}
+    send_sync::<enigma_sim::SimHandle>();
+    clone_debug::<SimConfig>();
+    clone_debug::<enigma_sim::RateLimitScope>();
+}
+
+#[tokio::test]
+async fn steps_directive_sets_event_count() {
+    let sim = Sim::fast().await;
+    let (sid, _) = sim.session("").await;
+    let mut rx = sim.handle.subscribe(&sid).unwrap();
+    let a = sim.new_task(&sid, "walk #sim steps=5 duration=2").await;
+    assert_eq!(a.body["status"], "complete");
+    let mut counts = std::collections::HashMap::new();
+    while let Ok(ev) = rx.try_recv() {
+        *counts.entry(ev["data"]["type"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    }
+    assert_eq!(counts["agent"], 5);
+    assert_eq!(counts["action"], 5);
+    assert_eq!(counts["response_update"], 5);
+    assert_eq!(counts["task_completed"], 1);
+    assert_eq!(sim.get("/live/nosuchsession").await.status, 404);
 }

@@ -1,0 +1,99 @@
+//! The `enigma` command end to end: `run` on the built-in simulator, scripting commands against
+//! `enigma sim`, JSON output and exit codes.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn run_without_a_key_uses_the_built_in_simulator() {
+    let output = run(enigma().args(["run", "Search for wireless keyboards"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("wireless keyboards"), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(err.contains("No ENIGMA_API_KEY set: running on the built-in simulator"), "{err}");
+    assert!(err.contains("outcome: completed"), "{err}");
+}
+
+#[test]
+fn run_json_prints_the_result_object() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let output = run(sim.enigma().args(["--json", "run", "Find laptops", "--starting-url", "https://example.com"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).expect("JSON on stdout");
+    assert_eq!(result["outcome"], "completed");
+    assert!(result["message"].as_str().unwrap().contains("laptops"));
+    assert!(result["usage"]["cost"].as_f64().unwrap() > 0.0);
+    assert_eq!(sim.stats()["sessions"]["open"], 0, "run terminates its session");
+}
+
+#[test]
+fn exit_codes_tell_failure_kinds_apart() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let failed = run(sim.enigma().args(["--json", "run", "Open #sim fail=NAVIGATION_TIMEOUT"]));
+    assert_eq!(failed.status.code(), Some(8));
+    let body: Value = serde_json::from_str(&stdout(&failed)).unwrap();
+    assert_eq!(body["error"]["code"], "task_failed");
+    assert_eq!(body["error"]["serverCode"], "NAVIGATION_TIMEOUT");
+
+    let costly = run(sim.enigma().args(["run", "Crawl #sim duration=200 cost=5", "--max-cost", "0.01"]));
+    assert_eq!(costly.status.code(), Some(10), "{}", stderr(&costly));
+    assert!(stderr(&costly).contains("cost_limit"));
+
+    let invalid = run(sim.enigma().args(["run", "x", "--max-duration", "0"]));
+    assert_eq!(invalid.status.code(), Some(3));
+    assert!(stderr(&invalid).contains("max_duration"));
+
+    let missing = run(sim.enigma().args(["task", "poll", "zzzzzzzzzzzz", "yyyyyyyyyyyy"]));
+    assert_eq!(missing.status.code(), Some(7), "{}", stderr(&missing));
+
+    let revoked = run(sim.enigma().env("ENIGMA_API_KEY", "enig_revoked000000000000000000000").args(["session", "start"]));
+    assert_eq!(revoked.status.code(), Some(4));
+    assert_eq!(sim.stats()["sessions"]["open"], 0);
+}
+
+#[test]
+fn session_and_task_commands_script_a_whole_flow() {
+    let sim = Sim::start(&["--time-scale", "0.01", "--inline-wait", "0.2"]);
+    let started = run(sim.enigma().args(["--json", "session", "start", "--starting-url", "https://amazon.com"]));
+    assert!(started.status.success(), "{}", stderr(&started));
+    let session: Value = serde_json::from_str(&stdout(&started)).unwrap();
+    let session_id = session["sessionId"].as_str().unwrap().to_owned();
+
+    let created = run(sim.enigma().args(["session", "task", &session_id, "Search #sim duration=30"]));
+    assert!(created.status.success(), "{}", stderr(&created));
+    let task_id = stdout(&created).trim().to_owned();
+    assert_eq!(task_id.len(), 12);
+
+    for command in ["pause", "resume"] {
+        let output = run(sim.enigma().args(["session", command, &session_id]));
+        assert!(output.status.success(), "{command}: {}", stderr(&output));
+    }
+    let polled = run(sim.enigma().args(["--json", "task", "poll", &session_id, &task_id]));
+    let status: Value = serde_json::from_str(&stdout(&polled)).unwrap();
+    assert_eq!(status["state"]["state"], "running");
+
+    let waited = run(sim.enigma().args(["--json", "task", "wait", &session_id, &task_id, "--timeout", "30"]));
+    assert!(waited.status.success(), "{}", stderr(&waited));
+    let result: Value = serde_json::from_str(&stdout(&waited)).unwrap();
+    assert_eq!(result["outcome"], "completed");
+
+    let stopped = run(sim.enigma().args(["session", "stop", &session_id]));
+    assert!(stopped.status.success());
+    let terminated = run(sim.enigma().args(["session", "terminate", &session_id]));
+    assert!(terminated.status.success());
+    let stats = sim.stats();
+    assert_eq!(stats["sessions"]["open"], 0);
+    assert_eq!(stats["requests"]["byMessage"]["state:pause"], 1);
+    assert_eq!(stats["requests"]["byMessage"]["state:terminate"], 1);
+}
+
+#[test]
+fn health_reports_the_service_status() {
+    let sim = Sim::start(&[]);
+    let output = run(sim.enigma().args(["--json", "health"]));
+    assert!(output.status.success());
+    let health: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(health["status"], "healthy");
+}

@@ -1,0 +1,88 @@
+//! Shared helpers: run the `enigma` binary, and serve `enigma sim` on a free port.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const KEY: &str = "enig_clitestclitestclitestclitest";
+
+/// The built binary, with no ENIGMA_* variables inherited.
+pub fn enigma() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_enigma"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("ENIGMA_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+pub fn run(command: &mut Command) -> Output {
+    command.output().expect("the binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `enigma sim` in the background; killed on drop.
+pub struct Sim {
+    child: Child,
+    pub url: String,
+}
+
+impl Sim {
+    pub fn start(args: &[&str]) -> Sim {
+        let mut child = enigma()
+            .arg("sim")
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("enigma sim starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("Enigma simulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        Sim { child, url }
+    }
+
+    /// The binary, pointed at this simulator with a key.
+    pub fn enigma(&self) -> Command {
+        let mut command = enigma();
+        command.env("ENIGMA_BASE_URL", &self.url).env("ENIGMA_API_KEY", KEY).env("ENIGMA_POLL_INTERVAL", "0.05");
+        command
+    }
+
+    pub fn stats(&self) -> serde_json::Value {
+        let body = ureq_get(&format!("{}/_sim/stats", self.url));
+        serde_json::from_str(&body).expect("stats are JSON")
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A tiny blocking GET over a raw socket: enough for the stats endpoint, no HTTP client needed.
+fn ureq_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = std::net::TcpStream::connect(host).expect("connects");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    body.to_owned()
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test of the project: Rust (core, simulator, CLI, interop), then the Python and
+# Node packages when present. Installs what the tests need (npm packages, a Python venv with
+# maturin and pytest) itself, so it works on a fresh machine with Rust, Python and Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "npm packages for the Socket.IO interop tests"
+for dir in tests/interop/*/; do
+  if [ -f "$dir/package.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+step "Rust: fmt, clippy, tests"
+cargo fmt --all --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --locked
+
+if [ -f python/pyproject.toml ]; then
+  step "Python package"
+  bash python/scripts/test.sh
+fi
+
+if [ -f node/package.json ]; then
+  step "Node package"
+  (cd node && npm ci --no-audit --no-fund --loglevel=error && npm test)
+fi
+
+step "all tests passed"
