@@ -1,8 +1,9 @@
 //! `Client`: configuration, the HTTP transport, and the calls that need no session.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -24,7 +25,14 @@ use crate::validate;
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Transport>,
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    transport: Transport,
+    /// Sessions started through this client and not yet terminated through it: what
+    /// [`Client::terminate_open_sessions`] ends (bindings call it at interpreter exit).
+    open_sessions: Mutex<BTreeSet<String>>,
 }
 
 impl Client {
@@ -40,12 +48,36 @@ impl Client {
 
     /// A client with exactly this configuration.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
-        Ok(Client { inner: Arc::new(Transport::new(config)?) })
+        let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default() };
+        Ok(Client { inner: Arc::new(inner) })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &ClientConfig {
-        &self.inner.config
+        &self.inner.transport.config
+    }
+
+    /// Ids of the sessions started through this client (or its clones) that were not
+    /// terminated through it. Some may have ended by themselves on the service.
+    pub fn open_session_ids(&self) -> Vec<String> {
+        self.open_sessions().iter().cloned().collect()
+    }
+
+    /// Terminates every session in [`Client::open_session_ids`], concurrently; returns the
+    /// ids that could not be terminated, with the error.
+    pub async fn terminate_open_sessions(&self) -> Vec<(String, Error)> {
+        let sessions: Vec<Session> =
+            self.open_session_ids().iter().map(|id| Session::attach(self.clone(), id)).collect();
+        let results = futures_util::future::join_all(sessions.iter().map(Session::terminate)).await;
+        sessions.iter().zip(results).filter_map(|(s, r)| r.err().map(|e| (s.id().to_owned(), e))).collect()
+    }
+
+    pub(crate) fn forget_session(&self, id: &str) {
+        self.open_sessions().remove(id);
+    }
+
+    fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
@@ -56,6 +88,7 @@ impl Client {
         let Some(id) = answer.get("sessionId").and_then(Value::as_str) else {
             return Err(Error::decode("start-session answered without a sessionId", &answer));
         };
+        self.open_sessions().insert(id.to_owned());
         let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
         let initial_task = match answer.get("taskId").and_then(Value::as_str) {
             Some(task_id) if has_task => Some(Task::new(self.clone(), id, task_id, None)),
@@ -179,7 +212,7 @@ impl Client {
             operation,
             session_id,
         };
-        self.inner.send(&request).await
+        self.inner.transport.send(&request).await
     }
 
     async fn get(&self, path: &str, auth: Auth, operation: &'static str) -> Result<Value> {
@@ -192,7 +225,7 @@ impl Client {
             operation,
             session_id: None,
         };
-        self.inner.send(&request).await
+        self.inner.transport.send(&request).await
     }
 }
 

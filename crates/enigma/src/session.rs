@@ -165,6 +165,7 @@ impl Session {
             Err(err) => return Err(err),
         }
         self.inner.terminated.store(true, Ordering::SeqCst);
+        self.inner.client.forget_session(&self.inner.id);
         Ok(())
     }
 

@@ -98,7 +98,8 @@ async fn a_guardrail_is_answered_and_the_same_task_completes() {
     let sim = sim().await;
     let client = client(&sim);
     let session = client.start_session(SessionOptions::new()).await.unwrap();
-    let task = session.new_task(TaskOptions::new(r#"Buy a book #sim guardrail="I need login credentials""#)).await.unwrap();
+    let task =
+        session.new_task(TaskOptions::new(r#"Buy a book #sim guardrail="I need login credentials""#)).await.unwrap();
     let asked = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(asked.outcome, Outcome::Guardrail);
     assert_eq!(asked.question.as_deref(), Some("I need login credentials"));

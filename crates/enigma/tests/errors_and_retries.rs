@@ -27,7 +27,11 @@ async fn auth_errors_map_to_authentication_and_permission_denied() {
 #[tokio::test]
 async fn a_missing_key_is_a_clear_error_before_any_request() {
     let sim = sim().await;
-    let config = enigma::ClientConfig { api_key: None, base_url: enigma::parse_base_url(&sim.url()).unwrap(), ..Default::default() };
+    let config = enigma::ClientConfig {
+        api_key: None,
+        base_url: enigma::parse_base_url(&sim.url()).unwrap(),
+        ..Default::default()
+    };
     let client = Client::from_config(config).unwrap();
     let err = client.start_session(SessionOptions::new()).await.unwrap_err();
     assert_eq!(err.code(), "authentication");
@@ -62,7 +66,10 @@ async fn the_session_limit_is_its_own_error_and_not_retried() {
     let client = client(&sim);
     let first = client.start_session(SessionOptions::new()).await.unwrap();
     let err = client.start_session(SessionOptions::new()).await.unwrap_err();
-    assert_eq!((err.code(), err.status(), err.server_code()), ("session_limit", Some(429), Some("SESSION_LIMIT_REACHED")));
+    assert_eq!(
+        (err.code(), err.status(), err.server_code()),
+        ("session_limit", Some(429), Some("SESSION_LIMIT_REACHED"))
+    );
     assert_eq!(err.api_details().unwrap().details.as_ref().unwrap()["limit"], 1);
     assert_eq!(stat(&sim, "requests.byEndpoint.POST /start/start-session"), 2);
     first.terminate().await.unwrap();
@@ -100,12 +107,20 @@ async fn a_429_is_retried_after_retry_after() {
 async fn a_503_is_retried_and_persisting_503s_surface_as_server_errors() {
     let sim = sim().await;
     let client = client(&sim);
-    fault(&sim, json!({"endpoint": "POST /start/start-session", "status": 503, "code": "NO_INSTANCES_AVAILABLE", "count": 1})).await;
+    fault(
+        &sim,
+        json!({"endpoint": "POST /start/start-session", "status": 503, "code": "NO_INSTANCES_AVAILABLE", "count": 1}),
+    )
+    .await;
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     assert_eq!(stat(&sim, "requests.byEndpoint.POST /start/start-session"), 2);
     session.terminate().await.unwrap();
 
-    fault(&sim, json!({"endpoint": "POST /start/start-session", "status": 503, "code": "NO_INSTANCES_AVAILABLE", "count": 10})).await;
+    fault(
+        &sim,
+        json!({"endpoint": "POST /start/start-session", "status": 503, "code": "NO_INSTANCES_AVAILABLE", "count": 10}),
+    )
+    .await;
     let err = client.start_session(SessionOptions::new()).await.unwrap_err();
     assert_eq!((err.code(), err.status(), err.server_code()), ("server", Some(503), Some("NO_INSTANCES_AVAILABLE")));
     assert!(err.is_retryable());
@@ -130,7 +145,8 @@ async fn polls_and_state_commands_are_retried_after_a_500() {
     let sim = sim().await;
     let client = client(&sim);
     let session = client.start_session(SessionOptions::new()).await.unwrap();
-    fault(&sim, json!({"endpoint": "POST /start/send-message", "status": 500, "code": "INTERNAL_ERROR", "count": 1})).await;
+    fault(&sim, json!({"endpoint": "POST /start/send-message", "status": 500, "code": "INTERNAL_ERROR", "count": 1}))
+        .await;
     session.pause().await.unwrap();
     assert_eq!(stat(&sim, "requests.byMessage.state:pause"), 2);
     let task = session.new_task(TaskOptions::new("t")).await.unwrap();
@@ -145,7 +161,8 @@ async fn a_new_task_whose_answer_is_lost_is_outcome_unknown_and_not_resent() {
     let sim = sim().await;
     let client = builder(&sim).request_timeout(Duration::from_millis(300)).build().unwrap();
     let session = client.start_session(SessionOptions::new()).await.unwrap();
-    fault(&sim, json!({"endpoint": "POST /start/send-message", "action": "hang", "count": 1, "afterProcessing": true})).await;
+    fault(&sim, json!({"endpoint": "POST /start/send-message", "action": "hang", "count": 1, "afterProcessing": true}))
+        .await;
     let err = session.new_task(TaskOptions::new("Book a flight")).await.unwrap_err();
     assert_eq!(err.code(), "outcome_unknown", "{err}");
     assert_eq!(err.session_id(), Some(session.id()));

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::*;
-use enigma::{Client, Error, Session, SessionOptions, Task, TaskOptions, TaskResult, TaskState, TaskStatus, WaitOptions};
+use enigma::{
+    Client, Error, Session, SessionOptions, Task, TaskOptions, TaskResult, TaskState, TaskStatus, WaitOptions,
+};
 use enigma_sim::{SimConfig, SimHandle};
 use serde_json::Value;
 
@@ -168,7 +170,9 @@ fn check_produced(produced: &Produced, expect: &Value) -> Result<(), String> {
                 return fail(&format!("expected question {question:?}"));
             }
             let cost = result.usage.cost.unwrap_or_default();
-            if expect["minCost"].as_f64().is_some_and(|min| cost < min) || expect["maxCost"].as_f64().is_some_and(|max| cost > max) {
+            if expect["minCost"].as_f64().is_some_and(|min| cost < min)
+                || expect["maxCost"].as_f64().is_some_and(|max| cost > max)
+            {
                 return fail("cost out of the expected range");
             }
         }

@@ -117,3 +117,21 @@ async fn terminate_on_completion_ends_the_session_after_its_task() {
     // Terminating an already-ended session is fine: it no longer bills.
     session.terminate().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_client_tracks_and_terminates_its_open_sessions() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let a = client.start_session(SessionOptions::new()).await.unwrap();
+    let b = client.start_session(SessionOptions::new()).await.unwrap();
+    let mut open = client.open_session_ids();
+    open.sort();
+    let mut expected = vec![a.id().to_owned(), b.id().to_owned()];
+    expected.sort();
+    assert_eq!(open, expected);
+    a.terminate().await.unwrap();
+    assert_eq!(client.open_session_ids(), vec![b.id().to_owned()]);
+    assert!(client.terminate_open_sessions().await.is_empty());
+    assert!(client.open_session_ids().is_empty());
+    assert_eq!(stat(&sim, "sessions.open"), 0);
+}

@@ -20,7 +20,9 @@ async fn every_validation_error_is_local() {
     let mut fields = Vec::new();
     fields.push(field(client.start_session(SessionOptions::new().max_duration(0)).await.unwrap_err()));
     fields.push(field(client.start_session(SessionOptions::new().max_duration(300_001)).await.unwrap_err()));
-    fields.push(field(client.start_session(SessionOptions::new().starting_url("javascript:alert(1)")).await.unwrap_err()));
+    fields.push(field(
+        client.start_session(SessionOptions::new().starting_url("javascript:alert(1)")).await.unwrap_err(),
+    ));
     let tokens = SessionOptions { max_input_tokens: Some(0), ..SessionOptions::new() };
     fields.push(field(client.start_session(tokens).await.unwrap_err()));
     fields.push(field(client.run_task(RunTaskOptions::new("   ")).await.unwrap_err()));
@@ -33,7 +35,12 @@ async fn every_validation_error_is_local() {
     fields.push(field(session.type_text("", false).await.unwrap_err()));
     fields.push(field(session.press_key("").await.unwrap_err()));
     fields.push(field(session.answer_guardrail("  ", true).await.unwrap_err()));
-    fields.push(field(session.send(Message::Interaction { action: enigma::Interaction::KeyPress { key: String::new() } }).await.unwrap_err()));
+    fields.push(field(
+        session
+            .send(Message::Interaction { action: enigma::Interaction::KeyPress { key: String::new() } })
+            .await
+            .unwrap_err(),
+    ));
     let task = session.task("abcdefabcdef").unwrap();
     fields.push(field(task.result(WaitOptions::new().max_cost(0.0)).await.unwrap_err()));
     fields.push(field(client.session("../etc").unwrap_err()));
@@ -41,8 +48,23 @@ async fn every_validation_error_is_local() {
     assert_eq!(
         fields,
         [
-            "max_duration", "max_duration", "starting_url", "max_input_tokens", "task_details", "task_details",
-            "task_details", "max_duration", "x", "y", "y", "text", "key", "text", "key", "max_cost", "session_id",
+            "max_duration",
+            "max_duration",
+            "starting_url",
+            "max_input_tokens",
+            "task_details",
+            "task_details",
+            "task_details",
+            "max_duration",
+            "x",
+            "y",
+            "y",
+            "text",
+            "key",
+            "text",
+            "key",
+            "max_cost",
+            "session_id",
             "base_url"
         ]
     );
