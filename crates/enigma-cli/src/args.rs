@@ -24,6 +24,8 @@ pub enum Command {
     /// Look at or wait for tasks (for scripts).
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Print a session's live events (agent thoughts, actions, outcomes) as they arrive.
+    Watch(SessionId),
     /// Check the service's health.
     Health,
     /// Serve the local simulator.

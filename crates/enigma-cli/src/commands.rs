@@ -27,6 +27,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sim(args) => sim(args).await,
+        Command::Watch(args) => watch(&args.session_id, json).await,
     }
 }
 
@@ -37,19 +38,51 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     options.starting_url = args.starting_url;
     options.max_duration = args.max_duration;
     let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
-    let mut progress = Progress::new(json);
-    let progress_ref = &mut progress;
+    let progress = Progress::new(json);
+    let display = progress.clone();
     let task_text = args.task;
     let outcome = connection
         .client
         .with_session(options, |session| async move {
-            progress_ref.note(&format!("session {} started; the agent is working…", session.id()));
-            let task = session.new_task(TaskOptions::new(task_text)).await?;
-            task.result_with_progress(wait, |status| progress_ref.update(status)).await
+            display.note(&format!("session {} started; the agent is working…", session.id()));
+            // Show the agent's thoughts and actions as they arrive.
+            let mut events = session.events();
+            let shown = display.clone();
+            let printer = tokio::spawn(async move {
+                while let Some(event) = events.next().await {
+                    if let Some(line) = output::event_line(&event, false) {
+                        shown.note(&line);
+                    }
+                }
+            });
+            let task = session.new_task(TaskOptions::new(task_text)).await;
+            let result = match task {
+                Ok(task) => task.result_with_progress(wait, |status| display.update(status)).await,
+                Err(err) => Err(err),
+            };
+            printer.abort();
+            result
         })
         .await;
-    drop(progress);
+    progress.finish();
     Ok(output::result(&outcome?, json))
+}
+
+/// `enigma watch`: print a session's live events until it ends.
+async fn watch(session_id: &str, json: bool) -> Result<ExitCode, Error> {
+    let session = connect::from_env()?.session(session_id)?;
+    let mut events = session.events();
+    while let Some(event) = events.next().await {
+        if json {
+            println!("{}", event.to_json());
+        } else if let Some(line) = output::event_line(&event, true) {
+            println!("{line}");
+        }
+        if let enigma::Event::ConnectError { .. } = event {
+            return Ok(ExitCode::from(11));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error> {
@@ -133,9 +166,9 @@ async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
         TaskCommand::Wait(args) => {
             let task = client.task(&args.ids.session_id, &args.ids.task_id)?;
             let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
-            let mut progress = Progress::new(json);
+            let progress = Progress::new(json);
             let result = task.result_with_progress(wait, |s| progress.update(s)).await;
-            drop(progress);
+            progress.finish();
             Ok(output::result(&result?, json))
         }
     }
@@ -171,6 +204,9 @@ fn seconds(value: Option<f64>) -> Result<Option<Duration>, Error> {
     match value {
         None => Ok(None),
         Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(Error::Validation { field: "timeout".into(), reason: format!("must be a positive number of seconds, got {s}") }),
+        Some(s) => Err(Error::Validation {
+            field: "timeout".into(),
+            reason: format!("must be a positive number of seconds, got {s}"),
+        }),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use enigma::{Error, TaskResult, TaskState, TaskStatus, Usage};
+use enigma::{Error, Event, TaskResult, TaskState, TaskStatus, Usage};
 use serde_json::{Value, json};
 
 use crate::exit;
@@ -84,4 +84,32 @@ pub fn usage_line(usage: &Usage) -> String {
         parts.push(format!("{time:.1}s"));
     }
     parts.join(" · ")
+}
+
+/// One line for a live event; `None` for connection chatter when `all` is false.
+pub fn event_line(event: &Event, all: bool) -> Option<String> {
+    Some(match event {
+        Event::AgentThought { content, .. } => format!("thinking: {content}"),
+        Event::Action { name, target: Some(target), .. } => format!("action: {name} → {target}"),
+        Event::Action { name, .. } => format!("action: {name}"),
+        Event::ResponseUpdate { message, .. } => format!("update: {message}"),
+        Event::TaskCompleted { message, .. } => format!("task completed: {message}"),
+        Event::Guardrail { question, .. } => format!("the agent asks: {question}"),
+        Event::TaskError { code, error, .. } => format!("task failed ({code}): {error}"),
+        Event::SessionEnded { reason, .. } => format!("session ended ({reason})"),
+        Event::InstanceDisconnected { grace_period_ms, .. } => format!(
+            "browser instance disconnected (it has {:.0}s to come back)",
+            grace_period_ms.unwrap_or_default() as f64 / 1000.0
+        ),
+        Event::InstanceReconnected { .. } => "browser instance reconnected".to_owned(),
+        Event::Disconnected { reason, will_reconnect } => {
+            format!("live connection lost ({reason}){}", if *will_reconnect { ", reconnecting" } else { "" })
+        }
+        Event::ConnectError { message } => format!("live connection refused: {message}"),
+        _ if !all => return None,
+        Event::Connected => "live connection up".to_owned(),
+        Event::Reconnecting { attempt } => format!("reconnecting (attempt {attempt})"),
+        Event::Raw { name, payload } => format!("{name}: {payload}"),
+        _ => format!("{}", event.to_json()),
+    })
 }

@@ -48,7 +48,8 @@ fn exit_codes_tell_failure_kinds_apart() {
     let missing = run(sim.enigma().args(["task", "poll", "zzzzzzzzzzzz", "yyyyyyyyyyyy"]));
     assert_eq!(missing.status.code(), Some(7), "{}", stderr(&missing));
 
-    let revoked = run(sim.enigma().env("ENIGMA_API_KEY", "enig_revoked000000000000000000000").args(["session", "start"]));
+    let revoked =
+        run(sim.enigma().env("ENIGMA_API_KEY", "enig_revoked000000000000000000000").args(["session", "start"]));
     assert_eq!(revoked.status.code(), Some(4));
     assert_eq!(sim.stats()["sessions"]["open"], 0);
 }

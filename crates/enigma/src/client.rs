@@ -84,17 +84,18 @@ impl Client {
     pub async fn start_session(&self, options: SessionOptions) -> Result<Session> {
         validate::session_options(&options, false)?;
         let body = to_json(&options)?;
+        let sent_at = tokio::time::Instant::now();
         let answer = self.post("/start/start-session", &body, RetryPolicy::Create, "start-session", None).await?;
         let Some(id) = answer.get("sessionId").and_then(Value::as_str) else {
             return Err(Error::decode("start-session answered without a sessionId", &answer));
         };
         self.open_sessions().insert(id.to_owned());
         let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let initial_task = match answer.get("taskId").and_then(Value::as_str) {
-            Some(task_id) if has_task => Some(Task::new(self.clone(), id, task_id, None)),
-            _ => None,
-        };
-        Ok(Session::started(self.clone(), id, SessionInfo::from_body(&answer), initial_task))
+        let initial_task_id = answer.get("taskId").and_then(Value::as_str).filter(|_| has_task);
+        let session = Session::started(self.clone(), id, SessionInfo::from_body(&answer), initial_task_id, sent_at);
+        // Connect now, so the socket is up before anything needs to wait.
+        session.live_slot().connect_in_background();
+        Ok(session)
     }
 
     /// Starts a session, runs `work` with it, and terminates it afterwards whatever happens:
@@ -133,8 +134,12 @@ impl Client {
     pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
         validate::session_options(&options, true)?;
         let body = to_json(&options)?;
+        let sent_at = tokio::time::Instant::now();
         let answer = self.post("/start/run-task", &body, RetryPolicy::Create, "run-task", None).await?;
-        self.task_from_answer(&answer, None, "run-task")
+        let Some(session_id) = answer.get("sessionId").and_then(Value::as_str) else {
+            return Err(Error::decode("run-task answered without a sessionId", &answer));
+        };
+        Session::attach(self.clone(), session_id).task_from_answer(&answer, "run-task", sent_at)
     }
 
     /// Re-attaches to a session by id (e.g. started in another process).
@@ -315,6 +320,10 @@ impl ClientBuilder {
     pub fn extra_root_ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
         let pem = pem.into();
         self.with(|c| c.extra_root_ca_pem = Some(pem))
+    }
+    /// Use the live (Socket.IO) connection for waits, commands and events (default true).
+    pub fn live_events(self, on: bool) -> Self {
+        self.with(|c| c.live_events = on)
     }
     /// Prepended to the User-Agent (bindings name themselves here).
     pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {

@@ -48,12 +48,15 @@ pub struct ClientConfig {
     pub extra_root_ca_pem: Option<Vec<u8>>,
     /// Prepended to the User-Agent, e.g. `enigma-python/0.1.0`.
     pub user_agent_prefix: Option<String>,
+    /// Use the Socket.IO connection for waits, commands and events (default true). Off: REST
+    /// only (`ENIGMA_LIVE_EVENTS=0`).
+    pub live_events: bool,
 }
 
 impl ClientConfig {
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
-    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds) and `ENIGMA_CA_BUNDLE` (a PEM
-    /// file) applied when set.
+    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_LIVE_EVENTS` (0 turns the
+    /// socket off) and `ENIGMA_CA_BUNDLE` (a PEM file) applied when set.
     pub fn from_env() -> Result<ClientConfig> {
         let mut config = ClientConfig::default();
         if let Some(key) = env("ENIGMA_API_KEY") {
@@ -72,6 +75,9 @@ impl ClientConfig {
             config.max_retries = n
                 .parse()
                 .map_err(|_| Error::validation("ENIGMA_MAX_RETRIES", format!("must be a whole number, got {n:?}")))?;
+        }
+        if let Some(flag) = env("ENIGMA_LIVE_EVENTS") {
+            config.live_events = !matches!(flag.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off");
         }
         if let Some(path) = env("ENIGMA_CA_BUNDLE") {
             let pem = std::fs::read(&path)
@@ -125,6 +131,7 @@ impl Default for ClientConfig {
             allow_insecure_http: false,
             extra_root_ca_pem: None,
             user_agent_prefix: None,
+            live_events: true,
         }
     }
 }

@@ -28,11 +28,14 @@ mod api_key;
 mod client;
 mod config;
 mod error;
+mod events;
+mod live;
 mod message;
 mod options;
 mod result;
 mod retry;
 mod session;
+mod socketio;
 mod status;
 mod task;
 mod transport;
@@ -47,6 +50,7 @@ pub use config::{
     DEFAULT_REQUEST_TIMEOUT, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
 pub use error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use events::{Event, EventStream};
 pub use message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 pub use result::{Outcome, TaskResult};

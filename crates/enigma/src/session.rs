@@ -7,8 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 use serde_json::Value;
 
+use tokio::time::Instant;
+
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::events::EventStream;
+use crate::live::LiveSlot;
 use crate::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 use crate::options::TaskOptions;
 use crate::status::classify;
@@ -71,22 +75,51 @@ struct SessionInner {
     id: String,
     info: Option<SessionInfo>,
     initial_task: Option<Task>,
+    /// The live connection, shared with the session's tasks.
+    live: Arc<LiveSlot>,
     /// Set once terminated through this handle: later commands are refused without a request.
     terminated: AtomicBool,
 }
 
 impl Session {
-    pub(crate) fn started(client: Client, id: &str, info: SessionInfo, initial_task: Option<Task>) -> Session {
-        Session::make(client, id, Some(info), initial_task)
+    pub(crate) fn started(
+        client: Client,
+        id: &str,
+        info: SessionInfo,
+        initial_task_id: Option<&str>,
+        sent_at: Instant,
+    ) -> Session {
+        Session::make(client, id, Some(info), initial_task_id.map(|t| (t, sent_at)))
     }
 
     pub(crate) fn attach(client: Client, id: &str) -> Session {
         Session::make(client, id, None, None)
     }
 
-    fn make(client: Client, id: &str, info: Option<SessionInfo>, initial_task: Option<Task>) -> Session {
-        let inner = SessionInner { client, id: id.to_owned(), info, initial_task, terminated: AtomicBool::new(false) };
+    fn make(client: Client, id: &str, info: Option<SessionInfo>, initial_task: Option<(&str, Instant)>) -> Session {
+        // The socket URL the service gave, else the base URL (re-attached sessions).
+        let socket_url = info
+            .as_ref()
+            .and_then(|i| i.socket_url.as_deref())
+            .and_then(|u| url::Url::parse(u).ok())
+            .unwrap_or_else(|| client.config().base_url.clone());
+        let live = LiveSlot::new(id, socket_url, client.config());
+        let initial_task = initial_task
+            .map(|(task_id, sent_at)| Task::new(client.clone(), id, task_id, None, live.clone(), Some(sent_at)));
+        let terminated = AtomicBool::new(false);
+        let inner = SessionInner { client, id: id.to_owned(), info, initial_task, live, terminated };
         Session { inner: Arc::new(inner) }
+    }
+
+    pub(crate) fn live_slot(&self) -> &Arc<LiveSlot> {
+        &self.inner.live
+    }
+
+    /// The session's live events (agent thoughts, actions, outcomes, the session's end,
+    /// connection changes), from the moment the stream connects. Several streams may watch one
+    /// session. Ends when the session ends.
+    pub fn events(&self) -> EventStream {
+        EventStream::new(self.inner.live.clone())
     }
 
     /// The session id.
@@ -122,7 +155,7 @@ impl Session {
     /// A handle on a task of this session.
     pub fn task(&self, task_id: &str) -> Result<Task> {
         validate::id("task_id", task_id)?;
-        Ok(Task::new(self.inner.client.clone(), &self.inner.id, task_id, None))
+        Ok(Task::new(self.inner.client.clone(), &self.inner.id, task_id, None, self.inner.live.clone(), None))
     }
 
     /// Starts a task. One runs at a time; one more waits queued; a third is refused
@@ -131,8 +164,9 @@ impl Session {
     pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
         validate::task_options(&options)?;
         self.ensure_open()?;
+        let sent_at = Instant::now();
         let body = self.inner.client.send_message_raw(&self.inner.id, &Message::NewTask(NewTask::new(options))).await?;
-        self.inner.client.task_from_answer(&body, Some(&self.inner.id), "newTask")
+        self.task_from_answer(&body, "newTask", sent_at)
     }
 
     /// Pauses the current task after its current action.
@@ -165,6 +199,7 @@ impl Session {
             Err(err) => return Err(err),
         }
         self.inner.terminated.store(true, Ordering::SeqCst);
+        self.inner.live.mark_ended();
         self.inner.client.forget_session(&self.inner.id);
         Ok(())
     }
@@ -220,6 +255,17 @@ impl Session {
             Message::State { .. } => {}
         }
         self.ensure_open()?;
+        // Commands that need no answer go over the socket when it is up (no rate limit, no
+        // round trip). newTask always goes over REST: it needs its taskId or its refusal. So does
+        // a guardrail answer: a wait that follows must see the task running again, and only
+        // a REST answer proves the service took the answer before the wait looks.
+        if !matches!(message, Message::NewTask(_) | Message::Guardrail { .. })
+            && let Some(live) = self.inner.live.connected()
+            && live.emit(&serde_json::to_value(&message).unwrap_or_default())
+        {
+            tracing::debug!(session = %self.inner.id, message = %message.label(), "sent over the socket");
+            return Ok(serde_json::json!({ "success": true, "message": "Message sent over the live connection" }));
+        }
         self.inner.client.send_message_raw(&self.inner.id, &message).await
     }
 
@@ -239,16 +285,15 @@ impl Session {
     }
 }
 
-impl Client {
+impl Session {
     /// Reads `taskId` (and an inline outcome) from a newTask or run-task answer.
-    pub(crate) fn task_from_answer(&self, body: &Value, session_id: Option<&str>, operation: &str) -> Result<Task> {
-        let task_id = body.get("taskId").and_then(Value::as_str);
-        let session_id = body.get("sessionId").and_then(Value::as_str).or(session_id);
-        let (Some(session_id), Some(task_id)) = (session_id, task_id) else {
-            return Err(Error::decode(format!("{operation} answered without sessionId/taskId"), body));
+    pub(crate) fn task_from_answer(&self, body: &Value, operation: &str, sent_at: Instant) -> Result<Task> {
+        let Some(task_id) = body.get("taskId").and_then(Value::as_str) else {
+            return Err(Error::decode(format!("{operation} answered without a taskId"), body));
         };
         let inline = classify(body)?;
-        Ok(Task::new(self.clone(), session_id, task_id, Some(inline)))
+        let (client, live) = (self.inner.client.clone(), self.inner.live.clone());
+        Ok(Task::new(client, &self.inner.id, task_id, Some(inline), live, Some(sent_at)))
     }
 }
 

@@ -3,8 +3,11 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use tokio::time::Instant;
+
 use crate::client::Client;
 use crate::error::Result;
+use crate::live::LiveSlot;
 use crate::options::WaitOptions;
 use crate::result::TaskResult;
 use crate::session::Session;
@@ -21,12 +24,25 @@ pub struct Task {
     /// returns it without a request. A guardrail is handed out once: after it is answered the
     /// task runs again and must be waited on afresh.
     inline: Arc<Mutex<Option<TaskStatus>>>,
+    /// The session's live connection (shared with the session handle).
+    live: Arc<LiveSlot>,
+    /// When the request that created the task was sent (unknown for a re-attached task): a
+    /// socket up since before then has seen every event of the task.
+    sent_at: Option<Instant>,
 }
 
 impl Task {
-    pub(crate) fn new(client: Client, session_id: &str, task_id: &str, inline: Option<TaskStatus>) -> Task {
+    pub(crate) fn new(
+        client: Client,
+        session_id: &str,
+        task_id: &str,
+        inline: Option<TaskStatus>,
+        live: Arc<LiveSlot>,
+        sent_at: Option<Instant>,
+    ) -> Task {
         let inline = inline.filter(|s| s.state.is_final());
-        Task { client, session_id: session_id.into(), task_id: task_id.into(), inline: Arc::new(Mutex::new(inline)) }
+        let inline = Arc::new(Mutex::new(inline));
+        Task { client, session_id: session_id.into(), task_id: task_id.into(), inline, live, sent_at }
     }
 
     /// The task id.
@@ -67,6 +83,14 @@ impl Task {
         on_status: impl FnMut(&TaskStatus) + Send,
     ) -> Result<TaskResult> {
         wait::wait_for_result(self, options, on_status).await
+    }
+
+    pub(crate) fn live_slot(&self) -> &LiveSlot {
+        &self.live
+    }
+
+    pub(crate) fn sent_at(&self) -> Option<Instant> {
+        self.sent_at
     }
 
     /// The inline answer, if any. A guardrail is taken (handed out once); final answers stay.

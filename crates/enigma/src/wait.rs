@@ -1,15 +1,27 @@
-//! Waiting for a task's outcome: the inline answer, else polling with a deadline and a cost
-//! ceiling.
+//! Waiting for a task's outcome, by the fastest path that is still correct: the inline answer
+//! if it came; else the live connection's events for the task, with one REST check whenever
+//! events may have been missed (a (re)connect, a lag); else REST polls at the poll interval.
+//! Every path ends in the same classifier, so the outcome does not depend on the path.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::live::Live;
 use crate::message::{Message, StateCommand};
 use crate::options::WaitOptions;
 use crate::result::TaskResult;
-use crate::status::TaskStatus;
+use crate::status::{TaskState, TaskStatus, classify};
 use crate::task::Task;
 use crate::validate;
+
+/// While events flow, a REST check this often anyway: a safety net against an event lost on
+/// the service's side. Long enough that a typical task needs none.
+const SAFETY_POLL: Duration = Duration::from_secs(60);
 
 pub(crate) async fn wait_for_result(
     task: &Task,
@@ -25,32 +37,157 @@ pub(crate) async fn wait_for_result(
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let interval = options.poll_interval.unwrap_or(task.client.config().poll_interval);
-    loop {
-        let status = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, task.poll()).await {
-                Ok(polled) => polled?,
-                Err(_) => return Err(timed_out(task, started)),
-            },
-            None => task.poll().await?,
-        };
-        on_status(&status);
-        if let Some(limit) = options.max_cost
-            && status.usage.cost.is_some_and(|cost| cost > limit)
-            && !status.state.is_final()
-        {
-            return Err(stop_for_cost(task, status, limit).await);
-        }
-        if let Some(outcome) = finish(status, task) {
-            return outcome;
-        }
-        let mut wake = Instant::now() + interval;
-        if let Some(deadline) = deadline {
-            if Instant::now() >= deadline {
-                return Err(timed_out(task, started));
+    let mut watch = Watch::open(task).await;
+    // A check first, unless the socket has been up since before the task began: then nothing
+    // can have been missed.
+    let mut check_now = watch.as_ref().is_none_or(|w| !w.saw_everything_since(task.sent_at()));
+    match watch.as_ref().and_then(|w| w.cached_outcome(task)) {
+        Some(Cached::Trusted(status)) => {
+            on_status(&status);
+            if let Some(outcome) = finish(status, task) {
+                return outcome;
             }
-            wake = wake.min(deadline);
         }
-        tokio::time::sleep_until(wake).await;
+        Some(Cached::Confirm) => check_now = true,
+        None => {}
+    }
+    // Polling is the path without a socket, or how a cost ceiling sees usage grow.
+    let period = |watching: bool| if !watching || options.max_cost.is_some() { interval } else { SAFETY_POLL };
+    let mut next_poll = Instant::now() + period(watch.is_some());
+    loop {
+        if check_now {
+            let status = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, task.poll()).await {
+                    Ok(polled) => polled?,
+                    Err(_) => return Err(timed_out(task, started)),
+                },
+                None => task.poll().await?,
+            };
+            on_status(&status);
+            if let Some(limit) = options.max_cost
+                && status.usage.cost.is_some_and(|cost| cost > limit)
+                && !status.state.is_final()
+            {
+                return Err(stop_for_cost(task, status, limit).await);
+            }
+            if let Some(outcome) = finish(status, task) {
+                return outcome;
+            }
+            check_now = false;
+            next_poll = Instant::now() + period(watch.is_some());
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(timed_out(task, started));
+        }
+        let wake = deadline.map_or(next_poll, |d| next_poll.min(d));
+        let Some(live) = watch.as_mut() else {
+            tokio::time::sleep_until(wake).await;
+            check_now = true;
+            continue;
+        };
+        tokio::select! {
+            received = live.events.recv() => match received {
+                Ok(event) => match live.judge(event, task) {
+                    Verdict::Outcome(status) => {
+                        on_status(&status);
+                        if let Some(outcome) = finish(status, task) {
+                            return outcome;
+                        }
+                    }
+                    Verdict::Check => check_now = true,
+                    Verdict::Ignore => {}
+                },
+                Err(broadcast::error::RecvError::Lagged(_)) => check_now = true,
+                Err(broadcast::error::RecvError::Closed) => {
+                    // The connection gave up (or the session ended): poll from here on.
+                    watch = None;
+                    check_now = true;
+                }
+            },
+            _ = tokio::time::sleep_until(wake) => check_now = true,
+        }
+    }
+}
+
+/// A waiter's subscription to the session's live connection.
+struct Watch {
+    live: Arc<Live>,
+    events: broadcast::Receiver<Event>,
+}
+
+enum Cached {
+    Trusted(TaskStatus),
+    Confirm,
+}
+
+enum Verdict {
+    Outcome(TaskStatus),
+    Check,
+    Ignore,
+}
+
+impl Watch {
+    async fn open(task: &Task) -> Option<Watch> {
+        let slot = task.live_slot();
+        if !slot.enabled() {
+            return None;
+        }
+        let live = slot.get_or_connect().await.ok()?;
+        let events = live.subscribe()?;
+        Some(Watch { live, events })
+    }
+
+    fn saw_everything_since(&self, sent_at: Option<Instant>) -> bool {
+        matches!((self.live.connected_since(), sent_at), (Some(up), Some(sent)) if up <= sent)
+    }
+
+    /// An outcome seen before the waiter subscribed: a completion or stop as it stands, a
+    /// guardrail or failure to confirm over REST (see `trusted`).
+    fn cached_outcome(&self, task: &Task) -> Option<Cached> {
+        match classify(&self.live.final_for(task.id())?) {
+            Ok(status) if trusted(&status) => Some(Cached::Trusted(status)),
+            _ => Some(Cached::Confirm),
+        }
+    }
+
+    /// What an event means for the waited task.
+    fn judge(&self, event: Event, task: &Task) -> Verdict {
+        match &event {
+            Event::Connected | Event::SessionEnded { .. } | Event::InstanceReconnected { .. } => Verdict::Check,
+            Event::Raw { name, .. } if name == "lagged" => Verdict::Check,
+            Event::TaskCompleted { raw, .. }
+            | Event::Guardrail { raw, .. }
+            | Event::TaskError { raw, .. }
+            | Event::Raw { payload: raw, .. } => {
+                if !crate::live::is_task_outcome(raw) {
+                    return Verdict::Ignore;
+                }
+                match event.task_id() {
+                    Some(id) if id == task.id() => match classify(raw) {
+                        Ok(status) if trusted(&status) => Verdict::Outcome(status),
+                        _ => Verdict::Check,
+                    },
+                    Some(_) => Verdict::Ignore,
+                    // An outcome that names no task may be ours: ask the service.
+                    None => Verdict::Check,
+                }
+            }
+            _ => Verdict::Ignore,
+        }
+    }
+}
+
+/// Whether a socket event's outcome is final as it stands. A completion or a stop is. A
+/// guardrail question may already have been answered (the event can arrive after the answer),
+/// and a failure event carries no usage: both are confirmed with one REST check.
+fn trusted(status: &TaskStatus) -> bool {
+    matches!(status.state, TaskState::Completed { .. } | TaskState::Stopped)
+}
+
+impl std::ops::Deref for Watch {
+    type Target = Live;
+    fn deref(&self) -> &Live {
+        &self.live
     }
 }
 

@@ -33,8 +33,8 @@ async fn pause_freezes_progress_and_cost_and_resume_continues() {
     assert_eq!(resumed.state, TaskState::Running { paused: false });
     let result = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(result.outcome, Outcome::Completed);
-    assert_eq!(stat(&sim, "requests.byMessage.state:pause"), 1);
-    assert_eq!(stat(&sim, "requests.byMessage.state:resume"), 1);
+    assert_eq!(sent(&sim, "state:pause"), 1);
+    assert_eq!(sent(&sim, "state:resume"), 1);
     session.terminate().await.unwrap();
 }
 
@@ -88,7 +88,7 @@ async fn every_interaction_is_sent() {
     session.release().await.unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     for kind in ["takeOverControl", "releaseControl", "CLICK", "DOUBLE_CLICK", "TYPE", "KEY_PRESS"] {
-        assert_eq!(stat(&sim, &format!("requests.byMessage.interaction:{kind}")), 1, "{kind}");
+        assert_eq!(sent(&sim, &format!("interaction:{kind}")), 1, "{kind}");
     }
     session.terminate().await.unwrap();
 }
@@ -106,7 +106,7 @@ async fn a_guardrail_is_answered_and_the_same_task_completes() {
     session.answer_guardrail("Use the guest checkout", true).await.unwrap();
     let done = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(done.outcome, Outcome::Completed, "{done:?}");
-    assert_eq!(stat(&sim, "requests.byMessage.guardrail:resume"), 1);
+    assert_eq!(sent(&sim, "guardrail:resume"), 1);
     session.terminate().await.unwrap();
 }
 
@@ -159,7 +159,7 @@ async fn the_cost_ceiling_stops_the_task() {
     assert_eq!(err.code(), "cost_limit", "{err}");
     let cost = err.usage().and_then(|u| u.cost).unwrap();
     assert!(cost > 0.05 && cost < 1.0, "stopped early, at {cost}");
-    assert_eq!(stat(&sim, "requests.byMessage.state:stop"), 1);
+    assert_eq!(sent(&sim, "state:stop"), 1);
     let after = err.task().unwrap().poll().await.unwrap();
     assert_eq!(after.state, TaskState::Stopped);
     session.terminate().await.unwrap();

@@ -16,9 +16,6 @@
 //! (open + CONNECT), `client` (handle + background task), `backoff` (delays),
 //! `options` / `error` (public types).
 
-// Until the SDK session code uses every item, only tests do.
-#![allow(dead_code, unused_imports)]
-
 mod backoff;
 mod client;
 mod error;
@@ -33,5 +30,6 @@ mod client_tests;
 mod interop_tests;
 
 pub(crate) use client::SocketClient;
+#[cfg(test)]
 pub(crate) use error::SocketError;
 pub(crate) use options::{SocketEvent, SocketOptions};

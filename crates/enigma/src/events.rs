@@ -1,0 +1,312 @@
+//! Live events of a session (contract §4), as one typed enum, and the stream that yields them.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_util::Stream;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use crate::live::{Live, LiveSlot};
+use crate::usage::Usage;
+
+/// One live event. Serialises (for the bindings) as an object with a snake_case `type`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// The agent's live reasoning (`message` of type `agent`).
+    AgentThought {
+        /// The task, when the service names it.
+        task_id: Option<String>,
+        /// The thought.
+        content: String,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// A browser action the agent takes (`action`).
+    Action {
+        /// The task, when named.
+        task_id: Option<String>,
+        /// What it does, e.g. `click_element`.
+        name: String,
+        /// What it acts on, e.g. `search button`.
+        target: Option<String>,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// A progress message (`response_update`).
+    ResponseUpdate {
+        /// The task, when named.
+        task_id: Option<String>,
+        /// The message.
+        message: String,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The task finished (`task_completed`).
+    TaskCompleted {
+        /// The task, when named.
+        task_id: Option<String>,
+        /// The agent's final message.
+        message: String,
+        /// Usage and cost.
+        usage: Usage,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The agent needs a human (`guardrail_trigger`).
+    Guardrail {
+        /// The task, when named.
+        task_id: Option<String>,
+        /// The agent's question.
+        question: String,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The task failed (`error`).
+    TaskError {
+        /// The task, when named.
+        task_id: Option<String>,
+        /// The service's code, e.g. `NAVIGATION_TIMEOUT`.
+        code: String,
+        /// The service's text.
+        error: String,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The session ended (`end_session`): `completed`, `terminated`, `expired`,
+    /// `terminateOnCompletion` or `instance_lost`.
+    SessionEnded {
+        /// Why.
+        reason: String,
+        /// The service's text.
+        message: Option<String>,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The browser instance lost its connection (`instance:disconnected`); it has
+    /// `grace_period_ms` to come back.
+    InstanceDisconnected {
+        /// The service's text.
+        message: Option<String>,
+        /// How long the instance may stay away, ms.
+        grace_period_ms: Option<u64>,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The browser instance is back (`instance:reconnected`).
+    InstanceReconnected {
+        /// The service's text.
+        message: Option<String>,
+        /// The payload as received.
+        raw: Value,
+    },
+    /// The live connection is (again) up. Events missed while it was down are not replayed.
+    Connected,
+    /// The live connection dropped; `will_reconnect` says whether the SDK tries again.
+    Disconnected {
+        /// Why, in Socket.IO's words (`transport close`, `io server disconnect`...).
+        reason: String,
+        /// Whether a reconnection follows.
+        will_reconnect: bool,
+    },
+    /// A reconnection attempt starts.
+    Reconnecting {
+        /// 1-based attempt number.
+        attempt: u32,
+    },
+    /// The service refused the live connection (e.g. the session no longer exists).
+    ConnectError {
+        /// The service's text.
+        message: String,
+    },
+    /// An event this SDK does not know, passed through untouched.
+    Raw {
+        /// The Socket.IO event name.
+        name: String,
+        /// Its payload.
+        payload: Value,
+    },
+}
+
+impl Event {
+    /// Reads one Socket.IO event of the service. Never fails: unknown shapes become [`Event::Raw`].
+    pub(crate) fn from_socket(name: &str, payload: Value) -> Event {
+        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+        let data = payload.get("data").cloned().unwrap_or(Value::Null);
+        let task_id = text(&payload, "taskId");
+        match (name, payload.get("type").and_then(Value::as_str)) {
+            ("message", Some("agent")) => match text(&payload, "content") {
+                Some(content) => Event::AgentThought { task_id, content, raw: payload },
+                None => Event::Raw { name: name.to_owned(), payload },
+            },
+            ("message", Some("action")) => Event::Action {
+                task_id,
+                name: text(&data, "name").unwrap_or_default(),
+                target: text(&data, "target"),
+                raw: payload,
+            },
+            ("message", Some("response_update")) => {
+                Event::ResponseUpdate { task_id, message: text(&data, "message").unwrap_or_default(), raw: payload }
+            }
+            ("message", Some("task_completed")) => Event::TaskCompleted {
+                task_id,
+                message: text(&data, "message").unwrap_or_default(),
+                usage: Usage::from_body(&payload),
+                raw: payload,
+            },
+            ("message", Some("guardrail_trigger")) => Event::Guardrail {
+                task_id,
+                question: text(&data, "value").or_else(|| text(&data, "message")).unwrap_or_default(),
+                raw: payload,
+            },
+            ("message", Some("error")) => Event::TaskError {
+                task_id,
+                code: text(&payload, "code").unwrap_or_else(|| "UNKNOWN".to_owned()),
+                error: text(&payload, "error").or_else(|| text(&payload, "message")).unwrap_or_default(),
+                raw: payload,
+            },
+            ("end_session", _) => Event::SessionEnded {
+                reason: text(&payload, "reason").unwrap_or_else(|| "unknown".to_owned()),
+                message: text(&payload, "message"),
+                raw: payload,
+            },
+            ("instance:disconnected", _) => Event::InstanceDisconnected {
+                message: text(&payload, "message"),
+                grace_period_ms: payload.get("gracePeriod").and_then(Value::as_u64),
+                raw: payload,
+            },
+            ("instance:reconnected", _) => {
+                Event::InstanceReconnected { message: text(&payload, "message"), raw: payload }
+            }
+            _ => Event::Raw { name: name.to_owned(), payload },
+        }
+    }
+
+    /// The task a `message` event belongs to, when the service named it.
+    pub fn task_id(&self) -> Option<&str> {
+        match self {
+            Event::AgentThought { task_id, .. }
+            | Event::Action { task_id, .. }
+            | Event::ResponseUpdate { task_id, .. }
+            | Event::TaskCompleted { task_id, .. }
+            | Event::Guardrail { task_id, .. }
+            | Event::TaskError { task_id, .. } => task_id.as_deref(),
+            Event::Raw { payload, .. } => payload.get("taskId").and_then(Value::as_str),
+            _ => None,
+        }
+    }
+
+    /// The event as JSON (the form the bindings hand to Python and Node).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// A session's live events, from the moment the stream first connects. Ends after the session
+/// ends (or when the live connection gives up). Dropping it lets the connection close when
+/// nothing else (the session handle, its tasks) uses it.
+pub struct EventStream {
+    inner: Pin<Box<dyn Stream<Item = Event> + Send>>,
+}
+
+enum StreamState {
+    Start(Arc<LiveSlot>),
+    Open(Arc<Live>, broadcast::Receiver<Event>),
+    Done,
+}
+
+impl EventStream {
+    pub(crate) fn new(slot: Arc<LiveSlot>) -> EventStream {
+        let stream = futures_util::stream::unfold(StreamState::Start(slot), |state| async move {
+            match state {
+                StreamState::Start(slot) => {
+                    let live = match slot.get_or_connect().await {
+                        Ok(live) => live,
+                        Err(err) => return Some((Event::ConnectError { message: err.to_string() }, StreamState::Done)),
+                    };
+                    match live.subscribe() {
+                        Some(events) => next_event(live, events).await,
+                        None => Some((
+                            Event::ConnectError { message: "the live connection has closed".into() },
+                            StreamState::Done,
+                        )),
+                    }
+                }
+                StreamState::Open(live, events) => next_event(live, events).await,
+                StreamState::Done => None,
+            }
+        });
+        EventStream { inner: Box::pin(stream) }
+    }
+
+    /// The next event; `None` once the stream has ended.
+    pub async fn next(&mut self) -> Option<Event> {
+        futures_util::StreamExt::next(self).await
+    }
+}
+
+async fn next_event(live: Arc<Live>, mut events: broadcast::Receiver<Event>) -> Option<(Event, StreamState)> {
+    match events.recv().await {
+        Ok(event) => Some((event, StreamState::Open(live, events))),
+        // A slow consumer skipped events: say so rather than hide it.
+        Err(broadcast::error::RecvError::Lagged(missed)) => Some((
+            Event::Raw { name: "lagged".to_owned(), payload: serde_json::json!({ "missed": missed }) },
+            StreamState::Open(live, events),
+        )),
+        Err(broadcast::error::RecvError::Closed) => None,
+    }
+}
+
+impl Stream for EventStream {
+    type Item = Event;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_documented_event_is_typed_and_unknown_ones_pass_through() {
+        let ev = |name: &str, payload: Value| Event::from_socket(name, payload);
+        assert!(
+            matches!(ev("message", json!({"type":"agent","content":"thinking"})), Event::AgentThought { content, .. } if content == "thinking")
+        );
+        assert!(
+            matches!(ev("message", json!({"type":"action","data":{"name":"click_element","target":"search"}})), Event::Action { name, target: Some(t), .. } if name == "click_element" && t == "search")
+        );
+        assert!(matches!(
+            ev("message", json!({"type":"response_update","data":{"message":"m"}})),
+            Event::ResponseUpdate { .. }
+        ));
+        let done =
+            ev("message", json!({"type":"task_completed","taskId":"t1","data":{"message":"ok","usage":{"cost":0.2}}}));
+        assert!(matches!(&done, Event::TaskCompleted { usage, .. } if usage.cost == Some(0.2)));
+        assert_eq!(done.task_id(), Some("t1"));
+        assert!(
+            matches!(ev("message", json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"q?"}})), Event::Guardrail { question, .. } if question == "q?")
+        );
+        assert!(
+            matches!(ev("message", json!({"type":"error","error":"x","code":"PAGE_CRASH"})), Event::TaskError { code, .. } if code == "PAGE_CRASH")
+        );
+        assert!(
+            matches!(ev("end_session", json!({"type":"end_session","reason":"expired"})), Event::SessionEnded { reason, .. } if reason == "expired")
+        );
+        assert!(matches!(
+            ev("instance:disconnected", json!({"gracePeriod":300000})),
+            Event::InstanceDisconnected { grace_period_ms: Some(300000), .. }
+        ));
+        assert!(matches!(ev("instance:reconnected", json!({})), Event::InstanceReconnected { .. }));
+        assert!(matches!(ev("message", json!({"type":"mystery"})), Event::Raw { .. }));
+        assert!(matches!(ev("other", json!(1)), Event::Raw { .. }));
+        assert_eq!(ev("message", json!({"type":"agent","content":"c"})).to_json()["type"], "agent_thought");
+    }
+}

@@ -1,0 +1,198 @@
+//! The live connection of a session: one Socket.IO connection shared by its event streams,
+//! its waiters and its commands, opened on demand and closed when nothing uses it.
+
+mod pump;
+
+pub(crate) use pump::is_task_outcome;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use url::Url;
+
+use crate::error::Error;
+use crate::events::Event;
+use crate::socketio::{SocketClient, SocketOptions};
+
+/// After a failed connection, waiters poll instead of retrying the socket for this long.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// Events buffered per subscriber before a slow one starts missing them.
+const EVENT_BUFFER: usize = 1024;
+
+/// Where a session's live connection lives: shared by the session handle and its tasks.
+pub(crate) struct LiveSlot {
+    session_id: String,
+    socket_url: Url,
+    connect_timeout: Duration,
+    extra_root_ca_pem: Option<Vec<u8>>,
+    enabled: bool,
+    current: tokio::sync::Mutex<Option<Arc<Live>>>,
+    last_failure: Mutex<Option<(Instant, String)>>,
+    /// Terminated through the SDK: never connect again.
+    ended: AtomicBool,
+}
+
+impl LiveSlot {
+    pub(crate) fn new(session_id: &str, socket_url: Url, config: &crate::ClientConfig) -> Arc<LiveSlot> {
+        Arc::new(LiveSlot {
+            session_id: session_id.to_owned(),
+            socket_url,
+            connect_timeout: config.connect_timeout,
+            extra_root_ca_pem: config.extra_root_ca_pem.clone(),
+            enabled: config.live_events,
+            current: tokio::sync::Mutex::new(None),
+            last_failure: Mutex::new(None),
+            ended: AtomicBool::new(false),
+        })
+    }
+
+    /// Whether live events are switched on for this client.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The open connection, or a new one. Fails fast (without a new attempt) for a while after
+    /// a failure, so that waiters fall back to polling at once.
+    pub(crate) async fn get_or_connect(&self) -> Result<Arc<Live>, Error> {
+        if !self.enabled {
+            return Err(unavailable("live events are switched off (live_events = false)"));
+        }
+        let mut current = self.current.lock().await;
+        if let Some(live) = current.as_ref().filter(|l| l.is_open()) {
+            return Ok(live.clone());
+        }
+        if self.ended.load(Ordering::SeqCst) {
+            return Err(Error::SessionEnded { session_id: self.session_id.clone(), task_id: None });
+        }
+        if let Some((at, why)) = self.last_failure.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+            && at.elapsed() < RETRY_AFTER_FAILURE
+        {
+            return Err(unavailable(why));
+        }
+        let mut options = SocketOptions::new(self.socket_url.clone(), json!({ "sessionId": self.session_id }));
+        options.connect_timeout = self.connect_timeout;
+        options.extra_root_ca_pem = self.extra_root_ca_pem.clone();
+        match SocketClient::connect(options).await {
+            Ok((socket, events)) => {
+                let live = Arc::new(Live::start(socket, events));
+                *current = Some(live.clone());
+                tracing::debug!(session = %self.session_id, "live connection open");
+                Ok(live)
+            }
+            Err(err) => {
+                let why = format!("no live connection for session {}: {err}", self.session_id);
+                tracing::debug!("{why}");
+                *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why.clone()));
+                Err(unavailable(&why))
+            }
+        }
+    }
+
+    /// Starts connecting in the background, so the socket is up before the first wait needs it.
+    pub(crate) fn connect_in_background(self: &Arc<Self>) {
+        if !self.enabled {
+            return;
+        }
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            if let Some(slot) = weak.upgrade() {
+                let _ = slot.get_or_connect().await;
+            }
+        });
+    }
+
+    /// The connection, if one is open and connected right now (never waits, never connects).
+    pub(crate) fn connected(&self) -> Option<Arc<Live>> {
+        let current = self.current.try_lock().ok()?;
+        current.as_ref().filter(|l| l.is_connected()).cloned()
+    }
+
+    /// The session was terminated: never connect again. An open connection stays, so its
+    /// listeners still get `end_session`; the service then disconnects it (or dropping the last
+    /// user does).
+    pub(crate) fn mark_ended(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+    }
+}
+
+fn unavailable(why: &str) -> Error {
+    Error::Connection { message: why.to_owned(), never_sent: true }
+}
+
+/// One live connection and the task that turns its Socket.IO events into [`Event`]s.
+pub(crate) struct Live {
+    socket: SocketClient,
+    shared: Arc<Shared>,
+    pump: JoinHandle<()>,
+}
+
+/// What the pump and the users of a connection share.
+pub(crate) struct Shared {
+    sender: Mutex<Option<broadcast::Sender<Event>>>,
+    state: Mutex<LiveState>,
+}
+
+#[derive(Default)]
+struct LiveState {
+    connected_since: Option<Instant>,
+    /// The last final (or guardrail) event of each task, for waiters that subscribe after it.
+    finals: HashMap<String, Value>,
+}
+
+impl Live {
+    fn start(socket: SocketClient, events: tokio::sync::mpsc::UnboundedReceiver<crate::socketio::SocketEvent>) -> Live {
+        let (sender, _) = broadcast::channel(EVENT_BUFFER);
+        let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(LiveState::default()) });
+        let pump = tokio::spawn(pump::run(events, shared.clone()));
+        Live { socket, shared, pump }
+    }
+
+    /// A receiver of every event from now on; `None` once the connection is closed for good.
+    pub(crate) fn subscribe(&self) -> Option<broadcast::Receiver<Event>> {
+        self.shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(broadcast::Sender::subscribe)
+    }
+
+    /// Sends a message object over the socket; false if not connected (the caller uses REST).
+    pub(crate) fn emit(&self, message: &Value) -> bool {
+        self.socket.emit("message", message.clone()).is_ok()
+    }
+
+    /// Whether the connection may still deliver events (connected or reconnecting).
+    pub(crate) fn is_open(&self) -> bool {
+        self.shared.sender.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+
+    pub(crate) fn is_connected(&self) -> bool {
+        self.socket.is_connected()
+    }
+
+    /// Since when the connection has been up without a break; `None` while it is down.
+    pub(crate) fn connected_since(&self) -> Option<Instant> {
+        self.shared.state().connected_since
+    }
+
+    /// The last final or guardrail event seen for a task.
+    pub(crate) fn final_for(&self, task_id: &str) -> Option<Value> {
+        self.shared.state().finals.get(task_id).cloned()
+    }
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for Live {
+    /// Nobody uses the connection any more: close it rather than leave it open.
+    fn drop(&mut self) {
+        self.socket.close();
+        self.pump.abort();
+    }
+}

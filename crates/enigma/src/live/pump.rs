@@ -1,0 +1,71 @@
+//! Turns the socket's events into [`Event`]s for every subscriber, keeping the bookkeeping
+//! waiters need: whether the connection is up since when, and each task's final event.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+use super::Shared;
+use crate::events::Event;
+use crate::socketio::SocketEvent;
+
+/// How many tasks' final events are remembered.
+const MAX_FINALS: usize = 256;
+
+pub(super) async fn run(mut socket_events: UnboundedReceiver<SocketEvent>, shared: Arc<Shared>) {
+    while let Some(socket_event) = socket_events.recv().await {
+        let last = matches!(socket_event, SocketEvent::Disconnected { will_reconnect: false, .. });
+        let event = translate(socket_event, &shared);
+        if let Some(sender) = shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            // No subscriber is fine: events are live only.
+            let _ = sender.send(event);
+        }
+        if last {
+            break;
+        }
+    }
+    // Closing the sender ends every subscriber's stream once it has read what was sent.
+    shared.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
+    shared.state().connected_since = None;
+}
+
+fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
+    match socket_event {
+        SocketEvent::Connected { .. } => {
+            shared.state().connected_since = Some(Instant::now());
+            Event::Connected
+        }
+        SocketEvent::Disconnected { reason, will_reconnect } => {
+            shared.state().connected_since = None;
+            Event::Disconnected { reason, will_reconnect }
+        }
+        SocketEvent::Reconnecting { attempt } => Event::Reconnecting { attempt },
+        SocketEvent::ConnectError { message, .. } => Event::ConnectError { message },
+        SocketEvent::Event { name, payload } => {
+            remember_final(&name, &payload, shared);
+            Event::from_socket(&name, payload)
+        }
+    }
+}
+
+fn remember_final(name: &str, payload: &Value, shared: &Shared) {
+    let Some(task_id) = payload.get("taskId").and_then(Value::as_str) else { return };
+    if name != "message" || !is_task_outcome(payload) {
+        return;
+    }
+    let mut state = shared.state();
+    if state.finals.len() >= MAX_FINALS {
+        state.finals.clear();
+    }
+    state.finals.insert(task_id.to_owned(), payload.clone());
+}
+
+/// Whether a `message` payload tells how a task ended (or that it asks a human).
+pub(crate) fn is_task_outcome(payload: &Value) -> bool {
+    let ty = payload.get("type").and_then(Value::as_str);
+    let status = payload.get("status").and_then(Value::as_str);
+    matches!(ty, Some("task_completed" | "guardrail_trigger" | "error"))
+        || matches!(status, Some("stopped" | "terminated" | "failed" | "completed" | "complete"))
+}
