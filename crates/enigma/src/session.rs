@@ -19,6 +19,9 @@ use crate::status::classify;
 use crate::task::Task;
 use crate::validate;
 
+/// How long a new task waits for the session's socket to finish connecting.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What start-session answered (contract §2.1), beyond the id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionInfo {
@@ -164,6 +167,9 @@ impl Session {
     pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
         validate::task_options(&options)?;
         self.ensure_open()?;
+        // A socket still connecting (it starts with the session) is worth a moment: with it up
+        // before the task starts, the wait sees every event and needs no REST check.
+        self.inner.live.settle(SETTLE_LIMIT).await;
         let sent_at = Instant::now();
         let body = self.inner.client.send_message_raw(&self.inner.id, &Message::NewTask(NewTask::new(options))).await?;
         self.task_from_answer(&body, "newTask", sent_at)

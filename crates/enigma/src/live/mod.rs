@@ -32,7 +32,7 @@ pub(crate) struct LiveSlot {
     connect_timeout: Duration,
     extra_root_ca_pem: Option<Vec<u8>>,
     enabled: bool,
-    current: tokio::sync::Mutex<Option<Arc<Live>>>,
+    current: Arc<tokio::sync::Mutex<Option<Arc<Live>>>>,
     last_failure: Mutex<Option<(Instant, String)>>,
     /// Terminated through the SDK: never connect again.
     ended: AtomicBool,
@@ -46,7 +46,7 @@ impl LiveSlot {
             connect_timeout: config.connect_timeout,
             extra_root_ca_pem: config.extra_root_ca_pem.clone(),
             enabled: config.live_events,
-            current: tokio::sync::Mutex::new(None),
+            current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),
             ended: AtomicBool::new(false),
         })
@@ -64,6 +64,11 @@ impl LiveSlot {
             return Err(unavailable("live events are switched off (live_events = false)"));
         }
         let mut current = self.current.lock().await;
+        self.connect_holding(&mut current).await
+    }
+
+    /// `get_or_connect` with the slot already locked.
+    async fn connect_holding(&self, current: &mut Option<Arc<Live>>) -> Result<Arc<Live>, Error> {
         if let Some(live) = current.as_ref().filter(|l| l.is_open()) {
             return Ok(live.clone());
         }
@@ -99,12 +104,24 @@ impl LiveSlot {
         if !self.enabled {
             return;
         }
+        // Lock now, not in the task: a newTask sent right after must find the attempt in
+        // progress (and wait for it in `settle`).
+        let Ok(mut current) = self.current.clone().try_lock_owned() else { return };
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             if let Some(slot) = weak.upgrade() {
-                let _ = slot.get_or_connect().await;
+                let _ = slot.connect_holding(&mut current).await;
             }
         });
+    }
+
+    /// Waits (up to `limit`) for a connection attempt in progress, e.g. the one started with the
+    /// session, so that a task started next is watched from its very beginning and its wait
+    /// needs no REST check. Returns at once when no attempt is in progress.
+    pub(crate) async fn settle(&self, limit: Duration) {
+        if self.enabled {
+            let _ = tokio::time::timeout(limit, self.current.lock()).await;
+        }
     }
 
     /// The connection, if one is open and connected right now (never waits, never connects).
@@ -148,7 +165,9 @@ struct LiveState {
 impl Live {
     fn start(socket: SocketClient, events: tokio::sync::mpsc::UnboundedReceiver<crate::socketio::SocketEvent>) -> Live {
         let (sender, _) = broadcast::channel(EVENT_BUFFER);
-        let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(LiveState::default()) });
+        // Connected as of now (the socket's own `Connected` report reaches the pump later).
+        let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
+        let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state) });
         let pump = tokio::spawn(pump::run(events, shared.clone()));
         Live { socket, shared, pump }
     }

@@ -15,8 +15,14 @@ use crate::socketio::SocketEvent;
 const MAX_FINALS: usize = 256;
 
 pub(super) async fn run(mut socket_events: UnboundedReceiver<SocketEvent>, shared: Arc<Shared>) {
+    let mut first_connect = true;
     while let Some(socket_event) = socket_events.recv().await {
         let last = matches!(socket_event, SocketEvent::Disconnected { will_reconnect: false, .. });
+        // The first connection is reported by each stream as it subscribes; only
+        // reconnections are news to every subscriber.
+        if matches!(socket_event, SocketEvent::Connected { .. }) && std::mem::take(&mut first_connect) {
+            continue;
+        }
         let event = translate(socket_event, &shared);
         if let Some(sender) = shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             // No subscriber is fine: events are live only.
@@ -34,7 +40,8 @@ pub(super) async fn run(mut socket_events: UnboundedReceiver<SocketEvent>, share
 fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
     match socket_event {
         SocketEvent::Connected { .. } => {
-            shared.state().connected_since = Some(Instant::now());
+            // Keep the earliest time of an unbroken connection (set when it opened).
+            shared.state().connected_since.get_or_insert_with(Instant::now);
             Event::Connected
         }
         SocketEvent::Disconnected { reason, will_reconnect } => {
