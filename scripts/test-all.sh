@@ -17,8 +17,8 @@ done
 
 step "Rust: fmt, clippy, tests"
 cargo fmt --all --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
+cargo clippy --all-targets -- -D warnings
+cargo test
 
 if [ -f python/pyproject.toml ]; then
   step "Python package"

@@ -7,12 +7,15 @@
 
 use serde_json::{Value, json};
 
+use crate::config::SimConfig;
 use crate::directives::failure_text;
+use crate::instance::{self, InstanceLink};
 use crate::responses::{completed_data, usage_json};
 use crate::state::{Inner, SessionStatus, Task, TaskPhase};
+use crate::time_fmt::iso8601;
 
 /// Tolerance for comparing simulated times.
-const EPS: f64 = 1e-9;
+pub(crate) const EPS: f64 = 1e-9;
 
 const ACTIONS: &[(&str, &str)] = &[
     ("navigate", "the starting page"),
@@ -47,22 +50,37 @@ fn start_task(inner: &mut Inner, task_id: &str, now: f64) {
     task.notify();
 }
 
+/// The settings the agent's timers need, in simulated seconds.
+struct Timers {
+    idle_timeout: f64,
+    initial_balance: f64,
+    instance_grace: f64,
+}
+
 /// Advances every open session to simulated time `now`.
-pub(crate) fn tick(inner: &mut Inner, now: f64, idle_timeout: f64, initial_balance: f64) {
+pub(crate) fn tick(inner: &mut Inner, now: f64, config: &SimConfig) {
+    let timers = Timers {
+        idle_timeout: config.idle_timeout.as_secs_f64(),
+        initial_balance: config.initial_balance,
+        instance_grace: config.instance_grace.as_secs_f64(),
+    };
     let open: Vec<String> = inner.sessions.values().filter(|s| s.is_open()).map(|s| s.id.clone()).collect();
     for session_id in open {
-        tick_session(inner, &session_id, now, idle_timeout, initial_balance);
+        tick_session(inner, &session_id, now, &timers);
     }
 }
 
-fn tick_session(inner: &mut Inner, session_id: &str, now: f64, idle_timeout: f64, initial_balance: f64) {
+fn tick_session(inner: &mut Inner, session_id: &str, now: f64, timers: &Timers) {
     let Some(session) = inner.sessions.get(session_id) else { return };
-    if now - session.created + EPS >= session.max_duration {
+    // While its instance is away, the grace period (not maxDuration) decides the session's fate.
+    if now - session.created + EPS >= session.max_duration && !instance::is_down(inner, session_id) {
         terminate_session(inner, session_id, "expired", "Session reached its maxDuration and was terminated", now);
         return;
     }
+    let Some(session) = inner.sessions.get(session_id) else { return };
+    let idle_timeout = timers.idle_timeout;
     if let Some(task_id) = session.current.clone() {
-        advance_task(inner, &task_id, now, initial_balance);
+        advance_task(inner, &task_id, now, timers);
     }
     let Some(session) = inner.sessions.get(session_id) else { return };
     if session.is_open()
@@ -74,7 +92,8 @@ fn tick_session(inner: &mut Inner, session_id: &str, now: f64, idle_timeout: f64
     }
 }
 
-fn advance_task(inner: &mut Inner, task_id: &str, now: f64, initial_balance: f64) {
+fn advance_task(inner: &mut Inner, task_id: &str, now: f64, timers: &Timers) {
+    let initial_balance = timers.initial_balance;
     let Some(task) = inner.tasks.get_mut(task_id) else { return };
     if task.phase.is_final() || task.phase == TaskPhase::Queued {
         return;
@@ -90,9 +109,18 @@ fn advance_task(inner: &mut Inner, task_id: &str, now: f64, initial_balance: f64
     let manual = inner.sessions.get(&task.session_id).is_some_and(|s| s.manual_control);
     let dt = (now - task.last_tick).max(0.0);
     task.last_tick = now;
-    if task.phase == TaskPhase::Running && !task.paused && !manual {
+    // No progress while the instance is away (nor on the tick it comes back).
+    let link = task.link;
+    if let InstanceLink::Down { since } = link {
+        if instance::advance(inner, task_id, since, now, timers.instance_grace) {
+            return;
+        }
+    }
+    let Some(task) = inner.tasks.get_mut(task_id) else { return };
+    let link_up = !matches!(link, InstanceLink::Down { .. });
+    if link_up && task.phase == TaskPhase::Running && !task.paused && !manual {
         task.elapsed = (task.elapsed + dt).min(task.script.duration);
-        if let Some(outcome) = run_points(inner, task_id) {
+        if let Some(outcome) = run_points(inner, task_id, now, timers.instance_grace) {
             charge(inner, task_id, initial_balance);
             end_task(inner, task_id, outcome, now);
             return;
@@ -126,7 +154,7 @@ fn charge(inner: &mut Inner, task_id: &str, initial_balance: f64) {
 }
 
 /// Emits the events of every progress point reached; returns an outcome when the task ends.
-fn run_points(inner: &mut Inner, task_id: &str) -> Option<TaskPhase> {
+fn run_points(inner: &mut Inner, task_id: &str, now: f64, grace: f64) -> Option<TaskPhase> {
     loop {
         let task = inner.tasks.get_mut(task_id)?;
         let steps = task.script.steps;
@@ -134,6 +162,11 @@ fn run_points(inner: &mut Inner, task_id: &str) -> Option<TaskPhase> {
         let point = task.point;
         let at = point as f64 * step_len / 2.0;
         if task.elapsed + EPS < at {
+            return None;
+        }
+        if point == steps && task.script.instance.is_some() && task.link == InstanceLink::Up {
+            task.elapsed = at;
+            instance::disconnect(inner, task_id, now, grace);
             return None;
         }
         if point == 2 {
@@ -212,6 +245,7 @@ pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: 
     }
     task.notify();
     let terminate_after = task.terminate_on_completion;
+    let end_completed = task.script.end_completed;
     let session_id = task.session_id.clone();
     let event = match &phase {
         TaskPhase::Completed => {
@@ -219,9 +253,13 @@ pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: 
             let task = &inner.tasks[task_id];
             let mut data = completed_data(task, now);
             data["usage"] = usage_json(&task.usage());
-            Some(
-                json!({ "type": "task_completed", "taskId": task_id, "data": data, "usage": usage_json(&task.usage()) }),
-            )
+            Some(json!({
+                "type": "task_completed",
+                "taskId": task_id,
+                "data": data,
+                "usage": usage_json(&task.usage()),
+                "completedAt": task.completed_at.map(iso8601),
+            }))
         }
         TaskPhase::Failed { code, error } => {
             inner.stats.tasks_failed += 1;
@@ -247,6 +285,10 @@ pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: 
     }
     session.current = None;
     if phase == TaskPhase::Terminated || !session.is_open() {
+        return;
+    }
+    if end_completed && was_started {
+        terminate_session(inner, &session_id, "completed", "Session completed: its task has finished", now);
         return;
     }
     if (terminate_after || session.terminate_after_task) && was_started {

@@ -42,7 +42,7 @@ impl AppState {
     pub(crate) fn advance(&self) -> (std::sync::MutexGuard<'_, Inner>, f64) {
         let mut inner = self.lock();
         let now = self.clock.now();
-        agent::tick(&mut inner, now, self.config.idle_timeout.as_secs_f64(), self.config.initial_balance);
+        agent::tick(&mut inner, now, &self.config);
         (inner, now)
     }
 

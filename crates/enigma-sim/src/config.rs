@@ -26,7 +26,8 @@ pub struct SimConfig {
     pub inline_wait: Duration,
     /// A session with no task for this long is terminated with reason `expired` (simulated). Default 300 s.
     pub idle_timeout: Duration,
-    /// Grace period for a lost instance (simulated). Default 300 s.
+    /// Grace period for a lost instance (`#sim instance=lost`), simulated; sent as the
+    /// `gracePeriod` (ms) of `instance:disconnected`. Default 300 s.
     pub instance_grace: Duration,
     /// Requests per API key per sliding 60 s window on the POST endpoints. Default `Some(10)`; `None` disables it.
     pub rate_limit: Option<u32>,

@@ -6,14 +6,19 @@
 
 /// Names of every directive key, for error messages and docs.
 pub(crate) const KNOWN_KEYS: &[&str] =
-    &["duration", "steps", "cost", "tokens", "message", "guardrail", "fail", "instance"];
+    &["duration", "steps", "cost", "tokens", "message", "guardrail", "fail", "instance", "end"];
 
-/// What happens to the task's browser instance (acted on by the Socket.IO layer).
+/// What happens to the task's browser instance (`#sim instance=flaky|lost`).
+///
+/// Halfway through the task's work the instance disconnects (`instance:disconnected` on the
+/// socket) and the agent's progress freezes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstanceBehaviour {
-    /// The instance disconnects briefly and comes back within the grace period.
+    /// The instance comes back shortly after (`instance:reconnected`, 2 simulated seconds or
+    /// half the grace period, whichever is shorter) and the task then completes normally.
     Flaky,
-    /// The instance disconnects and never comes back.
+    /// The instance never comes back: after the grace period the session fails
+    /// (`end_session` reason `instance_lost`) and its running task becomes `terminated`.
     Lost,
 }
 
@@ -38,6 +43,8 @@ pub(crate) struct TaskScript {
     pub fail: Option<String>,
     /// Instance behaviour.
     pub instance: Option<InstanceBehaviour>,
+    /// `end=completed`: the session ends with reason `completed` once this task ends.
+    pub end_completed: bool,
 }
 
 impl TaskScript {
@@ -62,6 +69,7 @@ pub(crate) fn parse(task_details: &str) -> Result<TaskScript, String> {
         guardrail: None,
         fail: None,
         instance: None,
+        end_completed: false,
     };
     let mut lines = Vec::new();
     for line in task_details.lines() {
@@ -209,6 +217,12 @@ fn apply(script: &mut TaskScript, key: &str, value: &str) -> Result<(), String> 
                 _ => return Err(bad("expected flaky or lost")),
             });
         }
+        "end" => {
+            if value != "completed" {
+                return Err(bad("expected completed"));
+            }
+            script.end_completed = true;
+        }
         _ => {
             return Err(format!("Unknown #sim directive '{key}' (known: {})", KNOWN_KEYS.join(", ")));
         }
@@ -261,6 +275,14 @@ mod tests {
         assert_eq!(s.cost, 0.5);
         assert_eq!(s.tokens, 100);
         assert_eq!(s.text, "the task");
+        assert!(!s.end_completed);
+    }
+
+    #[test]
+    fn end_completed() {
+        assert!(parse("x #sim end=completed").unwrap().end_completed);
+        let e = parse("x #sim end=later").unwrap_err();
+        assert!(e.contains("end=later"), "{e}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! A faithful local simulator of the Enigma browser-agent service.
 //!
 //! It serves the documented REST API (`/start/start-session`, `/start/send-message`,
-//! `/start/run-task`, `/task/:sessionId/:taskId`, `/start/health`, `/start/active-sockets`) on
-//! loopback, with the service's shapes, status codes, error texts, timers and limits. Its agent is
+//! `/start/run-task`, `/task/:sessionId/:taskId`, `/start/health`, `/start/active-sockets`) and
+//! the Socket.IO v4 server (path `/socket.io/`, `auth: {sessionId}`, live events and commands) on
+//! one loopback port, with the service's shapes, status codes, error texts, timers and limits. Its
+//! agent is
 //! scripted: by default a task takes about 3 simulated seconds in 3 steps; `#sim` directives in
 //! `taskDetails` change that (see the crate README). Time can be scaled so tests run fast.
 //!
@@ -26,11 +28,13 @@ mod directives;
 mod errors;
 mod faults;
 mod ids;
+mod instance;
 mod live_page;
 mod rate_limit;
 mod responses;
 mod routes;
 mod server;
+mod socket;
 mod state;
 mod stats;
 mod time_fmt;

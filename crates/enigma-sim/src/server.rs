@@ -1,4 +1,5 @@
-//! Starting and stopping the simulator: the listener, the connection loop and the ticker.
+//! Starting and stopping the simulator: the listener, the connection loop (HTTP and Socket.IO
+//! on one port) and the ticker.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,13 +9,15 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::net::TcpListener;
+use socketioxide::SocketIo;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
 use crate::config::SimConfig;
 use crate::routes::{ConnKill, router};
+use crate::socket::{self, RawConn};
 use crate::state::AppState;
 
 /// Simulated seconds between two ticks of the agent.
@@ -40,9 +43,11 @@ impl Simulator {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
         let state = Arc::new(AppState::new(config, format!("http://{addr}")));
-        let server = tokio::spawn(accept_loop(listener, router(state.clone()), state.shutdown.subscribe()));
+        let (socket_layer, io) = socket::layer(state.clone());
+        let app = router(state.clone()).layer(socket_layer);
+        let server = tokio::spawn(accept_loop(listener, app, state.shutdown.subscribe()));
         let ticker = tokio::spawn(ticker(state.clone()));
-        Ok(SimHandle { state, addr, server: Some(server), ticker: Some(ticker) })
+        Ok(SimHandle { state, addr, io, server: Some(server), ticker: Some(ticker) })
     }
 }
 
@@ -52,6 +57,7 @@ impl Simulator {
 pub struct SimHandle {
     state: Arc<AppState>,
     addr: SocketAddr,
+    io: SocketIo,
     server: Option<JoinHandle<()>>,
     ticker: Option<JoinHandle<()>>,
 }
@@ -80,9 +86,11 @@ impl SimHandle {
         self.state.lock().sessions.get(session_id).map(|s| s.events.subscribe())
     }
 
-    /// Stops accepting connections, lets open requests finish (up to a few seconds), and stops.
+    /// Stops accepting connections, closes the Socket.IO sockets, lets open requests finish (up
+    /// to a few seconds), and stops.
     pub async fn shutdown(mut self) {
         self.state.shutdown.send_replace(true);
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, self.io.close()).await;
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
@@ -95,6 +103,7 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         self.state.shutdown.send_replace(true);
+        self.state.lock().sockets.cut_all();
         for handle in [self.server.take(), self.ticker.take()].into_iter().flatten() {
             handle.abort();
         }
@@ -128,11 +137,28 @@ async fn accept_loop(listener: TcpListener, router: Router, shutdown: watch::Rec
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, router: Router, shutdown: watch::Receiver<bool>) {
+/// Splits off a duplicate handle of the connection's socket (see [`RawConn`]).
+fn with_raw(stream: TcpStream) -> std::io::Result<(TcpStream, RawConn)> {
+    let std_stream = stream.into_std()?;
+    let duplicate = std_stream.try_clone()?;
+    Ok((TcpStream::from_std(std_stream)?, RawConn::new(duplicate)))
+}
+
+async fn serve_connection(stream: TcpStream, router: Router, shutdown: watch::Receiver<bool>) {
+    let (stream, raw) = match with_raw(stream) {
+        Ok((stream, raw)) => (stream, Some(raw)),
+        Err(e) => {
+            tracing::warn!("cannot set up a connection: {e}");
+            return;
+        }
+    };
     let kill = ConnKill::default();
     let request_kill = kill.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(request_kill.clone());
+        if let Some(raw) = &raw {
+            req.extensions_mut().insert(raw.clone());
+        }
         router.clone().oneshot(req)
     });
     let conn =

@@ -12,7 +12,9 @@ use crate::config::SimConfig;
 use crate::directives::TaskScript;
 use crate::faults::Faults;
 use crate::ids::IdGen;
+use crate::instance::InstanceLink;
 use crate::rate_limit::RateLimiter;
+use crate::socket::SocketRegistry;
 use crate::stats::Stats;
 
 /// How many events a session keeps for its live page.
@@ -42,6 +44,7 @@ impl AppState {
             rate: RateLimiter::new(config.rate_limit, config.rate_limit_scope),
             faults: Faults::default(),
             stats: Stats::default(),
+            sockets: SocketRegistry::default(),
         };
         AppState {
             clock: SimClock::new(config.time_scale),
@@ -68,7 +71,7 @@ impl AppState {
         let inner = self.lock();
         let open = inner.sessions.values().filter(|s| s.is_open()).count() as u64;
         let running = inner.tasks.values().filter(|t| t.is_running()).count() as u64;
-        inner.stats.to_json(open, running)
+        inner.stats.to_json(open, running, inner.sockets.connected())
     }
 }
 
@@ -82,6 +85,8 @@ pub(crate) struct Inner {
     pub rate: RateLimiter,
     pub faults: Faults,
     pub stats: Stats,
+    /// The connected Socket.IO sockets.
+    pub sockets: SocketRegistry,
 }
 
 impl Inner {
@@ -247,6 +252,8 @@ pub(crate) struct Task {
     /// Simulated seconds this task may run (newTask's `maxDuration`).
     pub max_duration: Option<f64>,
     pub terminate_on_completion: bool,
+    /// The instance's connection (`#sim instance=`).
+    pub link: InstanceLink,
     /// Bumped on every phase change; inline waits watch it.
     pub changes: watch::Sender<u64>,
 }
@@ -270,6 +277,7 @@ impl Task {
             charged: 0.0,
             max_duration: None,
             terminate_on_completion: false,
+            link: InstanceLink::default(),
             changes: watch::channel(0).0,
         }
     }

@@ -14,30 +14,19 @@ pub(crate) const ENDPOINTS: &[&str] = &[
     "GET /start/active-sockets",
 ];
 
-/// Counters kept by the simulator.
+/// The documented `actionType`s, always listed in `byActionType`.
+const ACTION_TYPES: &[&str] = &["newTask", "state", "interaction", "guardrail"];
+
+/// Counts of message objects by kind.
 #[derive(Debug, Default)]
-pub(crate) struct Stats {
-    pub sessions_total: u64,
-    pub tasks_started: u64,
-    pub tasks_completed: u64,
-    pub tasks_failed: u64,
-    pub tasks_stopped: u64,
-    pub requests_total: u64,
-    pub by_endpoint: BTreeMap<&'static str, u64>,
+pub(crate) struct MessageCounts {
     pub by_action_type: BTreeMap<String, u64>,
     pub by_message: BTreeMap<String, u64>,
 }
 
-impl Stats {
-    /// Counts a request to a documented endpoint.
-    pub(crate) fn count_request(&mut self, endpoint: &'static str) {
-        self.requests_total += 1;
-        *self.by_endpoint.entry(endpoint).or_default() += 1;
-    }
-
-    /// Counts a send-message body (best effort: whatever it could be parsed into).
-    pub(crate) fn count_message(&mut self, body: &Value) {
-        let Some(message) = body.get("message") else { return };
+impl MessageCounts {
+    /// Counts one message object (best effort: whatever it could be parsed into).
+    fn count(&mut self, message: &Value) {
         let Some(action_type) = message.get("actionType").and_then(Value::as_str) else { return };
         *self.by_action_type.entry(action_type.to_string()).or_default() += 1;
         let detail = match action_type {
@@ -57,19 +46,72 @@ impl Stats {
         }
     }
 
+    /// `byActionType` (the documented kinds always present) and `byMessage`.
+    fn to_json(&self) -> (Value, Value) {
+        let mut by_action_type = serde_json::Map::new();
+        for kind in ACTION_TYPES {
+            by_action_type.insert((*kind).to_string(), json!(0));
+        }
+        for (k, v) in &self.by_action_type {
+            by_action_type.insert(k.clone(), json!(v));
+        }
+        (Value::Object(by_action_type), json!(self.by_message))
+    }
+}
+
+/// Counters kept by the simulator.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub sessions_total: u64,
+    pub tasks_started: u64,
+    pub tasks_completed: u64,
+    pub tasks_failed: u64,
+    pub tasks_stopped: u64,
+    pub requests_total: u64,
+    pub by_endpoint: BTreeMap<&'static str, u64>,
+    /// send-message bodies.
+    pub messages: MessageCounts,
+    /// Sockets ever connected (the live count comes from the socket registry).
+    pub sockets_total: u64,
+    /// Socket `message` events received (counted apart from HTTP requests).
+    pub socket_messages_total: u64,
+    pub socket_messages: MessageCounts,
+}
+
+impl Stats {
+    /// Counts a request to a documented endpoint.
+    pub(crate) fn count_request(&mut self, endpoint: &'static str) {
+        self.requests_total += 1;
+        *self.by_endpoint.entry(endpoint).or_default() += 1;
+    }
+
+    /// Counts a send-message body (best effort: whatever it could be parsed into).
+    pub(crate) fn count_message(&mut self, body: &Value) {
+        if let Some(message) = body.get("message") {
+            self.messages.count(message);
+        }
+    }
+
+    /// Counts a bare message object received in a socket `message` event.
+    pub(crate) fn count_socket_message(&mut self, message: &Value) {
+        self.socket_messages_total += 1;
+        self.socket_messages.count(message);
+    }
+
     /// The JSON of `/_sim/stats`, given the live counts.
-    pub(crate) fn to_json(&self, open_sessions: u64, running_tasks: u64) -> Value {
+    pub(crate) fn to_json(&self, open_sessions: u64, running_tasks: u64, connected_sockets: u64) -> Value {
         let mut by_endpoint = serde_json::Map::new();
         for endpoint in ENDPOINTS {
             let n = self.by_endpoint.get(endpoint).copied().unwrap_or(0);
             by_endpoint.insert((*endpoint).to_string(), json!(n));
         }
-        let mut by_action_type = serde_json::Map::new();
-        for kind in ["newTask", "state", "interaction", "guardrail"] {
-            by_action_type.insert(kind.to_string(), json!(0));
-        }
-        for (k, v) in &self.by_action_type {
-            by_action_type.insert(k.clone(), json!(v));
+        let (by_action_type, by_message) = self.messages.to_json();
+        let (socket_by_action_type, socket_by_message) = self.socket_messages.to_json();
+        // Commands by whichever path they came: what a client asked for, wherever the SDK
+        // chose to send it.
+        let mut commands: BTreeMap<String, u64> = self.messages.by_message.clone();
+        for (message, n) in &self.socket_messages.by_message {
+            *commands.entry(message.clone()).or_default() += n;
         }
         json!({
             "sessions": { "open": open_sessions, "total": self.sessions_total },
@@ -84,8 +126,15 @@ impl Stats {
                 "total": self.requests_total,
                 "byEndpoint": by_endpoint,
                 "byActionType": by_action_type,
-                "byMessage": self.by_message,
-            }
+                "byMessage": by_message,
+            },
+            "sockets": { "connected": connected_sockets, "total": self.sockets_total },
+            "socketMessages": {
+                "total": self.socket_messages_total,
+                "byActionType": socket_by_action_type,
+                "byMessage": socket_by_message,
+            },
+            "commands": { "byMessage": commands },
         })
     }
 }

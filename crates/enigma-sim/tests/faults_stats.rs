@@ -104,7 +104,14 @@ async fn stats_shape_and_counts() {
                 },
                 "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
                 "byMessage": {}
-            }
+            },
+            "sockets": { "connected": 0, "total": 0 },
+            "socketMessages": {
+                "total": 0,
+                "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
+                "byMessage": {}
+            },
+            "commands": { "byMessage": {} }
         })
     );
     let (sid, tid) = sim.session("long #sim duration=100").await;
@@ -130,6 +137,7 @@ async fn stats_shape_and_counts() {
     assert_eq!(r["byActionType"]["state"], 2);
     assert_eq!(r["byActionType"]["interaction"], 1);
     assert_eq!(r["byMessage"], json!({ "state:pause": 1, "state:resume": 1, "interaction:CLICK": 1 }));
+    assert_eq!(s["commands"]["byMessage"], r["byMessage"], "no socket messages: the same counts");
     assert_eq!(sim.stats().await, s, "the HTTP stats match the handle's and /_sim is not counted");
 }
 

@@ -278,9 +278,9 @@ async fn health_and_active_sockets() {
     assert_eq!(h.body["status"], "healthy");
     assert_eq!(h.body["instancesAvailable"], true);
     assert!(h.body["timestamp"].is_string());
-    let (sid, _) = sim.session("").await;
+    let (_, socket) = sim.session_with_socket().await;
     let s = sim.get("/start/active-sockets").await;
-    assert_eq!(s.body["sockets"], json!([sid]));
+    assert_eq!(s.body["sockets"], json!([socket.sid]), "the connected Socket.IO sockets");
     assert_eq!(s.body["count"], 1);
     let _ = KEY;
 }

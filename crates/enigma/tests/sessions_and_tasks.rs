@@ -32,7 +32,7 @@ async fn a_task_completes_inline_without_any_poll() {
 async fn a_task_past_the_inline_wait_is_polled_to_completion() {
     // The inline wait (0.5 simulated s) ends long before the 3 s task.
     let sim = sim_with(SimConfig { inline_wait: Duration::from_millis(500), ..sim_config() }).await;
-    let client = client(&sim);
+    let client = builder(&sim).live_events(false).build().unwrap();
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     let task = session.new_task(TaskOptions::new("Find laptops")).await.unwrap();
     assert!(matches!(task.poll().await.unwrap().state, TaskState::Running { .. }));

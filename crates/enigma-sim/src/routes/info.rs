@@ -20,11 +20,9 @@ pub(crate) async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
     }))
 }
 
-/// The ids of the open sessions (each has a simulated instance connection).
+/// The ids of the connected Socket.IO sockets (sorted).
 pub(crate) async fn active_sockets(State(state): State<Arc<AppState>>) -> Json<Value> {
-    let (inner, _) = state.advance();
-    let mut sockets: Vec<&String> = inner.sessions.values().filter(|s| s.is_open()).map(|s| &s.id).collect();
-    sockets.sort();
+    let sockets = state.lock().sockets.ids();
     Json(json!({
         "success": true,
         "sockets": sockets,

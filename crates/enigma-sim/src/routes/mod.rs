@@ -38,6 +38,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     let extra = Router::new()
         .route("/_sim/faults", post(sim::add_fault).delete(sim::clear_faults).get(sim::list_faults))
         .route("/_sim/stats", get(sim::stats))
+        .route("/_sim/sockets/drop", post(sim::drop_sockets))
         .route("/live/{session_id}", get(live::page))
         .route("/live/{session_id}/whep", any(live::whep));
     api.merge(extra).fallback(not_found).with_state(state)

@@ -1,4 +1,5 @@
-//! The simulator's own endpoints: `/_sim/faults` and `/_sim/stats` (no auth, not counted).
+//! The simulator's own endpoints: `/_sim/faults`, `/_sim/stats` and `/_sim/sockets/drop`
+//! (no auth, not counted).
 
 use std::sync::Arc;
 
@@ -38,6 +39,20 @@ pub(crate) async fn clear_faults(State(state): State<Arc<AppState>>) -> Json<Val
 /// How many fault uses are still armed.
 pub(crate) async fn list_faults(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(json!({ "success": true, "pending": state.lock().faults.pending() }))
+}
+
+/// Cuts the transport of every socket of a session abruptly (no Socket.IO disconnect packet,
+/// so clients reconnect). Body `{"sessionId": "..."}`; answers how many were dropped.
+pub(crate) async fn drop_sockets(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let session_id = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(map)) => match map.get("sessionId") {
+            Some(Value::String(id)) => id.clone(),
+            _ => return ApiError::missing_field("Missing required field 'sessionId'").into_response(),
+        },
+        _ => return ApiError::invalid_param("body", "must be a JSON object").into_response(),
+    };
+    let dropped = state.lock().sockets.cut_session(&session_id);
+    Json(json!({ "success": true, "sessionId": session_id, "dropped": dropped })).into_response()
 }
 
 /// The counters.

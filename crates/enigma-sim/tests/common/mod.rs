@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a simulator on loopback and a plain HTTP client.
 #![allow(dead_code)]
 
+pub mod sio;
+
 use std::time::Duration;
 
 use enigma_sim::{SimConfig, SimHandle, Simulator};
@@ -113,6 +115,18 @@ impl Sim {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         panic!("condition never held for task {task_id}");
+    }
+
+    /// Connects a socket to a session (panics on `connect_error`).
+    pub async fn socket(&self, session_id: &str) -> sio::SioClient {
+        sio::connect(&self.handle.url(), json!({ "sessionId": session_id })).await.expect("socket admitted")
+    }
+
+    /// Starts a session without a task and connects a socket to it.
+    pub async fn session_with_socket(&self) -> (String, sio::SioClient) {
+        let (sid, _) = self.session("").await;
+        let socket = self.socket(&sid).await;
+        (sid, socket)
     }
 
     pub async fn stats(&self) -> Value {

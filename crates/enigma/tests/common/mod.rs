@@ -86,5 +86,5 @@ pub async fn eventually(sim: &SimHandle, path: &str, expected: u64) {
 
 /// How many times a message was sent, over REST or the socket (`state:pause`, `newTask`...).
 pub fn sent(sim: &SimHandle, message: &str) -> u64 {
-    stat(sim, &format!("requests.byMessage.{message}")) + stat(sim, &format!("socketMessages.byMessage.{message}"))
+    stat(sim, &format!("commands.byMessage.{message}"))
 }

@@ -1,0 +1,90 @@
+//! Commands over the socket: a client `message` event carries a bare message object, applied
+//! exactly like `POST /start/send-message` (no API key, no rate limit: the socket was admitted
+//! by its session id).
+//!
+//! With an ack the client gets the REST answer's JSON (errors add `status`, the HTTP status);
+//! a `newTask` is acked as soon as the task exists, in the pending shape (its outcome comes as
+//! events). A failed command without an ack gets a `message` event
+//! `{type:"command_error", actionType, error, message, code, status}` on that socket only.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::handler::{FromMessageParts, Value as WireValue};
+use socketioxide::socket::Socket;
+
+use super::handshake::Admission;
+use crate::commands::MessageOutcome;
+use crate::errors::ApiError;
+use crate::responses::pending_body;
+use crate::state::{AppState, TaskPhase};
+
+/// Whether the client asked for an ack.
+pub(crate) struct AckRequested(bool);
+
+impl<A: Adapter> FromMessageParts<A> for AckRequested {
+    type Error = Infallible;
+
+    fn from_message_parts(_: &Arc<Socket<A>>, _: &mut WireValue, ack_id: &Option<i64>) -> Result<Self, Infallible> {
+        Ok(AckRequested(ack_id.is_some()))
+    }
+}
+
+/// Handles a client `message` event.
+pub(crate) async fn on_message(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    AckRequested(wants_ack): AckRequested,
+    State(state): State<Arc<AppState>>,
+) {
+    let message = data.unwrap_or(Value::Null);
+    state.lock().stats.count_socket_message(&message);
+    let Some(admission) = socket.extensions.get::<Admission>() else { return };
+    let answer = apply(&state, &admission.session_id, &message);
+    match (answer, wants_ack) {
+        (Ok(body), true) => {
+            let _ = ack.send(&body);
+        }
+        (Ok(_), false) => {}
+        (Err(e), true) => {
+            let mut body = e.body();
+            body["status"] = json!(e.status.as_u16());
+            let _ = ack.send(&body);
+        }
+        (Err(e), false) => {
+            let event = json!({
+                "type": "command_error",
+                "actionType": message.get("actionType").cloned().unwrap_or(Value::Null),
+                "error": e.message,
+                "message": e.message,
+                "code": e.code,
+                "status": e.status.as_u16(),
+            });
+            let _ = socket.emit("message", &event);
+        }
+    }
+}
+
+/// Applies the message; the answer is the body send-message would answer (a `newTask` in the
+/// pending shape, at once).
+fn apply(state: &AppState, session_id: &str, message: &Value) -> Result<Value, ApiError> {
+    let Value::Object(map) = message else {
+        return Err(ApiError::invalid_param("message", "must be an object"));
+    };
+    match state.apply_message(None, session_id, map)? {
+        MessageOutcome::Ack => Ok(json!({ "success": true, "message": "Message sent successfully" })),
+        MessageOutcome::NewTask { task_id } => {
+            let inner = state.lock();
+            let task = &inner.tasks[&task_id];
+            let mut body = pending_body(&state.base_url, task);
+            if task.phase == TaskPhase::Queued {
+                body["queued"] = json!(true);
+            }
+            Ok(body)
+        }
+    }
+}

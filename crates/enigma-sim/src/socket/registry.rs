@@ -1,0 +1,93 @@
+//! The connected sockets: which session each watches, and the TCP connection under it.
+
+use std::collections::BTreeMap;
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+
+use tokio::task::AbortHandle;
+
+/// A duplicate handle of a connection's TCP socket, put in every request's extensions by the
+/// server, so the connection can be cut abruptly later (no WebSocket close frame, no Socket.IO
+/// disconnect packet).
+#[derive(Clone, Debug)]
+pub(crate) struct RawConn(Arc<TcpStream>);
+
+impl RawConn {
+    /// Wraps a duplicate (`try_clone`) of the connection's socket.
+    pub(crate) fn new(duplicate: TcpStream) -> Self {
+        RawConn(Arc::new(duplicate))
+    }
+
+    /// Shuts the connection down in both directions: the peer sees the stream end.
+    pub(crate) fn cut(&self) {
+        let _ = self.0.shutdown(Shutdown::Both);
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    session_id: String,
+    conn: Option<RawConn>,
+    forwarder: Option<AbortHandle>,
+}
+
+/// Every connected socket, by socket id.
+#[derive(Debug, Default)]
+pub(crate) struct SocketRegistry {
+    sockets: BTreeMap<String, Entry>,
+}
+
+impl SocketRegistry {
+    /// Records a connected socket.
+    pub(crate) fn add(&mut self, socket_id: String, session_id: String, conn: Option<RawConn>) {
+        self.sockets.insert(socket_id, Entry { session_id, conn, forwarder: None });
+    }
+
+    /// Attaches the task forwarding events to a socket; `false` when the socket is already gone
+    /// (the caller then stops the task).
+    pub(crate) fn set_forwarder(&mut self, socket_id: &str, forwarder: AbortHandle) -> bool {
+        match self.sockets.get_mut(socket_id) {
+            Some(entry) => {
+                entry.forwarder = Some(forwarder);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets a disconnected socket and stops its forwarder.
+    pub(crate) fn remove(&mut self, socket_id: &str) {
+        if let Some(forwarder) = self.sockets.remove(socket_id).and_then(|e| e.forwarder) {
+            forwarder.abort();
+        }
+    }
+
+    /// The ids of the connected sockets, sorted.
+    pub(crate) fn ids(&self) -> Vec<String> {
+        self.sockets.keys().cloned().collect()
+    }
+
+    /// How many sockets are connected.
+    pub(crate) fn connected(&self) -> u64 {
+        self.sockets.len() as u64
+    }
+
+    /// Cuts the TCP connection of every socket of a session; returns how many were cut.
+    pub(crate) fn cut_session(&self, session_id: &str) -> usize {
+        let mut cut = 0;
+        for entry in self.sockets.values().filter(|e| e.session_id == session_id) {
+            if let Some(conn) = &entry.conn {
+                conn.cut();
+                cut += 1;
+            }
+        }
+        cut
+    }
+
+    /// Cuts every socket's connection (the simulator is going away).
+    pub(crate) fn cut_all(&self) {
+        for conn in self.sockets.values().filter_map(|e| e.conn.as_ref()) {
+            conn.cut();
+        }
+    }
+}
