@@ -43,7 +43,8 @@ async fn main() {
             figures.requests_per_task
         );
     }
-    let ratio = percentile(&sorted(&polling.latencies_ms), 0.5) / percentile(&sorted(&socket.latencies_ms), 0.5).max(0.001);
+    let ratio =
+        percentile(&sorted(&polling.latencies_ms), 0.5) / percentile(&sorted(&socket.latencies_ms), 0.5).max(0.001);
     println!("\nsocket push returns results {ratio:.0}x sooner at p50");
 }
 

@@ -230,7 +230,9 @@ impl EventStream {
                     };
                     match live.subscribe() {
                         // Say where the stream starts: on an open connection.
-                        Some(events) if live.is_connected() => Some((Event::Connected, StreamState::Open(live, events))),
+                        Some(events) if live.is_connected() => {
+                            Some((Event::Connected, StreamState::Open(live, events)))
+                        }
                         Some(events) => next_event(live, events).await,
                         None => Some((
                             Event::ConnectError { message: "the live connection has closed".into() },
