@@ -14,6 +14,8 @@ fn run_without_a_key_uses_the_built_in_simulator() {
     let err = stderr(&output);
     assert!(err.contains("No ENIGMA_API_KEY set: running on the built-in simulator"), "{err}");
     assert!(err.contains("outcome: completed"), "{err}");
+    // The agent's live thoughts and actions, pushed over the socket.
+    assert!(err.contains("thinking:") && err.contains("action:"), "{err}");
 }
 
 #[test]
@@ -97,4 +99,32 @@ fn health_reports_the_service_status() {
     assert!(output.status.success());
     let health: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(health["status"], "healthy");
+}
+
+#[test]
+fn watch_prints_live_events_until_the_session_ends() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let started = run(sim.enigma().args([
+        "--json",
+        "session",
+        "start",
+        "--task",
+        "Find a gift #sim duration=100",
+        "--terminate-on-completion",
+    ]));
+    assert!(started.status.success(), "{}", stderr(&started));
+    let session: Value = serde_json::from_str(&stdout(&started)).unwrap();
+    let watched = run(sim.enigma().args(["watch", session["sessionId"].as_str().unwrap()]));
+    assert!(watched.status.success(), "{}", stderr(&watched));
+    let out = stdout(&watched);
+    for line in
+        ["live connection up", "thinking:", "action:", "task completed", "session ended (terminateOnCompletion)"]
+    {
+        assert!(out.contains(line), "missing {line:?} in {out}");
+    }
+
+    let json_lines = run(sim.enigma().args(["--json", "watch", "zzzzzzzzzzzz"]));
+    assert_eq!(json_lines.status.code(), Some(11), "an unknown session is refused");
+    let first: Value = serde_json::from_str(stdout(&json_lines).lines().next().unwrap()).unwrap();
+    assert_eq!(first["type"], "connect_error");
 }

@@ -23,6 +23,31 @@ use crate::transport::{Auth, Request, Transport};
 use crate::validate;
 
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
+///
+/// A complete run against the simulator (the same code talks to the real service when
+/// `ENIGMA_API_KEY` is set and no base URL is given):
+///
+/// ```
+/// use enigma::{Client, Outcome, SessionOptions, TaskOptions, WaitOptions};
+/// use enigma_sim::{SimConfig, Simulator};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
+/// let client = Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url()).build()?;
+///
+/// let result = client
+///     .with_session(SessionOptions::new().starting_url("https://amazon.com"), |session| async move {
+///         let task = session.new_task(TaskOptions::new("Search for 'mechanical keyboard'")).await?;
+///         task.result(WaitOptions::new().max_cost(0.50)).await
+///     })
+///     .await?;
+/// assert_eq!(result.outcome, Outcome::Completed);
+/// assert!(result.message.unwrap().contains("mechanical keyboard"));
+/// assert_eq!(sim.stats()["sessions"]["open"], 0); // with_session terminated it
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,

@@ -24,6 +24,8 @@
 //!
 //! The core runs inside whatever tokio runtime the caller has; it owns none.
 
+#![warn(missing_docs)]
+
 mod api_key;
 mod client;
 mod config;

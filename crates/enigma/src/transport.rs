@@ -61,6 +61,9 @@ impl Transport {
         if let Some(pem) = &config.extra_root_ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::validation("extra_root_ca_pem", "contains no PEM certificate"));
+            }
             builder = builder.tls_certs_merge(certs);
         }
         let http = builder.build().map_err(|e| Error::Connection {
@@ -228,6 +231,16 @@ fn rate_limit_info(headers: &HeaderMap) -> Option<RateLimitInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_extra_root_ca_is_loaded_and_garbage_is_refused() {
+        let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/interop/socketio-server/tls/ca.pem"))
+            .expect("the test CA");
+        let config = |pem: Vec<u8>| ClientConfig { extra_root_ca_pem: Some(pem), ..ClientConfig::default() };
+        assert!(Transport::new(config(pem)).is_ok());
+        let err = Transport::new(config(b"not a certificate".to_vec())).unwrap_err();
+        assert_eq!(err.code(), "validation");
+    }
 
     #[test]
     fn error_kinds_follow_status_and_code() {
