@@ -13,6 +13,8 @@ pub(crate) enum FaultAction {
     Hang,
     /// Process the request, then close the connection without an answer.
     Drop,
+    /// Process the request, then answer it normally after `delayMs` (wall clock).
+    Delay,
 }
 
 /// One armed fault, as posted to `/_sim/faults`.
@@ -34,6 +36,9 @@ pub(crate) struct Fault {
     pub after_processing: bool,
     #[serde(default)]
     pub action: FaultAction,
+    /// For `delay`: how long to hold the real answer, wall-clock ms.
+    #[serde(default)]
+    pub delay_ms: u64,
 }
 
 fn default_status() -> u16 {

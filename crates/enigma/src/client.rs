@@ -110,7 +110,7 @@ impl Client {
         validate::session_options(&options, false)?;
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
-        let answer = self.post("/start/start-session", &body, RetryPolicy::Create, "start-session", None).await?;
+        let answer = self.create(body, "/start/start-session", "start-session").await?;
         let Some(id) = answer.get("sessionId").and_then(Value::as_str) else {
             return Err(Error::decode("start-session answered without a sessionId", &answer));
         };
@@ -160,7 +160,7 @@ impl Client {
         validate::session_options(&options, true)?;
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
-        let answer = self.post("/start/run-task", &body, RetryPolicy::Create, "run-task", None).await?;
+        let answer = self.create(body, "/start/run-task", "run-task").await?;
         let Some(session_id) = answer.get("sessionId").and_then(Value::as_str) else {
             return Err(Error::decode("run-task answered without a sessionId", &answer));
         };
@@ -200,6 +200,27 @@ impl Client {
             .unwrap_or_default();
         let count = body.get("count").and_then(Value::as_u64).unwrap_or(sockets.len() as u64);
         Ok(ActiveSockets { sockets, count, raw: body })
+    }
+
+    /// Sends a request that creates a session (start-session, run-task) so that cancelling the
+    /// caller cannot leave that session billing: the request runs to its end in a task of its
+    /// own, and if nobody is waiting for the answer any more, the session it created is
+    /// terminated.
+    async fn create(&self, body: Value, path: &'static str, operation: &'static str) -> Result<Value> {
+        let (answer_tx, answer_rx) = tokio::sync::oneshot::channel();
+        let client = self.clone();
+        tokio::spawn(async move {
+            let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
+            if let Err(Ok(orphan)) = answer_tx.send(answer)
+                && let Some(id) = orphan.get("sessionId").and_then(Value::as_str)
+            {
+                tracing::debug!(session = id, "{operation} was cancelled: terminating the session it created");
+                if let Err(err) = Session::attach(client.clone(), id).terminate().await {
+                    tracing::warn!(session = id, error = %err, "could not terminate a cancelled {operation}");
+                }
+            }
+        });
+        answer_rx.await.map_err(|_| Error::Cancelled)?
     }
 
     /// `POST /start/send-message` with the retry policy the message allows.

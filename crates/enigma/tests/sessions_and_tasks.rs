@@ -135,3 +135,19 @@ async fn the_client_tracks_and_terminates_its_open_sessions() {
     assert!(client.open_session_ids().is_empty());
     assert_eq!(stat(&sim, "sessions.open"), 0);
 }
+
+#[tokio::test]
+async fn cancelling_a_start_mid_request_still_terminates_the_session_it_created() {
+    let sim = sim().await;
+    let client = client(&sim);
+    for endpoint in ["POST /start/start-session", "POST /start/run-task"] {
+        fault(&sim, serde_json::json!({"endpoint": endpoint, "action": "delay", "delayMs": 300})).await;
+    }
+    let started = tokio::time::timeout(Duration::from_millis(100), client.start_session(SessionOptions::new())).await;
+    assert!(started.is_err(), "cancelled while the answer was on its way");
+    let one_shot = client.start_task(SessionOptions::new().task_details("Long one-shot #sim duration=1000"));
+    assert!(tokio::time::timeout(Duration::from_millis(100), one_shot).await.is_err());
+    assert_eq!(stat(&sim, "sessions.total"), 2, "both sessions were created");
+    eventually(&sim, "sessions.open", 0).await;
+    assert_eq!(stat(&sim, "requests.byMessage.state:terminate"), 2);
+}

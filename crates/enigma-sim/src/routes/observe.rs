@@ -68,6 +68,10 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
     }
     let real = next.run(req).await;
     match fault.action {
+        FaultAction::Delay => {
+            tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await;
+            real
+        }
         FaultAction::Error => {
             drop(real);
             fault_response(&fault)
