@@ -1,0 +1,22 @@
+//! Node.js binding of the Enigma SDK: thin `#[napi]` wrappers over the `enigma` core and the
+//! `enigma-sim` simulator. Each method converts its arguments, calls the core and maps the
+//! result or error; the JS layer in `node/lib/` adds the error classes, `AbortSignal` wiring and
+//! the async-iteration/dispose sugar.
+//!
+//! Every promise-returning method takes an optional [`CancelToken`]: the JS layer cancels it
+//! when the caller's `AbortSignal` fires, and the Rust future is dropped at once.
+#![deny(clippy::all)]
+
+mod cancel;
+mod client;
+mod convert;
+mod errors;
+mod session;
+mod sim;
+mod task;
+
+pub use cancel::CancelToken;
+pub use client::NativeClient;
+pub use session::NativeSession;
+pub use sim::{NativeSimulator, start_simulator};
+pub use task::NativeTask;

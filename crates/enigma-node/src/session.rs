@@ -1,0 +1,153 @@
+//! `NativeSession`: wraps `enigma::Session`.
+
+use enigma::Session;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::cancel::{CancelToken, spawn, token_of};
+use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
+use crate::errors::to_napi;
+use crate::task::NativeTask;
+
+/// A browser session.
+#[napi]
+pub struct NativeSession {
+    inner: Session,
+}
+
+impl From<Session> for NativeSession {
+    fn from(inner: Session) -> Self {
+        NativeSession { inner }
+    }
+}
+
+type Done<'e> = Result<PromiseRaw<'e, ()>>;
+
+macro_rules! command {
+    ($env:expr, $cancel:expr, $session:expr, |$s:ident| $call:expr) => {{
+        let $s = $session.clone();
+        spawn($env, token_of($cancel), async move { $call.await }, |()| ())
+    }};
+}
+
+#[napi]
+impl NativeSession {
+    #[napi(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The start answer; `null` on a re-attached handle.
+    #[napi(getter)]
+    pub fn info(&self) -> Option<SessionInfoData> {
+        self.inner.info().map(info_data)
+    }
+
+    /// The live view page, when known.
+    #[napi(getter)]
+    pub fn live_view_url(&self) -> Option<String> {
+        self.inner.live_view_url().map(str::to_owned)
+    }
+
+    /// The task started by `taskDetails` at start, when the service named it.
+    #[napi(getter)]
+    pub fn initial_task(&self) -> Option<NativeTask> {
+        self.inner.initial_task().cloned().map(NativeTask::from)
+    }
+
+    /// Whether this handle terminated the session.
+    #[napi(getter)]
+    pub fn terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+
+    /// A handle on a task of this session.
+    #[napi]
+    pub fn task(&self, task_id: String) -> Result<NativeTask> {
+        self.inner.task(&task_id).map(NativeTask::from).map_err(to_napi)
+    }
+
+    #[napi(ts_return_type = "Promise<NativeTask>")]
+    pub fn new_task<'e>(
+        &self,
+        env: &'e Env,
+        options: TaskOptionsArg,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, NativeTask>> {
+        let options = options.into_core()?;
+        let s = self.inner.clone();
+        spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.pause())
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.resume())
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.stop())
+    }
+
+    /// Not cancellable: a terminate always runs to its end.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn terminate<'e>(&self, env: &'e Env) -> Done<'e> {
+        command!(env, None, self.inner, |s| s.terminate())
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.take_over())
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.release())
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+        command!(env, cancel, self.inner, |s| s.click(x, y))
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn double_click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+        command!(env, cancel, self.inner, |s| s.double_click(x, y))
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn type_text<'e>(
+        &self,
+        env: &'e Env,
+        text: String,
+        human_like: Option<bool>,
+        cancel: Option<&CancelToken>,
+    ) -> Done<'e> {
+        let human_like = human_like.unwrap_or(false);
+        command!(env, cancel, self.inner, |s| s.type_text(&text, human_like))
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn press_key<'e>(&self, env: &'e Env, key: String, cancel: Option<&CancelToken>) -> Done<'e> {
+        command!(env, cancel, self.inner, |s| s.press_key(&key))
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn answer_guardrail<'e>(
+        &self,
+        env: &'e Env,
+        text: String,
+        resume: Option<bool>,
+        cancel: Option<&CancelToken>,
+    ) -> Done<'e> {
+        let resume = resume.unwrap_or(true);
+        command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, resume))
+    }
+}

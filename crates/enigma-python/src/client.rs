@@ -1,0 +1,331 @@
+//! `enigma._native.Client`: configuration and the calls that need no session.
+
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::bridge::{Mode, run};
+use crate::convert::{count, health_to_py, result_to_py, seconds, sockets_to_py};
+use crate::errors::{invalid, to_py_err};
+use crate::session::PySession;
+use crate::task::PyTask;
+
+/// Raised in a child process that uses a handle made before `os.fork()`.
+pub(crate) fn check_pid(pid: u32) -> PyResult<()> {
+    if pid == std::process::id() {
+        return Ok(());
+    }
+    Err(PyRuntimeError::new_err(
+        "this enigma client was created in another process (before os.fork()); create a new client in this process",
+    ))
+}
+
+#[pyclass(name = "Client", module = "enigma._native", frozen)]
+pub(crate) struct PyClient {
+    pub(crate) inner: enigma::Client,
+    pub(crate) blocking: bool,
+    pub(crate) pid: u32,
+}
+
+impl PyClient {
+    pub(crate) fn wrap(inner: enigma::Client, blocking: bool) -> PyClient {
+        PyClient { inner, blocking, pid: std::process::id() }
+    }
+
+    fn mode(&self) -> PyResult<Mode> {
+        check_pid(self.pid)?;
+        Ok(Mode { blocking: self.blocking, detached: false })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn session_options(
+    task_details: Option<String>,
+    starting_url: Option<String>,
+    max_duration: Option<i64>,
+    max_input_tokens: Option<i64>,
+    max_output_tokens: Option<i64>,
+    avoid_domains: Option<Vec<String>>,
+    terminate_on_completion: Option<bool>,
+) -> enigma::Result<enigma::SessionOptions> {
+    Ok(enigma::SessionOptions {
+        task_details,
+        max_duration: count("max_duration", max_duration)?,
+        max_input_tokens: count("max_input_tokens", max_input_tokens)?,
+        max_output_tokens: count("max_output_tokens", max_output_tokens)?,
+        starting_url,
+        avoid_domains,
+        terminate_on_completion,
+    })
+}
+
+pub(crate) fn wait_options(
+    timeout: Option<f64>,
+    max_cost: Option<f64>,
+    poll_interval: Option<f64>,
+) -> enigma::Result<enigma::WaitOptions> {
+    Ok(enigma::WaitOptions {
+        timeout: seconds("timeout", timeout)?,
+        max_cost,
+        poll_interval: seconds("poll_interval", poll_interval)?,
+    })
+}
+
+#[pymethods]
+impl PyClient {
+    #[new]
+    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=75.0, max_retries=2, poll_interval=2.0,
+        allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        base_url: Option<String>,
+        request_timeout: f64,
+        max_retries: i64,
+        poll_interval: f64,
+        allow_insecure_http: bool,
+        live_events: Option<bool>,
+        blocking: bool,
+        retry_backoff: Option<(f64, f64)>,
+    ) -> PyResult<Self> {
+        crate::logging::refresh();
+        let build = || -> enigma::Result<enigma::Client> {
+            let mut builder = enigma::Client::builder()
+                .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
+                .request_timeout(positive("request_timeout", request_timeout)?)
+                .poll_interval(positive("poll_interval", poll_interval)?)
+                .max_retries(u32::try_from(max_retries).map_err(|_| {
+                    invalid("max_retries", format!("must be a non-negative whole number, got {max_retries}"))
+                })?)
+                .allow_insecure_http(allow_insecure_http);
+            if let Some(key) = api_key {
+                builder = builder.api_key(key);
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(on) = live_events {
+                builder = builder.live_events(on);
+            }
+            if let Some((first, max)) = retry_backoff {
+                builder = builder.retry_backoff(positive("retry_backoff", first)?, positive("retry_backoff", max)?);
+            }
+            builder.build()
+        };
+        let inner = build().map_err(|e| to_py_err(py, e, blocking))?;
+        Ok(PyClient::wrap(inner, blocking))
+    }
+
+    /// True for the sync facade's clients (calls block), false for asyncio ones (calls return awaitables).
+    #[getter]
+    fn blocking(&self) -> bool {
+        self.blocking
+    }
+
+    /// The service's base URL.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.config().base_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// The API key in redacted form (`enig_…[redacted]`), or None.
+    #[getter]
+    fn api_key_hint(&self) -> Option<String> {
+        self.inner.config().api_key.as_ref().map(|k| k.to_string())
+    }
+
+    /// Settings that travel with pickled handles (never the key).
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.inner.config();
+        let d = PyDict::new(py);
+        d.set_item("base_url", self.base_url())?;
+        d.set_item("request_timeout", c.request_timeout.as_secs_f64())?;
+        d.set_item("max_retries", c.max_retries)?;
+        d.set_item("poll_interval", c.poll_interval.as_secs_f64())?;
+        d.set_item("allow_insecure_http", c.allow_insecure_http)?;
+        d.set_item("live_events", c.live_events)?;
+        d.set_item("retry_backoff", (c.retry_backoff.as_secs_f64(), c.retry_backoff_max.as_secs_f64()))?;
+        Ok(d)
+    }
+
+    #[pyo3(signature = (*, task_details=None, starting_url=None, max_duration=None, max_input_tokens=None,
+        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn start_session(
+        &self,
+        py: Python<'_>,
+        task_details: Option<String>,
+        starting_url: Option<String>,
+        max_duration: Option<i64>,
+        max_input_tokens: Option<i64>,
+        max_output_tokens: Option<i64>,
+        avoid_domains: Option<Vec<String>>,
+        terminate_on_completion: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let mode = self.mode()?;
+        let options = session_options(
+            task_details,
+            starting_url,
+            max_duration,
+            max_input_tokens,
+            max_output_tokens,
+            avoid_domains,
+            terminate_on_completion,
+        )
+        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let client = self.inner.clone();
+        run(
+            py,
+            mode,
+            move |_| async move { client.start_session(options).await },
+            move |py, session| Ok(Py::new(py, PySession::new(session, mode.blocking))?.into_any()),
+        )
+    }
+
+    #[pyo3(signature = (task_details, *, timeout=None, max_cost=None, poll_interval=None, starting_url=None,
+        max_duration=None, max_input_tokens=None, max_output_tokens=None, avoid_domains=None,
+        terminate_on_completion=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn run_task(
+        &self,
+        py: Python<'_>,
+        task_details: String,
+        timeout: Option<f64>,
+        max_cost: Option<f64>,
+        poll_interval: Option<f64>,
+        starting_url: Option<String>,
+        max_duration: Option<i64>,
+        max_input_tokens: Option<i64>,
+        max_output_tokens: Option<i64>,
+        avoid_domains: Option<Vec<String>>,
+        terminate_on_completion: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let mode = self.mode()?;
+        let options = (|| {
+            Ok(enigma::RunTaskOptions {
+                session: session_options(
+                    Some(task_details),
+                    starting_url,
+                    max_duration,
+                    max_input_tokens,
+                    max_output_tokens,
+                    avoid_domains,
+                    terminate_on_completion,
+                )?,
+                wait: wait_options(timeout, max_cost, poll_interval)?,
+            })
+        })()
+        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let client = self.inner.clone();
+        run(py, mode, move |_| async move { client.run_task(options).await }, result_to_py)
+    }
+
+    #[pyo3(signature = (task_details, *, starting_url=None, max_duration=None, max_input_tokens=None,
+        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn start_task(
+        &self,
+        py: Python<'_>,
+        task_details: String,
+        starting_url: Option<String>,
+        max_duration: Option<i64>,
+        max_input_tokens: Option<i64>,
+        max_output_tokens: Option<i64>,
+        avoid_domains: Option<Vec<String>>,
+        terminate_on_completion: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let mode = self.mode()?;
+        let options = session_options(
+            Some(task_details),
+            starting_url,
+            max_duration,
+            max_input_tokens,
+            max_output_tokens,
+            avoid_domains,
+            terminate_on_completion,
+        )
+        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let client = self.inner.clone();
+        run(
+            py,
+            mode,
+            move |_| async move { client.start_task(options).await },
+            move |py, task| Ok(Py::new(py, PyTask::new(task, mode.blocking))?.into_any()),
+        )
+    }
+
+    /// Re-attaches to a session by id (no request).
+    fn session(&self, py: Python<'_>, session_id: &str) -> PyResult<PySession> {
+        check_pid(self.pid)?;
+        let session = self.inner.session(session_id).map_err(|e| to_py_err(py, e, self.blocking))?;
+        Ok(PySession::new(session, self.blocking))
+    }
+
+    /// Re-attaches to a task by ids (no request).
+    fn task(&self, py: Python<'_>, session_id: &str, task_id: &str) -> PyResult<PyTask> {
+        check_pid(self.pid)?;
+        let task = self.inner.task(session_id, task_id).map_err(|e| to_py_err(py, e, self.blocking))?;
+        Ok(PyTask::new(task, self.blocking))
+    }
+
+    fn health(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let client = self.inner.clone();
+        run(py, self.mode()?, move |_| async move { client.health().await }, health_to_py)
+    }
+
+    fn active_sockets(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let client = self.inner.clone();
+        run(py, self.mode()?, move |_| async move { client.active_sockets().await }, sockets_to_py)
+    }
+
+    /// The same client (shared connection pool and open-session list) in the other mode, or in
+    /// this one: `blocking=True` gives calls that wait on the calling thread.
+    #[pyo3(signature = (*, blocking))]
+    fn with_mode(&self, blocking: bool) -> PyResult<PyClient> {
+        check_pid(self.pid)?;
+        Ok(PyClient::wrap(self.inner.clone(), blocking))
+    }
+
+    /// Ids of sessions started through this client and not terminated through it.
+    fn open_session_ids(&self) -> Vec<String> {
+        self.inner.open_session_ids()
+    }
+
+    /// Terminates every open session; returns `[(session_id, exception), ...]` for failures.
+    fn terminate_open_sessions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let mode = Mode { detached: true, ..self.mode()? };
+        let client = self.inner.clone();
+        run(
+            py,
+            mode,
+            move |_| async move { Ok::<_, enigma::Error>(client.terminate_open_sessions().await) },
+            move |py, failures| {
+                let list = PyList::empty(py);
+                for (id, err) in failures {
+                    let exc = to_py_err(py, err, mode.blocking).into_value(py);
+                    list.append(PyTuple::new(py, [id.into_pyobject(py)?.into_any(), exc.into_bound(py).into_any()])?)?;
+                }
+                Ok(list.into_any().unbind())
+            },
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Client(base_url={:?}, api_key={:?}, blocking={})",
+            self.base_url(),
+            self.api_key_hint(),
+            if self.blocking { "True" } else { "False" }
+        )
+    }
+}
+
+fn positive(field: &str, secs: f64) -> enigma::Result<Duration> {
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(invalid(field, format!("must be a positive number of seconds, got {secs}"))),
+    }
+}

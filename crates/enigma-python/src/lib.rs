@@ -1,0 +1,30 @@
+//! `enigma._native`: the Python binding of the Enigma SDK core. Thin: each method converts its
+//! arguments, calls the core (`enigma`), and maps the result or error. The typed Python layer is
+//! `python/src/enigma/`; the exception classes are defined there (`enigma.errors`).
+
+mod bridge;
+mod client;
+mod convert;
+mod errors;
+mod logging;
+mod runtime;
+mod session;
+mod sim;
+mod task;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::init(m.py())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<session::PySession>()?;
+    m.add_class::<task::PyTask>()?;
+    m.add_class::<sim::PySimulator>()?;
+    m.add_function(wrap_pyfunction!(runtime::drain, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::runtime_alive, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::refresh, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The one tokio runtime of the process, owned by the extension.
+//!
+//! A current-thread runtime driven by one background thread (`enigma-runtime`). It is:
+//! - made on first use, and made anew in a child after `os.fork()` (the parent's thread does not
+//!   exist there; the old runtime is leaked, never touched);
+//! - stopped by [`shutdown`], which the Python layer calls from an `atexit` hook, so no Rust
+//!   thread calls into Python while the interpreter finalizes. Later calls get a clear error.
+//!
+//! Work that must finish even if its caller stops waiting (terminating a session when a `with`
+//! block is left) is spawned "detached": counted, and awaited by [`drain`] before shutdown.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+struct Rt {
+    pid: u32,
+    handle: Handle,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    detached: AtomicUsize,
+}
+
+static CURRENT: AtomicPtr<Rt> = AtomicPtr::new(std::ptr::null_mut());
+static CLOSED_IN: AtomicUsize = AtomicUsize::new(0);
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+fn current_pid() -> u32 {
+    std::process::id()
+}
+
+fn closed() -> bool {
+    CLOSED.load(Ordering::Acquire) && CLOSED_IN.load(Ordering::Acquire) == current_pid() as usize
+}
+
+fn build() -> std::io::Result<Rt> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let handle = runtime.handle().clone();
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new().name("enigma-runtime".into()).spawn(move || {
+        runtime.block_on(async {
+            let _ = stop_rx.await;
+        });
+        runtime.shutdown_timeout(Duration::from_millis(250));
+    })?;
+    Ok(Rt {
+        pid: current_pid(),
+        handle,
+        stop: Mutex::new(Some(stop_tx)),
+        thread: Mutex::new(Some(thread)),
+        detached: AtomicUsize::new(0),
+    })
+}
+
+fn rt() -> PyResult<&'static Rt> {
+    if closed() {
+        return Err(PyRuntimeError::new_err(
+            "the enigma runtime was stopped because the interpreter is exiting; no more calls can be made",
+        ));
+    }
+    let pid = current_pid();
+    let ptr = CURRENT.load(Ordering::Acquire);
+    // SAFETY: runtimes are leaked boxes, never freed.
+    if let Some(rt) = unsafe { ptr.as_ref() }
+        && rt.pid == pid
+    {
+        return Ok(rt);
+    }
+    // First use, or first use in a child after fork: make a runtime for this process.
+    let fresh = Box::into_raw(Box::new(
+        build().map_err(|e| PyRuntimeError::new_err(format!("cannot start the enigma runtime: {e}")))?,
+    ));
+    match CURRENT.compare_exchange(ptr, fresh, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => Ok(unsafe { &*fresh }),
+        Err(winner) => {
+            // Another thread made one first: stop ours, use theirs.
+            let ours = unsafe { &*fresh };
+            if let Some(stop) = ours.stop.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                let _ = stop.send(());
+            }
+            Ok(unsafe { &*winner })
+        }
+    }
+}
+
+/// Spawns on the runtime.
+pub(crate) fn spawn<F>(fut: F) -> PyResult<JoinHandle<()>>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    Ok(rt()?.handle.spawn(fut))
+}
+
+/// Spawns work that must finish even if nobody waits for it; [`drain`] waits for it at exit.
+pub(crate) fn spawn_detached<F>(fut: F) -> PyResult<JoinHandle<()>>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let rt = rt()?;
+    rt.detached.fetch_add(1, Ordering::AcqRel);
+    let guard = DetachedGuard(rt);
+    Ok(rt.handle.spawn(async move {
+        let _guard = guard;
+        fut.await;
+    }))
+}
+
+struct DetachedGuard(&'static Rt);
+
+impl Drop for DetachedGuard {
+    fn drop(&mut self) {
+        self.0.detached.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Runs a future to completion on the runtime from a thread outside it (no GIL involved).
+pub(crate) fn block_on<F, T>(fut: F) -> PyResult<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    spawn(async move {
+        let _ = tx.send(fut.await);
+    })?;
+    rx.recv().map_err(|_| PyRuntimeError::new_err("the enigma runtime stopped before the call finished"))
+}
+
+fn live_runtime() -> Option<&'static Rt> {
+    let rt = unsafe { CURRENT.load(Ordering::Acquire).as_ref() }?;
+    (rt.pid == current_pid()).then_some(rt)
+}
+
+/// Waits (without the GIL) until detached work is done or `timeout` seconds passed; returns how
+/// many detached tasks are still running.
+#[pyfunction]
+#[pyo3(signature = (timeout = 5.0))]
+pub(crate) fn drain(py: Python<'_>, timeout: f64) -> usize {
+    let Some(rt) = live_runtime() else { return 0 };
+    let deadline = Instant::now() + Duration::from_secs_f64(timeout.max(0.0));
+    py.detach(|| {
+        loop {
+            let left = rt.detached.load(Ordering::Acquire);
+            if left == 0 || Instant::now() >= deadline {
+                return left;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    })
+}
+
+/// Stops the runtime of this process (called at interpreter exit, after [`drain`]).
+#[pyfunction]
+pub(crate) fn shutdown(py: Python<'_>) {
+    CLOSED_IN.store(current_pid() as usize, Ordering::Release);
+    CLOSED.store(true, Ordering::Release);
+    let Some(rt) = live_runtime() else { return };
+    if let Some(stop) = rt.stop.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = stop.send(());
+    }
+    let thread = rt.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(thread) = thread {
+        // The runtime thread may be waiting for the GIL to hand over a result: let it go.
+        py.detach(|| {
+            let _ = thread.join();
+        });
+    }
+}
+
+/// Whether a runtime runs in this process (for tests).
+#[pyfunction]
+pub(crate) fn runtime_alive() -> bool {
+    !closed() && live_runtime().is_some()
+}

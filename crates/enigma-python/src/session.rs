@@ -1,0 +1,182 @@
+//! `enigma._native.Session`: one browser session and every command it takes.
+
+use std::future::Future;
+
+use pyo3::prelude::*;
+
+use crate::bridge::{Mode, run};
+use crate::client::{PyClient, check_pid};
+use crate::convert::{coordinate, count, json_to_py};
+use crate::errors::to_py_err;
+use crate::task::PyTask;
+
+#[pyclass(name = "Session", module = "enigma._native", frozen)]
+pub(crate) struct PySession {
+    pub(crate) inner: enigma::Session,
+    pub(crate) blocking: bool,
+    pid: u32,
+}
+
+impl PySession {
+    pub(crate) fn new(inner: enigma::Session, blocking: bool) -> PySession {
+        PySession { inner, blocking, pid: std::process::id() }
+    }
+
+    fn mode(&self) -> PyResult<Mode> {
+        check_pid(self.pid)?;
+        Ok(Mode { blocking: self.blocking, detached: false })
+    }
+
+    /// A command answered with nothing.
+    fn command<M, Fut>(&self, py: Python<'_>, mode: Mode, make: M) -> PyResult<Py<PyAny>>
+    where
+        M: FnOnce(enigma::Session) -> Fut,
+        Fut: Future<Output = enigma::Result<()>> + Send + 'static,
+    {
+        let session = self.inner.clone();
+        run(py, mode, move |_| make(session), |py, ()| Ok(py.None()))
+    }
+
+    fn refuse<T>(&self, py: Python<'_>, result: enigma::Result<T>) -> PyResult<T> {
+        result.map_err(|e| to_py_err(py, e, self.blocking))
+    }
+}
+
+#[pymethods]
+impl PySession {
+    #[getter]
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    #[getter]
+    fn blocking(&self) -> bool {
+        self.blocking
+    }
+
+    /// The start answer as a dict (None on a re-attached handle).
+    #[getter]
+    fn info(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.inner.info().map(|i| json_to_py(py, &i.raw)).transpose()
+    }
+
+    #[getter]
+    fn live_view_url(&self) -> Option<&str> {
+        self.inner.live_view_url()
+    }
+
+    #[getter]
+    fn initial_task(&self) -> Option<PyTask> {
+        self.inner.initial_task().map(|t| PyTask::new(t.clone(), self.blocking))
+    }
+
+    #[getter]
+    fn is_terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+
+    #[getter]
+    fn client(&self) -> PyClient {
+        PyClient::wrap(self.inner.client().clone(), self.blocking)
+    }
+
+    fn task(&self, py: Python<'_>, task_id: &str) -> PyResult<PyTask> {
+        check_pid(self.pid)?;
+        let task = self.refuse(py, self.inner.task(task_id))?;
+        Ok(PyTask::new(task, self.blocking))
+    }
+
+    #[pyo3(signature = (task_details, *, max_duration=None, max_input_tokens=None, max_output_tokens=None,
+        starting_url=None, avoid_domains=None, terminate_on_completion=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new_task(
+        &self,
+        py: Python<'_>,
+        task_details: String,
+        max_duration: Option<i64>,
+        max_input_tokens: Option<i64>,
+        max_output_tokens: Option<i64>,
+        starting_url: Option<String>,
+        avoid_domains: Option<Vec<String>>,
+        terminate_on_completion: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let mode = self.mode()?;
+        let options = self.refuse(
+            py,
+            (|| {
+                Ok(enigma::TaskOptions {
+                    task_details,
+                    max_duration: count("max_duration", max_duration)?,
+                    max_input_tokens: count("max_input_tokens", max_input_tokens)?,
+                    max_output_tokens: count("max_output_tokens", max_output_tokens)?,
+                    starting_url,
+                    avoid_domains,
+                    terminate_on_completion,
+                })
+            })(),
+        )?;
+        let session = self.inner.clone();
+        run(
+            py,
+            mode,
+            move |_| async move { session.new_task(options).await },
+            move |py, task| Ok(Py::new(py, PyTask::new(task, mode.blocking))?.into_any()),
+        )
+    }
+
+    fn pause(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, |s| async move { s.pause().await })
+    }
+
+    fn resume(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, |s| async move { s.resume().await })
+    }
+
+    fn stop(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, |s| async move { s.stop().await })
+    }
+
+    /// Ends the session. `detached=True`: it runs to its end even if the caller stops waiting
+    /// (cancellation, Ctrl-C), and interpreter exit waits for it.
+    #[pyo3(signature = (*, detached=false))]
+    fn terminate(&self, py: Python<'_>, detached: bool) -> PyResult<Py<PyAny>> {
+        let mode = Mode { detached, ..self.mode()? };
+        self.command(py, mode, |s| async move { s.terminate().await })
+    }
+
+    fn take_over(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, |s| async move { s.take_over().await })
+    }
+
+    fn release(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, |s| async move { s.release().await })
+    }
+
+    fn click(&self, py: Python<'_>, x: i64, y: i64) -> PyResult<Py<PyAny>> {
+        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+        self.command(py, self.mode()?, move |s| async move { s.click(x, y).await })
+    }
+
+    fn double_click(&self, py: Python<'_>, x: i64, y: i64) -> PyResult<Py<PyAny>> {
+        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+        self.command(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
+    }
+
+    #[pyo3(signature = (text, human_like=false))]
+    fn type_text(&self, py: Python<'_>, text: String, human_like: bool) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, move |s| async move { s.type_text(&text, human_like).await })
+    }
+
+    fn press_key(&self, py: Python<'_>, key: String) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, move |s| async move { s.press_key(&key).await })
+    }
+
+    #[pyo3(signature = (text, resume=true))]
+    fn answer_guardrail(&self, py: Python<'_>, text: String, resume: bool) -> PyResult<Py<PyAny>> {
+        self.command(py, self.mode()?, move |s| async move { s.answer_guardrail(&text, resume).await })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Session(id={:?}, terminated={})", self.inner.id(), self.inner.is_terminated())
+    }
+}

@@ -1,0 +1,105 @@
+//! `enigma._native.Task`: one task of a session.
+
+use pyo3::prelude::*;
+
+use crate::bridge::{Mode, run};
+use crate::client::{PyClient, check_pid, wait_options};
+use crate::convert::{result_to_py, status_to_py};
+use crate::errors::to_py_err;
+use crate::session::PySession;
+
+#[pyclass(name = "Task", module = "enigma._native", frozen)]
+pub(crate) struct PyTask {
+    pub(crate) inner: enigma::Task,
+    pub(crate) blocking: bool,
+    pid: u32,
+}
+
+impl PyTask {
+    pub(crate) fn new(inner: enigma::Task, blocking: bool) -> PyTask {
+        PyTask { inner, blocking, pid: std::process::id() }
+    }
+
+    fn mode(&self) -> PyResult<Mode> {
+        check_pid(self.pid)?;
+        Ok(Mode { blocking: self.blocking, detached: false })
+    }
+}
+
+#[pymethods]
+impl PyTask {
+    #[getter]
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    #[getter]
+    fn session_id(&self) -> &str {
+        self.inner.session_id()
+    }
+
+    #[getter]
+    fn blocking(&self) -> bool {
+        self.blocking
+    }
+
+    /// A handle on the task's session (re-attached by id).
+    fn session(&self) -> PySession {
+        PySession::new(self.inner.session(), self.blocking)
+    }
+
+    #[getter]
+    fn client(&self) -> PyClient {
+        PyClient::wrap(self.inner.session().client().clone(), self.blocking)
+    }
+
+    /// One look at the task.
+    fn poll(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let task = self.inner.clone();
+        run(py, self.mode()?, move |_| async move { task.poll().await }, |py, s| status_to_py(py, &s))
+    }
+
+    /// Waits for the outcome. `on_status(status)` is called with every status polled meanwhile,
+    /// on the caller's thread (the event loop's, for asyncio).
+    #[pyo3(signature = (timeout=None, max_cost=None, *, poll_interval=None, on_status=None))]
+    fn result(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        max_cost: Option<f64>,
+        poll_interval: Option<f64>,
+        on_status: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let mode = self.mode()?;
+        let options = wait_options(timeout, max_cost, poll_interval).map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let task = self.inner.clone();
+        run(
+            py,
+            mode,
+            move |sink| async move {
+                match on_status {
+                    None => task.result(options).await,
+                    Some(callback) => {
+                        let callback = std::sync::Arc::new(callback);
+                        task.result_with_progress(options, move |status| {
+                            let status = status.clone();
+                            let callback = callback.clone();
+                            sink.post(Box::new(move |py| {
+                                let called = status_to_py(py, &status).and_then(|s| callback.bind(py).call1((s,)));
+                                if let Err(err) = called {
+                                    err.write_unraisable(py, Some(callback.bind(py)));
+                                }
+                            }));
+                        })
+                        .await
+                    }
+                }
+            },
+            result_to_py,
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Task(id={:?}, session_id={:?})", self.inner.id(), self.inner.session_id())
+    }
+}

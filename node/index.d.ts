@@ -1,0 +1,422 @@
+/**
+ * enigma-click: the Node.js SDK of [Enigma](https://enigma.click), a hosted service where an AI
+ * agent drives a real browser. Open a {@link Session}, give it tasks in plain language, pause,
+ * resume, stop or terminate it, and collect {@link TaskResult}s. A thin layer over the Rust core.
+ *
+ * ```js
+ * import { Client } from 'enigma-click'
+ * const client = new Client()                      // ENIGMA_API_KEY / ENIGMA_BASE_URL
+ * const result = await client.withSession({ startingUrl: 'https://amazon.com' }, async (session) => {
+ *   const task = await session.newTask({ taskDetails: "Search for 'mechanical keyboard'" })
+ *   return task.result({ timeoutMs: 120_000, maxCost: 0.5 })
+ * })                                               // the session is terminated here, always
+ * ```
+ *
+ * Durations are milliseconds where the name ends in `Ms`; costs are USD.
+ * @packageDocumentation
+ */
+
+/** Client settings. Unset ones come from `ENIGMA_*` environment variables, then the defaults. */
+export interface ClientOptions {
+  /** The API key (`enig_…`). Default: `ENIGMA_API_KEY`. Never printed or serialised. */
+  apiKey?: string
+  /** The service's base URL. Default: `ENIGMA_BASE_URL`, else `https://connect.enigma.click`. */
+  baseUrl?: string
+  /** Whole-request timeout (default 75 000 ms, above the service's 50 s inline wait). */
+  requestTimeoutMs?: number
+  /** Connect timeout (default 10 000 ms). */
+  connectTimeoutMs?: number
+  /** Retries of requests that are safe to retry (default 2). Creates are never blindly resent. */
+  maxRetries?: number
+  /** First backoff delay between retries (default 500 ms; doubled each retry, with jitter). */
+  retryBackoffMs?: number
+  /** Longest backoff delay, and longest `Retry-After` honoured (default 30 000 ms). */
+  retryBackoffMaxMs?: number
+  /** Default poll interval of waits (default 2 000 ms). */
+  pollIntervalMs?: number
+  /** Allow sending the key over plain `http://` to a non-loopback host (default false). */
+  allowInsecureHttp?: boolean
+  /** Extra trusted root certificates (PEM), e.g. a corporate proxy's CA. */
+  extraRootCaPem?: string
+  /** Use the Socket.IO connection for waits and commands (default true; `ENIGMA_LIVE_EVENTS=0` turns it off). */
+  liveEvents?: boolean
+  /** Prepended to the User-Agent (default `enigma-node/<version>`). */
+  userAgentPrefix?: string
+}
+
+/** The configuration a client uses; the key only in redacted form. */
+export interface ClientConfig {
+  baseUrl: string
+  /** Redacted (`enig_…[redacted]`), or null without a key. */
+  apiKey: string | null
+  requestTimeoutMs: number
+  maxRetries: number
+  pollIntervalMs: number
+  allowInsecureHttp: boolean
+  liveEvents: boolean
+}
+
+/** Options every waiting call takes. */
+export interface Abortable {
+  /** Aborting rejects the call with {@link AbortError} at once and drops its native work. */
+  signal?: AbortSignal
+}
+
+/** Options of a new session (`POST /start/start-session`). Every field is optional. */
+export interface SessionOptions extends Abortable {
+  /** An initial task that starts at once (its handle is {@link Session.initialTask}). */
+  taskDetails?: string
+  /** The http(s) URL the browser opens first. */
+  startingUrl?: string
+  /** Session lifetime in ms, 1..300 000 (service default 300 000). */
+  maxDuration?: number
+  /** Input token budget (service default 100 000). */
+  maxInputTokens?: number
+  /** Output token budget (service default 100 000). */
+  maxOutputTokens?: number
+  /** Domains the agent must not visit. */
+  avoidDomains?: string[]
+  /** End the session after its first task. */
+  terminateOnCompletion?: boolean
+}
+
+/** Options of a new task (`newTask`). */
+export interface TaskOptions extends Abortable {
+  /** What the agent should do (required, non-empty). */
+  taskDetails: string
+  /** Task time limit in ms, 1..300 000. */
+  maxDuration?: number
+  maxInputTokens?: number
+  maxOutputTokens?: number
+  /** An http(s) URL to open first. */
+  startingUrl?: string
+  avoidDomains?: string[]
+  /** End the session after this task. */
+  terminateOnCompletion?: boolean
+}
+
+/** How to wait for a result. */
+export interface WaitOptions extends Abortable {
+  /** Give up after this long with {@link WaitTimeout} (the task goes on). Default: no limit. */
+  timeoutMs?: number
+  /** Stop the task (and reject with {@link CostLimitExceeded}) when its cost passes this many USD. */
+  maxCost?: number
+  /** Poll interval of this wait (default: the client's). */
+  pollIntervalMs?: number
+  /** Called with every status polled while waiting (progress displays). Exceptions are ignored. */
+  onStatus?: (status: TaskStatus) => void
+}
+
+/** Options of {@link Client.runTask}: a session with its (required) task, and how to wait. */
+export interface RunTaskOptions extends Omit<SessionOptions, 'taskDetails'>, Omit<WaitOptions, 'onStatus'> {
+  /** What the agent should do (required). */
+  taskDetails: string
+}
+
+/** Tokens, time and cost. Every field is null when the service did not report it. */
+export interface Usage {
+  /** Cost in USD. */
+  cost: number | null
+  inputTokens: number | null
+  outputTokens: number | null
+  totalTokens: number | null
+  /** Agent compute time, seconds. */
+  computeTime: number | null
+  /** Wall time to completion, seconds. */
+  completionTime: number | null
+}
+
+/** How a wait ended. A failure is not an outcome but a {@link TaskFailedError}. */
+export type Outcome = 'completed' | 'guardrail' | 'stopped'
+
+/** The result of a wait: a plain data object (prints fully, serialises with `JSON.stringify`). */
+export interface TaskResult {
+  outcome: Outcome
+  /** The agent's final message (`completed`). */
+  message: string | null
+  /** The agent's question (`guardrail`): answer it with {@link Session.answerGuardrail} and wait again. */
+  question: string | null
+  usage: Usage
+  taskId: string
+  sessionId: string
+  /** When it completed (ISO 8601), when the service said. */
+  completedAt: string | null
+  /** The body the result was read from. */
+  raw: any
+}
+
+/** Where a task stands. */
+export type TaskState = 'running' | 'completed' | 'guardrail' | 'failed' | 'stopped' | 'terminated'
+
+/** One look at a task ({@link Task.poll}). */
+export interface TaskStatus {
+  state: TaskState
+  /** `running` only: the task is paused (or under manual control). */
+  paused: boolean
+  message: string | null
+  question: string | null
+  completedAt: string | null
+  /** `failed` only: the service's code, e.g. `NAVIGATION_TIMEOUT`. */
+  errorCode: string | null
+  /** `failed` only: the service's text. */
+  error: string | null
+  usage: Usage
+  raw: any
+}
+
+/** What start-session answered. */
+export interface SessionInfo {
+  socketUrl: string | null
+  webViewUrl: string | null
+  webRtcUrl: string | null
+  dimensions: { width: number; height: number } | null
+  initialPrompt: string | null
+  /** Lifetime, ms. */
+  expiresIn: number | null
+  /** Account balance, USD. */
+  balance: number | null
+  message: string | null
+  raw: any
+}
+
+/** `GET /start/health`. */
+export interface Health {
+  status: string
+  instancesAvailable: boolean | null
+  instanceCount: number | null
+  timestamp: string | null
+  raw: any
+}
+
+/** `GET /start/active-sockets`. */
+export interface ActiveSockets {
+  sockets: string[]
+  count: number
+  raw: any
+}
+
+/**
+ * The entry point: one connection pool shared by every session and task made from it. Never
+ * shows its key in `util.inspect` or JSON; never keeps the process alive.
+ */
+export declare class Client {
+  /** @throws {ValidationError} bad settings; {@link InsecureTransportError} is raised on first use. */
+  constructor(options?: ClientOptions)
+  /** The service's base URL. */
+  readonly baseUrl: string
+  /** The configuration in use (key redacted). */
+  readonly config: ClientConfig
+  /** Starts a session. It bills until it ends: prefer {@link Client.withSession} or `await using`. */
+  startSession(options?: SessionOptions): Promise<Session>
+  /**
+   * Starts a session, runs `work(session)`, and terminates the session afterwards whatever
+   * happens: on success, on a throw, and when `options.signal` aborts (then rejects with
+   * {@link AbortError} at once, even if `work` ignores the signal).
+   */
+  withSession<T>(options: SessionOptions, work: (session: Session) => Promise<T> | T): Promise<T>
+  withSession<T>(work: (session: Session) => Promise<T> | T): Promise<T>
+  /**
+   * One-shot: a session that runs one task, ends by itself, and the task's result. Aborting
+   * terminates the one-shot session. A string is the task.
+   */
+  runTask(options: RunTaskOptions | string): Promise<TaskResult>
+  /** One-shot without waiting: run-task, returning the task to wait on. */
+  startTask(options: (SessionOptions & { taskDetails: string }) | string): Promise<Task>
+  /** Re-attaches to a session by id (e.g. started in another process). @throws {ValidationError} */
+  session(sessionId: string): Session
+  /** Re-attaches to a task by ids. @throws {ValidationError} */
+  task(sessionId: string, taskId: string): Task
+  /** Service health (no key needed). */
+  health(options?: Abortable): Promise<Health>
+  /** Active instance connections (no key needed). */
+  activeSockets(options?: Abortable): Promise<ActiveSockets>
+  /** Ids of the sessions started through this client and not terminated through it. */
+  openSessionIds(): string[]
+  /** Terminates every session in {@link Client.openSessionIds}; resolves to the ids that could not be. */
+  terminateOpenSessions(): Promise<string[]>
+  /** Optional: later calls reject. Open sessions are not terminated (see {@link Client.terminateOpenSessions}). */
+  close(): void
+  toJSON(): { baseUrl: string }
+}
+
+/**
+ * A browser session. Sessions bill while open: end them with {@link Session.terminate}, use
+ * {@link Client.withSession}, or `await using session = await client.startSession()`.
+ */
+export declare class Session implements AsyncDisposable {
+  private constructor()
+  /** The session id (12 lowercase alphanumerics). */
+  readonly id: string
+  /** The live view page, when known. */
+  readonly liveViewUrl: string | null
+  /** The start answer; null on a re-attached handle. */
+  readonly info: SessionInfo | null
+  /** The task started by `taskDetails` at start, when the service named it. */
+  readonly initialTask: Task | null
+  /** Whether this handle terminated the session. */
+  readonly terminated: boolean
+  /** A handle on a task of this session. @throws {ValidationError} */
+  task(taskId: string): Task
+  /**
+   * Starts a task. One runs at a time; one more may wait queued; a third rejects with
+   * {@link TaskAlreadyRunningError}. A string is the task.
+   */
+  newTask(options: TaskOptions | string): Promise<Task>
+  /** Pauses the current task after its current action. */
+  pause(options?: Abortable): Promise<void>
+  /** Resumes a paused task. */
+  resume(options?: Abortable): Promise<void>
+  /** Stops the current task; the session stays usable for new tasks. */
+  stop(options?: Abortable): Promise<void>
+  /** Ends the session (final). Safe to call twice; a session already ended counts as terminated. */
+  terminate(): Promise<void>
+  /** Takes manual control of the browser (the agent pauses). */
+  takeOver(options?: Abortable): Promise<void>
+  /** Gives control back to the agent. */
+  release(options?: Abortable): Promise<void>
+  /** Clicks at window coordinates: x 0–1024, y 155–755 (below the 155 px browser chrome). */
+  click(x: number, y: number, options?: Abortable): Promise<void>
+  /** Double-clicks at window coordinates. */
+  doubleClick(x: number, y: number, options?: Abortable): Promise<void>
+  /** Types text, optionally with human-like timing. */
+  typeText(text: string, options?: Abortable & { humanLike?: boolean }): Promise<void>
+  /** Presses one key: Enter, Escape, Tab, Backspace, Delete, arrows, PageUp/PageDown, Home, End, or one character. */
+  pressKey(key: string, options?: Abortable): Promise<void>
+  /** Answers a guardrail question: `resume: true` (default) goes on with the answer, `false` ends the task. */
+  answerGuardrail(text: string, options?: Abortable & { resume?: boolean }): Promise<void>
+  /** Terminates the session (`await using`). */
+  [Symbol.asyncDispose](): Promise<void>
+  toJSON(): { id: string; liveViewUrl: string | null; terminated: boolean }
+}
+
+/** A task of a session: ids plus the client. Re-made from ids with {@link Client.task}. */
+export declare class Task {
+  private constructor()
+  readonly id: string
+  readonly sessionId: string
+  /** A handle on the task's session (re-attached by id). */
+  session(): Session
+  /** One look at the task. */
+  poll(options?: Abortable): Promise<TaskStatus>
+  /**
+   * Waits for the outcome. Rejects with {@link TaskFailedError} (the agent failed),
+   * {@link WaitTimeout} (`timeoutMs` passed; holds this task), {@link CostLimitExceeded} (the
+   * task was stopped), {@link SessionEndedError} or {@link AbortError}.
+   */
+  result(options?: WaitOptions): Promise<TaskResult>
+  toJSON(): { id: string; sessionId: string }
+}
+
+/** The core's stable error codes. */
+export type ErrorCode =
+  | 'authentication' | 'permission_denied' | 'insufficient_balance' | 'rate_limited' | 'session_limit'
+  | 'session_not_found' | 'task_not_found' | 'task_already_running' | 'validation' | 'task_failed'
+  | 'wait_timeout' | 'cost_limit' | 'session_ended' | 'connection' | 'server' | 'decode'
+  | 'insecure_transport' | 'outcome_unknown' | 'cancelled'
+
+/** Fields an error may carry (all but `code` optional). */
+export interface EnigmaErrorFields {
+  code?: ErrorCode | string
+  status?: number | null
+  retryAfter?: number | null
+  serverCode?: string | null
+  serverMessage?: string | null
+  retryable?: boolean
+  sessionId?: string | null
+  taskId?: string | null
+  [extra: string]: unknown
+}
+
+/** Base class of every error of the SDK. Subclasses map the core's codes one to one. */
+export declare class EnigmaError extends Error {
+  constructor(message: string, fields?: EnigmaErrorFields, options?: ErrorOptions)
+  /** The core's stable code. */
+  readonly code: ErrorCode
+  /** HTTP status, for errors the service answered. */
+  readonly status: number | null
+  /** Seconds the service asked to wait before retrying (`Retry-After`). */
+  readonly retryAfter: number | null
+  /** The service's own code, e.g. `SESSION_NOT_FOUND` or `NAVIGATION_TIMEOUT`. */
+  readonly serverCode: string | null
+  /** The service's own text. */
+  readonly serverMessage: string | null
+  /** Whether trying again later may succeed (the SDK already retried what was safe). */
+  readonly retryable: boolean
+  /** The session concerned, when the error names one. */
+  readonly sessionId: string | null
+  /** The task concerned, when the error names one. */
+  readonly taskId: string | null
+  /** `details` of the error answer (e.g. `{ current, limit }` on a session limit). */
+  readonly details?: unknown
+  /** The raw error body the service sent. */
+  readonly body?: string
+  /** The rate-limit headers of the failed response. */
+  readonly rateLimit?: { limit: number | null; remaining: number | null; reset: number | null }
+}
+/** 401: no key, bad, revoked or expired key. */
+export declare class AuthenticationError extends EnigmaError {}
+/** 403: account deactivated. */
+export declare class PermissionDeniedError extends EnigmaError {}
+/** 402: balance exhausted or payment failed. */
+export declare class InsufficientBalanceError extends EnigmaError {
+  /** The account balance, USD. */
+  readonly balance?: number
+}
+/** 429 `RATE_LIMIT_EXCEEDED` (after the SDK's own retries). See `retryAfter`. */
+export declare class RateLimitError extends EnigmaError {}
+/** 429 `SESSION_LIMIT_REACHED`: too many concurrent sessions. */
+export declare class SessionLimitError extends EnigmaError {}
+/** 404: the session does not exist or has ended. */
+export declare class SessionNotFoundError extends EnigmaError {}
+/** 404: no such task. */
+export declare class TaskNotFoundError extends EnigmaError {}
+/** 409: a task runs and another is already queued. */
+export declare class TaskAlreadyRunningError extends EnigmaError {}
+/** Bad input, refused before anything was sent (or a 400 from the service). */
+export declare class ValidationError extends EnigmaError {
+  /** The offending parameter, Node spelling. */
+  readonly field?: string
+}
+/** The agent failed the task. */
+export declare class TaskFailedError extends EnigmaError {
+  readonly usage?: Usage
+}
+/** The wait's deadline passed; the task goes on: wait on `task` again. */
+export declare class WaitTimeout extends EnigmaError {
+  readonly task?: Task
+  readonly waitedMs?: number
+}
+/** The wait's cost ceiling was passed; the SDK stopped the task. */
+export declare class CostLimitExceeded extends EnigmaError {
+  readonly task?: Task
+  readonly usage?: Usage
+  /** The ceiling, USD. */
+  readonly limit?: number
+}
+/** The session ended (terminated, expired, lost) under the task or before a command. */
+export declare class SessionEndedError extends EnigmaError {}
+/** The service could not be reached. */
+export declare class ConnectionError extends EnigmaError {
+  /** Whether the request provably never reached the service. */
+  readonly neverSent?: boolean
+}
+/** 5xx or an unexpected status. */
+export declare class ServerError extends EnigmaError {}
+/** The service answered something the SDK cannot read. */
+export declare class DecodeError extends EnigmaError {}
+/** The key would have gone over plain http to a non-loopback host. */
+export declare class InsecureTransportError extends EnigmaError {
+  readonly url?: string
+}
+/** A create (session, task) was sent but its answer was lost: it may have started. Never resent. */
+export declare class OutcomeUnknownError extends EnigmaError {
+  /** `start-session`, `run-task` or `newTask`. */
+  readonly operation?: string
+}
+/** An `AbortSignal` fired: the call was cancelled (code `cancelled`); `cause` is the signal's reason. */
+export declare class AbortError extends EnigmaError {}
+
+/** The error class of each core code. */
+export declare const errorClasses: Readonly<Record<ErrorCode, typeof EnigmaError>>
+/** The package version. */
+export declare const version: string

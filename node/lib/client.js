@@ -1,0 +1,170 @@
+'use strict'
+const { inspect } = require('node:util')
+const { NativeClient } = require('./native')
+const { call, callSync, checkSignal } = require('./call')
+const { abortError, ValidationError } = require('./errors')
+const { Session } = require('./session')
+const { Task, waitOptions } = require('./task')
+const { version } = require('../package.json')
+
+/** Session options without the JS-only keys. */
+function sessionArgs(options) {
+  if (typeof options === 'string') return [{ taskDetails: options }, {}, undefined]
+  const { signal, timeoutMs, maxCost, pollIntervalMs, ...session } = options ?? {}
+  return [session, { timeoutMs, maxCost, pollIntervalMs }, signal]
+}
+
+/**
+ * The entry point: one connection pool shared by every session and task made from it.
+ * Settings not given come from `ENIGMA_API_KEY`, `ENIGMA_BASE_URL` and the other `ENIGMA_*`
+ * variables.
+ */
+class Client {
+  #native
+  #closed = false
+
+  constructor(options = {}) {
+    if (options !== null && typeof options !== 'object') {
+      throw new ValidationError('invalid options: must be an object', { code: 'validation', field: 'options' })
+    }
+    const settings = { userAgentPrefix: `enigma-node/${version}`, ...(options ?? {}) }
+    this.#native = callSync(() => new NativeClient(settings))
+    // Bound once: error mapping re-creates the task handles that errors carry.
+    Object.defineProperty(this, '_makeTask', {
+      value: (sessionId, taskId) => this._wrapTask(this.#native.task(sessionId, taskId)),
+    })
+  }
+
+  /** The service's base URL. */
+  get baseUrl() {
+    return this.#native.config.baseUrl
+  }
+
+  /** The configuration in use; the key only in redacted form. */
+  get config() {
+    return this.#native.config
+  }
+
+  #live() {
+    if (this.#closed) throw new ValidationError('invalid client: it was closed', { code: 'validation', field: 'client' })
+    return this.#native
+  }
+
+  /** Starts a session. It bills until it ends: prefer `withSession` or `await using`. */
+  async startSession(options = {}) {
+    const [session, , signal] = sessionArgs(options)
+    const native = await call(signal, (t) => this.#live().startSession(session, t))
+    return this._wrapSession(native)
+  }
+
+  /**
+   * Starts a session, runs `work(session)`, and terminates the session afterwards whatever
+   * happens: on success, on a throw, and when `options.signal` aborts (the promise then
+   * rejects with AbortError at once).
+   */
+  async withSession(options, work) {
+    if (typeof options === 'function') [options, work] = [{}, options]
+    if (typeof work !== 'function') {
+      throw new ValidationError('invalid work: withSession needs a function', { code: 'validation', field: 'work' })
+    }
+    const signal = checkSignal(options?.signal)
+    const session = await this.startSession(options)
+    let onAbort
+    const aborted = signal
+      ? new Promise((_, reject) => {
+          onAbort = () => reject(abortError(signal))
+          if (signal.aborted) onAbort()
+          else signal.addEventListener('abort', onAbort, { once: true })
+        })
+      : null
+    let failed = false
+    try {
+      const running = Promise.resolve().then(() => work(session))
+      if (!aborted) return await running
+      running.catch(() => {}) // its outcome no longer matters once aborted
+      return await Promise.race([running, aborted])
+    } catch (err) {
+      failed = true
+      throw err
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort)
+      try {
+        await session.terminate()
+      } catch (err) {
+        if (!failed) throw err // otherwise the work's error is the one to see
+      }
+    }
+  }
+
+  /** One-shot: a session that runs one task, ends by itself, and the task's result. */
+  runTask(options) {
+    const [session, wait, signal] = sessionArgs(options)
+    return call(signal, (t) => this.#live().runTask(session, waitOptions(wait), t), this._makeTask)
+  }
+
+  /** One-shot without waiting: run-task, returning the task to wait on. */
+  async startTask(options) {
+    const [session, , signal] = sessionArgs(options)
+    return this._wrapTask(await call(signal, (t) => this.#live().startTask(session, t)))
+  }
+
+  /** Re-attaches to a session by id (e.g. started in another process). */
+  session(sessionId) {
+    return this._wrapSession(callSync(() => this.#live().session(sessionId)))
+  }
+
+  /** Re-attaches to a task by ids. */
+  task(sessionId, taskId) {
+    return this._wrapTask(callSync(() => this.#live().task(sessionId, taskId)))
+  }
+
+  /** Service health (`GET /start/health`, no key needed). */
+  health(options) {
+    return call(options?.signal, (t) => this.#live().health(t))
+  }
+
+  /** Active instance connections (`GET /start/active-sockets`). */
+  activeSockets(options) {
+    return call(options?.signal, (t) => this.#live().activeSockets(t))
+  }
+
+  /** Ids of the sessions started through this client and not terminated through it. */
+  openSessionIds() {
+    return this.#native.openSessionIds()
+  }
+
+  /** Terminates every session in `openSessionIds()`; resolves to the ids that failed. */
+  terminateOpenSessions() {
+    return call(undefined, () => this.#native.terminateOpenSessions())
+  }
+
+  /**
+   * Releases the client: later calls reject. Optional (an unused client is freed by the
+   * garbage collector and never keeps the process alive). Open sessions are not terminated:
+   * call `terminateOpenSessions()` first if that is wanted.
+   */
+  close() {
+    this.#closed = true
+  }
+
+  /** @internal */
+  _wrapSession(native) {
+    return new Session(native, this)
+  }
+
+  /** @internal */
+  _wrapTask(native) {
+    return new Task(native, this)
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl }
+  }
+
+  [inspect.custom](depth, options, inspectFn = inspect) {
+    const c = this.config
+    return `Client ${inspectFn({ baseUrl: c.baseUrl, apiKey: c.apiKey ?? null }, options)}`
+  }
+}
+
+module.exports = { Client }

@@ -1,0 +1,61 @@
+'use strict'
+const { inspect } = require('node:util')
+const { call } = require('./call')
+
+/** Maps options of `result()` to the native wait options. */
+function waitOptions(o = {}) {
+  return { timeoutMs: o.timeoutMs, maxCost: o.maxCost, pollIntervalMs: o.pollIntervalMs }
+}
+
+/** A task of a session: ids plus the client. Re-made from ids with `client.task()`. */
+class Task {
+  #native
+  #client
+
+  /** @internal */
+  constructor(native, client) {
+    this.#native = native
+    this.#client = client
+  }
+
+  /** The task id. */
+  get id() {
+    return this.#native.id
+  }
+
+  /** The session's id. */
+  get sessionId() {
+    return this.#native.sessionId
+  }
+
+  /** A handle on the task's session (re-attached by id). */
+  session() {
+    return this.#client._wrapSession(this.#native.session())
+  }
+
+  /** One look at the task (`GET /task/:sessionId/:taskId`). */
+  poll(options = {}) {
+    return call(options?.signal, (token) => this.#native.poll(token), this.#client._makeTask)
+  }
+
+  /** Waits for the outcome: `completed`, `guardrail` or `stopped` (a failure rejects). */
+  result(options = {}) {
+    options ??= {}
+    const onStatus = options.onStatus
+    return call(
+      options.signal,
+      (token) => this.#native.result(waitOptions(options), token, typeof onStatus === 'function' ? onStatus : undefined),
+      this.#client._makeTask,
+    )
+  }
+
+  toJSON() {
+    return { id: this.id, sessionId: this.sessionId }
+  }
+
+  [inspect.custom]() {
+    return `Task { id: '${this.id}', sessionId: '${this.sessionId}' }`
+  }
+}
+
+module.exports = { Task, waitOptions }

@@ -1,0 +1,47 @@
+// Types: napi's generated declarations match the committed native.d.ts (drift check), the
+// public index.d.ts declares every runtime export, and `tsc --noEmit` compiles real usage.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(import.meta.url)
+const read = (f) => fs.readFileSync(path.join(pkg, f), 'utf8')
+
+test('the generated native declarations have not drifted from native.d.ts', () => {
+  const generated = path.join(pkg, 'build/native.generated.d.ts')
+  assert.ok(fs.existsSync(generated), 'the build writes build/native.generated.d.ts')
+  assert.equal(
+    read('build/native.generated.d.ts'),
+    read('native.d.ts'),
+    'native.d.ts is stale: copy build/native.generated.d.ts over it and update index.d.ts to match',
+  )
+})
+
+test('the native module exports exactly what native.d.ts declares', () => {
+  const native = require('../build/enigma.node')
+  const declared = [...read('native.d.ts').matchAll(/^export declare (?:class|function) (\w+)/gm)].map((m) => m[1])
+  assert.deepEqual(Object.keys(native).sort(), declared.sort())
+})
+
+test('index.d.ts and testing.d.ts declare every runtime export', () => {
+  for (const [module, dts] of [['enigma-click', 'index.d.ts'], ['enigma-click/testing', 'testing.d.ts']]) {
+    const text = read(dts)
+    const declared = new Set([...text.matchAll(/^export declare (?:class|const|function) (\w+)/gm)].map((m) => m[1]))
+    for (const name of Object.keys(require(module))) assert.ok(declared.has(name), `${dts} lacks ${name}`)
+    for (const name of declared) assert.ok(name in require(module), `${dts} declares ${name}, which does not exist`)
+  }
+})
+
+test('tsc --noEmit compiles the typed examples (ESM and CommonJS)', () => {
+  const tsc = path.join(pkg, 'node_modules/typescript/bin/tsc')
+  try {
+    execFileSync(process.execPath, [tsc, '--noEmit', '-p', path.join(pkg, 'types/tsconfig.json')], { stdio: 'pipe' })
+  } catch (err) {
+    assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`)
+  }
+})

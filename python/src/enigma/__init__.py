@@ -1,0 +1,83 @@
+"""Python SDK for Enigma, the hosted AI browser agent.
+
+``enigma.AsyncClient`` (asyncio) and ``enigma.Client`` (sync) drive the same Rust core::
+
+    import enigma
+
+    async with enigma.AsyncClient() as client:          # ENIGMA_API_KEY / ENIGMA_BASE_URL
+        async with await client.start_session(starting_url="https://amazon.com") as session:
+            task = await session.new_task("Search for 'mechanical keyboard'", max_duration=60_000)
+            result = await task.result(timeout=120)
+            print(result.outcome, result.message, result.usage.cost)
+
+Errors are in :mod:`enigma.errors` (base :class:`EnigmaError`); logging goes to the ``enigma``
+logger; :mod:`enigma.testing` runs the simulator in-process for offline tests.
+"""
+
+from . import errors
+from ._async import AsyncClient, AsyncSession, AsyncTask
+from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, Usage
+from ._native import __version__
+from ._sync import Client, Session, Task
+from .errors import (
+    AuthenticationError,
+    Cancelled,
+    CostLimitExceeded,
+    DecodeError,
+    EnigmaConnectionError,
+    EnigmaError,
+    InsecureTransportError,
+    InsufficientBalanceError,
+    OpenSessionWarning,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    SessionEndedError,
+    SessionLimitError,
+    SessionNotFoundError,
+    TaskAlreadyRunningError,
+    TaskFailedError,
+    TaskNotFoundError,
+    ValidationError,
+    WaitTimeout,
+)
+
+__all__ = [
+    "__version__",
+    "errors",
+    "AsyncClient",
+    "AsyncSession",
+    "AsyncTask",
+    "Client",
+    "Session",
+    "Task",
+    "TaskResult",
+    "TaskStatus",
+    "Usage",
+    "Health",
+    "ActiveSockets",
+    "Outcome",
+    "State",
+    "EnigmaError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "InsufficientBalanceError",
+    "RateLimitError",
+    "SessionLimitError",
+    "SessionNotFoundError",
+    "TaskNotFoundError",
+    "TaskAlreadyRunningError",
+    "ValidationError",
+    "TaskFailedError",
+    "WaitTimeout",
+    "CostLimitExceeded",
+    "SessionEndedError",
+    "EnigmaConnectionError",
+    "ServerError",
+    "DecodeError",
+    "InsecureTransportError",
+    "OutcomeUnknownError",
+    "Cancelled",
+    "OpenSessionWarning",
+]

@@ -1,0 +1,323 @@
+"""The asyncio API: :class:`AsyncClient`, :class:`AsyncSession`, :class:`AsyncTask`.
+
+Every coroutine here awaits one call of the Rust core. Cancelling it (``task.cancel()``,
+``asyncio.timeout``...) cancels the Rust future: nothing keeps running behind your back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Callable, List, Optional, Tuple, Type
+
+from . import _native as _ext
+from ._handles import ClientBase, SessionBase, TaskBase, log
+from ._models import ActiveSockets, Health, TaskResult, TaskStatus
+
+__all__ = ["AsyncClient", "AsyncSession", "AsyncTask"]
+
+
+class AsyncClient(ClientBase):
+    """The asyncio client.
+
+    ``api_key`` and ``base_url`` default to ``ENIGMA_API_KEY`` and ``ENIGMA_BASE_URL`` (else
+    ``https://connect.enigma.click``). ``request_timeout`` and ``poll_interval`` are seconds;
+    ``max_retries`` applies to requests that are safe to retry (a request that creates a session
+    or task is never resent once it may have reached the service). The key is refused over plain
+    ``http://`` to anything but loopback unless ``allow_insecure_http``. With
+    ``terminate_on_exit=True``, sessions still open when the interpreter exits are terminated
+    (otherwise they are named in an :class:`~enigma.errors.OpenSessionWarning`).
+    ``live_events`` (default: on, or ``ENIGMA_LIVE_EVENTS``) lets the core use the session's
+    live connection for waits and commands; ``False`` keeps to REST. ``retry_backoff`` is the
+    first and the longest delay between retries, in seconds.
+
+    Use it as ``async with AsyncClient() as client:`` or call :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        request_timeout: float = 75.0,
+        max_retries: int = 2,
+        poll_interval: float = 2.0,
+        allow_insecure_http: bool = False,
+        terminate_on_exit: bool = False,
+        live_events: Optional[bool] = None,
+        retry_backoff: Optional[Tuple[float, float]] = None,
+    ) -> None:
+        self._init(
+            api_key,
+            base_url,
+            request_timeout,
+            max_retries,
+            poll_interval,
+            allow_insecure_http,
+            terminate_on_exit,
+            False,
+            retry_backoff,
+            live_events,
+        )
+
+    @classmethod
+    def _wrap(cls, native: _ext.Client) -> "AsyncClient":
+        self = cls.__new__(cls)
+        self._adopt(native)
+        return self
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the client. (Connections are pooled and released with it; sessions are not
+        terminated here: leave their ``async with`` blocks, or call ``terminate()``.)"""
+
+    async def start_session(
+        self,
+        *,
+        task_details: Optional[str] = None,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> "AsyncSession":
+        """Starts a browser session (it bills until it ends). ``max_duration`` is in ms
+        (1..300000). The session is an async context manager that terminates it on leaving::
+
+            async with await client.start_session(starting_url="https://example.com") as s:
+                ...
+        """
+        native = await self._native.start_session(
+            task_details=task_details,
+            starting_url=starting_url,
+            max_duration=max_duration,
+            max_input_tokens=max_input_tokens,
+            max_output_tokens=max_output_tokens,
+            avoid_domains=avoid_domains,
+            terminate_on_completion=terminate_on_completion,
+        )
+        self._started_session()
+        return AsyncSession(native, self)
+
+    async def run_task(
+        self,
+        task_details: str,
+        *,
+        timeout: Optional[float] = None,
+        max_cost: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> TaskResult:
+        """One-shot: a session that runs one task and ends by itself; returns the result."""
+        return await self._native.run_task(
+            task_details,
+            timeout=timeout,
+            max_cost=max_cost,
+            poll_interval=poll_interval,
+            starting_url=starting_url,
+            max_duration=max_duration,
+            max_input_tokens=max_input_tokens,
+            max_output_tokens=max_output_tokens,
+            avoid_domains=avoid_domains,
+            terminate_on_completion=terminate_on_completion,
+        )
+
+    async def start_task(
+        self,
+        task_details: str,
+        *,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> "AsyncTask":
+        """One-shot without waiting: starts ``run-task`` and returns the task to wait on."""
+        native = await self._native.start_task(
+            task_details,
+            starting_url=starting_url,
+            max_duration=max_duration,
+            max_input_tokens=max_input_tokens,
+            max_output_tokens=max_output_tokens,
+            avoid_domains=avoid_domains,
+            terminate_on_completion=terminate_on_completion,
+        )
+        return AsyncTask(native, self)
+
+    def session(self, session_id: str) -> "AsyncSession":
+        """Re-attaches to a session by id (e.g. started in another process). No request."""
+        return AsyncSession(self._native.session(session_id), self)
+
+    def task(self, session_id: str, task_id: str) -> "AsyncTask":
+        """Re-attaches to a task by ids. No request."""
+        return AsyncTask(self._native.task(session_id, task_id), self)
+
+    async def health(self) -> Health:
+        """Service health (no key needed)."""
+        return await self._native.health()
+
+    async def active_sockets(self) -> ActiveSockets:
+        """Active instance connections (no key needed)."""
+        return await self._native.active_sockets()
+
+    async def terminate_open_sessions(self) -> List[Tuple[str, BaseException]]:
+        """Terminates every session started through this client and still open; returns the
+        failures as ``(session_id, exception)``."""
+        return await self._native.terminate_open_sessions()
+
+
+class AsyncSession(SessionBase):
+    """A browser session. ``async with session:`` terminates it on leaving, for any reason
+    (exception, cancellation, Ctrl-C), shielded from cancellation. Pickles as its id."""
+
+    @property
+    def client(self) -> AsyncClient:
+        """The client of this session."""
+        if self._client_obj is None:
+            self._client_obj = AsyncClient._wrap(self._native.client)
+        return self._client_obj
+
+    @property
+    def initial_task(self) -> "Optional[AsyncTask]":
+        """The task started by ``task_details`` at start, when the service named it."""
+        native = self._native.initial_task
+        return None if native is None else AsyncTask(native, self._client_obj)
+
+    def task(self, task_id: str) -> "AsyncTask":
+        """A handle on a task of this session. No request."""
+        return AsyncTask(self._native.task(task_id), self._client_obj)
+
+    async def __aenter__(self) -> "AsyncSession":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        # Detached: the terminate runs to its end in Rust even if this await is cancelled, and
+        # interpreter exit waits for it.
+        try:
+            await self._native.terminate(detached=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            if exc is None:
+                raise
+            log.warning("could not terminate session %s: %s", self.id, err)
+
+    async def new_task(
+        self,
+        task_details: str,
+        *,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        starting_url: Optional[str] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> "AsyncTask":
+        """Starts a task (``max_duration`` in ms). One runs at a time, one more may wait
+        queued; a third raises :class:`~enigma.errors.TaskAlreadyRunningError`."""
+        native = await self._native.new_task(
+            task_details,
+            max_duration=max_duration,
+            max_input_tokens=max_input_tokens,
+            max_output_tokens=max_output_tokens,
+            starting_url=starting_url,
+            avoid_domains=avoid_domains,
+            terminate_on_completion=terminate_on_completion,
+        )
+        return AsyncTask(native, self._client_obj)
+
+    async def pause(self) -> None:
+        """Pauses the current task after its current action."""
+        await self._native.pause()
+
+    async def resume(self) -> None:
+        """Resumes a paused task."""
+        await self._native.resume()
+
+    async def stop(self) -> None:
+        """Stops the current task; the session takes new ones."""
+        await self._native.stop()
+
+    async def terminate(self) -> None:
+        """Ends the session (final; idempotent)."""
+        await self._native.terminate()
+
+    async def take_over(self) -> None:
+        """Takes manual control of the browser (the agent pauses)."""
+        await self._native.take_over()
+
+    async def release(self) -> None:
+        """Gives control back to the agent."""
+        await self._native.release()
+
+    async def click(self, x: int, y: int) -> None:
+        """Clicks at window coordinates (x 0-1024, y 155-755)."""
+        await self._native.click(x, y)
+
+    async def double_click(self, x: int, y: int) -> None:
+        """Double-clicks at window coordinates."""
+        await self._native.double_click(x, y)
+
+    async def type_text(self, text: str, human_like: bool = False) -> None:
+        """Types text, optionally with human-like timing."""
+        await self._native.type_text(text, human_like)
+
+    async def press_key(self, key: str) -> None:
+        """Presses one key (``Enter``, ``Escape``, ``Tab``, arrows..., or one character)."""
+        await self._native.press_key(key)
+
+    async def answer_guardrail(self, text: str, resume: bool = True) -> None:
+        """Answers the agent's question; ``resume=False`` ends the task instead."""
+        await self._native.answer_guardrail(text, resume)
+
+
+class AsyncTask(TaskBase):
+    """A task of a session. Pickles as its ids."""
+
+    @property
+    def session(self) -> AsyncSession:
+        """The task's session (re-attached by id)."""
+        return AsyncSession(self._native.session(), self._client_obj)
+
+    async def poll(self) -> TaskStatus:
+        """One look at the task."""
+        return await self._native.poll()
+
+    async def result(
+        self,
+        timeout: Optional[float] = None,
+        max_cost: Optional[float] = None,
+        *,
+        poll_interval: Optional[float] = None,
+        on_status: Optional[Callable[[TaskStatus], object]] = None,
+    ) -> TaskResult:
+        """Waits for the outcome (the inline answer if one came, else polls).
+
+        ``timeout`` (seconds) raises :class:`~enigma.errors.WaitTimeout` (the task goes on;
+        ``err.task`` can be waited on again). ``max_cost`` (USD) stops the task when its cost
+        passes it (:class:`~enigma.errors.CostLimitExceeded`). A failure raises
+        :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on the event loop with
+        every status polled meanwhile."""
+        return await self._native.result(timeout, max_cost, poll_interval=poll_interval, on_status=on_status)

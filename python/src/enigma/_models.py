@@ -1,0 +1,124 @@
+"""Typed results: what waits, polls and health checks return."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from typing import Literal
+
+__all__ = ["Usage", "TaskResult", "TaskStatus", "Health", "ActiveSockets", "Outcome", "State"]
+
+Outcome = Literal["completed", "guardrail", "stopped"]
+State = Literal["running", "completed", "guardrail", "failed", "stopped", "terminated"]
+
+
+def _short(text: Optional[str], limit: int = 120) -> Optional[str]:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens, time (seconds) and cost (USD) of a task; every field may be unknown (None)."""
+
+    input_tokens: Optional[int] = None
+    output_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    compute_time: Optional[float] = None
+    completion_time: Optional[float] = None
+    cost: Optional[float] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The fields as a plain dict."""
+        return dataclasses.asdict(self)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items() if v is not None)
+        return f"Usage({shown})"
+
+
+@dataclass(frozen=True, repr=False)
+class TaskResult:
+    """How a task ended: ``outcome`` is ``"completed"`` (see ``message``), ``"guardrail"`` (the
+    agent asks ``question``: answer it with ``session.answer_guardrail`` and wait again) or
+    ``"stopped"``. A failure is not a result: it raises ``TaskFailedError``."""
+
+    outcome: Outcome
+    message: Optional[str]
+    question: Optional[str]
+    usage: Usage
+    task_id: str
+    session_id: str
+    completed_at: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Every field as plain data (``usage`` as a dict, ``raw`` as received)."""
+        return dataclasses.asdict(self)
+
+    def __repr__(self) -> str:
+        said = f"question={_short(self.question)!r}" if self.outcome == "guardrail" else f"message={_short(self.message)!r}"
+        return (
+            f"TaskResult(outcome={self.outcome!r}, {said}, usage={self.usage!r}, "
+            f"task_id={self.task_id!r}, session_id={self.session_id!r})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class TaskStatus:
+    """One look at a task (``task.poll()``): ``state`` is ``"running"`` (``paused`` says if
+    paused), ``"completed"``, ``"guardrail"``, ``"failed"``, ``"stopped"`` or ``"terminated"``."""
+
+    state: State
+    usage: Usage
+    paused: bool = False
+    message: Optional[str] = None
+    question: Optional[str] = None
+    error_code: Optional[str] = None
+    error: Optional[str] = None
+    completed_at: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def done(self) -> bool:
+        """True for every state but ``running``."""
+        return self.state != "running"
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Every field as plain data."""
+        return dataclasses.asdict(self)
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.state == "running":
+            extra = f", paused={self.paused}"
+        elif self.state == "completed":
+            extra = f", message={_short(self.message)!r}"
+        elif self.state == "guardrail":
+            extra = f", question={_short(self.question)!r}"
+        elif self.state == "failed":
+            extra = f", error_code={self.error_code!r}, error={_short(self.error)!r}"
+        return f"TaskStatus(state={self.state!r}{extra}, usage={self.usage!r})"
+
+
+@dataclass(frozen=True)
+class Health:
+    """``GET /start/health``."""
+
+    status: str
+    instances_available: Optional[bool] = None
+    instance_count: Optional[int] = None
+    timestamp: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ActiveSockets:
+    """``GET /start/active-sockets``."""
+
+    sockets: List[str]
+    count: int
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -1,0 +1,190 @@
+"""The Rust extension (crate ``enigma-python``): thin wrappers over the core.
+
+Use the public classes of :mod:`enigma` instead; these are their engine. A client is either
+blocking (``blocking=True``: calls wait on the calling thread with the GIL released, Ctrl-C
+interrupts them) or asyncio (calls return an ``asyncio.Future`` of the running loop; cancelling
+it cancels the Rust future). Handles made by a client share its mode. Errors are the classes of
+:mod:`enigma.errors`. Calls on a handle made before ``os.fork()`` raise ``RuntimeError``.
+"""
+
+from typing import Any, Dict, List, Optional, Tuple, final
+
+from typing_extensions import Self
+
+__all__ = ["Client", "Session", "Task", "Simulator", "drain", "shutdown", "runtime_alive", "refresh", "__version__"]
+
+__version__: str
+
+@final
+class Client:
+    def __new__(
+        cls,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        request_timeout: float = 75.0,
+        max_retries: int = 2,
+        poll_interval: float = 2.0,
+        allow_insecure_http: bool = False,
+        live_events: Optional[bool] = None,
+        blocking: bool = False,
+        retry_backoff: Optional[Tuple[float, float]] = None,
+    ) -> Self: ...
+    @property
+    def blocking(self) -> bool: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def api_key_hint(self) -> Optional[str]:
+        """The key in redacted form (``enig_…[redacted]``)."""
+    def settings(self) -> Dict[str, Any]:
+        """Settings that travel with pickled handles (never the key)."""
+    def with_mode(self, *, blocking: bool) -> Client:
+        """The same client (pool, open sessions) in the given mode."""
+    def start_session(
+        self,
+        *,
+        task_details: Optional[str] = None,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> Any:
+        """-> Session (or a future of one)."""
+    def run_task(
+        self,
+        task_details: str,
+        *,
+        timeout: Optional[float] = None,
+        max_cost: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> Any:
+        """-> enigma.TaskResult (or a future of one)."""
+    def start_task(
+        self,
+        task_details: str,
+        *,
+        starting_url: Optional[str] = None,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> Any:
+        """-> Task (or a future of one)."""
+    def session(self, session_id: str) -> Session: ...
+    def task(self, session_id: str, task_id: str) -> Task: ...
+    def health(self) -> Any:
+        """-> enigma.Health (or a future of one)."""
+    def active_sockets(self) -> Any:
+        """-> enigma.ActiveSockets (or a future of one)."""
+    def open_session_ids(self) -> List[str]: ...
+    def terminate_open_sessions(self) -> Any:
+        """-> list of (session_id, exception) (or a future of one)."""
+
+@final
+class Session:
+    @property
+    def id(self) -> str: ...
+    @property
+    def blocking(self) -> bool: ...
+    @property
+    def info(self) -> Optional[Dict[str, Any]]: ...
+    @property
+    def live_view_url(self) -> Optional[str]: ...
+    @property
+    def initial_task(self) -> Optional[Task]: ...
+    @property
+    def is_terminated(self) -> bool: ...
+    @property
+    def client(self) -> Client: ...
+    def task(self, task_id: str) -> Task: ...
+    def new_task(
+        self,
+        task_details: str,
+        *,
+        max_duration: Optional[int] = None,
+        max_input_tokens: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        starting_url: Optional[str] = None,
+        avoid_domains: Optional[List[str]] = None,
+        terminate_on_completion: Optional[bool] = None,
+    ) -> Any:
+        """-> Task (or a future of one)."""
+    def pause(self) -> Any: ...
+    def resume(self) -> Any: ...
+    def stop(self) -> Any: ...
+    def terminate(self, *, detached: bool = False) -> Any:
+        """``detached``: runs to its end even if the caller stops waiting."""
+    def take_over(self) -> Any: ...
+    def release(self) -> Any: ...
+    def click(self, x: int, y: int) -> Any: ...
+    def double_click(self, x: int, y: int) -> Any: ...
+    def type_text(self, text: str, human_like: bool = False) -> Any: ...
+    def press_key(self, key: str) -> Any: ...
+    def answer_guardrail(self, text: str, resume: bool = True) -> Any: ...
+
+@final
+class Task:
+    @property
+    def id(self) -> str: ...
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def blocking(self) -> bool: ...
+    @property
+    def client(self) -> Client: ...
+    def session(self) -> Session: ...
+    def poll(self) -> Any:
+        """-> enigma.TaskStatus (or a future of one)."""
+    def result(
+        self,
+        timeout: Optional[float] = None,
+        max_cost: Optional[float] = None,
+        *,
+        poll_interval: Optional[float] = None,
+        on_status: Optional[Any] = None,
+    ) -> Any:
+        """-> enigma.TaskResult (or a future of one)."""
+
+@final
+class Simulator:
+    def __new__(
+        cls,
+        *,
+        time_scale: float = 1.0,
+        inline_wait: float = 50.0,
+        idle_timeout: float = 300.0,
+        instance_grace: float = 300.0,
+        rate_limit: Optional[int] = ...,
+        rate_limit_scope: str = "shared",
+        max_sessions: int = 5,
+        initial_balance: float = 100.0,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> Self: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def stats(self) -> Dict[str, Any]: ...
+    def close(self) -> None: ...
+
+def drain(timeout: float = 5.0) -> int:
+    """Waits for detached work (terminates of left ``with`` blocks); returns how many still run."""
+
+def shutdown() -> None:
+    """Stops the runtime of this process (interpreter exit)."""
+
+def runtime_alive() -> bool: ...
+def refresh() -> None:
+    """Forgets cached logger levels of the Rust side."""

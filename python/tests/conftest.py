@@ -1,0 +1,29 @@
+"""Shared fixtures: every test gets a fresh in-process simulator (the package's own pytest
+plugin, `enigma_simulator`) and clients pointed at it with a fresh key."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+
+import enigma
+from enigma.testing import Simulator
+
+
+@pytest.fixture
+def sim(enigma_simulator: Simulator) -> Simulator:
+    return enigma_simulator
+
+
+@pytest.fixture
+def client(sim: Simulator) -> Iterator[enigma.Client]:
+    with sim.client() as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(sim: Simulator) -> Any:
+    async with sim.async_client() as c:
+        yield c
+
