@@ -23,9 +23,3 @@ def run_python(code: str, env: Optional[Dict[str, str]] = None, timeout: float =
         text=True,
         timeout=timeout,
     )
-
-
-def sent(sim: "object", key: str) -> int:
-    """How many messages of a kind (e.g. ``state:pause``) reached the simulator, over REST or
-    over the live socket (the core sends commands over the socket when it is connected)."""
-    return sim.stat(f"requests.byMessage.{key}") + sim.stat(f"socketMessages.byMessage.{key}")  # type: ignore[attr-defined]

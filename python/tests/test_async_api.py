@@ -9,7 +9,6 @@ import pytest
 import enigma
 from enigma.testing import Simulator
 
-from _util import sent
 
 pytestmark = pytest.mark.enigma_simulator(inline_wait=0.5)
 
@@ -49,7 +48,7 @@ async def test_session_lifecycle_and_every_command(sim: Simulator, aclient: enig
         "interaction:KEY_PRESS",
         "newTask",
     ]:
-        assert sent(sim, key) == 1, (key, sim.stats())
+        assert sim.stat(f"commands.byMessage.{key}") == 1, (key, sim.stats())
     assert sim.stat("sessions.open") == 0
 
 
@@ -148,7 +147,7 @@ async def test_many_concurrent_calls(sim: Simulator, aclient: enigma.AsyncClient
         await asyncio.gather(*(session.pause() for _ in range(300)))
         # Commands may travel over the live socket (fire and forget): let them land.
         for _ in range(100):
-            if sent(sim, "state:pause") == 300:
+            if sim.stat("commands.byMessage.state:pause") == 300:
                 break
             await asyncio.sleep(0.01)
-    assert sent(sim, "state:pause") == 300
+    assert sim.stat("commands.byMessage.state:pause") == 300

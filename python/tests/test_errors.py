@@ -11,7 +11,6 @@ import enigma
 from enigma import errors
 from enigma.testing import Simulator
 
-from _util import sent
 
 
 def roundtrip(err: Exception) -> Any:
@@ -146,7 +145,7 @@ def test_task_failed_wait_timeout_cost_limit(sim: Simulator, client: enigma.Clie
             costly.result(timeout=30, max_cost=0.05)
         assert cost.value.limit == 0.05 and cost.value.usage is not None and cost.value.usage.cost > 0.05
         assert cost.value.task.poll().state == "stopped"
-    assert sent(sim, "state:stop") >= 2
+    assert sim.stat("commands.byMessage.state:stop") >= 2
 
 
 @pytest.mark.enigma_simulator(inline_wait=0.5)

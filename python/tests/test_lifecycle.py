@@ -134,8 +134,22 @@ SIGINT_ASYNC = """
     sys.exit(3)
 """
 
+SIGINT_EVENTS = """
+    import sys, enigma
+    client = enigma.Client(poll_interval=0.01)
+    try:
+        with client.start_session() as session:
+            for event in session.events():
+                if event.type == "connected":
+                    print("waiting", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(0)
+    sys.exit(3)
+"""
 
-@pytest.mark.parametrize("script", [SIGINT_SYNC, SIGINT_ASYNC], ids=["sync", "async"])
+
+@pytest.mark.parametrize("script", [SIGINT_SYNC, SIGINT_ASYNC, SIGINT_EVENTS], ids=["sync", "async", "sync-events"])
 def test_ctrl_c_interrupts_a_wait_and_the_with_block_terminates(sim: Simulator, script: str) -> None:
     env = {**__import__("os").environ, **sim.env()}
     proc = subprocess.Popen(

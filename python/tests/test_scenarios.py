@@ -35,15 +35,7 @@ def session_options(args: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def stat(stats: Dict[str, Any], path: str) -> int:
-    """A number by dotted path. Messages count whichever way they reached the server: the core
-    sends commands over the live socket when it is up (`socketMessages`), else over REST."""
-    for kind in ("byMessage.", "byActionType."):
-        if path.startswith("requests." + kind):
-            return raw_stat(stats, path) + raw_stat(stats, "socketMessages." + path[len("requests.") :])
-    return raw_stat(stats, path)
-
-
-def raw_stat(stats: Dict[str, Any], path: str) -> int:
+    """A number by dotted path (absent counts are 0)."""
     node: Any = stats
     rest = path
     while "." in rest:

@@ -50,8 +50,11 @@ impl Sink {
     }
 }
 
-/// The end of a sync call: turns the core's answer into the Python value or exception.
-pub(crate) type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+/// The end of a call: turns the core's answer into the Python value or exception. Called with
+/// `deliver = false` when nobody waits any more (the asyncio future was cancelled, or Ctrl-C
+/// interrupted the sync wait while the answer was on its way): the value goes to the call's
+/// `lost` hook instead, and the returned value is ignored.
+pub(crate) type Finish = Box<dyn FnOnce(Python<'_>, bool) -> PyResult<Py<PyAny>> + Send>;
 
 pub(crate) enum Msg {
     Job(Job),
@@ -74,22 +77,47 @@ where
     T: Send + 'static,
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
+    run_or_keep(py, mode, make, convert, drop)
+}
+
+/// [`run`], where a value produced for a caller that stopped waiting is handed to `lost`
+/// (e.g. an event goes back to its stream) instead of being dropped.
+pub(crate) fn run_or_keep<T, M, Fut, C, L>(
+    py: Python<'_>,
+    mode: Mode,
+    make: M,
+    convert: C,
+    lost: L,
+) -> PyResult<Py<PyAny>>
+where
+    M: FnOnce(Sink) -> Fut,
+    Fut: Future<Output = enigma::Result<T>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+    L: FnOnce(T) + Send + 'static,
+{
     let blocking = mode.blocking;
-    let finish = move |py: Python<'_>, outcome: std::thread::Result<enigma::Result<T>>| -> PyResult<Py<PyAny>> {
-        match outcome {
-            Ok(Ok(value)) => convert(py, value),
-            Ok(Err(err)) => Err(to_py_err(py, err, blocking)),
-            Err(panic) => {
-                Err(PanicException::new_err(format!("enigma: a Rust future panicked: {}", panic_text(&panic))))
+    let finish =
+        move |py: Python<'_>, outcome: std::thread::Result<enigma::Result<T>>, deliver: bool| -> PyResult<Py<PyAny>> {
+            match outcome {
+                Ok(Ok(value)) if !deliver => {
+                    lost(value);
+                    Ok(py.None())
+                }
+                _ if !deliver => Ok(py.None()),
+                Ok(Ok(value)) => convert(py, value),
+                Ok(Err(err)) => Err(to_py_err(py, err, blocking)),
+                Err(panic) => {
+                    Err(PanicException::new_err(format!("enigma: a Rust future panicked: {}", panic_text(&panic))))
+                }
             }
-        }
-    };
+        };
     if mode.blocking {
         let (tx, rx) = mpsc::channel::<Msg>();
         let work = make(Sink::Thread(tx.clone()));
         let task = async move {
             let outcome = AssertUnwindSafe(work).catch_unwind().await;
-            let _ = tx.send(Msg::Done(Box::new(move |py| finish(py, outcome))));
+            let _ = tx.send(Msg::Done(Box::new(move |py, deliver| finish(py, outcome, deliver))));
         };
         let handle = if mode.detached { runtime::spawn_detached(task)? } else { runtime::spawn(task)? };
         let mut rx = rx;
@@ -97,12 +125,28 @@ where
             let (received, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(20)), rx));
             rx = back;
             match received {
-                Ok(Msg::Done(done)) => return done(py),
+                Ok(Msg::Done(done)) => return done(py, true),
                 Ok(Msg::Job(job)) => job(py),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if let Err(interrupt) = py.check_signals() {
                         if !mode.detached {
                             handle.abort();
+                            // An answer already on its way is not delivered: hand it back.
+                            // (The abort drops the task and its senders at once, ending this.)
+                            let deadline = std::time::Instant::now() + Duration::from_millis(100);
+                            loop {
+                                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                                let (received, back) = py.detach(move || (rx.recv_timeout(left), rx));
+                                rx = back;
+                                match received {
+                                    Ok(Msg::Done(done)) => {
+                                        let _ = done(py, false);
+                                        break;
+                                    }
+                                    Ok(Msg::Job(_)) => {}
+                                    Err(_) => break,
+                                }
+                            }
                         }
                         return Err(interrupt);
                     }
@@ -123,9 +167,10 @@ where
         bridge.post(Box::new(move |py| {
             let future = target.bind(py);
             if future.call_method0(intern!(py, "done")).and_then(|d| d.is_truthy()).unwrap_or(true) {
-                return; // cancelled meanwhile
+                let _ = finish(py, outcome, false); // cancelled meanwhile
+                return;
             }
-            let delivered = match finish(py, outcome) {
+            let delivered = match finish(py, outcome, true) {
                 Ok(value) => future.call_method1(intern!(py, "set_result"), (value,)),
                 Err(err) => future.call_method1(intern!(py, "set_exception"), (err.into_value(py),)),
             };

@@ -41,7 +41,10 @@ impl PyClient {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Session options from Python arguments, checked by the core (`task_required` for run-task) so
+/// that a bad value raises at the call, before anything is sent.
 pub(crate) fn session_options(
+    task_required: bool,
     task_details: Option<String>,
     starting_url: Option<String>,
     max_duration: Option<i64>,
@@ -50,7 +53,7 @@ pub(crate) fn session_options(
     avoid_domains: Option<Vec<String>>,
     terminate_on_completion: Option<bool>,
 ) -> enigma::Result<enigma::SessionOptions> {
-    Ok(enigma::SessionOptions {
+    let options = enigma::SessionOptions {
         task_details,
         max_duration: count("max_duration", max_duration)?,
         max_input_tokens: count("max_input_tokens", max_input_tokens)?,
@@ -58,19 +61,24 @@ pub(crate) fn session_options(
         starting_url,
         avoid_domains,
         terminate_on_completion,
-    })
+    };
+    options.validate(task_required)?;
+    Ok(options)
 }
 
+/// Wait options from Python arguments, checked by the core.
 pub(crate) fn wait_options(
     timeout: Option<f64>,
     max_cost: Option<f64>,
     poll_interval: Option<f64>,
 ) -> enigma::Result<enigma::WaitOptions> {
-    Ok(enigma::WaitOptions {
+    let options = enigma::WaitOptions {
         timeout: seconds("timeout", timeout)?,
         max_cost,
         poll_interval: seconds("poll_interval", poll_interval)?,
-    })
+    };
+    options.validate()?;
+    Ok(options)
 }
 
 #[pymethods]
@@ -95,8 +103,8 @@ impl PyClient {
         let build = || -> enigma::Result<enigma::Client> {
             let mut builder = enigma::Client::builder()
                 .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
-                .request_timeout(positive("request_timeout", request_timeout)?)
-                .poll_interval(positive("poll_interval", poll_interval)?)
+                .request_timeout(duration("request_timeout", request_timeout)?)
+                .poll_interval(duration("poll_interval", poll_interval)?)
                 .max_retries(u32::try_from(max_retries).map_err(|_| {
                     invalid("max_retries", format!("must be a non-negative whole number, got {max_retries}"))
                 })?)
@@ -111,7 +119,7 @@ impl PyClient {
                 builder = builder.live_events(on);
             }
             if let Some((first, max)) = retry_backoff {
-                builder = builder.retry_backoff(positive("retry_backoff", first)?, positive("retry_backoff", max)?);
+                builder = builder.retry_backoff(duration("retry_backoff", first)?, duration("retry_backoff", max)?);
             }
             builder.build()
         };
@@ -167,6 +175,7 @@ impl PyClient {
     ) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
         let options = session_options(
+            false,
             task_details,
             starting_url,
             max_duration,
@@ -207,6 +216,7 @@ impl PyClient {
         let options = (|| {
             Ok(enigma::RunTaskOptions {
                 session: session_options(
+                    true,
                     Some(task_details),
                     starting_url,
                     max_duration,
@@ -239,6 +249,7 @@ impl PyClient {
     ) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
         let options = session_options(
+            true,
             Some(task_details),
             starting_url,
             max_duration,
@@ -323,9 +334,7 @@ impl PyClient {
     }
 }
 
-fn positive(field: &str, secs: f64) -> enigma::Result<Duration> {
-    match Duration::try_from_secs_f64(secs) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(invalid(field, format!("must be a positive number of seconds, got {secs}"))),
-    }
+/// Seconds from Python (the core checks the value itself, e.g. that a timeout is not zero).
+fn duration(field: &str, secs: f64) -> enigma::Result<Duration> {
+    seconds(field, Some(secs)).map(Option::unwrap_or_default)
 }

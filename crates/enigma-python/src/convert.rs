@@ -130,12 +130,12 @@ pub(crate) fn count(field: &str, value: Option<i64>) -> enigma::Result<Option<u6
     }
 }
 
-/// A coordinate (`x`, `y`): out-of-range values are left to the core's check, negative ones
-/// are refused here with the core's wording.
+/// A coordinate (`x`, `y`): out-of-range values are left to the core's check; negative ones
+/// (which no `u32` holds) are refused here, naming the core's range.
 pub(crate) fn coordinate(field: &str, value: i64) -> enigma::Result<u32> {
     u32::try_from(value).map_err(|_| {
-        let range = if field == "x" { "0..=1024" } else { "155..=755" };
-        invalid(field, format!("must be within {range} (window coordinates), got {value}"))
+        let range = if field == "x" { enigma::X_RANGE } else { enigma::Y_RANGE };
+        invalid(field, format!("must be within {}..={} (window coordinates), got {value}", range.start(), range.end()))
     })
 }
 

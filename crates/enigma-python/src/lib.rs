@@ -6,6 +6,7 @@ mod bridge;
 mod client;
 mod convert;
 mod errors;
+mod events;
 mod logging;
 mod runtime;
 mod session;
@@ -21,6 +22,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyClient>()?;
     m.add_class::<session::PySession>()?;
     m.add_class::<task::PyTask>()?;
+    m.add_class::<events::PyEventStream>()?;
     m.add_class::<sim::PySimulator>()?;
     m.add_function(wrap_pyfunction!(runtime::drain, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;

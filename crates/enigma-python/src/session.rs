@@ -8,6 +8,7 @@ use crate::bridge::{Mode, run};
 use crate::client::{PyClient, check_pid};
 use crate::convert::{coordinate, count, json_to_py};
 use crate::errors::to_py_err;
+use crate::events::PyEventStream;
 use crate::task::PyTask;
 
 #[pyclass(name = "Session", module = "enigma._native", frozen)]
@@ -80,6 +81,12 @@ impl PySession {
         PyClient::wrap(self.inner.client().clone(), self.blocking)
     }
 
+    /// The session's live events, from the moment the stream connects.
+    fn events(&self) -> PyResult<PyEventStream> {
+        check_pid(self.pid)?;
+        Ok(PyEventStream::new(self.inner.events(), self.blocking))
+    }
+
     fn task(&self, py: Python<'_>, task_id: &str) -> PyResult<PyTask> {
         check_pid(self.pid)?;
         let task = self.refuse(py, self.inner.task(task_id))?;
@@ -104,7 +111,7 @@ impl PySession {
         let options = self.refuse(
             py,
             (|| {
-                Ok(enigma::TaskOptions {
+                let options = enigma::TaskOptions {
                     task_details,
                     max_duration: count("max_duration", max_duration)?,
                     max_input_tokens: count("max_input_tokens", max_input_tokens)?,
@@ -112,7 +119,9 @@ impl PySession {
                     starting_url,
                     avoid_domains,
                     terminate_on_completion,
-                })
+                };
+                options.validate()?;
+                Ok(options)
             })(),
         )?;
         let session = self.inner.clone();

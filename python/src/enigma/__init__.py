@@ -9,16 +9,18 @@
             task = await session.new_task("Search for 'mechanical keyboard'", max_duration=60_000)
             result = await task.result(timeout=120)
             print(result.outcome, result.message, result.usage.cost)
+            async for event in session.events():     # live events (enigma.events)
+                print(event)
 
 Errors are in :mod:`enigma.errors` (base :class:`EnigmaError`); logging goes to the ``enigma``
 logger; :mod:`enigma.testing` runs the simulator in-process for offline tests.
 """
 
-from . import errors
-from ._async import AsyncClient, AsyncSession, AsyncTask
+from . import errors, events
+from ._async import AsyncClient, AsyncEventStream, AsyncSession, AsyncTask
 from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, Usage
 from ._native import __version__
-from ._sync import Client, Session, Task
+from ._sync import Client, EventStream, Session, Task
 from .errors import (
     AuthenticationError,
     Cancelled,
@@ -46,12 +48,15 @@ from .errors import (
 __all__ = [
     "__version__",
     "errors",
+    "events",
     "AsyncClient",
     "AsyncSession",
     "AsyncTask",
+    "AsyncEventStream",
     "Client",
     "Session",
     "Task",
+    "EventStream",
     "TaskResult",
     "TaskStatus",
     "Usage",

@@ -13,8 +13,9 @@ from typing import Callable, List, Optional, Tuple, Type
 from . import _native as _ext
 from ._handles import ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
+from .events import AnyEvent
 
-__all__ = ["AsyncClient", "AsyncSession", "AsyncTask"]
+__all__ = ["AsyncClient", "AsyncSession", "AsyncTask", "AsyncEventStream"]
 
 
 class AsyncClient(ClientBase):
@@ -204,6 +205,17 @@ class AsyncSession(SessionBase):
         """A handle on a task of this session. No request."""
         return AsyncTask(self._native.task(task_id), self._client_obj)
 
+    def events(self) -> "AsyncEventStream":
+        """The session's live events (:mod:`enigma.events`), from the moment the stream
+        connects (its first event is ``connected``) until the session ends::
+
+            async for event in session.events():
+                print(event)
+
+        Several streams may watch one session. Leaving the loop (``break``), ``aclose()`` or
+        dropping the stream closes it."""
+        return AsyncEventStream(self._native.events())
+
     async def __aenter__(self) -> "AsyncSession":
         return self
 
@@ -321,3 +333,48 @@ class AsyncTask(TaskBase):
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on the event loop with
         every status polled meanwhile."""
         return await self._native.result(timeout, max_cost, poll_interval=poll_interval, on_status=on_status)
+
+
+class AsyncEventStream:
+    """An async iterator over a session's live events (``session.events()``).
+
+    Each ``__anext__`` awaits the next event; cancelling it (e.g. ``asyncio.wait_for``) keeps
+    the stream and the event it may have been receiving, for the next call. The iteration ends
+    after the session ends (a :class:`~enigma.events.SessionEnded` event) or when the live
+    connection cannot be had (a :class:`~enigma.events.ConnectError` event). ``aclose()``,
+    ``async with`` or dropping the stream closes it."""
+
+    def __init__(self, native: _ext.EventStream) -> None:
+        self._native = native
+
+    def __aiter__(self) -> "AsyncEventStream":
+        return self
+
+    async def __anext__(self) -> AnyEvent:
+        event = await self._native.next()
+        if event is None:
+            raise StopAsyncIteration
+        return event
+
+    async def aclose(self) -> None:
+        """Stops the stream (a pending ``__anext__`` ends the iteration). Idempotent."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream was closed or has ended."""
+        return self._native.closed
+
+    async def __aenter__(self) -> "AsyncEventStream":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self._native.close()
+
+    def __repr__(self) -> str:
+        return f"<AsyncEventStream closed={self.closed}>"

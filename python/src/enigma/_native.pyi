@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "Simulator", "drain", "shutdown", "runtime_alive", "refresh", "__version__"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "shutdown", "runtime_alive", "refresh", "__version__"]
 
 __version__: str
 
@@ -107,6 +107,8 @@ class Session:
     @property
     def client(self) -> Client: ...
     def task(self, task_id: str) -> Task: ...
+    def events(self) -> EventStream:
+        """The session's live events."""
     def new_task(
         self,
         task_details: str,
@@ -154,6 +156,16 @@ class Task:
         on_status: Optional[Any] = None,
     ) -> Any:
         """-> enigma.TaskResult (or a future of one)."""
+
+@final
+class EventStream:
+    @property
+    def blocking(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
+    def next(self) -> Any:
+        """-> an enigma.events.Event, or None at the end (or a future of it)."""
+    def close(self) -> None: ...
 
 @final
 class Simulator:

@@ -13,8 +13,9 @@ from typing import Callable, List, Optional, Tuple, Type
 from . import _native as _ext
 from ._handles import ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
+from .events import AnyEvent
 
-__all__ = ["Client", "Session", "Task"]
+__all__ = ["Client", "Session", "Task", "EventStream"]
 
 
 class Client(ClientBase):
@@ -204,6 +205,18 @@ class Session(SessionBase):
         """A handle on a task of this session. No request."""
         return Task(self._native.task(task_id), self._client_obj)
 
+    def events(self) -> "EventStream":
+        """The session's live events (:mod:`enigma.events`), from the moment the stream
+        connects (its first event is ``connected``) until the session ends::
+
+            for event in session.events():
+                print(event)
+
+        Each step waits on this thread (Ctrl-C interrupts it at once). Several streams may
+        watch one session. Leaving the loop and dropping the stream, ``close()`` or ``with``
+        closes it."""
+        return EventStream(self._native.events())
+
     def __enter__(self) -> "Session":
         return self
 
@@ -319,3 +332,48 @@ class Task(TaskBase):
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on this thread with
         every status polled meanwhile."""
         return self._native.result(timeout, max_cost, poll_interval=poll_interval, on_status=on_status)
+
+
+class EventStream:
+    """An iterator over a session's live events (``session.events()``).
+
+    Each step waits on the calling thread without the GIL; Ctrl-C raises ``KeyboardInterrupt``
+    at once and keeps the stream (and any event on its way) for the next step. The iteration
+    ends after the session ends (a :class:`~enigma.events.SessionEnded` event) or when the live
+    connection cannot be had (a :class:`~enigma.events.ConnectError` event). ``close()``,
+    ``with`` or dropping the stream closes it."""
+
+    def __init__(self, native: _ext.EventStream) -> None:
+        self._native = native
+
+    def __iter__(self) -> "EventStream":
+        return self
+
+    def __next__(self) -> AnyEvent:
+        event = self._native.next()
+        if event is None:
+            raise StopIteration
+        return event
+
+    def close(self) -> None:
+        """Stops the stream. Idempotent."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream was closed or has ended."""
+        return self._native.closed
+
+    def __enter__(self) -> "EventStream":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self._native.close()
+
+    def __repr__(self) -> str:
+        return f"<EventStream closed={self.closed}>"

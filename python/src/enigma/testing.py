@@ -92,7 +92,7 @@ class Simulator:
 
     def stat(self, path: str) -> int:
         """One number of :meth:`stats` by dotted path, e.g. ``"sessions.open"`` or
-        ``"requests.byMessage.state:pause"`` (absent counts are 0)."""
+        ``"commands.byMessage.state:pause"`` (absent counts are 0)."""
         node: Any = self.stats()
         rest = path
         while True:
@@ -137,11 +137,14 @@ class Simulator:
         retry_after: Optional[int] = None,
         after_processing: bool = False,
         action: str = "error",
+        delay_ms: Optional[int] = None,
     ) -> None:
         """Arms a fault for the next ``count`` requests to ``endpoint`` (e.g.
         ``"POST /start/send-message"``): ``action`` ``"error"`` (``status``, ``code``),
-        ``"hang"`` or ``"drop"``."""
+        ``"hang"``, ``"drop"`` or ``"delay"`` (processed, answered after ``delay_ms``)."""
         body: Dict[str, Any] = {"endpoint": endpoint, "count": count, "action": action}
+        if delay_ms is not None:
+            body["delayMs"] = delay_ms
         for key, value in (("status", status), ("code", code), ("message", message), ("retryAfter", retry_after)):
             if value is not None:
                 body[key] = value
