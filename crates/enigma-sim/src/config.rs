@@ -57,3 +57,48 @@ impl Default for SimConfig {
         }
     }
 }
+
+impl SimConfig {
+    /// Checks the settings that no type rules out; the error names the field (Rust spelling).
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.time_scale.is_finite() && self.time_scale > 0.0) {
+            return Err(format!("time_scale must be a positive number, got {}", self.time_scale));
+        }
+        if !self.initial_balance.is_finite() {
+            return Err(format!("initial_balance must be a finite number of USD, got {}", self.initial_balance));
+        }
+        if self.rate_limit == Some(0) {
+            return Err("rate_limit must be positive (None turns the limiter off)".to_owned());
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for RateLimitScope {
+    type Err = String;
+
+    /// `shared`, or `per-endpoint` (also spelled `per_endpoint` and `perEndpoint`).
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "shared" => Ok(RateLimitScope::Shared),
+            "per-endpoint" | "per_endpoint" | "perEndpoint" => Ok(RateLimitScope::PerEndpoint),
+            other => Err(format!("rate_limit_scope must be shared or per-endpoint, got {other:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked() {
+        assert!(SimConfig::default().validate().is_ok());
+        for bad in [0.0, -1.0, f64::NAN] {
+            assert!(SimConfig { time_scale: bad, ..SimConfig::default() }.validate().is_err());
+        }
+        assert!(SimConfig { rate_limit: Some(0), ..SimConfig::default() }.validate().is_err());
+        assert_eq!("per_endpoint".parse::<RateLimitScope>(), Ok(RateLimitScope::PerEndpoint));
+        assert!("global".parse::<RateLimitScope>().is_err());
+    }
+}

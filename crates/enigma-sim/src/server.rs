@@ -37,6 +37,7 @@ impl Simulator {
     /// Returns once the socket is listening; the server runs until [`SimHandle::shutdown`] or
     /// until the handle is dropped.
     pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+        config.validate().map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
         let listener = TcpListener::bind(config.bind).await?;
         let mut addr = listener.local_addr()?;
         if addr.ip().is_unspecified() {
