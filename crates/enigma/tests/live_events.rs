@@ -269,3 +269,25 @@ async fn an_unknown_session_gets_a_connect_error_and_waits_fall_back_to_polling(
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Stopped);
     session.terminate().await.unwrap();
 }
+
+// A multi-thread runtime, as in the bindings: there spawned handlers really run in parallel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_commands_are_applied_in_the_order_they_were_sent() {
+    let sim = sim_with(short_inline()).await;
+    let client = client(&sim);
+    let (session, _events) = live_session(&client, SessionOptions::new()).await;
+    let task = session.new_task(TaskOptions::new("Browse #sim duration=250")).await.unwrap();
+    // Each round: pause then resume at once; once both landed the task must be running.
+    for round in 1..=40 {
+        session.pause().await.unwrap();
+        session.resume().await.unwrap();
+        eventually(&sim, "socketMessages.byMessage.state:resume", round).await;
+        let state = task.poll().await.unwrap().state;
+        assert_eq!(
+            state,
+            enigma::TaskState::Running { paused: false },
+            "round {round}: resume was applied before pause"
+        );
+    }
+    session.terminate().await.unwrap();
+}

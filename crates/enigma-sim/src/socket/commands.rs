@@ -33,18 +33,44 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
     }
 }
 
-/// Handles a client `message` event.
+/// A client message, already applied. socketioxide extracts a handler's arguments in arrival
+/// order but then runs each handler as a task of its own, so handlers may run out of order: a
+/// `pause` sent right before a `resume` could land after it. Applying the message while it is
+/// extracted keeps the socket's order.
+pub(crate) struct Applied {
+    message: Value,
+    /// `None` when the socket was not admitted (no session).
+    answer: Option<Result<Value, ApiError>>,
+}
+
+impl<A: Adapter> FromMessageParts<A> for Applied {
+    type Error = Infallible;
+
+    fn from_message_parts(
+        socket: &Arc<Socket<A>>,
+        data: &mut WireValue,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
+        let Ok(TryData(decoded)) = TryData::<Value>::from_message_parts(socket, data, ack_id);
+        let message = decoded.unwrap_or(Value::Null);
+        let Ok(State(state)) = State::<Arc<AppState>>::from_message_parts(socket, data, ack_id) else {
+            return Ok(Applied { message, answer: None });
+        };
+        state.lock().stats.count_socket_message(&message);
+        let answer =
+            socket.extensions.get::<Admission>().map(|admission| apply(&state, &admission.session_id, &message));
+        Ok(Applied { message, answer })
+    }
+}
+
+/// Answers a client `message` event (applied in order by [`Applied`]).
 pub(crate) async fn on_message(
     socket: SocketRef,
-    TryData(data): TryData<Value>,
-    ack: AckSender,
     AckRequested(wants_ack): AckRequested,
-    State(state): State<Arc<AppState>>,
+    Applied { message, answer }: Applied,
+    ack: AckSender,
 ) {
-    let message = data.unwrap_or(Value::Null);
-    state.lock().stats.count_socket_message(&message);
-    let Some(admission) = socket.extensions.get::<Admission>() else { return };
-    let answer = apply(&state, &admission.session_id, &message);
+    let Some(answer) = answer else { return };
     match (answer, wants_ack) {
         (Ok(body), true) => {
             let _ = ack.send(&body);
