@@ -239,6 +239,168 @@ export declare class Client {
   toJSON(): { baseUrl: string }
 }
 
+/** Fields every live event of the agent carries. */
+interface TaskEventBase {
+  /** The task the event belongs to, when the service named it. */
+  taskId: string | null
+  /** The Socket.IO payload as received (the service's own spelling). */
+  raw: Record<string, unknown>
+}
+
+/** The agent's live reasoning (`message` of type `agent`). */
+export interface AgentThoughtEvent extends TaskEventBase {
+  type: 'agentThought'
+  /** The thought. */
+  content: string
+}
+
+/** A browser action the agent takes (`message` of type `action`). */
+export interface ActionEvent extends TaskEventBase {
+  type: 'action'
+  /** What it does, e.g. `click_element`. */
+  name: string
+  /** What it acts on, e.g. `search button`. */
+  target: string | null
+}
+
+/** A progress message (`message` of type `response_update`). */
+export interface ResponseUpdateEvent extends TaskEventBase {
+  type: 'responseUpdate'
+  message: string
+}
+
+/** The task finished (`message` of type `task_completed`). */
+export interface TaskCompletedEvent extends TaskEventBase {
+  type: 'taskCompleted'
+  /** The agent's final message. */
+  message: string
+  /** Usage and cost. */
+  usage: Usage
+}
+
+/** The agent needs a human (`guardrail_trigger`): answer with {@link Session.answerGuardrail}. */
+export interface GuardrailEvent extends TaskEventBase {
+  type: 'guardrail'
+  /** The agent's question. */
+  question: string
+}
+
+/** The task failed (`message` of type `error`). */
+export interface TaskErrorEvent extends TaskEventBase {
+  type: 'taskError'
+  /** The service's code, e.g. `NAVIGATION_TIMEOUT`. */
+  code: string
+  /** The service's text. */
+  error: string
+}
+
+/** The session ended (`end_session`); the stream ends soon after. */
+export interface SessionEndedEvent {
+  type: 'sessionEnded'
+  /** `completed`, `terminated`, `expired`, `terminateOnCompletion` or `instance_lost`. */
+  reason: 'completed' | 'terminated' | 'expired' | 'terminateOnCompletion' | 'instance_lost' | (string & {})
+  message: string | null
+  raw: Record<string, unknown>
+}
+
+/** The browser instance lost its connection (`instance:disconnected`). */
+export interface InstanceDisconnectedEvent {
+  type: 'instanceDisconnected'
+  message: string | null
+  /** How long the instance may stay away before the session ends, ms. */
+  gracePeriodMs: number | null
+  raw: Record<string, unknown>
+}
+
+/** The browser instance is back (`instance:reconnected`). */
+export interface InstanceReconnectedEvent {
+  type: 'instanceReconnected'
+  message: string | null
+  raw: Record<string, unknown>
+}
+
+/**
+ * The live connection is (again) up: the first event of a stream that could connect. Events
+ * missed while it was down are not replayed.
+ */
+export interface ConnectedEvent {
+  type: 'connected'
+}
+
+/** The live connection dropped. */
+export interface DisconnectedEvent {
+  type: 'disconnected'
+  /** Why, in Socket.IO's words (`transport close`, `io server disconnect`...). */
+  reason: string
+  /** Whether the SDK reconnects (with backoff). */
+  willReconnect: boolean
+}
+
+/** A reconnection attempt starts. */
+export interface ReconnectingEvent {
+  type: 'reconnecting'
+  /** 1-based attempt number. */
+  attempt: number
+}
+
+/** The service refused the live connection (e.g. the session no longer exists); the stream ends. */
+export interface ConnectErrorEvent {
+  type: 'connectError'
+  message: string
+}
+
+/**
+ * An event this SDK does not know, passed through untouched (also `name: 'lagged'` with
+ * `payload.missed` when a slow reader skipped events).
+ */
+export interface RawEvent {
+  type: 'raw'
+  /** The Socket.IO event name. */
+  name: string
+  payload: unknown
+}
+
+/**
+ * One live event of a session: a plain data object, discriminated by `type` (camelCase forms of
+ * the core's event kinds). Switch on `event.type` to narrow it.
+ */
+export type EnigmaEvent =
+  | AgentThoughtEvent
+  | ActionEvent
+  | ResponseUpdateEvent
+  | TaskCompletedEvent
+  | GuardrailEvent
+  | TaskErrorEvent
+  | SessionEndedEvent
+  | InstanceDisconnectedEvent
+  | InstanceReconnectedEvent
+  | ConnectedEvent
+  | DisconnectedEvent
+  | ReconnectingEvent
+  | ConnectErrorEvent
+  | RawEvent
+
+/** Every `type` of {@link EnigmaEvent}. */
+export type EnigmaEventType = EnigmaEvent['type']
+
+/**
+ * The live events of a session, from {@link Session.events}: an async iterator for
+ * `for await (const event of session.events())`. It ends after the session ends; `break` (or
+ * `return()`) closes it and drops the native stream, so an abandoned stream never keeps the
+ * process alive.
+ */
+export interface EventStream extends AsyncIterableIterator<EnigmaEvent>, AsyncDisposable {
+  /**
+   * The next event; `{ done: true }` once the session has ended or the stream was closed.
+   * @throws {AbortError} when the stream's signal fired.
+   */
+  next(): Promise<IteratorResult<EnigmaEvent, undefined>>
+  /** Closes the stream (what `break` calls). */
+  return(value?: unknown): Promise<IteratorResult<EnigmaEvent, undefined>>
+  /** Whether the stream has ended or was closed. */
+  readonly closed: boolean
+}
+
 /**
  * A browser session. Sessions bill while open: end them with {@link Session.terminate}, use
  * {@link Client.withSession}, or `await using session = await client.startSession()`.
@@ -255,6 +417,13 @@ export declare class Session implements AsyncDisposable {
   readonly initialTask: Task | null
   /** Whether this handle terminated the session. */
   readonly terminated: boolean
+  /**
+   * The session's live events (over Socket.IO), from the moment the stream connects:
+   * `for await (const event of session.events()) { ... }`. Ends after the session ends. Every
+   * call gives an independent stream; all of them receive every event.
+   * `options.signal` stops it: a pending or later `next()` rejects with {@link AbortError}.
+   */
+  events(options?: Abortable): EventStream
   /** A handle on a task of this session. @throws {ValidationError} */
   task(taskId: string): Task
   /**

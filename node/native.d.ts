@@ -20,16 +20,19 @@ export declare class NativeClient {
   /** The configuration in use (without the key). */
   get config(): ClientConfigData
   /**
-   * Starts a session. Cancelling rejects at once; a start already sent is let finish and
-   * the session it made is terminated, so nothing is left billing.
+   * Starts a session. Cancelling rejects at once and drops the request; the core then
+   * terminates the session if the service had already made it.
    */
   startSession(options?: SessionOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeSession>
   /**
-   * One-shot task: run-task, then wait for the result. Cancelling rejects at once and
-   * terminates the one-shot session (once it exists).
+   * One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
+   * cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
    */
   runTask(options: SessionOptionsArg, wait?: WaitOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<TaskResultData>
-  /** run-task without waiting: the task to wait on. */
+  /**
+   * run-task without waiting: the task to wait on. Cancelling rejects at once (the core
+   * undoes a start already made).
+   */
   startTask(options: SessionOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>
   /** Re-attaches to a session by id. */
   session(sessionId: string): NativeSession
@@ -45,6 +48,20 @@ export declare class NativeClient {
   terminateOpenSessions(): Promise<Array<string>>
 }
 
+/** A session's live events, pulled one at a time. */
+export declare class NativeEventStream {
+  /**
+   * The next event (a plain object with a camelCase `type`), or `null` once the stream has
+   * ended or was closed. Calls made together are answered in order.
+   */
+  next(cancel?: CancelToken | undefined | null): Promise<Record<string, unknown> | null>
+  /**
+   * Ends the stream: a pending `next()` answers `null` and the core stream is dropped (the
+   * live connection closes when nothing else uses it). Later calls do nothing.
+   */
+  close(): void
+}
+
 /** A browser session. */
 export declare class NativeSession {
   get id(): string
@@ -56,6 +73,11 @@ export declare class NativeSession {
   get initialTask(): NativeTask | null
   /** Whether this handle terminated the session. */
   get terminated(): boolean
+  /**
+   * The session's live events, from the moment the stream connects; ends after the session
+   * ends. Each call makes an independent stream (all of them receive every event).
+   */
+  events(): NativeEventStream
   /** A handle on a task of this session. */
   task(taskId: string): NativeTask
   newTask(options: TaskOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>

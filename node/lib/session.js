@@ -1,6 +1,7 @@
 'use strict'
 const { inspect } = require('node:util')
 const { call, callSync } = require('./call')
+const { EventStream } = require('./events')
 
 /** `newTask('text')` is `newTask({ taskDetails: 'text' })`. */
 function taskArgs(options) {
@@ -47,6 +48,15 @@ class Session {
   /** Whether this handle terminated the session. */
   get terminated() {
     return this.#native.terminated
+  }
+
+  /**
+   * The session's live events, as an async iterator: `for await (const event of
+   * session.events())`. Ends after the session ends; `break` (or `options.signal`, which then
+   * rejects with AbortError) closes it. Every call gives an independent stream.
+   */
+  events(options) {
+    return new EventStream(callSync(() => this.#native.events()), options?.signal)
   }
 
   /** A handle on a task of this session. */

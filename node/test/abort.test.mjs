@@ -129,3 +129,29 @@ test('Symbol.asyncDispose terminates on throw and on abort', async () => {
   await assert.rejects(run, isAbort)
   await eventually(sim, 'sessions.open', 0)
 })
+
+test('aborting a start mid-request rejects at once and leaves no session open', async () => {
+  const client = makeClient(sim)
+  const open = stat(sim, 'sessions.open')
+  const total = stat(sim, 'sessions.total')
+  for (const start of [
+    (signal) => client.startSession({ signal }),
+    (signal) => client.startTask({ taskDetails: 'Slow start', signal }),
+    (signal) => client.runTask({ taskDetails: 'Slow start', signal }),
+  ]) {
+    await sim.injectFault({ endpoint: 'POST /start/start-session', action: 'delay', delayMs: 300, count: 1 })
+    await sim.injectFault({ endpoint: 'POST /start/run-task', action: 'delay', delayMs: 300, count: 1 })
+    const controller = new AbortController()
+    const starting = start(controller.signal)
+    await sleep(100)
+    const t0 = Date.now()
+    controller.abort()
+    await assert.rejects(starting, isAbort)
+    assert.ok(Date.now() - t0 < 100, 'rejected at once')
+    await sim.clearFaults()
+  }
+  // The service made the sessions all the same; the core terminated each once its answer came.
+  await eventually(sim, 'sessions.total', total + 3)
+  await eventually(sim, 'sessions.open', open)
+  assert.deepEqual(client.openSessionIds(), [])
+})

@@ -1,7 +1,7 @@
 // Type test: real usage of the published types, compiled with `tsc --noEmit` (test/types.test.mjs).
 import {
   Client, EnigmaError, RateLimitError, TaskFailedError, WaitTimeout, CostLimitExceeded, ValidationError, AbortError,
-  errorClasses, type TaskResult, type TaskStatus, type Usage, type Session, type Task, type ErrorCode,
+  errorClasses, type EnigmaEvent, type EventStream, type TaskResult, type TaskStatus, type Usage, type Session, type Task, type ErrorCode,
 } from 'enigma-click'
 import { startSimulator, type SimulatorStats } from 'enigma-click/testing'
 
@@ -52,6 +52,23 @@ try {
     console.log(code, errorClasses[code])
   }
 }
+await client.withSession({}, async (session) => {
+  const events: EventStream = session.events({ signal: controller.signal })
+  for await (const event of events) {
+    switch (event.type) {
+      case 'agentThought': console.log(event.content, event.taskId); break
+      case 'action': console.log(event.name, event.target); break
+      case 'taskCompleted': console.log(event.usage.cost, event.message); break
+      case 'guardrail': await session.answerGuardrail(`re: ${event.question}`); break
+      case 'taskError': console.log(event.code, event.error); break
+      case 'sessionEnded': console.log(event.reason === 'terminated'); break
+      case 'disconnected': console.log(event.willReconnect); break
+      case 'raw': console.log(event.name, event.payload); break
+      default: { const other: EnigmaEvent = event; console.log(other.type) }
+    }
+    if (events.closed) break
+  }
+})
 const health = await client.health({ signal: AbortSignal.timeout(1000) })
 console.log(health.status, client.openSessionIds(), await client.terminateOpenSessions(), client.config.baseUrl)
 client.close()

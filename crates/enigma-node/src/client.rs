@@ -1,11 +1,8 @@
 //! `NativeClient`: wraps `enigma::Client`.
 
-use std::future::Future;
-
-use enigma::{Client, RunTaskOptions};
+use enigma::Client;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tokio_util::sync::CancellationToken;
 
 use crate::cancel::{CancelToken, cancellable, spawn, token_of};
 use crate::convert::{
@@ -115,8 +112,8 @@ impl NativeClient {
         }
     }
 
-    /// Starts a session. Cancelling rejects at once; a start already sent is let finish and
-    /// the session it made is terminated, so nothing is left billing.
+    /// Starts a session. Cancelling rejects at once and drops the request; the core then
+    /// terminates the session if the service had already made it.
     #[napi(ts_return_type = "Promise<NativeSession>")]
     pub fn start_session<'e>(
         &self,
@@ -126,13 +123,11 @@ impl NativeClient {
     ) -> Result<PromiseRaw<'e, NativeSession>> {
         let options = options.unwrap_or_default().into_core()?;
         let client = self.inner.clone();
-        let start = async move { client.start_session(options).await };
-        let work = land_then_undo(token_of(cancel), start, |s| async move { s.terminate().await });
-        spawn(env, None, work, NativeSession::from)
+        spawn(env, token_of(cancel), async move { client.start_session(options).await }, NativeSession::from)
     }
 
-    /// One-shot task: run-task, then wait for the result. Cancelling rejects at once and
-    /// terminates the one-shot session (once it exists).
+    /// One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
+    /// cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
     #[napi(ts_return_type = "Promise<TaskResultData>")]
     pub fn run_task<'e>(
         &self,
@@ -141,18 +136,14 @@ impl NativeClient {
         wait: Option<WaitOptionsArg>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let options = RunTaskOptions { session: options.into_core()?, wait: wait.unwrap_or_default().into_core()? };
+        let (session, wait) = (options.into_core()?, wait.unwrap_or_default().into_core()?);
         let client = self.inner.clone();
         let token = token_of(cancel);
         let work = async move {
-            let start_client = client.clone();
-            let session = options.session.clone();
-            let task =
-                land_then_undo(token.clone(), async move { start_client.start_task(session).await }, |t| async move {
-                    t.session().terminate().await
-                })
-                .await?;
-            match cancellable(token, task.result(options.wait)).await {
+            let task = cancellable(token.clone(), client.start_task(session)).await?;
+            // `Client::run_task` would leave the task running if its wait were dropped: the
+            // one-shot session is ours to end.
+            match cancellable(token, task.result(wait)).await {
                 Err(enigma::Error::Cancelled) => {
                     tokio::spawn(async move { task.session().terminate().await });
                     Err(enigma::Error::Cancelled)
@@ -163,7 +154,8 @@ impl NativeClient {
         spawn(env, None, work, result_data)
     }
 
-    /// run-task without waiting: the task to wait on.
+    /// run-task without waiting: the task to wait on. Cancelling rejects at once (the core
+    /// undoes a start already made).
     #[napi(ts_return_type = "Promise<NativeTask>")]
     pub fn start_task<'e>(
         &self,
@@ -173,9 +165,7 @@ impl NativeClient {
     ) -> Result<PromiseRaw<'e, NativeTask>> {
         let options = options.into_core()?;
         let client = self.inner.clone();
-        let start = async move { client.start_task(options).await };
-        let work = land_then_undo(token_of(cancel), start, |t| async move { t.session().terminate().await });
-        spawn(env, None, work, NativeTask::from)
+        spawn(env, token_of(cancel), async move { client.start_task(options).await }, NativeTask::from)
     }
 
     /// Re-attaches to a session by id.
@@ -221,37 +211,5 @@ impl NativeClient {
         let work =
             async move { Ok(client.terminate_open_sessions().await.into_iter().map(|(id, _)| id).collect::<Vec<_>>()) };
         spawn(env, None, work, |ids| ids)
-    }
-}
-
-/// Runs a request that creates something. If cancelled first, answers `Cancelled` at once but
-/// lets the request land in the background and undoes what it made (a create cut mid-flight
-/// may still have reached the service, and must not be left billing).
-async fn land_then_undo<T, U, F>(
-    token: Option<CancellationToken>,
-    create: F,
-    undo: impl FnOnce(T) -> U + Send + 'static,
-) -> enigma::Result<T>
-where
-    T: Send + 'static,
-    U: Future<Output = enigma::Result<()>> + Send + 'static,
-    F: Future<Output = enigma::Result<T>> + Send + 'static,
-{
-    let Some(token) = token else { return create.await };
-    if token.is_cancelled() {
-        return Err(enigma::Error::Cancelled);
-    }
-    let mut handle = tokio::spawn(create);
-    tokio::select! {
-        biased;
-        _ = token.cancelled() => {
-            tokio::spawn(async move {
-                if let Ok(Ok(made)) = handle.await {
-                    let _ = undo(made).await;
-                }
-            });
-            Err(enigma::Error::Cancelled)
-        }
-        joined = &mut handle => joined.unwrap_or_else(|e| Err(enigma::Error::Connection { message: e.to_string(), never_sent: false })),
     }
 }

@@ -8,7 +8,7 @@ use enigma::{SessionInfo, SessionOptions, TaskOptions, TaskResult, TaskState, Ta
 use napi_derive::napi;
 use serde_json::{Value, json};
 
-use crate::errors::invalid;
+use crate::errors::{invalid, to_napi};
 
 /// `snake_case` to `camelCase` (the Node spelling of a core field name).
 pub(crate) fn to_camel(name: &str) -> String {
@@ -116,19 +116,16 @@ pub struct WaitOptionsArg {
 }
 
 impl WaitOptionsArg {
+    /// The core's wait options, checked by the core's own rules (so `runTask` can refuse a bad
+    /// `maxCost` before its run-task request).
     pub(crate) fn into_core(self) -> napi::Result<WaitOptions> {
-        // The core checks this too, but only when the wait starts; runTask must refuse it
-        // before its run-task request (the core's `validate` module is private).
-        if let Some(cost) = self.max_cost
-            && !(cost.is_finite() && cost > 0.0)
-        {
-            return Err(invalid("maxCost", format!("must be a positive number of USD, got {cost}")));
-        }
-        Ok(WaitOptions {
+        let options = WaitOptions {
             timeout: millis("timeoutMs", self.timeout_ms)?,
             max_cost: self.max_cost,
             poll_interval: millis("pollIntervalMs", self.poll_interval_ms)?,
-        })
+        };
+        options.validate().map_err(to_napi)?;
+        Ok(options)
     }
 }
 

@@ -11,12 +11,14 @@ mod cancel;
 mod client;
 mod convert;
 mod errors;
+mod events;
 mod session;
 mod sim;
 mod task;
 
 pub use cancel::CancelToken;
 pub use client::NativeClient;
+pub use events::NativeEventStream;
 pub use session::NativeSession;
 pub use sim::{NativeSimulator, start_simulator};
 pub use task::NativeTask;

@@ -7,6 +7,7 @@ use napi_derive::napi;
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
 use crate::errors::to_napi;
+use crate::events::NativeEventStream;
 use crate::task::NativeTask;
 
 /// A browser session.
@@ -59,6 +60,13 @@ impl NativeSession {
     #[napi(getter)]
     pub fn terminated(&self) -> bool {
         self.inner.is_terminated()
+    }
+
+    /// The session's live events, from the moment the stream connects; ends after the session
+    /// ends. Each call makes an independent stream (all of them receive every event).
+    #[napi]
+    pub fn events(&self) -> NativeEventStream {
+        NativeEventStream::from(self.inner.events())
     }
 
     /// A handle on a task of this session.

@@ -39,9 +39,6 @@ fn config(o: SimOptionsArg) -> Result<SimConfig> {
         c.bind = format!("{host}:{port}").parse::<SocketAddr>().map_err(|e| invalid("host", e.to_string()))?;
     }
     if let Some(s) = o.time_scale {
-        if !(s.is_finite() && s > 0.0) {
-            return Err(invalid("timeScale", format!("must be a positive number, got {s}")));
-        }
         c.time_scale = s;
     }
     let ms = |field: &str, v: Option<f64>| crate::convert::millis(field, v);
@@ -57,10 +54,8 @@ fn config(o: SimOptionsArg) -> Result<SimConfig> {
     if let Some(n) = o.rate_limit {
         c.rate_limit = (n > 0).then_some(n);
     }
-    match o.rate_limit_scope.as_deref() {
-        None | Some("shared") => {}
-        Some("perEndpoint") => c.rate_limit_scope = RateLimitScope::PerEndpoint,
-        Some(other) => return Err(invalid("rateLimitScope", format!("must be shared or perEndpoint, got {other:?}"))),
+    if let Some(scope) = o.rate_limit_scope.as_deref() {
+        c.rate_limit_scope = scope.parse::<RateLimitScope>().map_err(|why| invalid("rateLimitScope", why))?;
     }
     if let Some(n) = o.max_sessions {
         c.max_sessions = n;
@@ -71,6 +66,7 @@ fn config(o: SimOptionsArg) -> Result<SimConfig> {
     if let Some(seed) = crate::convert::whole("seed", o.seed)? {
         c.seed = seed;
     }
+    c.validate().map_err(|why| invalid("simulator", why))?;
     Ok(c)
 }
 

@@ -44,9 +44,6 @@ impl PySimulator {
         host: &str,
         port: u16,
     ) -> PyResult<Self> {
-        if !(time_scale.is_finite() && time_scale > 0.0) {
-            return Err(PyValueError::new_err(format!("time_scale must be positive, got {time_scale}")));
-        }
         let bind: SocketAddr = format!("{host}:{port}")
             .parse()
             .or_else(|_| format!("[{host}]:{port}").parse())
@@ -58,19 +55,12 @@ impl PySimulator {
             idle_timeout: sim_seconds("idle_timeout", idle_timeout)?,
             instance_grace: sim_seconds("instance_grace", instance_grace)?,
             rate_limit,
-            rate_limit_scope: match rate_limit_scope {
-                "shared" => RateLimitScope::Shared,
-                "per_endpoint" => RateLimitScope::PerEndpoint,
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "rate_limit_scope must be 'shared' or 'per_endpoint', got {other:?}"
-                    )));
-                }
-            },
+            rate_limit_scope: rate_limit_scope.parse::<RateLimitScope>().map_err(PyValueError::new_err)?,
             max_sessions,
             initial_balance,
             seed,
         };
+        config.validate().map_err(PyValueError::new_err)?;
         let handle = py
             .detach(|| runtime::block_on(enigma_sim::Simulator::start(config)))?
             .map_err(|e| PyOSError::new_err(format!("cannot start the simulator: {e}")))?;

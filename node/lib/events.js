@@ -1,0 +1,88 @@
+'use strict'
+// session.events(): an async iterator over the native event stream. Pull-based (each `next()`
+// asks Rust for one event), so no JS callback is stored in Rust and nothing keeps the process
+// alive; `return()` (what `break` calls) and the end of the session drop the native stream.
+
+const { inspect } = require('node:util')
+const { call, checkSignal } = require('./call')
+const { abortError } = require('./errors')
+
+const DONE = Object.freeze({ value: undefined, done: true })
+
+/** The live events of one session: `for await (const event of session.events()) { ... }`. */
+class EventStream {
+  #native
+  #signal
+  #onAbort
+  #done = false
+
+  /** @internal */
+  constructor(native, signal) {
+    this.#native = native
+    this.#signal = checkSignal(signal)
+    if (this.#signal) {
+      // Closing at once also answers a pending `next()`, which then rejects with AbortError.
+      this.#onAbort = () => this.#close()
+      if (this.#signal.aborted) this.#close()
+      else this.#signal.addEventListener('abort', this.#onAbort, { once: true })
+    }
+  }
+
+  /** The next event; `{ done: true }` once the session has ended or the stream was closed. */
+  async next() {
+    if (this.#signal?.aborted) {
+      this.#close()
+      throw abortError(this.#signal)
+    }
+    if (this.#done) return DONE
+    const event = await call(this.#signal, (token) => this.#native.next(token))
+    if (this.#signal?.aborted) {
+      this.#close()
+      throw abortError(this.#signal)
+    }
+    if (event === null || event === undefined) {
+      this.#close()
+      return DONE
+    }
+    return { value: event, done: false }
+  }
+
+  /** Stops the stream (what `break` calls): the native stream is dropped. */
+  async return(value) {
+    this.#close()
+    return { value, done: true }
+  }
+
+  /** Stops the stream and rethrows `err` (an error thrown into the iterator). */
+  async throw(err) {
+    this.#close()
+    throw err
+  }
+
+  /** Same as `return()`, for `await using events = session.events()`. */
+  async [Symbol.asyncDispose]() {
+    this.#close()
+  }
+
+  [Symbol.asyncIterator]() {
+    return this
+  }
+
+  /** Whether the stream has ended or was closed. */
+  get closed() {
+    return this.#done
+  }
+
+  #close() {
+    if (this.#done) return
+    this.#done = true
+    if (this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort)
+    this.#native.close()
+  }
+
+  [inspect.custom]() {
+    return `EventStream { closed: ${this.#done} }`
+  }
+}
+
+module.exports = { EventStream }
