@@ -4,7 +4,7 @@ use enigma::Client;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::cancel::{CancelToken, cancellable, spawn, token_of};
+use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{
     ActiveSocketsData, HealthData, SessionOptionsArg, TaskResultData, WaitOptionsArg, health_data, millis, result_data,
     sockets_data,
@@ -139,19 +139,9 @@ impl NativeClient {
         let (session, wait) = (options.into_core()?, wait.unwrap_or_default().into_core()?);
         let client = self.inner.clone();
         let token = token_of(cancel);
-        let work = async move {
-            let task = cancellable(token.clone(), client.start_task(session)).await?;
-            // `Client::run_task` would leave the task running if its wait were dropped: the
-            // one-shot session is ours to end.
-            match cancellable(token, task.result(wait)).await {
-                Err(enigma::Error::Cancelled) => {
-                    tokio::spawn(async move { task.session().terminate().await });
-                    Err(enigma::Error::Cancelled)
-                }
-                other => other,
-            }
-        };
-        spawn(env, None, work, result_data)
+        // The core terminates the one-shot session when this future is dropped (an abort).
+        let work = async move { client.run_task(enigma::RunTaskOptions { session, wait }).await };
+        spawn(env, token, work, result_data)
     }
 
     /// run-task without waiting: the task to wait on. Cancelling rejects at once (the core

@@ -149,10 +149,16 @@ impl Client {
         }
     }
 
-    /// One-shot: a session that runs one task, ends by itself, and the task's result.
+    /// One-shot: a session that runs one task, ends by itself, and the task's result. If the
+    /// call is cancelled (its future dropped) the one-shot session is terminated: nobody is
+    /// left to want its result. (A wait timeout is not a cancellation: the error holds the task.)
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
-        self.start_task(options.session).await?.result(options.wait).await
+        let task = self.start_task(options.session).await?;
+        let mut guard = TerminateOnDrop(Some(task.session()));
+        let result = task.result(options.wait).await;
+        guard.0 = None;
+        result
     }
 
     /// One-shot without waiting: `run-task`, returning the task to wait on.

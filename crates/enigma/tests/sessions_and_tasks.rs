@@ -151,3 +151,21 @@ async fn cancelling_a_start_mid_request_still_terminates_the_session_it_created(
     eventually(&sim, "sessions.open", 0).await;
     assert_eq!(stat(&sim, "requests.byMessage.state:terminate"), 2);
 }
+
+#[tokio::test]
+async fn cancelling_run_task_while_it_waits_terminates_its_one_shot_session() {
+    let sim = sim_with(SimConfig { inline_wait: Duration::from_millis(100), ..sim_config() }).await;
+    let client = client(&sim);
+    let run = client.run_task(enigma::RunTaskOptions::new("A long one-shot #sim duration=1000"));
+    assert!(tokio::time::timeout(Duration::from_millis(100), run).await.is_err(), "cancelled while waiting");
+    eventually(&sim, "sessions.open", 0).await;
+    assert_eq!(stat(&sim, "requests.byMessage.state:terminate"), 1);
+    // A wait timeout is not a cancellation: the session goes on and the task can be waited on.
+    let options = enigma::RunTaskOptions {
+        wait: WaitOptions::new().timeout(Duration::from_millis(20)),
+        ..enigma::RunTaskOptions::new("Another #sim duration=10")
+    };
+    let err = client.run_task(options).await.unwrap_err();
+    assert_eq!(err.code(), "wait_timeout");
+    assert_eq!(err.task().unwrap().result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
+}
