@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 mod api_key;
+mod builder;
 mod client;
 mod config;
 mod error;
@@ -36,6 +37,7 @@ mod message;
 mod options;
 mod result;
 mod retry;
+mod service;
 mod session;
 mod socketio;
 mod status;
@@ -46,7 +48,8 @@ mod validate;
 mod wait;
 
 pub use api_key::ApiKey;
-pub use client::{ActiveSockets, Client, ClientBuilder, Health};
+pub use builder::ClientBuilder;
+pub use client::Client;
 pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POLL_INTERVAL,
     DEFAULT_REQUEST_TIMEOUT, DEFAULT_TCP_KEEPALIVE, parse_base_url,
@@ -56,6 +59,7 @@ pub use events::{Event, EventStream};
 pub use message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 pub use result::{Outcome, TaskResult};
+pub use service::{ActiveSockets, Health};
 pub use session::{Session, SessionInfo};
 pub use status::{TaskState, TaskStatus, classify};
 pub use task::Task;

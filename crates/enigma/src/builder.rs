@@ -1,0 +1,87 @@
+//! `ClientBuilder`: a [`Client`] from explicit settings over the environment's.
+
+use std::time::Duration;
+
+use crate::api_key::ApiKey;
+use crate::client::Client;
+use crate::config::{ClientConfig, parse_base_url};
+use crate::error::Result;
+
+/// Builds a [`Client`]; unset settings come from the environment, then the defaults.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    config: Result<ClientConfig>,
+    base_url: Option<String>,
+}
+
+impl ClientBuilder {
+    pub(crate) fn from_env() -> ClientBuilder {
+        ClientBuilder { config: ClientConfig::from_env(), base_url: None }
+    }
+
+    fn with(mut self, change: impl FnOnce(&mut ClientConfig)) -> Self {
+        if let Ok(config) = &mut self.config {
+            change(config);
+        }
+        self
+    }
+    /// The API key.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        let key = ApiKey::new(key);
+        self.with(|c| c.api_key = Some(key))
+    }
+    /// The service's base URL (e.g. a simulator's).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Whole-request timeout (default 75 s).
+    pub fn request_timeout(self, timeout: Duration) -> Self {
+        self.with(|c| c.request_timeout = timeout)
+    }
+    /// Connect timeout (default 10 s).
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.with(|c| c.connect_timeout = timeout)
+    }
+    /// Retries for requests that are safe to retry (default 2).
+    pub fn max_retries(self, retries: u32) -> Self {
+        self.with(|c| c.max_retries = retries)
+    }
+    /// First and longest backoff delay between retries (default 0.5 s and 30 s).
+    pub fn retry_backoff(self, first: Duration, max: Duration) -> Self {
+        self.with(|c| {
+            c.retry_backoff = first;
+            c.retry_backoff_max = max;
+        })
+    }
+    /// Default poll interval of waits (default 2 s).
+    pub fn poll_interval(self, interval: Duration) -> Self {
+        self.with(|c| c.poll_interval = interval)
+    }
+    /// Allow the key over plain http to a non-loopback host.
+    pub fn allow_insecure_http(self, allow: bool) -> Self {
+        self.with(|c| c.allow_insecure_http = allow)
+    }
+    /// Trust extra root certificates (PEM bundle), e.g. a corporate proxy's CA.
+    pub fn extra_root_ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+        let pem = pem.into();
+        self.with(|c| c.extra_root_ca_pem = Some(pem))
+    }
+    /// Use the live (Socket.IO) connection for waits, commands and events (default true).
+    pub fn live_events(self, on: bool) -> Self {
+        self.with(|c| c.live_events = on)
+    }
+    /// Prepended to the User-Agent (bindings name themselves here).
+    pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
+        let prefix = prefix.into();
+        self.with(|c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let mut config = self.config?;
+        if let Some(url) = self.base_url {
+            config.base_url = parse_base_url(&url)?;
+        }
+        Client::from_config(config)
+    }
+}
