@@ -19,6 +19,8 @@ step "Rust: fmt, clippy, tests"
 cargo fmt --all --check
 cargo clippy --all-targets -- -D warnings
 cargo test
+# The binding crates are outside default-members (they need Python / Node to link); lint them too.
+cargo clippy -p enigma-python -p enigma-node --all-targets -- -D warnings
 
 if [ -f python/pyproject.toml ]; then
   step "Python package"
