@@ -83,11 +83,7 @@ impl Transport {
         if key.is_some() {
             self.config.check_transport_security()?;
         }
-        let url = self
-            .config
-            .base_url
-            .join(&request.path)
-            .map_err(|e| Error::validation("base_url", format!("cannot join {:?}: {e}", request.path)))?;
+        let url = endpoint_url(&self.config.base_url, &request.path);
         let mut attempt = 0u32;
         loop {
             let failure = match self.attempt(request, url.clone(), key.map(|k| k.expose())).await {
@@ -155,6 +151,15 @@ impl Transport {
             Failure::Transport { message, never_sent } => Error::Connection { message, never_sent },
         }
     }
+}
+
+/// The base URL with the endpoint path appended: a base with a path prefix (an API gateway,
+/// `https://gw.example.com/enigma`) keeps it, where `Url::join` would drop it.
+fn endpoint_url(base: &url::Url, path: &str) -> url::Url {
+    let mut url = base.clone();
+    url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
+    url.set_query(None);
+    url
 }
 
 fn transport_failure(err: &reqwest::Error) -> Failure {
@@ -240,6 +245,21 @@ mod tests {
         assert!(Transport::new(config(pem)).is_ok());
         let err = Transport::new(config(b"not a certificate".to_vec())).unwrap_err();
         assert_eq!(err.code(), "validation");
+    }
+
+    #[test]
+    fn endpoint_paths_keep_the_base_url_prefix() {
+        let url = |base: &str, path: &str| endpoint_url(&url::Url::parse(base).unwrap(), path).to_string();
+        assert_eq!(url("https://connect.enigma.click", "/start/health"), "https://connect.enigma.click/start/health");
+        assert_eq!(url("http://127.0.0.1:8080/", "/task/a/b"), "http://127.0.0.1:8080/task/a/b");
+        assert_eq!(
+            url("https://gw.example.com/enigma/", "/start/run-task"),
+            "https://gw.example.com/enigma/start/run-task"
+        );
+        assert_eq!(
+            url("https://gw.example.com/enigma", "/start/run-task"),
+            "https://gw.example.com/enigma/start/run-task"
+        );
     }
 
     #[test]
