@@ -101,8 +101,6 @@ export interface WaitOptions extends Abortable {
   timeoutMs?: number
   /** Stop the task (and reject with {@link CostLimitExceeded}) when its cost passes this many USD. */
   maxCost?: number
-  /** Poll interval of this wait (default: the client's). */
-  pollIntervalMs?: number
   /** Called with every status polled while waiting (progress displays). Exceptions are ignored. */
   onStatus?: (status: TaskStatus) => void
 }

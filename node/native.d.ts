@@ -270,5 +270,4 @@ export interface UsageData {
 export interface WaitOptionsArg {
   timeoutMs?: number
   maxCost?: number
-  pollIntervalMs?: number
 }

@@ -10,8 +10,8 @@ const { version } = require('../package.json')
 /** Session options without the JS-only keys. */
 function sessionArgs(options) {
   if (typeof options === 'string') return [{ taskDetails: options }, {}, undefined]
-  const { signal, timeoutMs, maxCost, pollIntervalMs, ...session } = options ?? {}
-  return [session, { timeoutMs, maxCost, pollIntervalMs }, signal]
+  const { signal, timeoutMs, maxCost, ...session } = options ?? {}
+  return [session, { timeoutMs, maxCost }, signal]
 }
 
 /**

@@ -4,7 +4,7 @@ const { call } = require('./call')
 
 /** Maps options of `result()` to the native wait options. */
 function waitOptions(o = {}) {
-  return { timeoutMs: o.timeoutMs, maxCost: o.maxCost, pollIntervalMs: o.pollIntervalMs }
+  return { timeoutMs: o.timeoutMs, maxCost: o.maxCost }
 }
 
 /** A task of a session: ids plus the client. Re-made from ids with `client.task()`. */

@@ -125,7 +125,7 @@ async def test_on_status_is_called_on_the_loop(aclient: enigma.AsyncClient) -> N
 
     async with await aclient.start_session() as session:
         task = await session.new_task("Browse #sim duration=200")
-        result = await task.result(timeout=30, on_status=on_status, poll_interval=0.05)
+        result = await task.result(timeout=30, on_status=on_status)
     assert result.outcome == "completed"
     assert seen and all(s.state == "running" for s in seen[:-1])
     assert seen[-1].usage.cost is not None

@@ -69,10 +69,10 @@ async def test_terminate_survives_a_second_cancellation(sim: Simulator, aclient:
 
 
 async def test_cancelling_a_wait_cancels_the_rust_future(sim: Simulator) -> None:
-    aclient = sim.async_client(live_events=False)  # REST only: the wait polls, visibly
+    aclient = sim.async_client(live_events=False, poll_interval=0.01)  # REST only: the wait polls, visibly
     async with await aclient.start_session() as session:
         task = await session.new_task("Long #sim duration=1000")
-        waiter = asyncio.create_task(task.result(poll_interval=0.01))
+        waiter = asyncio.create_task(task.result())
         await asyncio.sleep(0.2)
         assert sim.stat("requests.byEndpoint.GET /task") > 0
         waiter.cancel()
@@ -85,11 +85,11 @@ async def test_cancelling_a_wait_cancels_the_rust_future(sim: Simulator) -> None
 
 
 async def test_wait_for_timeout_cancels_too(sim: Simulator) -> None:
-    aclient = sim.async_client(live_events=False)
+    aclient = sim.async_client(live_events=False, poll_interval=0.01)
     async with await aclient.start_session() as session:
         task = await session.new_task("Long #sim duration=1000")
         with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(task.result(poll_interval=0.01), 0.1)
+            await asyncio.wait_for(task.result(), 0.1)
         await asyncio.sleep(0.05)
         polls = sim.stat("requests.byEndpoint.GET /task")
         await asyncio.sleep(0.2)

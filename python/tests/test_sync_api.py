@@ -51,7 +51,7 @@ def test_sync_on_status_runs_on_the_calling_thread(client: enigma.Client) -> Non
             assert threading.get_ident() == me
             seen.append(status.state)
 
-        assert task.result(timeout=30, on_status=on_status, poll_interval=0.05).outcome == "completed"
+        assert task.result(timeout=30, on_status=on_status).outcome == "completed"
     assert seen
 
 

@@ -37,7 +37,7 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let mut options = SessionOptions::new();
     options.starting_url = args.starting_url;
     options.max_duration = args.max_duration;
-    let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
+    let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
     let progress = Progress::new(json);
     let display = progress.clone();
     let task_text = args.task;
@@ -165,7 +165,7 @@ async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
         }
         TaskCommand::Wait(args) => {
             let task = client.task(&args.ids.session_id, &args.ids.task_id)?;
-            let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost, poll_interval: None };
+            let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
             let progress = Progress::new(json);
             let result = task.result_with_progress(wait, |s| progress.update(s)).await;
             progress.finish();

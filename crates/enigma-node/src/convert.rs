@@ -112,18 +112,13 @@ impl TaskOptionsArg {
 pub struct WaitOptionsArg {
     pub timeout_ms: Option<f64>,
     pub max_cost: Option<f64>,
-    pub poll_interval_ms: Option<f64>,
 }
 
 impl WaitOptionsArg {
     /// The core's wait options, checked by the core's own rules (so `runTask` can refuse a bad
     /// `maxCost` before its run-task request).
     pub(crate) fn into_core(self) -> napi::Result<WaitOptions> {
-        let options = WaitOptions {
-            timeout: millis("timeoutMs", self.timeout_ms)?,
-            max_cost: self.max_cost,
-            poll_interval: millis("pollIntervalMs", self.poll_interval_ms)?,
-        };
+        let options = WaitOptions { timeout: millis("timeoutMs", self.timeout_ms)?, max_cost: self.max_cost };
         options.validate().map_err(to_napi)?;
         Ok(options)
     }

@@ -67,16 +67,8 @@ pub(crate) fn session_options(
 }
 
 /// Wait options from Python arguments, checked by the core.
-pub(crate) fn wait_options(
-    timeout: Option<f64>,
-    max_cost: Option<f64>,
-    poll_interval: Option<f64>,
-) -> enigma::Result<enigma::WaitOptions> {
-    let options = enigma::WaitOptions {
-        timeout: seconds("timeout", timeout)?,
-        max_cost,
-        poll_interval: seconds("poll_interval", poll_interval)?,
-    };
+pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigma::Result<enigma::WaitOptions> {
+    let options = enigma::WaitOptions { timeout: seconds("timeout", timeout)?, max_cost };
     options.validate()?;
     Ok(options)
 }
@@ -194,7 +186,7 @@ impl PyClient {
         )
     }
 
-    #[pyo3(signature = (task_details, *, timeout=None, max_cost=None, poll_interval=None, starting_url=None,
+    #[pyo3(signature = (task_details, *, timeout=None, max_cost=None, starting_url=None,
         max_duration=None, max_input_tokens=None, max_output_tokens=None, avoid_domains=None,
         terminate_on_completion=None))]
     #[allow(clippy::too_many_arguments)]
@@ -204,7 +196,6 @@ impl PyClient {
         task_details: String,
         timeout: Option<f64>,
         max_cost: Option<f64>,
-        poll_interval: Option<f64>,
         starting_url: Option<String>,
         max_duration: Option<i64>,
         max_input_tokens: Option<i64>,
@@ -225,7 +216,7 @@ impl PyClient {
                     avoid_domains,
                     terminate_on_completion,
                 )?,
-                wait: wait_options(timeout, max_cost, poll_interval)?,
+                wait: wait_options(timeout, max_cost)?,
             })
         })()
         .map_err(|e| to_py_err(py, e, mode.blocking))?;

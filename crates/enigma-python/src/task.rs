@@ -61,17 +61,16 @@ impl PyTask {
 
     /// Waits for the outcome. `on_status(status)` is called with every status polled meanwhile,
     /// on the caller's thread (the event loop's, for asyncio).
-    #[pyo3(signature = (timeout=None, max_cost=None, *, poll_interval=None, on_status=None))]
+    #[pyo3(signature = (timeout=None, max_cost=None, *, on_status=None))]
     fn result(
         &self,
         py: Python<'_>,
         timeout: Option<f64>,
         max_cost: Option<f64>,
-        poll_interval: Option<f64>,
         on_status: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = wait_options(timeout, max_cost, poll_interval).map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = wait_options(timeout, max_cost).map_err(|e| to_py_err(py, e, mode.blocking))?;
         let task = self.inner.clone();
         run(
             py,

@@ -130,8 +130,6 @@ pub struct WaitOptions {
     pub timeout: Option<Duration>,
     /// Stop the task when its cost passes this many USD.
     pub max_cost: Option<f64>,
-    /// Poll interval; `None`: the client's (default 2 s).
-    pub poll_interval: Option<Duration>,
 }
 
 impl WaitOptions {
@@ -152,11 +150,6 @@ impl WaitOptions {
     /// Sets the cost ceiling (USD).
     pub fn max_cost(mut self, usd: f64) -> Self {
         self.max_cost = Some(usd);
-        self
-    }
-    /// Sets the poll interval.
-    pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = Some(interval);
         self
     }
 }

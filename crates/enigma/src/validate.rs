@@ -35,9 +35,6 @@ pub(crate) fn wait_options(opts: &WaitOptions) -> Result<()> {
     {
         return Err(Error::validation("max_cost", format!("must be a positive number of USD, got {cost}")));
     }
-    if opts.poll_interval.is_some_and(|i| i.is_zero()) {
-        return Err(Error::validation("poll_interval", "must be greater than zero"));
-    }
     Ok(())
 }
 

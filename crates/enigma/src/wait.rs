@@ -36,7 +36,7 @@ pub(crate) async fn wait_for_result(
     }
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
-    let interval = options.poll_interval.unwrap_or(task.client.config().poll_interval);
+    let interval = task.client.config().poll_interval;
     let mut watch = Watch::open(task).await;
     // A check first, unless the socket has been up since before the task began: then nothing
     // can have been missed.

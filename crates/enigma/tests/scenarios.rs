@@ -249,11 +249,7 @@ fn task_options(args: &Value) -> TaskOptions {
 }
 
 fn wait_options(args: &Value) -> WaitOptions {
-    WaitOptions {
-        timeout: args["timeout"].as_f64().map(Duration::from_secs_f64),
-        max_cost: args["maxCost"].as_f64(),
-        poll_interval: None,
-    }
+    WaitOptions { timeout: args["timeout"].as_f64().map(Duration::from_secs_f64), max_cost: args["maxCost"].as_f64() }
 }
 
 fn strings(value: &Value) -> Option<Vec<String>> {

@@ -117,7 +117,6 @@ class AsyncClient(ClientBase):
         *,
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
-        poll_interval: Optional[float] = None,
         starting_url: Optional[str] = None,
         max_duration: Optional[int] = None,
         max_input_tokens: Optional[int] = None,
@@ -130,7 +129,6 @@ class AsyncClient(ClientBase):
             task_details,
             timeout=timeout,
             max_cost=max_cost,
-            poll_interval=poll_interval,
             starting_url=starting_url,
             max_duration=max_duration,
             max_input_tokens=max_input_tokens,
@@ -322,7 +320,6 @@ class AsyncTask(TaskBase):
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
         *,
-        poll_interval: Optional[float] = None,
         on_status: Optional[Callable[[TaskStatus], object]] = None,
     ) -> TaskResult:
         """Waits for the outcome (the inline answer if one came, else polls).
@@ -332,7 +329,7 @@ class AsyncTask(TaskBase):
         passes it (:class:`~enigma.errors.CostLimitExceeded`). A failure raises
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on the event loop with
         every status polled meanwhile."""
-        return await self._native.result(timeout, max_cost, poll_interval=poll_interval, on_status=on_status)
+        return await self._native.result(timeout, max_cost, on_status=on_status)
 
 
 class AsyncEventStream:

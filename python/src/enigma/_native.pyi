@@ -59,7 +59,6 @@ class Client:
         *,
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
-        poll_interval: Optional[float] = None,
         starting_url: Optional[str] = None,
         max_duration: Optional[int] = None,
         max_input_tokens: Optional[int] = None,
@@ -152,7 +151,6 @@ class Task:
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
         *,
-        poll_interval: Optional[float] = None,
         on_status: Optional[Any] = None,
     ) -> Any:
         """-> enigma.TaskResult (or a future of one)."""

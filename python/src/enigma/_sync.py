@@ -117,7 +117,6 @@ class Client(ClientBase):
         *,
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
-        poll_interval: Optional[float] = None,
         starting_url: Optional[str] = None,
         max_duration: Optional[int] = None,
         max_input_tokens: Optional[int] = None,
@@ -130,7 +129,6 @@ class Client(ClientBase):
             task_details,
             timeout=timeout,
             max_cost=max_cost,
-            poll_interval=poll_interval,
             starting_url=starting_url,
             max_duration=max_duration,
             max_input_tokens=max_input_tokens,
@@ -321,7 +319,6 @@ class Task(TaskBase):
         timeout: Optional[float] = None,
         max_cost: Optional[float] = None,
         *,
-        poll_interval: Optional[float] = None,
         on_status: Optional[Callable[[TaskStatus], object]] = None,
     ) -> TaskResult:
         """Waits for the outcome (the inline answer if one came, else polls).
@@ -331,7 +328,7 @@ class Task(TaskBase):
         passes it (:class:`~enigma.errors.CostLimitExceeded`). A failure raises
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on this thread with
         every status polled meanwhile."""
-        return self._native.result(timeout, max_cost, poll_interval=poll_interval, on_status=on_status)
+        return self._native.result(timeout, max_cost, on_status=on_status)
 
 
 class EventStream:
