@@ -158,6 +158,9 @@ pub(crate) struct Shared {
 #[derive(Default)]
 struct LiveState {
     connected_since: Option<Instant>,
+    /// The service said the session ended: commands must not go this way any more (over REST
+    /// they get the service's answer, e.g. "session not found").
+    session_ended: bool,
     /// The last final (or guardrail) event of each task, for waiters that subscribe after it.
     finals: HashMap<String, Value>,
 }
@@ -187,8 +190,9 @@ impl Live {
         self.shared.sender.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
+    /// Connected, to a session that has not ended.
     pub(crate) fn is_connected(&self) -> bool {
-        self.socket.is_connected()
+        self.socket.is_connected() && !self.shared.state().session_ended
     }
 
     /// Since when the connection has been up without a break; `None` while it is down.

@@ -51,6 +51,9 @@ fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
         SocketEvent::Reconnecting { attempt } => Event::Reconnecting { attempt },
         SocketEvent::ConnectError { message, .. } => Event::ConnectError { message },
         SocketEvent::Event { name, payload } => {
+            if name == "end_session" {
+                shared.state().session_ended = true;
+            }
             remember_final(&name, &payload, shared);
             Event::from_socket(&name, payload)
         }
