@@ -208,29 +208,20 @@ pub(crate) fn status_data(s: TaskStatus) -> TaskStatusData {
         usage: usage_data(&s.usage),
         raw: s.raw,
     };
-    out.state = match s.state {
-        TaskState::Running { paused } => {
-            out.paused = paused;
-            "running"
-        }
+    out.state = s.state.name().to_owned();
+    match s.state {
+        TaskState::Running { paused } => out.paused = paused,
         TaskState::Completed { message, completed_at } => {
             out.message = Some(message);
             out.completed_at = completed_at;
-            "completed"
         }
-        TaskState::Guardrail { question } => {
-            out.question = Some(question);
-            "guardrail"
-        }
+        TaskState::Guardrail { question } => out.question = Some(question),
         TaskState::Failed { code, error } => {
             out.error_code = Some(code);
             out.error = Some(error);
-            "failed"
         }
-        TaskState::Stopped => "stopped",
-        TaskState::Terminated => "terminated",
+        TaskState::Stopped | TaskState::Terminated => {}
     }
-    .to_owned();
     out
 }
 

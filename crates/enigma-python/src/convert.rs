@@ -72,29 +72,20 @@ pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyRes
     static STATUS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     use enigma::TaskState;
     let kw = PyDict::new(py);
-    let state = match &status.state {
-        TaskState::Running { paused } => {
-            kw.set_item("paused", *paused)?;
-            "running"
-        }
+    match &status.state {
+        TaskState::Running { paused } => kw.set_item("paused", *paused)?,
         TaskState::Completed { message, completed_at } => {
             kw.set_item("message", message)?;
             kw.set_item("completed_at", completed_at)?;
-            "completed"
         }
-        TaskState::Guardrail { question } => {
-            kw.set_item("question", question)?;
-            "guardrail"
-        }
+        TaskState::Guardrail { question } => kw.set_item("question", question)?,
         TaskState::Failed { code, error } => {
             kw.set_item("error_code", code)?;
             kw.set_item("error", error)?;
-            "failed"
         }
-        TaskState::Stopped => "stopped",
-        TaskState::Terminated => "terminated",
-    };
-    kw.set_item("state", state)?;
+        TaskState::Stopped | TaskState::Terminated => {}
+    }
+    kw.set_item("state", status.state.name())?;
     kw.set_item("usage", usage_to_py(py, &status.usage)?)?;
     kw.set_item("raw", json_to_py(py, &status.raw)?)?;
     Ok(model(py, &STATUS, "TaskStatus")?.call((), Some(&kw))?.unbind())

@@ -42,6 +42,19 @@ pub enum TaskState {
 }
 
 impl TaskState {
+    /// The state's name: `running`, `completed`, `guardrail`, `failed`, `stopped` or
+    /// `terminated` (the `state` field of its JSON form; what the bindings show).
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskState::Running { .. } => "running",
+            TaskState::Completed { .. } => "completed",
+            TaskState::Guardrail { .. } => "guardrail",
+            TaskState::Failed { .. } => "failed",
+            TaskState::Stopped => "stopped",
+            TaskState::Terminated => "terminated",
+        }
+    }
+
     /// True for every state but `Running`. (A guardrail is final for a wait: it needs a human.)
     pub fn is_final(&self) -> bool {
         !matches!(self, TaskState::Running { .. })

@@ -178,7 +178,7 @@ fn check_produced(produced: &Produced, expect: &Value) -> Result<(), String> {
         }
         Produced::Status(status) => {
             if let Some(state) = expect["state"].as_str()
-                && state_name(&status.state) != state
+                && status.state.name() != state
             {
                 return Err(format!("expected state {state}, got {:?}", status.raw));
             }
@@ -211,17 +211,6 @@ fn check_error(err: &Error, expect: &Value) -> Result<(), String> {
         return Err(format!("expected status {status}: {err}"));
     }
     Ok(())
-}
-
-fn state_name(state: &TaskState) -> &'static str {
-    match state {
-        TaskState::Running { .. } => "running",
-        TaskState::Completed { .. } => "completed",
-        TaskState::Guardrail { .. } => "guardrail",
-        TaskState::Failed { .. } => "failed",
-        TaskState::Stopped => "stopped",
-        TaskState::Terminated => "terminated",
-    }
 }
 
 fn session_options(args: &Value) -> SessionOptions {
