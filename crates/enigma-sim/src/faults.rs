@@ -15,6 +15,13 @@ pub(crate) enum FaultAction {
     Drop,
     /// Process the request, then answer it normally after `delayMs` (wall clock).
     Delay,
+    /// Process the request, then answer with a body of `bytes` bytes (status: the real
+    /// answer's, or `status` when given).
+    Oversize,
+    /// Process the request, then send the real answer with a byte 0xFF (never valid UTF-8) put
+    /// at the start of its first string value.
+    #[serde(rename = "invalid-utf8")]
+    InvalidUtf8,
 }
 
 /// One armed fault, as posted to `/_sim/faults`.
@@ -22,8 +29,9 @@ pub(crate) enum FaultAction {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Fault {
     pub endpoint: String,
-    #[serde(default = "default_status")]
-    pub status: u16,
+    /// The status to answer (default 500; for `oversize` the real answer's).
+    #[serde(default)]
+    pub status: Option<u16>,
     #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]
@@ -32,6 +40,19 @@ pub(crate) struct Fault {
     pub count: u32,
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// Send `Retry-After` as an HTTP date (now + `retryAfter`) instead of seconds.
+    #[serde(default)]
+    pub retry_after_date: bool,
+    /// For `error`: this text (`text/html`) instead of the JSON error body, like a gateway's page.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// For `oversize`: the body's length in bytes.
+    #[serde(default)]
+    pub bytes: u64,
+    /// For `oversize`: send no `Content-Length` (chunked), so a client learns the size only by
+    /// reading.
+    #[serde(default)]
+    pub chunked: bool,
     #[serde(default)]
     pub after_processing: bool,
     #[serde(default)]
@@ -41,18 +62,19 @@ pub(crate) struct Fault {
     pub delay_ms: u64,
 }
 
-fn default_status() -> u16 {
-    500
-}
-
 fn default_count() -> u32 {
     1
 }
 
 impl Fault {
+    /// The status of an `error` fault.
+    pub(crate) fn error_status(&self) -> u16 {
+        self.status.unwrap_or(500)
+    }
+
     /// The error code to send.
     pub(crate) fn code(&self) -> String {
-        self.code.clone().unwrap_or_else(|| match self.status {
+        self.code.clone().unwrap_or_else(|| match self.error_status() {
             429 => "RATE_LIMIT_EXCEEDED".into(),
             503 => "INSTANCE_UNAVAILABLE".into(),
             _ => "INTERNAL_ERROR".into(),

@@ -152,3 +152,85 @@ async fn graceful_shutdown_ends_hanging_requests() {
     tokio::time::timeout(Duration::from_secs(5), sim.handle.shutdown()).await.expect("shutdown is prompt");
     let _ = pending.await;
 }
+
+/// POSTs start-session with the test key and returns the raw answer.
+async fn raw_start(sim: &Sim) -> reqwest::Response {
+    sim.http
+        .post(sim.url("/start/start-session"))
+        .bearer_auth(common::KEY)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn error_fault_with_a_gateway_page_after_processing() {
+    let sim = Sim::fast().await;
+    let body = "<html><body>502 Bad Gateway</body></html>";
+    sim.post(
+        "/_sim/faults",
+        json!({ "endpoint": "POST /start/start-session", "status": 502, "afterProcessing": true, "body": body }),
+    )
+    .await;
+    let answer = raw_start(&sim).await;
+    assert_eq!(answer.status(), 502);
+    assert_eq!(answer.headers()["content-type"], "text/html");
+    assert_eq!(answer.text().await.unwrap(), body);
+    assert_eq!(sim.stats().await["sessions"]["open"], 1, "the session was created before the 502");
+}
+
+#[tokio::test]
+async fn retry_after_can_be_sent_as_an_http_date() {
+    let sim = Sim::fast().await;
+    sim.post(
+        "/_sim/faults",
+        json!({ "endpoint": "POST /start/start-session", "status": 429, "retryAfter": 40, "retryAfterDate": true }),
+    )
+    .await;
+    let answer = raw_start(&sim).await;
+    assert_eq!(answer.status(), 429);
+    let date = answer.headers()["retry-after"].to_str().unwrap().to_owned();
+    let at = httpdate::parse_http_date(&date).expect("an HTTP date");
+    let ahead = at.duration_since(std::time::SystemTime::now()).unwrap_or_default();
+    assert!(ahead > Duration::from_secs(35) && ahead <= Duration::from_secs(40), "{date}: {ahead:?}");
+}
+
+#[tokio::test]
+async fn oversize_fault_streams_the_asked_length_after_processing() {
+    let sim = Sim::fast().await;
+    for chunked in [false, true] {
+        sim.post(
+            "/_sim/faults",
+            json!({ "endpoint": "POST /start/start-session", "action": "oversize", "bytes": 300_000, "chunked": chunked }),
+        )
+        .await;
+        let answer = raw_start(&sim).await;
+        assert_eq!(answer.status(), 200, "the real answer's status");
+        assert_eq!(answer.headers().get("content-length").is_none(), chunked);
+        let body = answer.bytes().await.unwrap();
+        assert_eq!(body.len(), 300_000);
+        let parsed: serde_json::Value = serde_json::from_slice(&body).expect("valid JSON when read whole");
+        assert_eq!(parsed["success"], true);
+    }
+    sim.post("/_sim/faults", json!({ "endpoint": "GET /start/health", "action": "oversize", "bytes": 5, "status": 500 }))
+        .await;
+    let answer = sim.http.get(sim.url("/start/health")).send().await.unwrap();
+    assert_eq!(answer.status(), 500);
+    assert_eq!(answer.bytes().await.unwrap().as_ref(), b"xxxxx");
+    assert_eq!(sim.stats().await["sessions"]["total"], 2);
+}
+
+#[tokio::test]
+async fn invalid_utf8_fault_corrupts_the_first_string_of_the_real_answer() {
+    let sim = Sim::fast().await;
+    sim.post("/_sim/faults", json!({ "endpoint": "POST /start/start-session", "action": "invalid-utf8" })).await;
+    let answer = raw_start(&sim).await;
+    assert_eq!(answer.status(), 200);
+    let body = answer.bytes().await.unwrap();
+    assert!(std::str::from_utf8(&body).is_err());
+    let fixed: Vec<u8> = body.iter().copied().filter(|b| *b != 0xFF).collect();
+    let parsed: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
+    assert!(parsed["sessionId"].is_string(), "the rest is the real answer: {parsed}");
+    assert_eq!(sim.stats().await["sessions"]["open"], 1);
+}

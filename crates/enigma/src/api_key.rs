@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::{Error, Result};
+
 /// An Enigma API key (`enig_…`).
 ///
 /// Its `Debug` and `Display` show only a redacted form, so a key can never leak through
@@ -24,6 +26,24 @@ impl ApiKey {
     /// Whether the key is empty (treated as "no key").
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Refuses a key that cannot go in an `Authorization` header: anything but printable ASCII
+    /// (a control character such as `\n`, `\r` or NUL, whitespace inside the key, non-ASCII).
+    /// Checked when the client is built, so the failure is a `validation` error that names the
+    /// position (a character index, from 0) and never the key's text, instead of a request that
+    /// fails on the way out and looks like a lost answer.
+    pub(crate) fn check(&self) -> Result<()> {
+        match self.0.chars().position(|c| !c.is_ascii_graphic()) {
+            None => Ok(()),
+            Some(index) => Err(Error::validation(
+                "api_key",
+                format!(
+                    "contains a character that is not allowed in an HTTP header at index {index} \
+                     (keys are printable ASCII; a control character, space or non-ASCII character was found)"
+                ),
+            )),
+        }
     }
 }
 
@@ -53,6 +73,18 @@ mod tests {
         for shown in [format!("{key}"), format!("{key:?}")] {
             assert!(!shown.contains("abcdefgh"), "{shown}");
             assert!(shown.contains("redacted"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn keys_with_bytes_not_allowed_in_a_header_are_refused_by_position_never_shown() {
+        assert!(ApiKey::new("enig_abc-DEF_123").check().is_ok());
+        for (key, index) in [("enig_ab\ncd", 7), ("enig_\rSECRET", 5), ("enig_SECRET\0", 11), ("enig_é", 5), ("enig_a b", 6)] {
+            let err = ApiKey::new(key).check().unwrap_err();
+            assert_eq!(err.code(), "validation", "{key:?}");
+            let text = err.to_string();
+            assert!(text.contains("api_key") && text.contains(&format!("index {index}")), "{text}");
+            assert!(!text.contains("enig_") && !text.contains("SECRET"), "{text}");
         }
     }
 }

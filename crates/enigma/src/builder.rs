@@ -54,6 +54,15 @@ impl ClientBuilder {
             c.retry_backoff_max = max;
         })
     }
+    /// Longest `Retry-After` waited out before a retry (default 60 s); when the service asks
+    /// for more, the error is returned at once with `retry_after`.
+    pub fn retry_after_max(self, max: Duration) -> Self {
+        self.with(|c| c.retry_after_max = max)
+    }
+    /// Most bytes read of one HTTP answer (default 16 MiB); past it the answer is a `decode` error.
+    pub fn max_response_bytes(self, max: usize) -> Self {
+        self.with(|c| c.max_response_bytes = max)
+    }
     /// Default poll interval of waits (default 2 s).
     pub fn poll_interval(self, interval: Duration) -> Self {
         self.with(|c| c.poll_interval = interval)

@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::answer;
 use crate::builder::ClientBuilder;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
@@ -19,7 +20,7 @@ use crate::retry::RetryPolicy;
 use crate::service::{ActiveSockets, Health};
 use crate::session::{Session, SessionInfo};
 use crate::task::Task;
-use crate::transport::{Auth, Request, Transport};
+use crate::transport::{Auth, Request, Transport, path_of};
 use crate::validate;
 
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
@@ -111,12 +112,16 @@ impl Client {
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
         let answer = self.create(body, "/start/start-session", "start-session").await?;
-        let Some(id) = answer.get("sessionId").and_then(Value::as_str) else {
-            return Err(Error::decode("start-session answered without a sessionId", &answer));
-        };
+        // An answer that cannot be read leaves the outcome unknown: the session may exist.
+        let id = answer::required_id(&answer, "sessionId", "start-session")
+            .map_err(|e| Error::unknown_outcome("start-session", None, &e))?;
         self.open_sessions().insert(id.to_owned());
         let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let initial_task_id = answer.get("taskId").and_then(Value::as_str).filter(|_| has_task);
+        let initial_task_id = match has_task {
+            true => answer::optional_id(&answer, "taskId", "start-session")
+                .map_err(|e| Error::unknown_outcome("start-session", Some(id), &e))?,
+            false => None,
+        };
         let session = Session::started(self.clone(), id, SessionInfo::from_body(&answer), initial_task_id, sent_at);
         // Connect now, so the socket is up before anything needs to wait.
         session.live_slot().connect_in_background();
@@ -167,9 +172,8 @@ impl Client {
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
         let answer = self.create(body, "/start/run-task", "run-task").await?;
-        let Some(session_id) = answer.get("sessionId").and_then(Value::as_str) else {
-            return Err(Error::decode("run-task answered without a sessionId", &answer));
-        };
+        let session_id = answer::required_id(&answer, "sessionId", "run-task")
+            .map_err(|e| Error::unknown_outcome("run-task", None, &e))?;
         Session::attach(self.clone(), session_id).task_from_answer(&answer, "run-task", sent_at)
     }
 
@@ -249,7 +253,7 @@ impl Client {
 
     /// `GET /task/:sessionId/:taskId`, the raw body.
     pub(crate) async fn poll_raw(&self, session_id: &str, task_id: &str) -> Result<Value> {
-        self.get(&format!("/task/{session_id}/{task_id}"), Auth::IfPresent, "poll").await
+        self.get(&path_of(&["task", session_id, task_id]), Auth::IfPresent, "poll").await
     }
 
     async fn post(

@@ -19,6 +19,12 @@ pub const DEFAULT_TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The docs recommend polling every 2–3 s.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// Longest `Retry-After` the SDK waits out by itself. A longer wait is the caller's decision:
+/// the error (`rate_limited`, or `server` for a 503) is returned at once with `retry_after`.
+pub const DEFAULT_RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
+/// Most bytes read of one HTTP answer (16 MiB). The service's answers are a few KB; a longer
+/// one is refused as a `decode` error without reading the rest.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::from_env`] or
 /// [`Client::builder`](crate::Client::builder).
@@ -38,8 +44,14 @@ pub struct ClientConfig {
     pub max_retries: u32,
     /// First backoff delay; doubled each retry, with jitter, capped at `retry_backoff_max`.
     pub retry_backoff: Duration,
-    /// Longest backoff delay (and longest `Retry-After` honoured).
+    /// Longest backoff delay between retries the SDK chooses itself.
     pub retry_backoff_max: Duration,
+    /// Longest `Retry-After` the SDK waits out before a retry (default 60 s). When the service
+    /// asks for more, the error is returned at once, with `retry_after`, for the caller to decide.
+    pub retry_after_max: Duration,
+    /// Most bytes read of one HTTP answer (default [`DEFAULT_MAX_RESPONSE_BYTES`]); past it the
+    /// answer is a `decode` error and the rest is not read.
+    pub max_response_bytes: usize,
     /// Default poll interval of waits.
     pub poll_interval: Duration,
     /// Allow sending the key over plain http to a non-loopback host.
@@ -55,8 +67,9 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
-    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_LIVE_EVENTS` (0 turns the
-    /// socket off) and `ENIGMA_CA_BUNDLE` (a PEM file) applied when set.
+    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
+    /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off) and
+    /// `ENIGMA_CA_BUNDLE` (a PEM file) applied when set.
     pub fn from_env() -> Result<ClientConfig> {
         let mut config = ClientConfig::default();
         if let Some(key) = env("ENIGMA_API_KEY") {
@@ -75,6 +88,14 @@ impl ClientConfig {
             config.max_retries = n
                 .parse()
                 .map_err(|_| Error::validation("ENIGMA_MAX_RETRIES", format!("must be a whole number, got {n:?}")))?;
+        }
+        if let Some(secs) = env("ENIGMA_RETRY_AFTER_MAX") {
+            config.retry_after_max = parse_secs("ENIGMA_RETRY_AFTER_MAX", &secs)?;
+        }
+        if let Some(n) = env("ENIGMA_MAX_RESPONSE_BYTES") {
+            config.max_response_bytes = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::validation("ENIGMA_MAX_RESPONSE_BYTES", format!("must be a positive whole number, got {n:?}"))
+            })?;
         }
         if let Some(flag) = env("ENIGMA_LIVE_EVENTS") {
             config.live_events = !matches!(flag.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off");
@@ -104,6 +125,12 @@ impl ClientConfig {
         if self.poll_interval.is_zero() {
             return Err(Error::validation("poll_interval", "must be greater than zero"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::validation("max_response_bytes", "must be greater than zero"));
+        }
+        if let Some(key) = &self.api_key {
+            key.check()?;
+        }
         Ok(())
     }
 
@@ -127,6 +154,8 @@ impl Default for ClientConfig {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_backoff: Duration::from_millis(500),
             retry_backoff_max: Duration::from_secs(30),
+            retry_after_max: DEFAULT_RETRY_AFTER_MAX,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             poll_interval: DEFAULT_POLL_INTERVAL,
             allow_insecure_http: false,
             extra_root_ca_pem: None,

@@ -39,7 +39,8 @@ pub struct ApiErrorDetails {
     pub retry_after: Option<Duration>,
     /// The rate-limit headers, when given.
     pub rate_limit: Option<RateLimitInfo>,
-    /// The raw body as received.
+    /// The body as received: at most 4 KiB of it (cut at a character boundary, `…` appended),
+    /// with bytes that are not UTF-8 shown as U+FFFD.
     pub body: String,
 }
 
@@ -62,7 +63,9 @@ pub enum ApiErrorKind {
     TaskNotFound,
     /// 409: a task runs and another is already queued.
     TaskAlreadyRunning,
-    /// 400: the service refused the request's parameters.
+    /// 400 or 422: the service refused the request's parameters. Its code is `validation`, like
+    /// [`Error::Validation`]; it differs by having a `status` (400/422), `server_code` and
+    /// `server_message`, and no field name.
     InvalidRequest,
     /// 5xx or an unexpected status.
     Server,
@@ -83,7 +86,9 @@ pub enum Error {
     /// No API key was configured for a call that needs one.
     #[error("no API key: set ENIGMA_API_KEY or pass an api key to the client")]
     MissingApiKey,
-    /// Input refused before anything was sent.
+    /// Input refused locally, before anything was sent: its `status()` is `None` and it names
+    /// the field. (The service's own 400/422 refusals share the code `validation` but are
+    /// [`Error::Api`] with [`ApiErrorKind::InvalidRequest`]: they have a `status`.)
     #[error("invalid {field}: {reason}")]
     Validation {
         /// The offending parameter, as the user spells it in Rust (snake_case).
@@ -139,9 +144,12 @@ pub enum Error {
         /// Whether the request provably never reached the service.
         never_sent: bool,
     },
-    /// A request that creates something (a session or a task) was sent but its answer was lost:
-    /// it may have taken effect. It is not retried, to never start (and bill) the same work twice.
-    #[error("{operation} was sent but its answer was lost ({message}); it may have started{}", .session_id.as_deref().map(|s| format!(" in session {s}")).unwrap_or_default())]
+    /// A request that creates something (a session or a task) was sent, and what came back does
+    /// not prove that nothing was created: the answer was lost or unreadable (cut connection,
+    /// timeout, a 2xx that cannot be decoded), or an error status other than 4xx and 503 (a 502
+    /// or 504 from a gateway that gave up while the service went on, a 500). It may have taken
+    /// effect. It is not retried, to never start (and bill) the same work twice.
+    #[error("{operation} was sent but no usable answer came back ({message}); it may have started{}", .session_id.as_deref().map(|s| format!(" in session {s}")).unwrap_or_default())]
     OutcomeUnknown {
         /// `start-session`, `run-task` or `newTask`.
         operation: String,
@@ -314,6 +322,21 @@ impl Error {
 
     pub(crate) fn validation(field: &str, reason: impl Into<String>) -> Error {
         Error::Validation { field: field.to_owned(), reason: reason.into() }
+    }
+
+    /// The error of a create request (start-session, run-task, newTask) whose outcome is not
+    /// known, from what went wrong with its answer.
+    pub(crate) fn unknown_outcome(operation: &str, session_id: Option<&str>, cause: &Error) -> Error {
+        let message = match cause {
+            Error::Decode { message, .. } | Error::Connection { message, .. } => message.clone(),
+            Error::OutcomeUnknown { message, .. } => message.clone(),
+            other => format!("answered {other}"),
+        };
+        Error::OutcomeUnknown {
+            operation: operation.to_owned(),
+            session_id: session_id.map(str::to_owned),
+            message,
+        }
     }
 
     pub(crate) fn decode(message: impl Into<String>, body: &Value) -> Error {

@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 mod api_key;
 mod builder;
 mod client;
@@ -51,8 +52,8 @@ pub use api_key::ApiKey;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::{
-    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POLL_INTERVAL,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_TCP_KEEPALIVE, parse_base_url,
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
 pub use error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use events::{Event, EventStream};

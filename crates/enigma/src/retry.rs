@@ -46,17 +46,35 @@ impl RetryPolicy {
     }
 }
 
-/// The delay before retry number `attempt + 1`: the service's `Retry-After` when given
-/// (capped), else exponential backoff with full jitter.
-pub(crate) fn backoff_delay(attempt: u32, retry_after: Option<Duration>, base: Duration, max: Duration) -> Duration {
+/// Whether an HTTP error answer to a create request proves that nothing was created: the
+/// service refused the request itself (any 4xx: key, balance, validation, limits, conflicts,
+/// rate limit) or had no instance to run it (503). Any other status (a 502 or 504 from a gateway
+/// that gave up while the service worked on, another 5xx, anything unexpected) leaves the outcome
+/// unknown: the session or task may exist.
+pub(crate) fn proves_nothing_created(status: u16) -> bool {
+    matches!(status, 400..=499 | 503)
+}
+
+/// The delay before retry number `attempt + 1`: the service's `Retry-After` when given, else
+/// exponential backoff with full jitter capped at `max`. `None` when the service asks for a
+/// longer wait than `ceiling` (`retry_after_max`): sleeping that long inside a call would look
+/// like a hang, so the error goes back to the caller, who decides.
+pub(crate) fn retry_delay(
+    attempt: u32,
+    retry_after: Option<Duration>,
+    base: Duration,
+    max: Duration,
+    ceiling: Duration,
+) -> Option<Duration> {
     if let Some(after) = retry_after {
-        return after.min(max);
+        // Honoured as asked, even above the backoff maximum: resending earlier is refused again.
+        return (after <= ceiling).then_some(after);
     }
     let ceiling = base.saturating_mul(1u32 << attempt.min(16)).min(max);
     // Full jitter spreads clients that failed together, but keep half the ceiling as a floor so
     // a retry never hammers a struggling server immediately.
     let half = ceiling / 2;
-    half + rand::rng().random_range(Duration::ZERO..=half)
+    Some(half + rand::rng().random_range(Duration::ZERO..=half))
 }
 
 #[cfg(test)]
@@ -79,6 +97,16 @@ mod tests {
     }
 
     #[test]
+    fn only_4xx_and_503_prove_a_create_did_nothing() {
+        for status in [400, 401, 402, 403, 404, 409, 422, 429, 503] {
+            assert!(proves_nothing_created(status), "{status}");
+        }
+        for status in [200, 302, 500, 501, 502, 504, 599] {
+            assert!(!proves_nothing_created(status), "{status}");
+        }
+    }
+
+    #[test]
     fn safe_requests_retry_on_5xx_and_lost_answers_but_never_on_4xx() {
         let safe = RetryPolicy::Safe;
         assert!(safe.retry_after(&answered(500, None)).is_some());
@@ -90,15 +118,19 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_is_capped_and_honours_retry_after() {
+    fn backoff_grows_is_capped_and_honours_retry_after_up_to_the_ceiling() {
         let base = Duration::from_millis(100);
         let max = Duration::from_secs(1);
+        let ceiling = Duration::from_secs(60);
         for attempt in 0..10 {
-            let d = backoff_delay(attempt, None, base, max);
-            let ceiling = base.saturating_mul(1 << attempt).min(max);
-            assert!(d >= ceiling / 2 && d <= ceiling, "{attempt}: {d:?}");
+            let d = retry_delay(attempt, None, base, max, ceiling).unwrap();
+            let cap = base.saturating_mul(1 << attempt).min(max);
+            assert!(d >= cap / 2 && d <= cap, "{attempt}: {d:?}");
         }
-        assert_eq!(backoff_delay(0, Some(Duration::from_secs(3)), base, max), max);
-        assert_eq!(backoff_delay(0, Some(Duration::from_millis(300)), base, max), Duration::from_millis(300));
+        let secs = Duration::from_secs;
+        assert_eq!(retry_delay(0, Some(secs(40)), base, max, ceiling), Some(secs(40)), "above the backoff max");
+        assert_eq!(retry_delay(0, Some(secs(60)), base, max, ceiling), Some(secs(60)), "the ceiling itself");
+        assert_eq!(retry_delay(0, Some(secs(61)), base, max, ceiling), None, "past the ceiling: no sleep");
+        assert_eq!(retry_delay(3, Some(Duration::from_millis(300)), base, max, ceiling), Some(Duration::from_millis(300)));
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use tokio::time::Instant;
 
+use crate::answer;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::events::EventStream;
@@ -292,12 +293,13 @@ impl Session {
 }
 
 impl Session {
-    /// Reads `taskId` (and an inline outcome) from a newTask or run-task answer.
+    /// Reads `taskId` (and an inline outcome) from a newTask or run-task answer. Both create a
+    /// task, so an answer that cannot be read leaves the outcome unknown, never a `decode` error
+    /// a caller might answer by sending the task again.
     pub(crate) fn task_from_answer(&self, body: &Value, operation: &str, sent_at: Instant) -> Result<Task> {
-        let Some(task_id) = body.get("taskId").and_then(Value::as_str) else {
-            return Err(Error::decode(format!("{operation} answered without a taskId"), body));
-        };
-        let inline = classify(body)?;
+        let unknown = |e: Error| Error::unknown_outcome(operation, Some(&self.inner.id), &e);
+        let task_id = answer::required_id(body, "taskId", operation).map_err(unknown)?;
+        let inline = classify(body).map_err(unknown)?;
         let (client, live) = (self.inner.client.clone(), self.inner.live.clone());
         Ok(Task::new(client, &self.inner.id, task_id, Some(inline), live, Some(sent_at)))
     }

@@ -1,14 +1,26 @@
 //! HTTP to the service: one pooled `reqwest::Client`, auth, error mapping, and retries that never
 //! repeat a request which may already have created something (contract §5).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
 
 use crate::config::ClientConfig;
 use crate::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
-use crate::retry::{Attempt, RetryPolicy, backoff_delay};
+use crate::retry::{Attempt, RetryPolicy, proves_nothing_created, retry_delay};
+
+/// Most bytes of an error answer read: the service's JSON errors are a few hundred bytes; past
+/// this the status alone decides (a gateway's 50 MB HTML page is not read).
+const ERROR_BODY_READ_BYTES: usize = 64 * 1024;
+/// Most bytes of an error answer kept in [`ApiErrorDetails::body`].
+pub(crate) const ERROR_BODY_KEPT_BYTES: usize = 4 * 1024;
+/// Bytes of an unreadable answer shown in a `decode` error.
+const DECODE_BODY_SHOWN_BYTES: usize = 2000;
+
+/// What a path segment keeps unencoded: the characters of an id.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
 
 /// Whether a request carries the API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +37,7 @@ pub(crate) enum Auth {
 #[derive(Debug)]
 pub(crate) struct Request<'a> {
     pub method: Method,
+    /// The endpoint path, each segment percent-encoded (see [`path_of`] for ones holding ids).
     pub path: String,
     pub body: Option<&'a Value>,
     pub auth: Auth,
@@ -44,9 +57,13 @@ pub(crate) struct Transport {
 
 /// Why one attempt failed, with what the retry decision needs.
 enum Failure {
+    /// An HTTP error answer.
     Api(Error),
+    /// No answer.
     Transport { message: String, never_sent: bool },
-    Final(Error),
+    /// A 2xx answer that cannot be read (too long, not UTF-8, not JSON): a `decode` error, never
+    /// retried.
+    Unreadable(Error),
 }
 
 impl Transport {
@@ -97,12 +114,12 @@ impl Transport {
                     retry_after: err.retry_after(),
                 },
                 Failure::Transport { never_sent, .. } => Attempt::NoAnswer { never_sent: *never_sent },
-                Failure::Final(_) => Attempt::Undecodable,
+                Failure::Unreadable(_) => Attempt::Undecodable,
             };
             if attempt < self.config.max_retries
                 && let Some(after) = request.retry.retry_after(&seen)
+                && let Some(delay) = self.retry_delay(request, attempt, after)
             {
-                let delay = backoff_delay(attempt, after, self.config.retry_backoff, self.config.retry_backoff_max);
                 tracing::debug!(operation = request.operation, attempt, ?delay, "retrying");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
@@ -125,40 +142,114 @@ impl Transport {
         if let Some(body) = request.body {
             builder = builder.json(body);
         }
-        let response = builder.send().await.map_err(|e| transport_failure(&e))?;
+        let mut response = builder.send().await.map_err(|e| transport_failure(&e))?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.map_err(|e| transport_failure(&e))?;
         tracing::debug!(operation = request.operation, path = %request.path, status = status.as_u16(), "answer");
         if status.is_success() {
-            return serde_json::from_str(&text).map_err(|e| {
-                Failure::Final(Error::decode_text(format!("{} answered non-JSON ({e})", request.operation), &text))
-            });
+            return self.read_answer(&mut response, request.operation).await;
         }
-        Err(Failure::Api(api_error(status, &headers, text)))
+        let headers = response.headers().clone();
+        // The status decides what an error answer means; a body cut short (or too long to read
+        // whole) still leaves it, so what could be read is enough.
+        let limit = ERROR_BODY_READ_BYTES.min(self.config.max_response_bytes);
+        let (body, _) = read_body(&mut response, limit).await.unwrap_or_default();
+        Err(Failure::Api(api_error(status, &headers, &body)))
+    }
+
+    /// The JSON of a 2xx answer: at most `max_response_bytes` read, strict UTF-8, JSON.
+    async fn read_answer(&self, response: &mut reqwest::Response, operation: &str) -> Result<Value, Failure> {
+        let cap = self.config.max_response_bytes;
+        let too_long = |read: &[u8]| {
+            Failure::Unreadable(Error::decode_text(
+                format!("{operation} answered more than {cap} bytes (max_response_bytes); the rest was not read"),
+                &shown(read),
+            ))
+        };
+        if response.content_length().is_some_and(|length| length > cap as u64) {
+            return Err(too_long(&[]));
+        }
+        let (body, complete) = read_body(response, cap).await.map_err(|e| transport_failure(&e))?;
+        if !complete {
+            return Err(too_long(&body));
+        }
+        // Strict: a lossy decoding would turn bad bytes into U+FFFD inside ids.
+        let text = std::str::from_utf8(&body).map_err(|e| {
+            Failure::Unreadable(Error::decode_text(
+                format!("{operation} answered invalid UTF-8 (at byte {})", e.valid_up_to()),
+                &shown(&body),
+            ))
+        })?;
+        serde_json::from_str(text).map_err(|e| {
+            Failure::Unreadable(Error::decode_text(format!("{operation} answered non-JSON ({e})"), text))
+        })
+    }
+
+    /// The delay before the next retry, or `None` when the service asks for a longer wait than
+    /// `retry_after_max` (the error then goes to the caller at once, with `retry_after`).
+    fn retry_delay(&self, request: &Request<'_>, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        let c = &self.config;
+        let delay = retry_delay(attempt, retry_after, c.retry_backoff, c.retry_backoff_max, c.retry_after_max);
+        if delay.is_none() {
+            tracing::debug!(operation = request.operation, ?retry_after, ceiling = ?c.retry_after_max,
+                "the service asks for a longer wait than retry_after_max: not retrying");
+        }
+        delay
     }
 
     fn final_error(&self, request: &Request<'_>, failure: Failure) -> Error {
+        let create = request.retry == RetryPolicy::Create;
+        let unknown = |cause: &Error| Error::unknown_outcome(request.operation, request.session_id, cause);
         match failure {
-            Failure::Api(err) | Failure::Final(err) => err,
-            Failure::Transport { message, never_sent: false } if request.retry == RetryPolicy::Create => {
-                Error::OutcomeUnknown {
-                    operation: request.operation.to_owned(),
-                    session_id: request.session_id.map(str::to_owned),
-                    message,
-                }
+            // On a create, only an answer proving that nothing was created is definite.
+            Failure::Api(err) if create && !proves_nothing_created(err.status().unwrap_or_default()) => unknown(&err),
+            Failure::Unreadable(err) if create => unknown(&err),
+            Failure::Api(err) | Failure::Unreadable(err) => err,
+            Failure::Transport { message, never_sent: false } if create => {
+                unknown(&Error::Connection { message, never_sent: false })
             }
             Failure::Transport { message, never_sent } => Error::Connection { message, never_sent },
         }
     }
 }
 
+/// Reads at most `limit` bytes of the body; `false` when the body is longer. The rest is never
+/// read: the response is dropped, and its connection with it.
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
+}
+
+/// The start of an unreadable body, for an error message.
+fn shown(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(DECODE_BODY_SHOWN_BYTES)]).into_owned()
+}
+
+/// An endpoint path from its segments, each percent-encoded: an id is data in the URL, never
+/// path syntax (`/`, `?`, `#`, `%`).
+pub(crate) fn path_of(segments: &[&str]) -> String {
+    segments.iter().map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect()
+}
+
 /// The base URL with the endpoint path appended: a base with a path prefix (an API gateway,
-/// `https://gw.example.com/enigma`) keeps it, where `Url::join` would drop it.
+/// `https://gw.example.com/enigma`) keeps it, where `Url::join` would drop it. Each segment goes
+/// through `path_segments_mut`, which encodes what a segment needs and never lets a `.` or `..`
+/// segment climb the path, whatever an id holds.
 fn endpoint_url(base: &url::Url, path: &str) -> url::Url {
     let mut url = base.clone();
-    url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
     url.set_query(None);
+    url.set_fragment(None);
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty();
+        segments.extend(path.split('/').filter(|s| !s.is_empty()).map(|s| percent_decode_str(s).decode_utf8_lossy()));
+    }
     url
 }
 
@@ -175,10 +266,10 @@ fn transport_failure(err: &reqwest::Error) -> Failure {
     Failure::Transport { message, never_sent }
 }
 
-/// Builds the error for a non-2xx answer from its status, headers and body (any of the three
-/// documented body shapes, or no JSON at all).
-fn api_error(status: StatusCode, headers: &HeaderMap, body: String) -> Error {
-    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+/// Builds the error for a non-2xx answer from its status, headers and (the start of its) body:
+/// any of the three documented body shapes, or no JSON at all.
+fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_owned);
     let server_code = text("code");
     let message = text("message")
@@ -191,11 +282,24 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: String) -> Error {
         message,
         details: json.get("details").cloned(),
         balance: json.get("balance").and_then(Value::as_f64),
-        retry_after: header_secs(headers, "retry-after"),
+        retry_after: retry_after(headers, SystemTime::now()),
         rate_limit: rate_limit_info(headers),
-        body,
+        body: kept_body(body),
     };
     Error::Api { kind, details: Box::new(details) }
+}
+
+/// At most [`ERROR_BODY_KEPT_BYTES`] of an error body, cut at a character boundary.
+fn kept_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= ERROR_BODY_KEPT_BYTES {
+        return text.into_owned();
+    }
+    let mut cut = ERROR_BODY_KEPT_BYTES - '…'.len_utf8();
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
 }
 
 fn api_error_kind(status: u16, code: Option<&str>, message: &str) -> ApiErrorKind {
@@ -218,9 +322,14 @@ fn api_error_kind(status: u16, code: Option<&str>, message: &str) -> ApiErrorKin
     }
 }
 
-fn header_secs(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    let value = headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok()?;
-    (value.is_finite() && value >= 0.0).then(|| Duration::from_secs_f64(value))
+/// `Retry-After`, in either form: seconds, or an HTTP date (a date in the past is no wait).
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).ok()).flatten();
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn rate_limit_info(headers: &HeaderMap) -> Option<RateLimitInfo> {
@@ -263,6 +372,45 @@ mod tests {
     }
 
     #[test]
+    fn ids_in_paths_are_percent_encoded_and_never_climb_the_path() {
+        let url = |base: &str, segments: &[&str]| {
+            endpoint_url(&url::Url::parse(base).unwrap(), &path_of(segments)).to_string()
+        };
+        assert_eq!(url("http://h/", &["task", "ab-C_1", "x9"]), "http://h/task/ab-C_1/x9");
+        assert_eq!(url("http://h/", &["task", "a/b", "c?d#e"]), "http://h/task/a%2Fb/c%3Fd%23e");
+        assert_eq!(url("http://h/", &["task", "100%", "é"]), "http://h/task/100%25/%C3%A9");
+        assert_eq!(url("http://h/gw", &["task", "..", "..", "start", "health"]), "http://h/gw/task/start/health");
+        assert_eq!(url("http://h/", &["task", "%2e%2e", "x"]), "http://h/task/%252e%252e/x");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // Wed, 21 Oct 2015 07:28:00 GMT
+        let header = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", value.parse().unwrap());
+            retry_after(&headers, now)
+        };
+        assert_eq!(header("40"), Some(Duration::from_secs(40)));
+        assert_eq!(header("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(header("Wed, 21 Oct 2015 07:28:40 GMT"), Some(Duration::from_secs(40)));
+        assert_eq!(header("Wed, 21 Oct 2015 07:27:00 GMT"), Some(Duration::ZERO), "a date in the past");
+        assert_eq!(header("-1"), None);
+        assert_eq!(header("soon"), None);
+        assert_eq!(header("1e300"), None);
+    }
+
+    #[test]
+    fn error_bodies_are_kept_to_a_few_kb_at_a_char_boundary() {
+        let body = "é".repeat(10_000);
+        let err = api_error(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), body.as_bytes());
+        let kept = &err.api_details().unwrap().body;
+        assert!(kept.len() <= ERROR_BODY_KEPT_BYTES && kept.len() > ERROR_BODY_KEPT_BYTES - 8, "{}", kept.len());
+        assert!(kept.ends_with('…'));
+        assert_eq!(kept_body(b"{\"ok\":1}"), "{\"ok\":1}");
+    }
+
+    #[test]
     fn error_kinds_follow_status_and_code() {
         assert_eq!(api_error_kind(429, Some("SESSION_LIMIT_REACHED"), ""), ApiErrorKind::SessionLimit);
         assert_eq!(api_error_kind(429, Some("RATE_LIMIT_EXCEEDED"), ""), ApiErrorKind::RateLimited);
@@ -284,7 +432,7 @@ mod tests {
         let err = api_error(
             StatusCode::TOO_MANY_REQUESTS,
             &headers,
-            r#"{"success":false,"error":"Rate limit exceeded.","code":"RATE_LIMIT_EXCEEDED"}"#.into(),
+            br#"{"success":false,"error":"Rate limit exceeded.","code":"RATE_LIMIT_EXCEEDED"}"#,
         );
         assert_eq!(err.code(), "rate_limited");
         assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
@@ -293,10 +441,10 @@ mod tests {
         let err = api_error(
             StatusCode::PAYMENT_REQUIRED,
             &HeaderMap::new(),
-            r#"{"message":"Insufficient balance.","code":"INSUFFICIENT_BALANCE","balance":0.5}"#.into(),
+            br#"{"message":"Insufficient balance.","code":"INSUFFICIENT_BALANCE","balance":0.5}"#,
         );
         assert_eq!((err.code(), err.balance()), ("insufficient_balance", Some(0.5)));
-        let err = api_error(StatusCode::BAD_GATEWAY, &HeaderMap::new(), "<html>".into());
+        let err = api_error(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>");
         assert_eq!((err.code(), err.status()), ("server", Some(502)));
     }
 }

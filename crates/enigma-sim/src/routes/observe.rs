@@ -1,12 +1,14 @@
 //! Middleware on the documented endpoints: counts requests for stats, then applies injected faults.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::sync::Notify;
 
 use crate::errors::{ApiError, default_text};
@@ -81,6 +83,8 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
             state.stopped().await;
             fault_response(&fault)
         }
+        FaultAction::Oversize => oversize_response(&fault, real.status()),
+        FaultAction::InvalidUtf8 => invalid_utf8_response(real).await,
         FaultAction::Drop => {
             drop(real);
             match kill {
@@ -94,10 +98,69 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
 }
 
 fn fault_response(fault: &Fault) -> Response {
-    let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let code = fault.code();
-    let text = fault.message.clone().unwrap_or_else(|| default_text(&code).to_string());
-    let mut error = ApiError::new(status, &code, text);
-    error.retry_after = fault.retry_after;
-    error.into_response()
+    let status = StatusCode::from_u16(fault.error_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = match &fault.body {
+        // A gateway's own page instead of the service's JSON.
+        Some(text) => (status, [(header::CONTENT_TYPE, "text/html")], text.clone()).into_response(),
+        None => {
+            let code = fault.code();
+            let text = fault.message.clone().unwrap_or_else(|| default_text(&code).to_string());
+            ApiError::new(status, &code, text).into_response()
+        }
+    };
+    if let Some(secs) = fault.retry_after {
+        let value = match fault.retry_after_date {
+            true => httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(secs)),
+            false => secs.to_string(),
+        };
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    response
+}
+
+/// `bytes` bytes of JSON (`{"success":…,"padding":"xxx…"}`), produced as they are sent: a
+/// 400 MB answer costs the simulator nothing, and a client that stops reading stops it.
+fn oversize_response(fault: &Fault, real_status: StatusCode) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    static PADDING: [u8; CHUNK] = [b'x'; CHUNK];
+    let status = fault.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(real_status);
+    let (head, tail) = (format!("{{\"success\":{},\"padding\":\"", status.is_success()), "\"}");
+    let total = fault.bytes;
+    let framed = total >= (head.len() + tail.len()) as u64;
+    let padding = if framed { total - (head.len() + tail.len()) as u64 } else { total };
+    let mut parts: Vec<Bytes> = Vec::new();
+    if framed {
+        parts.push(Bytes::from(head));
+    }
+    let head_stream = futures_util::stream::iter(parts);
+    let pad_stream = futures_util::stream::unfold(padding, |left| async move {
+        (left > 0).then(|| {
+            let n = left.min(CHUNK as u64) as usize;
+            (Bytes::from_static(&PADDING[..n]), left - n as u64)
+        })
+    });
+    let tail_stream = futures_util::stream::iter(framed.then(|| Bytes::from_static(tail.as_bytes())));
+    let stream = head_stream.chain(pad_stream).chain(tail_stream).map(Ok::<_, std::io::Error>);
+    let mut response = Response::new(Body::from_stream(stream));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if !fault.chunked {
+        response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    }
+    response
+}
+
+/// The real answer with 0xFF at the start of its first string value (or of the body).
+async fn invalid_utf8_response(real: Response) -> Response {
+    let (mut parts, body) = real.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot read the answer").into_response();
+    };
+    let mut bytes = bytes.to_vec();
+    let at = bytes.windows(2).position(|w| w == b":\"").map_or(0, |i| i + 2);
+    bytes.insert(at, 0xFF);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
 }
