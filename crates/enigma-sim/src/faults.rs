@@ -22,6 +22,9 @@ pub(crate) enum FaultAction {
     /// at the start of its first string value.
     #[serde(rename = "invalid-utf8")]
     InvalidUtf8,
+    /// Process the request, then send the real answer with the top-level fields of `patch`
+    /// put over its own (a service answering ids or values it should not).
+    Patch,
 }
 
 /// One armed fault, as posted to `/_sim/faults`.
@@ -53,6 +56,9 @@ pub(crate) struct Fault {
     /// reading.
     #[serde(default)]
     pub chunked: bool,
+    /// For `patch`: fields put over the real answer's.
+    #[serde(default)]
+    pub patch: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub after_processing: bool,
     #[serde(default)]

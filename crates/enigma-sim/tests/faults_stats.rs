@@ -234,3 +234,18 @@ async fn invalid_utf8_fault_corrupts_the_first_string_of_the_real_answer() {
     assert!(parsed["sessionId"].is_string(), "the rest is the real answer: {parsed}");
     assert_eq!(sim.stats().await["sessions"]["open"], 1);
 }
+
+#[tokio::test]
+async fn patch_fault_puts_fields_over_the_real_answer() {
+    let sim = Sim::fast().await;
+    sim.post(
+        "/_sim/faults",
+        json!({ "endpoint": "POST /start/start-session", "action": "patch", "patch": {"sessionId": "../../x", "extra": 1} }),
+    )
+    .await;
+    let answer = sim.post("/start/start-session", json!({})).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!((answer.body["sessionId"].as_str(), answer.body["extra"].as_i64()), (Some("../../x"), Some(1)));
+    assert_eq!(answer.body["success"], true, "the rest is the real answer");
+    assert_eq!(sim.stats().await["sessions"]["open"], 1);
+}

@@ -85,6 +85,7 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
         }
         FaultAction::Oversize => oversize_response(&fault, real.status()),
         FaultAction::InvalidUtf8 => invalid_utf8_response(real).await,
+        FaultAction::Patch => patched_response(real, &fault).await,
         FaultAction::Drop => {
             drop(real);
             match kill {
@@ -150,6 +151,18 @@ fn oversize_response(fault: &Fault, real_status: StatusCode) -> Response {
         response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(total));
     }
     response
+}
+
+/// The real JSON answer with the fault's `patch` fields put over its own.
+async fn patched_response(real: Response, fault: &Fault) -> Response {
+    let (mut parts, body) = real.into_parts();
+    let answer = axum::body::to_bytes(body, BODY_LIMIT).await.ok();
+    let Some(serde_json::Value::Object(mut answer)) = answer.and_then(|b| serde_json::from_slice(&b).ok()) else {
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot patch the answer").into_response();
+    };
+    answer.extend(fault.patch.clone());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(serde_json::Value::Object(answer).to_string()))
 }
 
 /// The real answer with 0xFF at the start of its first string value (or of the body).
