@@ -539,9 +539,12 @@ export declare class SessionNotFoundError extends EnigmaError {}
 export declare class TaskNotFoundError extends EnigmaError {}
 /** 409: a task runs and another is already queued. */
 export declare class TaskAlreadyRunningError extends EnigmaError {}
-/** Bad input, refused before anything was sent (or a 400 from the service). */
+/**
+ * Bad input. Refused locally, before anything was sent: no `status`, `field` names the option.
+ * Or refused by the service (400/422): `status`, `serverCode` and `serverMessage` set, no `field`.
+ */
 export declare class ValidationError extends EnigmaError {
-  /** The offending parameter, Node spelling. */
+  /** The offending parameter, Node spelling (local refusals only). */
   readonly field?: string
 }
 /** The agent failed the task. */
@@ -575,7 +578,10 @@ export declare class DecodeError extends EnigmaError {}
 export declare class InsecureTransportError extends EnigmaError {
   readonly url?: string
 }
-/** A create (session, task) was sent but its answer was lost: it may have started. Never resent. */
+/**
+ * A create (session, task) was sent and nothing that came back proves it did not take effect
+ * (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have started. Never resent.
+ */
 export declare class OutcomeUnknownError extends EnigmaError {
   /** `start-session`, `run-task` or `newTask`. */
   readonly operation?: string

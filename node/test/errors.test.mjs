@@ -190,6 +190,44 @@ test('invalid arguments reject with ValidationError before any request', async (
   await session.terminate()
 })
 
+test('a key that cannot be an HTTP header is refused by position when the client is made', () => {
+  for (const [apiKey, index] of [['enig_ab\ncd', 7], ['enig_\rSECRET', 5], ['enig_SECRET\0', 11]]) {
+    const err = (() => {
+      try {
+        new Client({ apiKey, baseUrl: 'http://127.0.0.1:9' })
+      } catch (e) {
+        return e
+      }
+      return null
+    })()
+    assert.ok(err instanceof ValidationError, `${err?.name}: ${err?.message}`)
+    assert.equal(err.field, 'apiKey')
+    assert.equal(err.status, undefined)
+    assert.match(err.message, new RegExp(`index ${index}`))
+    assert.doesNotMatch(`${err.message} ${JSON.stringify(err)} ${err.stack}`, /SECRET/)
+  }
+})
+
+test("the service's 400 is a ValidationError with a status and no field; a 502 after a create is outcome unknown", async () => {
+  const client = makeClient(sim, { maxRetries: 0 })
+  const message = "Invalid parameter 'maxDuration': must be between 1000 and 300000"
+  await sim.injectFault({ endpoint: 'POST /start/start-session', status: 400, code: 'INVALID_PARAMETER', message })
+  const remote = await rejects(client.startSession(), ValidationError, {
+    code: 'validation', status: 400, serverCode: 'INVALID_PARAMETER', serverMessage: message,
+  })
+  assert.equal(remote.field, undefined)
+  const local = await rejects(client.startSession({ maxDuration: 0 }), ValidationError, { field: 'maxDuration' })
+  assert.equal(local.status, undefined)
+
+  const sessions = stat(sim, 'sessions.total')
+  const sent = stat(sim, 'requests.byEndpoint.POST /start/start-session')
+  await sim.injectFault({ endpoint: 'POST /start/start-session', status: 502, afterProcessing: true })
+  await rejects(makeClient(sim).startSession(), OutcomeUnknownError, { code: 'outcome_unknown', operation: 'start-session' })
+  assert.equal(stat(sim, 'sessions.total'), sessions + 1, 'the session exists')
+  assert.equal(stat(sim, 'requests.byEndpoint.POST /start/start-session'), sent + 1, 'never resent')
+  await sim.clearFaults()
+})
+
 test('AbortError is an EnigmaError named AbortError with code cancelled', async () => {
   const err = await makeClient(sim).health({ signal: AbortSignal.abort('why') }).catch((e) => e)
   assert.ok(err instanceof AbortError && err instanceof EnigmaError)

@@ -117,7 +117,12 @@ def test_not_found_conflict_and_server_validation(sim: Simulator, client: enigma
         s.stop()
         with pytest.raises(errors.ValidationError) as bad:
             s.new_task("x #sim nonsense=1")
+        # The service's refusal: a status and the server's code, no field (local ones: the reverse).
         assert bad.value.status == 400 and bad.value.server_code == "INVALID_TASK_DETAILS"
+        assert bad.value.field is None and bad.value.server_message
+        with pytest.raises(errors.ValidationError) as local:
+            s.new_task("")
+        assert local.value.status is None and local.value.field == "task_details"
 
 
 @pytest.mark.enigma_simulator(inline_wait=0.5)
@@ -176,16 +181,41 @@ def test_connection_server_decode_outcome_unknown(sim: Simulator) -> None:
             task.poll()
         assert server.value.status == 500 and server.value.server_code == "INTERNAL_ERROR"
 
+    with c.start_session() as s:
+        task = s.new_task("x")
+        sim.add_fault("GET /task", action="invalid-utf8")
+        with pytest.raises(errors.DecodeError) as decode:
+            task.poll()
+        assert decode.value.body and "invalid UTF-8" in str(decode.value)
+
+    # On a create, an unreadable 2xx or a 502 after the work does not prove nothing was made.
     sim.add_fault("POST /start/start-session", status=200)
-    with pytest.raises(errors.DecodeError) as decode:
+    with pytest.raises(errors.OutcomeUnknownError):
         c.start_session()
-    assert decode.value.body
+    sessions, sent = sim.stat("sessions.total"), sim.stat("requests.byEndpoint.POST /start/start-session")
+    sim.add_fault("POST /start/start-session", status=502, after_processing=True)
+    with pytest.raises(errors.OutcomeUnknownError) as gateway:
+        c.start_session()
+    assert gateway.value.operation == "start-session" and gateway.value.status is None
+    assert sim.stat("sessions.total") == sessions + 1
+    assert sim.stat("requests.byEndpoint.POST /start/start-session") == sent + 1, "never resent"
+    assert c.terminate_open_sessions() == []
 
     sim.add_fault("POST /start/start-session", action="drop")
     with pytest.raises(errors.OutcomeUnknownError) as unknown:
         c.start_session()
     assert unknown.value.operation == "start-session"
     roundtrip(unknown.value)
+
+
+@pytest.mark.parametrize("make", [enigma.Client, enigma.AsyncClient])
+def test_a_key_that_cannot_be_a_header_is_refused_at_construction(make: Any) -> None:
+    for key, index in (("enig_ab\ncd", 7), ("enig_\rSECRET", 5), ("enig_SECRET\0", 11)):
+        with pytest.raises(errors.ValidationError) as info:
+            make(api_key=key, base_url="http://127.0.0.1:9")
+        assert info.value.field == "api_key" and info.value.status is None
+        assert f"index {index}" in str(info.value)
+        assert "SECRET" not in str(info.value) and "SECRET" not in repr(info.value)
 
 
 def test_insecure_transport_is_refused_before_sending() -> None:

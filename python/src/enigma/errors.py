@@ -170,7 +170,9 @@ class TaskAlreadyRunningError(EnigmaError):
 
 
 class ValidationError(EnigmaError, ValueError):
-    """Invalid input, refused before anything was sent (``field``, ``reason``), or a 400."""
+    """Invalid input. Refused locally, before anything was sent: ``status`` is None and
+    ``field``/``reason`` name the argument. Or refused by the service (400/422): ``status``,
+    ``server_code`` and ``server_message`` are set and ``field`` is None."""
 
     code = "validation"
 
@@ -224,7 +226,8 @@ class InsecureTransportError(EnigmaError):
 
 
 class OutcomeUnknownError(EnigmaError):
-    """A request that creates something was sent but its answer was lost: it may have started
+    """A request that creates something was sent and nothing that came back proves it did not
+    take effect (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have started
     (``operation``, ``session_id``). It is never resent, to never bill the same work twice."""
 
     code = "outcome_unknown"
