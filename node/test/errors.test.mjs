@@ -202,7 +202,7 @@ test('a key that cannot be an HTTP header is refused by position when the client
     })()
     assert.ok(err instanceof ValidationError, `${err?.name}: ${err?.message}`)
     assert.equal(err.field, 'apiKey')
-    assert.equal(err.status, undefined)
+    assert.equal(err.status ?? null, null, 'a local refusal has no status')
     assert.match(err.message, new RegExp(`index ${index}`))
     assert.doesNotMatch(`${err.message} ${JSON.stringify(err)} ${err.stack}`, /SECRET/)
   }
@@ -215,9 +215,9 @@ test("the service's 400 is a ValidationError with a status and no field; a 502 a
   const remote = await rejects(client.startSession(), ValidationError, {
     code: 'validation', status: 400, serverCode: 'INVALID_PARAMETER', serverMessage: message,
   })
-  assert.equal(remote.field, undefined)
+  assert.equal(remote.field ?? null, null, 'a service refusal names no field')
   const local = await rejects(client.startSession({ maxDuration: 0 }), ValidationError, { field: 'maxDuration' })
-  assert.equal(local.status, undefined)
+  assert.equal(local.status ?? null, null, 'a local refusal has no status')
 
   const sessions = stat(sim, 'sessions.total')
   const sent = stat(sim, 'requests.byEndpoint.POST /start/start-session')

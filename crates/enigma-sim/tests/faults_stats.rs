@@ -155,13 +155,7 @@ async fn graceful_shutdown_ends_hanging_requests() {
 
 /// POSTs start-session with the test key and returns the raw answer.
 async fn raw_start(sim: &Sim) -> reqwest::Response {
-    sim.http
-        .post(sim.url("/start/start-session"))
-        .bearer_auth(common::KEY)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
+    sim.http.post(sim.url("/start/start-session")).bearer_auth(common::KEY).json(&json!({})).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -213,8 +207,11 @@ async fn oversize_fault_streams_the_asked_length_after_processing() {
         let parsed: serde_json::Value = serde_json::from_slice(&body).expect("valid JSON when read whole");
         assert_eq!(parsed["success"], true);
     }
-    sim.post("/_sim/faults", json!({ "endpoint": "GET /start/health", "action": "oversize", "bytes": 5, "status": 500 }))
-        .await;
+    sim.post(
+        "/_sim/faults",
+        json!({ "endpoint": "GET /start/health", "action": "oversize", "bytes": 5, "status": 500 }),
+    )
+    .await;
     let answer = sim.http.get(sim.url("/start/health")).send().await.unwrap();
     assert_eq!(answer.status(), 500);
     assert_eq!(answer.bytes().await.unwrap().as_ref(), b"xxxxx");

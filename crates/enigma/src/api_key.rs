@@ -79,7 +79,9 @@ mod tests {
     #[test]
     fn keys_with_bytes_not_allowed_in_a_header_are_refused_by_position_never_shown() {
         assert!(ApiKey::new("enig_abc-DEF_123").check().is_ok());
-        for (key, index) in [("enig_ab\ncd", 7), ("enig_\rSECRET", 5), ("enig_SECRET\0", 11), ("enig_é", 5), ("enig_a b", 6)] {
+        for (key, index) in
+            [("enig_ab\ncd", 7), ("enig_\rSECRET", 5), ("enig_SECRET\0", 11), ("enig_é", 5), ("enig_a b", 6)]
+        {
             let err = ApiKey::new(key).check().unwrap_err();
             assert_eq!(err.code(), "validation", "{key:?}");
             let text = err.to_string();

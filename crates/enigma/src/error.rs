@@ -332,11 +332,7 @@ impl Error {
             Error::OutcomeUnknown { message, .. } => message.clone(),
             other => format!("answered {other}"),
         };
-        Error::OutcomeUnknown {
-            operation: operation.to_owned(),
-            session_id: session_id.map(str::to_owned),
-            message,
-        }
+        Error::OutcomeUnknown { operation: operation.to_owned(), session_id: session_id.map(str::to_owned), message }
     }
 
     pub(crate) fn decode(message: impl Into<String>, body: &Value) -> Error {

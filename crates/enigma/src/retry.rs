@@ -131,6 +131,9 @@ mod tests {
         assert_eq!(retry_delay(0, Some(secs(40)), base, max, ceiling), Some(secs(40)), "above the backoff max");
         assert_eq!(retry_delay(0, Some(secs(60)), base, max, ceiling), Some(secs(60)), "the ceiling itself");
         assert_eq!(retry_delay(0, Some(secs(61)), base, max, ceiling), None, "past the ceiling: no sleep");
-        assert_eq!(retry_delay(3, Some(Duration::from_millis(300)), base, max, ceiling), Some(Duration::from_millis(300)));
+        assert_eq!(
+            retry_delay(3, Some(Duration::from_millis(300)), base, max, ceiling),
+            Some(Duration::from_millis(300))
+        );
     }
 }

@@ -179,9 +179,8 @@ impl Transport {
                 &shown(&body),
             ))
         })?;
-        serde_json::from_str(text).map_err(|e| {
-            Failure::Unreadable(Error::decode_text(format!("{operation} answered non-JSON ({e})"), text))
-        })
+        serde_json::from_str(text)
+            .map_err(|e| Failure::Unreadable(Error::decode_text(format!("{operation} answered non-JSON ({e})"), text)))
     }
 
     /// The delay before the next retry, or `None` when the service asks for a longer wait than

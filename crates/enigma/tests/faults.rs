@@ -79,7 +79,8 @@ async fn a_502_after_run_task_is_outcome_unknown() {
 async fn answers_that_prove_nothing_was_created_stay_definite() {
     let sim = sim().await;
     let client = builder(&sim).max_retries(0).build().unwrap();
-    for (status, code) in [(400, "validation"), (401, "authentication"), (402, "insufficient_balance"), (503, "server")] {
+    for (status, code) in [(400, "validation"), (401, "authentication"), (402, "insufficient_balance"), (503, "server")]
+    {
         fault(&sim, json!({"endpoint": START, "status": status})).await;
         let err = client.start_session(SessionOptions::new()).await.unwrap_err();
         assert_eq!((err.code(), err.status()), (code, Some(status)), "{err}");
@@ -115,8 +116,11 @@ async fn an_oversized_answer_is_refused_without_reading_it_whole() {
     let task = session.new_task(TaskOptions::new("t")).await.unwrap();
     // 400 MB, with and without Content-Length: refused after at most 16 MiB.
     for chunked in [false, true] {
-        fault(&sim, json!({"endpoint": "GET /task", "action": "oversize", "bytes": 400_000_000u64, "chunked": chunked}))
-            .await;
+        fault(
+            &sim,
+            json!({"endpoint": "GET /task", "action": "oversize", "bytes": 400_000_000u64, "chunked": chunked}),
+        )
+        .await;
         let err = task.poll().await.unwrap_err();
         assert_eq!(err.code(), "decode", "{err}");
         assert!(err.to_string().contains("max_response_bytes"), "{err}");
@@ -294,7 +298,8 @@ async fn the_services_400_is_validation_with_a_status_unlike_local_validation() 
 
     for status in [400, 422] {
         let message = "Invalid parameter 'maxDuration': must be between 1000 and 300000";
-        fault(&sim, json!({"endpoint": START, "status": status, "code": "INVALID_PARAMETER", "message": message})).await;
+        fault(&sim, json!({"endpoint": START, "status": status, "code": "INVALID_PARAMETER", "message": message}))
+            .await;
         let remote = client.start_session(SessionOptions::new()).await.unwrap_err();
         assert_eq!((remote.code(), remote.status()), ("validation", Some(status)), "{remote}");
         assert_eq!((remote.server_code(), remote.server_message()), (Some("INVALID_PARAMETER"), Some(message)));

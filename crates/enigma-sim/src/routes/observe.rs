@@ -158,7 +158,8 @@ async fn patched_response(real: Response, fault: &Fault) -> Response {
     let (mut parts, body) = real.into_parts();
     let answer = axum::body::to_bytes(body, BODY_LIMIT).await.ok();
     let Some(serde_json::Value::Object(mut answer)) = answer.and_then(|b| serde_json::from_slice(&b).ok()) else {
-        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot patch the answer").into_response();
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot patch the answer")
+            .into_response();
     };
     answer.extend(fault.patch.clone());
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -169,7 +170,8 @@ async fn patched_response(real: Response, fault: &Fault) -> Response {
 async fn invalid_utf8_response(real: Response) -> Response {
     let (mut parts, body) = real.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot read the answer").into_response();
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot read the answer")
+            .into_response();
     };
     let mut bytes = bytes.to_vec();
     let at = bytes.windows(2).position(|w| w == b":\"").map_or(0, |i| i + 2);
