@@ -93,9 +93,7 @@ impl ClientConfig {
             config.retry_after_max = parse_secs("ENIGMA_RETRY_AFTER_MAX", &secs)?;
         }
         if let Some(n) = env("ENIGMA_MAX_RESPONSE_BYTES") {
-            config.max_response_bytes = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                Error::validation("ENIGMA_MAX_RESPONSE_BYTES", format!("must be a positive whole number, got {n:?}"))
-            })?;
+            config.max_response_bytes = parse_bytes("ENIGMA_MAX_RESPONSE_BYTES", &n)?;
         }
         if let Some(flag) = env("ENIGMA_LIVE_EVENTS") {
             config.live_events = !matches!(flag.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off");
@@ -188,6 +186,15 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+fn parse_bytes(name: &str, value: &str) -> Result<usize> {
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Error::validation(name, format!("must be a positive whole number of bytes, got {value:?}")))
+}
+
 fn parse_secs(name: &str, value: &str) -> Result<Duration> {
     value
         .trim()
@@ -215,6 +222,25 @@ mod tests {
             let config = ClientConfig { base_url: parse_base_url(ok).unwrap(), ..ClientConfig::default() };
             assert!(config.check_transport_security().is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn byte_counts_and_seconds_from_the_environment_are_checked() {
+        assert_eq!(parse_bytes("N", " 1048576 ").unwrap(), 1 << 20);
+        for bad in ["0", "-1", "16MiB", ""] {
+            assert_eq!(parse_bytes("N", bad).unwrap_err().code(), "validation", "{bad:?}");
+        }
+        assert_eq!(parse_secs("S", "90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_secs("S", "0").unwrap_err().code(), "validation");
+    }
+
+    #[test]
+    fn a_zero_response_cap_and_a_key_with_a_newline_are_refused() {
+        let config = ClientConfig { max_response_bytes: 0, ..ClientConfig::default() };
+        assert_eq!(config.check().unwrap_err().code(), "validation");
+        let config = ClientConfig { api_key: Some(ApiKey::new("enig_a\nb")), ..ClientConfig::default() };
+        assert!(config.check().unwrap_err().to_string().contains("api_key"));
+        assert!(ClientConfig::default().check().is_ok());
     }
 
     #[test]
