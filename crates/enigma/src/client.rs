@@ -10,11 +10,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::builder::ClientBuilder;
+use crate::cleanup;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::{RunTaskOptions, SessionOptions};
-use crate::result::TaskResult;
+use crate::result::{Outcome, TaskResult};
 use crate::retry::RetryPolicy;
 use crate::service::{ActiveSockets, Health};
 use crate::session::{Session, SessionInfo};
@@ -125,7 +126,8 @@ impl Client {
 
     /// Starts a session, runs `work` with it, and terminates it afterwards whatever happens:
     /// on success, on error, and when the returned future is dropped (cancellation), in which
-    /// case the terminate is spawned on the current tokio runtime.
+    /// case the terminate is spawned on the current tokio runtime as a tracked cleanup
+    /// ([`crate::wait_for_cleanups`]).
     pub async fn with_session<F, Fut, T, E>(&self, options: SessionOptions, work: F) -> std::result::Result<T, E>
     where
         F: FnOnce(Session) -> Fut,
@@ -149,14 +151,35 @@ impl Client {
         }
     }
 
-    /// One-shot: a session that runs one task, ends by itself, and the task's result. If the
-    /// call is cancelled (its future dropped) the one-shot session is terminated: nobody is
-    /// left to want its result. (A wait timeout is not a cancellation: the error holds the task.)
+    /// One-shot: a session that runs one task, ends by itself, and the task's result.
+    ///
+    /// Nothing is left open behind it:
+    /// - a result with [`Outcome::Guardrail`](crate::Outcome::Guardrail) (the agent asks a
+    ///   question) ends the session before this returns: the result still holds the outcome and
+    ///   the `question`, but it cannot be answered. To answer questions, run the task in a
+    ///   session of your own ([`Client::with_session`] and [`Session::new_task`]) or use
+    ///   [`Client::start_task`] and its task's session. If that terminate fails, the session is
+    ///   added to [`Client::open_session_ids`] (so [`Client::terminate_open_sessions`] and the
+    ///   bindings' exit hooks reach it) and the result is still returned;
+    /// - if the call is cancelled (its future dropped) the session is terminated in a tracked
+    ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
+    ///
+    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on.
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
         let task = self.start_task(options.session).await?;
-        let mut guard = TerminateOnDrop(Some(task.session()));
+        let session = task.session();
+        let mut guard = TerminateOnDrop(Some(session.clone()));
         let result = task.result(options.wait).await;
+        if let Ok(answer) = &result
+            && answer.outcome == Outcome::Guardrail
+        {
+            // Nobody can answer the question of a one-shot call: end its session now.
+            if let Err(err) = session.terminate().await {
+                tracing::warn!(session = session.id(), error = %err, "could not terminate a one-shot session after its guardrail");
+                self.open_sessions().insert(session.id().to_owned());
+            }
+        }
         guard.0 = None;
         result
     }
@@ -212,10 +235,13 @@ impl Client {
     /// caller cannot leave that session billing: the request runs to its end in a task of its
     /// own, and if nobody is waiting for the answer any more, the session it created is
     /// terminated.
+    ///
+    /// That task is a tracked cleanup ([`crate::wait_for_cleanups`]) for its whole life: a
+    /// process that exits right after cancelling waits for the answer, and for the terminate.
     async fn create(&self, body: Value, path: &'static str, operation: &'static str) -> Result<Value> {
         let (answer_tx, answer_rx) = tokio::sync::oneshot::channel();
         let client = self.clone();
-        tokio::spawn(async move {
+        cleanup::spawn(async move {
             let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
             if let Err(Ok(orphan)) = answer_tx.send(answer)
                 && let Some(id) = orphan.get("sessionId").and_then(Value::as_str)
@@ -296,23 +322,21 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Terminates the session if dropped armed: the cancellation path of `with_session`.
+/// Terminates the session if dropped armed (the cancellation path of `with_session` and
+/// `run_task`), in a tracked background task.
 struct TerminateOnDrop(Option<Session>);
 
 impl Drop for TerminateOnDrop {
     fn drop(&mut self) {
         let Some(session) = self.0.take() else { return };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    if let Err(err) = session.terminate().await {
-                        tracing::warn!(session = session.id(), error = %err, "could not terminate a cancelled session");
-                    }
-                });
+        let id = session.id().to_owned();
+        let spawned = cleanup::spawn(async move {
+            if let Err(err) = session.terminate().await {
+                tracing::warn!(session = session.id(), error = %err, "could not terminate a cancelled session");
             }
-            Err(_) => {
-                tracing::warn!(session = session.id(), "cancelled outside a runtime: the session was not terminated")
-            }
+        });
+        if !spawned {
+            tracing::warn!(session = %id, "cancelled outside a runtime: the session was not terminated");
         }
     }
 }

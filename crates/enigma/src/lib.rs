@@ -28,6 +28,7 @@
 
 mod api_key;
 mod builder;
+mod cleanup;
 mod client;
 mod config;
 mod error;
@@ -49,6 +50,7 @@ mod wait;
 
 pub use api_key::ApiKey;
 pub use builder::ClientBuilder;
+pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::Client;
 pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POLL_INTERVAL,
