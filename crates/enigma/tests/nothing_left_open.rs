@@ -88,7 +88,8 @@ async fn bad_input_is_refused_before_any_request_at_every_entry_point() {
     refused(client.start_task(SessionOptions::new().task_details("")).await.unwrap_err(), "task_details");
     refused(client.start_session(SessionOptions::new().task_details(" ")).await.unwrap_err(), "task_details");
     refused(client.start_session(SessionOptions::new().max_duration(0)).await.unwrap_err(), "max_duration");
-    let with = client.with_session(SessionOptions::new().starting_url("nope"), |_| async { Ok::<_, enigma::Error>(()) });
+    let with =
+        client.with_session(SessionOptions::new().starting_url("nope"), |_| async { Ok::<_, enigma::Error>(()) });
     refused(with.await.unwrap_err(), "starting_url");
     let session = client.session("abcdefabcdef").unwrap();
     refused(session.new_task(TaskOptions::new("")).await.unwrap_err(), "task_details");
