@@ -233,8 +233,8 @@ impl Client {
 
     /// Sends a request that creates a session (start-session, run-task) so that cancelling the
     /// caller cannot leave that session billing: the request runs to its end in a task of its
-    /// own, and if nobody is waiting for the answer any more, the session it created is
-    /// terminated.
+    /// own, and if nobody takes the answer (the caller was cancelled before it came, or just as
+    /// it came), the session it created is terminated.
     ///
     /// That task is a tracked cleanup ([`crate::wait_for_cleanups`]) for its whole life: a
     /// process that exits right after cancelling waits for the answer, and for the terminate.
@@ -243,16 +243,14 @@ impl Client {
         let client = self.clone();
         cleanup::spawn(async move {
             let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
-            if let Err(Ok(orphan)) = answer_tx.send(answer)
-                && let Some(id) = orphan.get("sessionId").and_then(Value::as_str)
-            {
-                tracing::debug!(session = id, "{operation} was cancelled: terminating the session it created");
-                if let Err(err) = Session::attach(client.clone(), id).terminate().await {
-                    tracing::warn!(session = id, error = %err, "could not terminate a cancelled {operation}");
-                }
+            if let Err(Ok(orphan)) = answer_tx.send(answer) {
+                terminate_orphan(client, operation, orphan).await;
             }
         });
-        answer_rx.await.map_err(|_| Error::Cancelled)?
+        let mut slot = AnswerSlot { rx: Some(answer_rx), client: self.clone(), operation };
+        let answer = slot.rx.as_mut().expect("set above").await;
+        slot.rx = None;
+        answer.map_err(|_| Error::Cancelled)?
     }
 
     /// `POST /start/send-message` with the retry policy the message allows.
@@ -337,6 +335,36 @@ impl Drop for TerminateOnDrop {
         });
         if !spawned {
             tracing::warn!(session = %id, "cancelled outside a runtime: the session was not terminated");
+        }
+    }
+}
+
+/// Terminates the session a create's answer names, when nobody took that answer.
+async fn terminate_orphan(client: Client, operation: &'static str, answer: Value) {
+    let Some(id) = answer.get("sessionId").and_then(Value::as_str) else { return };
+    tracing::debug!(session = id, "{operation} was cancelled: terminating the session it created");
+    if let Err(err) = Session::attach(client, id).terminate().await {
+        tracing::warn!(session = id, error = %err, "could not terminate a cancelled {operation}");
+    }
+}
+
+/// The caller's end of a create's answer. Dropped before the answer was read (the caller was
+/// cancelled after the answer was handed over but before it looked), it closes the channel,
+/// so an answer still to come goes back to the request's task, and terminates the session of
+/// an answer already there. Exactly one side ends up holding an untaken answer.
+struct AnswerSlot {
+    rx: Option<tokio::sync::oneshot::Receiver<Result<Value>>>,
+    client: Client,
+    operation: &'static str,
+}
+
+impl Drop for AnswerSlot {
+    fn drop(&mut self) {
+        let Some(mut rx) = self.rx.take() else { return };
+        rx.close();
+        if let Ok(Ok(orphan)) = rx.try_recv() {
+            let (client, operation) = (self.client.clone(), self.operation);
+            cleanup::spawn(terminate_orphan(client, operation, orphan));
         }
     }
 }
