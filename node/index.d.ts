@@ -42,6 +42,13 @@ export interface ClientOptions {
   liveEvents?: boolean
   /** Prepended to the User-Agent (default `enigma-node/<version>`). */
   userAgentPrefix?: string
+  /**
+   * While this client has sessions open or a call that opens one running, SIGINT and SIGTERM
+   * first end them (within 5 s), then the process exits as the signal would have ended it; with
+   * listeners of your own on the signal, the exit is left to them. Default true;
+   * `ENIGMA_HANDLE_SIGNALS=0` turns the default off. See the README's "Signals".
+   */
+  handleSignals?: boolean
 }
 
 /** The configuration a client uses; the key only in redacted form. */
@@ -204,6 +211,8 @@ export declare class Client {
   readonly baseUrl: string
   /** The configuration in use (key redacted). */
   readonly config: ClientConfig
+  /** Whether SIGINT/SIGTERM end this client's open sessions first (option `handleSignals`). */
+  readonly handleSignals: boolean
   /** Starts a session. It bills until it ends: prefer {@link Client.withSession} or `await using`. */
   startSession(options?: SessionOptions): Promise<Session>
   /**
@@ -214,8 +223,11 @@ export declare class Client {
   withSession<T>(options: SessionOptions, work: (session: Session) => Promise<T> | T): Promise<T>
   withSession<T>(work: (session: Session) => Promise<T> | T): Promise<T>
   /**
-   * One-shot: a session that runs one task, ends by itself, and the task's result. Aborting
-   * terminates the one-shot session. A string is the task.
+   * One-shot: a session that runs one task, ends by itself, and the task's result. Nothing is
+   * left open: a `guardrail` outcome ends the session before the promise resolves (the result
+   * still holds the `question`, which cannot be answered here: answer questions in a session of
+   * your own, with {@link Client.withSession} and `newTask`), and aborting terminates the
+   * one-shot session. A string is the task.
    */
   runTask(options: RunTaskOptions | string): Promise<TaskResult>
   /** One-shot without waiting: run-task, returning the task to wait on. */

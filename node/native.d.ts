@@ -171,6 +171,9 @@ export interface HealthData {
   raw: any
 }
 
+/** How many background cleanups are still running. */
+export declare function pendingCleanups(): number
+
 /** What start-session answered. */
 export interface SessionInfoData {
   socketUrl: string | null
@@ -265,6 +268,12 @@ export interface UsageData {
   computeTime: number | null
   completionTime: number | null
 }
+
+/**
+ * Waits until every background cleanup has finished, or `timeoutMs` passed; resolves to how
+ * many are still running. The pending promise keeps the event loop alive meanwhile.
+ */
+export declare function waitForCleanups(timeoutMs: number): Promise<number>
 
 /** How to wait for a result. */
 export interface WaitOptionsArg {

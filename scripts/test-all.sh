@@ -2,34 +2,54 @@
 # Runs every test of the project: Rust (core, simulator, CLI, interop), then the Python and
 # Node packages when present. Installs what the tests need (npm packages, a Python venv with
 # maturin and pytest) itself, so it works on a fresh machine with Rust, Python and Node.
-set -euo pipefail
+#
+# Every stage runs even when an earlier one fails; the failures are listed at the end and the
+# exit status is non-zero if any stage failed. Works when started in the background (`&`,
+# `nohup`, a CI runner without a terminal): the tests that send signals set the disposition
+# they need in their children themselves.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
-step() { printf '\n==> %s\n' "$*"; }
+failed=()
 
-step "npm packages for the Socket.IO interop tests"
-for dir in tests/interop/*/; do
-  if [ -f "$dir/package.json" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+# stage NAME COMMAND...: runs one stage, recording its failure.
+stage() {
+  local name=$1
+  shift
+  printf '\n==> %s\n' "$name"
+  if ! "$@"; then
+    printf '\n!!! stage failed: %s\n' "$name"
+    failed+=("$name")
   fi
-done
+}
 
-step "Rust: fmt, clippy, tests"
-cargo fmt --all --check
-cargo clippy --all-targets -- -D warnings
-cargo test
+interop_packages() {
+  local dir
+  for dir in tests/interop/*/; do
+    if [ -f "$dir/package.json" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    fi
+  done
+}
+
+stage "npm packages for the Socket.IO interop tests" interop_packages
+stage "Rust: fmt" cargo fmt --all --check
+stage "Rust: clippy" cargo clippy --all-targets -- -D warnings
+stage "Rust: tests" cargo test
 # The binding crates are outside default-members (they need Python / Node to link); lint them too.
-cargo clippy -p enigma-python -p enigma-node --all-targets -- -D warnings
+stage "Rust: clippy of the bindings" cargo clippy -p enigma-python -p enigma-node --all-targets -- -D warnings
 
 if [ -f python/pyproject.toml ]; then
-  step "Python package"
-  bash python/scripts/test.sh
+  stage "Python package" bash python/scripts/test.sh
 fi
 
 if [ -f node/package.json ]; then
-  step "Node package"
-  (cd node && npm ci --no-audit --no-fund --loglevel=error && npm test)
+  stage "Node package" bash -c 'cd node && npm ci --no-audit --no-fund --loglevel=error && npm test'
 fi
 
-step "all tests passed"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '\n==> %d stage(s) failed:\n' "${#failed[@]}"
+  printf '    - %s\n' "${failed[@]}"
+  exit 1
+fi
+printf '\n==> all tests passed\n'

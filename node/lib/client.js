@@ -5,6 +5,7 @@ const { call, callSync, checkSignal } = require('./call')
 const { abortError, ValidationError } = require('./errors')
 const { Session } = require('./session')
 const { Task, waitOptions } = require('./task')
+const signals = require('./signals')
 const { version } = require('../package.json')
 
 /** Session options without the JS-only keys. */
@@ -22,13 +23,15 @@ function sessionArgs(options) {
 class Client {
   #native
   #closed = false
+  #handleSignals
 
   constructor(options = {}) {
     if (options !== null && typeof options !== 'object') {
       throw new ValidationError('invalid options: must be an object', { code: 'validation', field: 'options' })
     }
-    const settings = { userAgentPrefix: `enigma-node/${version}`, ...(options ?? {}) }
+    const { handleSignals, ...settings } = { userAgentPrefix: `enigma-node/${version}`, ...(options ?? {}) }
     this.#native = callSync(() => new NativeClient(settings))
+    this.#handleSignals = handleSignals === undefined ? signals.enabledByEnv() : Boolean(handleSignals)
     // Bound once: error mapping re-creates the task handles that errors carry.
     Object.defineProperty(this, '_makeTask', {
       value: (sessionId, taskId) => this._wrapTask(this.#native.task(sessionId, taskId)),
@@ -38,6 +41,14 @@ class Client {
   /** The service's base URL. */
   get baseUrl() {
     return this.#native.config.baseUrl
+  }
+
+  /**
+   * Whether SIGINT/SIGTERM end this client's open sessions before the process exits (option
+   * `handleSignals`, default true unless `ENIGMA_HANDLE_SIGNALS=0`; see the README's "Signals").
+   */
+  get handleSignals() {
+    return this.#handleSignals
   }
 
   /** The configuration in use; the key only in redacted form. */
@@ -53,7 +64,11 @@ class Client {
   /** Starts a session. It bills until it ends: prefer `withSession` or `await using`. */
   async startSession(options = {}) {
     const [session, , signal] = sessionArgs(options)
-    const native = await call(signal, (t) => this.#live().startSession(session, t))
+    const native = await signals.guardCall(this, signal, async (linked) => {
+      const started = await call(linked, (t) => this.#live().startSession(session, t))
+      signals.sessionOpened(this)
+      return started
+    })
     return this._wrapSession(native)
   }
 
@@ -96,16 +111,23 @@ class Client {
     }
   }
 
-  /** One-shot: a session that runs one task, ends by itself, and the task's result. */
+  /**
+   * One-shot: a session that runs one task, ends by itself, and the task's result. Nothing is
+   * left open: a `guardrail` outcome ends the session before the promise resolves (the result
+   * still holds the question; answer questions in a session of your own), and an abort
+   * terminates it.
+   */
   runTask(options) {
     const [session, wait, signal] = sessionArgs(options)
-    return call(signal, (t) => this.#live().runTask(session, waitOptions(wait), t), this._makeTask)
+    const run = (linked) => call(linked, (t) => this.#live().runTask(session, waitOptions(wait), t), this._makeTask)
+    return signals.guardCall(this, signal, run)
   }
 
   /** One-shot without waiting: run-task, returning the task to wait on. */
   async startTask(options) {
     const [session, , signal] = sessionArgs(options)
-    return this._wrapTask(await call(signal, (t) => this.#live().startTask(session, t)))
+    const start = (linked) => call(linked, (t) => this.#live().startTask(session, t))
+    return this._wrapTask(await signals.guardCall(this, signal, start))
   }
 
   /** Re-attaches to a session by id (e.g. started in another process). */
@@ -134,8 +156,12 @@ class Client {
   }
 
   /** Terminates every session in `openSessionIds()`; resolves to the ids that failed. */
-  terminateOpenSessions() {
-    return call(undefined, () => this.#native.terminateOpenSessions())
+  async terminateOpenSessions() {
+    try {
+      return await call(undefined, () => this.#native.terminateOpenSessions())
+    } finally {
+      signals.settle()
+    }
   }
 
   /**

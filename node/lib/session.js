@@ -2,6 +2,7 @@
 const { inspect } = require('node:util')
 const { call, callSync } = require('./call')
 const { EventStream } = require('./events')
+const signals = require('./signals')
 
 /** `newTask('text')` is `newTask({ taskDetails: 'text' })`. */
 function taskArgs(options) {
@@ -87,8 +88,12 @@ class Session {
   }
 
   /** Ends the session (final; safe to call twice; not abortable). */
-  terminate() {
-    return call(undefined, () => this.#native.terminate())
+  async terminate() {
+    try {
+      return await call(undefined, () => this.#native.terminate())
+    } finally {
+      signals.settle()
+    }
   }
 
   /** Takes manual control of the browser (the agent pauses). */

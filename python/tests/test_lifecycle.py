@@ -105,6 +105,8 @@ def test_sync_with_terminates_on_exception(sim: Simulator, client: enigma.Client
 
 
 SIGINT_SYNC = """
+    import signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import sys, time, enigma
     client = enigma.Client(poll_interval=0.01)
     try:
@@ -119,6 +121,8 @@ SIGINT_SYNC = """
 """
 
 SIGINT_ASYNC = """
+    import signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import asyncio, sys, enigma
     async def main():
         async with enigma.AsyncClient(poll_interval=0.01) as client:
@@ -135,6 +139,8 @@ SIGINT_ASYNC = """
 """
 
 SIGINT_EVENTS = """
+    import signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import sys, enigma
     client = enigma.Client(poll_interval=0.01)
     try:

@@ -9,61 +9,67 @@ use serde_json::json;
 
 use crate::args::{Cli, Command, RunArgs, Scope, SessionCommand, SimArgs, StartArgs, TaskCommand};
 use crate::progress::Progress;
-use crate::{connect, output};
+use crate::{connect, interrupt, output};
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
     let json = cli.json;
+    // Ctrl-C: `run` handles it itself (its built-in simulator must outlive the terminate);
+    // `sim` stops serving; every other command stops and exits 130 (see `interrupt`).
     match cli.command {
         Command::Run(args) => run(args, json).await,
-        Command::Session(command) => session(command, json).await,
-        Command::Task(command) => task(command, json).await,
-        Command::Health => {
-            let health = connect::from_env()?.health().await?;
-            if json {
-                output::print_json(&health.raw);
-            } else {
-                println!("{} (instances: {:?})", health.status, health.instance_count);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
         Command::Sim(args) => sim(args).await,
-        Command::Watch(args) => watch(&args.session_id, json).await,
+        Command::Session(command) => interrupt::or_ctrl_c(session(command, json)).await,
+        Command::Task(command) => interrupt::or_ctrl_c(task(command, json)).await,
+        Command::Watch(args) => interrupt::or_ctrl_c(watch(&args.session_id, json)).await,
+        Command::Health => interrupt::or_ctrl_c(health(json)).await,
     }
 }
 
-/// `enigma run`: one session, one task, always terminated.
+async fn health(json: bool) -> Result<ExitCode, Error> {
+    let health = connect::from_env()?.health().await?;
+    if json {
+        output::print_json(&health.raw);
+    } else {
+        println!("{} (instances: {:?})", health.status, health.instance_count);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `enigma run`: one session, one task, always terminated (also on Ctrl-C).
 async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
-    let connection = connect::or_simulator(json).await?;
     let mut options = SessionOptions::new();
     options.starting_url = args.starting_url;
     options.max_duration = args.max_duration;
     let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
+    let task_options = TaskOptions::new(args.task);
+    // Everything the input alone shows is checked (by the core's rules) before a session opens.
+    options.validate(false)?;
+    task_options.validate()?;
+    wait.validate()?;
+    let connection = connect::or_simulator(json).await?;
     let progress = Progress::new(json);
     let display = progress.clone();
-    let task_text = args.task;
-    let outcome = connection
-        .client
-        .with_session(options, |session| async move {
-            display.note(&format!("session {} started; the agent is working…", session.id()));
-            // Show the agent's thoughts and actions as they arrive.
-            let mut events = session.events();
-            let shown = display.clone();
-            let printer = tokio::spawn(async move {
-                while let Some(event) = events.next().await {
-                    if let Some(line) = output::event_line(&event, false) {
-                        shown.note(&line);
-                    }
+    let work = connection.client.with_session(options, |session| async move {
+        display.note(&format!("session {} started; the agent is working…", session.id()));
+        // Show the agent's thoughts and actions as they arrive.
+        let mut events = session.events();
+        let shown = display.clone();
+        let printer = tokio::spawn(async move {
+            while let Some(event) = events.next().await {
+                if let Some(line) = output::event_line(&event, false) {
+                    shown.note(&line);
                 }
-            });
-            let task = session.new_task(TaskOptions::new(task_text)).await;
-            let result = match task {
-                Ok(task) => task.result_with_progress(wait, |status| display.update(status)).await,
-                Err(err) => Err(err),
-            };
-            printer.abort();
-            result
-        })
-        .await;
+            }
+        });
+        let task = session.new_task(task_options).await;
+        let result = match task {
+            Ok(task) => task.result_with_progress(wait, |status| display.update(status)).await,
+            Err(err) => Err(err),
+        };
+        printer.abort();
+        result
+    });
+    let outcome = interrupt::or_ctrl_c(work).await;
     progress.finish();
     Ok(output::result(&outcome?, json))
 }

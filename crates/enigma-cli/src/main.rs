@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod connect;
 mod exit;
+mod interrupt;
 mod output;
 mod progress;
 

@@ -65,6 +65,29 @@ impl Sim {
         let body = ureq_get(&format!("{}/_sim/stats", self.url));
         serde_json::from_str(&body).expect("stats are JSON")
     }
+
+    /// A number in the stats by path (`["sessions", "open"]`); absent counts are 0.
+    pub fn stat(&self, path: &[&str]) -> u64 {
+        let stats = self.stats();
+        path.iter().fold(&stats, |node, key| &node[*key]).as_u64().unwrap_or(0)
+    }
+
+    /// Arms a fault (`POST /_sim/faults`).
+    pub fn fault(&self, rule: serde_json::Value) {
+        use std::io::{Read, Write};
+        let host = self.url.strip_prefix("http://").expect("http url");
+        let body = rule.to_string();
+        let mut stream = std::net::TcpStream::connect(host).expect("connects");
+        write!(
+            stream,
+            "POST /_sim/faults HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 2"), "fault refused: {response}");
+    }
 }
 
 impl Drop for Sim {

@@ -8,6 +8,7 @@
 #![deny(clippy::all)]
 
 mod cancel;
+mod cleanup;
 mod client;
 mod convert;
 mod errors;
@@ -17,6 +18,7 @@ mod sim;
 mod task;
 
 pub use cancel::CancelToken;
+pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::NativeClient;
 pub use events::NativeEventStream;
 pub use session::NativeSession;

@@ -119,7 +119,12 @@ where
             let outcome = AssertUnwindSafe(work).catch_unwind().await;
             let _ = tx.send(Msg::Done(Box::new(move |py, deliver| finish(py, outcome, deliver))));
         };
-        let handle = if mode.detached { runtime::spawn_detached(task)? } else { runtime::spawn(task)? };
+        let handle = if mode.detached {
+            runtime::spawn_detached(task)?;
+            None
+        } else {
+            Some(runtime::spawn_abortable(task)?)
+        };
         let mut rx = rx;
         loop {
             let (received, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(20)), rx));
@@ -129,7 +134,7 @@ where
                 Ok(Msg::Job(job)) => job(py),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if let Err(interrupt) = py.check_signals() {
-                        if !mode.detached {
+                        if let Some(handle) = &handle {
                             handle.abort();
                             // An answer already on its way is not delivered: hand it back.
                             // (The abort drops the task and its senders at once, ending this.)
@@ -182,8 +187,8 @@ where
     if mode.detached {
         runtime::spawn_detached(task)?;
     } else {
-        let handle = runtime::spawn(task)?;
-        py_future.call_method1(intern!(py, "add_done_callback"), (AbortOnCancel { abort: handle.abort_handle() },))?;
+        let abort = runtime::spawn_abortable(task)?;
+        py_future.call_method1(intern!(py, "add_done_callback"), (AbortOnCancel { abort },))?;
     }
     Ok(py_future.unbind())
 }
@@ -199,7 +204,7 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// Done-callback of an asyncio future: a cancelled future aborts its Rust task.
 #[pyclass(frozen)]
 struct AbortOnCancel {
-    abort: tokio::task::AbortHandle,
+    abort: runtime::Abort,
 }
 
 #[pymethods]

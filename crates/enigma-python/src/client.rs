@@ -6,9 +6,9 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::bridge::{Mode, run};
-use crate::convert::{count, health_to_py, result_to_py, seconds, sockets_to_py};
-use crate::errors::{invalid, to_py_err};
+use crate::bridge::{Mode, run, run_or_keep};
+use crate::convert::{Int, count, health_to_py, result_to_py, seconds, sockets_to_py};
+use crate::errors::to_py_err;
 use crate::session::PySession;
 use crate::task::PyTask;
 
@@ -47,9 +47,9 @@ pub(crate) fn session_options(
     task_required: bool,
     task_details: Option<String>,
     starting_url: Option<String>,
-    max_duration: Option<i64>,
-    max_input_tokens: Option<i64>,
-    max_output_tokens: Option<i64>,
+    max_duration: Option<Int>,
+    max_input_tokens: Option<Int>,
+    max_output_tokens: Option<Int>,
     avoid_domains: Option<Vec<String>>,
     terminate_on_completion: Option<bool>,
 ) -> enigma::Result<enigma::SessionOptions> {
@@ -76,7 +76,7 @@ pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigm
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=75.0, max_retries=2, poll_interval=2.0,
+    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=75.0, max_retries=None, poll_interval=2.0,
         allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -84,7 +84,7 @@ impl PyClient {
         api_key: Option<String>,
         base_url: Option<String>,
         request_timeout: f64,
-        max_retries: i64,
+        max_retries: Option<Int>,
         poll_interval: f64,
         allow_insecure_http: bool,
         live_events: Option<bool>,
@@ -97,10 +97,10 @@ impl PyClient {
                 .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
                 .request_timeout(duration("request_timeout", request_timeout)?)
                 .poll_interval(duration("poll_interval", poll_interval)?)
-                .max_retries(u32::try_from(max_retries).map_err(|_| {
-                    invalid("max_retries", format!("must be a non-negative whole number, got {max_retries}"))
-                })?)
                 .allow_insecure_http(allow_insecure_http);
+            if let Some(retries) = max_retries {
+                builder = builder.max_retries(retries.to::<u32>("max_retries")?);
+            }
             if let Some(key) = api_key {
                 builder = builder.api_key(key);
             }
@@ -159,9 +159,9 @@ impl PyClient {
         py: Python<'_>,
         task_details: Option<String>,
         starting_url: Option<String>,
-        max_duration: Option<i64>,
-        max_input_tokens: Option<i64>,
-        max_output_tokens: Option<i64>,
+        max_duration: Option<Int>,
+        max_input_tokens: Option<Int>,
+        max_output_tokens: Option<Int>,
         avoid_domains: Option<Vec<String>>,
         terminate_on_completion: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
@@ -178,11 +178,12 @@ impl PyClient {
         )
         .map_err(|e| to_py_err(py, e, mode.blocking))?;
         let client = self.inner.clone();
-        run(
+        run_or_keep(
             py,
             mode,
             move |_| async move { client.start_session(options).await },
             move |py, session| Ok(Py::new(py, PySession::new(session, mode.blocking))?.into_any()),
+            terminate_unwanted,
         )
     }
 
@@ -197,9 +198,9 @@ impl PyClient {
         timeout: Option<f64>,
         max_cost: Option<f64>,
         starting_url: Option<String>,
-        max_duration: Option<i64>,
-        max_input_tokens: Option<i64>,
-        max_output_tokens: Option<i64>,
+        max_duration: Option<Int>,
+        max_input_tokens: Option<Int>,
+        max_output_tokens: Option<Int>,
         avoid_domains: Option<Vec<String>>,
         terminate_on_completion: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
@@ -232,9 +233,9 @@ impl PyClient {
         py: Python<'_>,
         task_details: String,
         starting_url: Option<String>,
-        max_duration: Option<i64>,
-        max_input_tokens: Option<i64>,
-        max_output_tokens: Option<i64>,
+        max_duration: Option<Int>,
+        max_input_tokens: Option<Int>,
+        max_output_tokens: Option<Int>,
         avoid_domains: Option<Vec<String>>,
         terminate_on_completion: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
@@ -251,11 +252,12 @@ impl PyClient {
         )
         .map_err(|e| to_py_err(py, e, mode.blocking))?;
         let client = self.inner.clone();
-        run(
+        run_or_keep(
             py,
             mode,
             move |_| async move { client.start_task(options).await },
             move |py, task| Ok(Py::new(py, PyTask::new(task, mode.blocking))?.into_any()),
+            |task: enigma::Task| terminate_unwanted(task.session()),
         )
     }
 
@@ -323,6 +325,17 @@ impl PyClient {
             if self.blocking { "True" } else { "False" }
         )
     }
+}
+
+/// A session started for a caller that stopped waiting just as the answer came (Ctrl-C,
+/// asyncio cancellation): nobody holds it, so it is terminated, as detached work that
+/// interpreter exit waits for.
+fn terminate_unwanted(session: enigma::Session) {
+    let _ = crate::runtime::spawn_detached(async move {
+        if let Err(err) = session.terminate().await {
+            tracing::warn!(session = session.id(), error = %err, "could not terminate a session nobody waited for");
+        }
+    });
 }
 
 /// Seconds from Python (the core checks the value itself, e.g. that a timeout is not zero).

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use pyo3::exceptions::PyOverflowError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
@@ -111,22 +112,74 @@ pub(crate) fn sockets_to_py(py: Python<'_>, sockets: enigma::ActiveSockets) -> P
     Ok(model(py, &SOCKETS, "ActiveSockets")?.call((), Some(&kw))?.unbind())
 }
 
-/// A count from Python (`max_duration`, token limits, coordinates): negative values are a
-/// validation error naming the field.
-pub(crate) fn count(field: &str, value: Option<i64>) -> enigma::Result<Option<u64>> {
-    match value {
-        Some(v) if v < 0 => Err(invalid(field, format!("must not be negative, got {v}"))),
-        Some(v) => Ok(Some(v as u64)),
-        None => Ok(None),
+/// A Python `int` argument of any size. Every int argument of the binding takes this instead
+/// of a Rust integer: pyo3 would refuse an int beyond 64 bits while extracting it, with a bare
+/// `OverflowError` naming no field. Taken whole, the value reaches the field's own check and
+/// becomes a `ValidationError` naming the field, as a negative value does. Non-ints are still
+/// refused by pyo3 (`TypeError` naming the argument).
+#[derive(Debug, Clone)]
+pub(crate) enum Int {
+    /// Fits in an `i64`.
+    Small(i64),
+    /// Beyond 64 bits: its decimal text, for the error.
+    Huge(String),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Int> {
+        match obj.extract::<i64>() {
+            Ok(value) => Ok(Int::Small(value)),
+            Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => Ok(Int::Huge(obj.str()?.to_string())),
+            Err(err) => Err(err),
+        }
     }
 }
 
-/// A coordinate (`x`, `y`): out-of-range values are left to the core's check; negative ones
-/// (which no `u32` holds) are refused here, naming the core's range.
-pub(crate) fn coordinate(field: &str, value: i64) -> enigma::Result<u32> {
-    u32::try_from(value).map_err(|_| {
+impl Int {
+    /// The value as `T` (an unsigned Rust integer), or a validation error naming `field` and
+    /// the range `T` holds.
+    pub(crate) fn to<T: TryFrom<i64> + Unsigned>(&self, field: &str) -> enigma::Result<T> {
+        let refuse = |text: &dyn std::fmt::Display| {
+            invalid(field, format!("must be a whole number from 0 to {}, got {text}", T::MAX))
+        };
+        match self {
+            Int::Small(value) => T::try_from(*value).map_err(|_| refuse(value)),
+            Int::Huge(text) => Err(refuse(text)),
+        }
+    }
+}
+
+/// The unsigned integers arguments convert to, with their largest value for error messages.
+pub(crate) trait Unsigned {
+    const MAX: u64;
+}
+
+impl Unsigned for u32 {
+    const MAX: u64 = u32::MAX as u64;
+}
+
+impl Unsigned for u64 {
+    const MAX: u64 = u64::MAX;
+}
+
+/// A count from Python (`max_duration`, token limits): a negative or too large value is a
+/// validation error naming the field (the core then checks the field's own limits).
+pub(crate) fn count(field: &str, value: Option<Int>) -> enigma::Result<Option<u64>> {
+    value.map(|v| v.to::<u64>(field)).transpose()
+}
+
+/// A coordinate (`x`, `y`): out-of-range values are left to the core's check; those no `u32`
+/// holds (negative, huge) are refused here, naming the core's range.
+pub(crate) fn coordinate(field: &str, value: Int) -> enigma::Result<u32> {
+    value.to::<u32>(field).map_err(|_| {
         let range = if field == "x" { enigma::X_RANGE } else { enigma::Y_RANGE };
-        invalid(field, format!("must be within {}..={} (window coordinates), got {value}", range.start(), range.end()))
+        let got = match value {
+            Int::Small(v) => v.to_string(),
+            Int::Huge(text) => text,
+        };
+        invalid(field, format!("must be within {}..={} (window coordinates), got {got}", range.start(), range.end()))
     })
 }
 

@@ -26,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sim::PySimulator>()?;
     m.add_function(wrap_pyfunction!(runtime::drain, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::pending_cleanups, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::runtime_alive, m)?)?;
     m.add_function(wrap_pyfunction!(logging::refresh, m)?)?;
     Ok(())

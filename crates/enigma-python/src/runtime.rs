@@ -7,11 +7,12 @@
 //!   thread calls into Python while the interpreter finalizes. Later calls get a clear error.
 //!
 //! Work that must finish even if its caller stops waiting (terminating a session when a `with`
-//! block is left) is spawned "detached": counted, and awaited by [`drain`] before shutdown.
+//! block is left) is spawned "detached": counted, and awaited by [`drain`] before shutdown,
+//! together with the core's own background cleanups (`enigma::pending_cleanups`).
 
 use std::future::Future;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyRuntimeError;
@@ -112,6 +113,59 @@ where
     }))
 }
 
+/// Spawns work that its caller may abort (a cancelled asyncio future, Ctrl-C in a sync call).
+/// An abort only asks the runtime to drop the work; until it has, [`drain`] counts the work as
+/// detached: dropping it is what starts the core's cleanups (the terminate of a cancelled
+/// `run_task`, say), and an exit that looked before the drop would miss them.
+pub(crate) fn spawn_abortable<F>(fut: F) -> PyResult<Abort>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let rt = rt()?;
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let guard = AbortGuard { rt, state: state.clone() };
+    let handle = rt.handle.spawn(async move {
+        // Declared before the work, so dropped after it (and after the cleanups it spawns).
+        let _guard = guard;
+        let work = fut;
+        work.await;
+    });
+    Ok(Abort { rt, state, handle: handle.abort_handle() })
+}
+
+const RUNNING: u8 = 0;
+const ABORTING: u8 = 1;
+const DONE: u8 = 2;
+
+/// Aborts a task spawned with [`spawn_abortable`].
+pub(crate) struct Abort {
+    rt: &'static Rt,
+    state: Arc<AtomicU8>,
+    handle: tokio::task::AbortHandle,
+}
+
+impl Abort {
+    pub(crate) fn abort(&self) {
+        if self.state.compare_exchange(RUNNING, ABORTING, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            self.rt.detached.fetch_add(1, Ordering::AcqRel);
+        }
+        self.handle.abort();
+    }
+}
+
+struct AbortGuard {
+    rt: &'static Rt,
+    state: Arc<AtomicU8>,
+}
+
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        if self.state.swap(DONE, Ordering::AcqRel) == ABORTING {
+            self.rt.detached.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
 struct DetachedGuard(&'static Rt);
 
 impl Drop for DetachedGuard {
@@ -138,22 +192,32 @@ fn live_runtime() -> Option<&'static Rt> {
     (rt.pid == current_pid()).then_some(rt)
 }
 
-/// Waits (without the GIL) until detached work is done or `timeout` seconds passed; returns how
-/// many detached tasks are still running.
+/// Waits (without the GIL) until detached work and the core's background cleanups (the
+/// terminates of sessions whose caller stopped waiting, see `enigma::wait_for_cleanups`) are
+/// done, or `timeout` seconds passed; returns how many are still running.
 #[pyfunction]
 #[pyo3(signature = (timeout = 5.0))]
 pub(crate) fn drain(py: Python<'_>, timeout: f64) -> usize {
     let Some(rt) = live_runtime() else { return 0 };
-    let deadline = Instant::now() + Duration::from_secs_f64(timeout.max(0.0));
+    let timeout = Duration::try_from_secs_f64(timeout).unwrap_or_default();
+    let deadline = Instant::now() + timeout;
     py.detach(|| {
         loop {
-            let left = rt.detached.load(Ordering::Acquire);
+            // Both kinds run on this process's runtime; polling two counters is simpler than
+            // joining two waits, and 2 ms is nothing at exit.
+            let left = rt.detached.load(Ordering::Acquire) + enigma::pending_cleanups();
             if left == 0 || Instant::now() >= deadline {
                 return left;
             }
             std::thread::sleep(Duration::from_millis(2));
         }
     })
+}
+
+/// How many detached tasks and core cleanups are running now (for tests).
+#[pyfunction]
+pub(crate) fn pending_cleanups() -> usize {
+    live_runtime().map_or(0, |rt| rt.detached.load(Ordering::Acquire)) + enigma::pending_cleanups()
 }
 
 /// Stops the runtime of this process (called at interpreter exit, after [`drain`]).

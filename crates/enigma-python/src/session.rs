@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 
 use crate::bridge::{Mode, run};
 use crate::client::{PyClient, check_pid};
-use crate::convert::{coordinate, count, json_to_py};
+use crate::convert::{Int, coordinate, count, json_to_py};
 use crate::errors::to_py_err;
 use crate::events::PyEventStream;
 use crate::task::PyTask;
@@ -100,9 +100,9 @@ impl PySession {
         &self,
         py: Python<'_>,
         task_details: String,
-        max_duration: Option<i64>,
-        max_input_tokens: Option<i64>,
-        max_output_tokens: Option<i64>,
+        max_duration: Option<Int>,
+        max_input_tokens: Option<Int>,
+        max_output_tokens: Option<Int>,
         starting_url: Option<String>,
         avoid_domains: Option<Vec<String>>,
         terminate_on_completion: Option<bool>,
@@ -161,12 +161,12 @@ impl PySession {
         self.command(py, self.mode()?, |s| async move { s.release().await })
     }
 
-    fn click(&self, py: Python<'_>, x: i64, y: i64) -> PyResult<Py<PyAny>> {
+    fn click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
         let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
         self.command(py, self.mode()?, move |s| async move { s.click(x, y).await })
     }
 
-    fn double_click(&self, py: Python<'_>, x: i64, y: i64) -> PyResult<Py<PyAny>> {
+    fn double_click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
         let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
         self.command(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
     }

@@ -11,11 +11,12 @@ use serde_json::Value;
 
 use crate::answer;
 use crate::builder::ClientBuilder;
+use crate::cleanup;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::{RunTaskOptions, SessionOptions};
-use crate::result::TaskResult;
+use crate::result::{Outcome, TaskResult};
 use crate::retry::RetryPolicy;
 use crate::service::{ActiveSockets, Health};
 use crate::session::{Session, SessionInfo};
@@ -130,7 +131,8 @@ impl Client {
 
     /// Starts a session, runs `work` with it, and terminates it afterwards whatever happens:
     /// on success, on error, and when the returned future is dropped (cancellation), in which
-    /// case the terminate is spawned on the current tokio runtime.
+    /// case the terminate is spawned on the current tokio runtime as a tracked cleanup
+    /// ([`crate::wait_for_cleanups`]).
     pub async fn with_session<F, Fut, T, E>(&self, options: SessionOptions, work: F) -> std::result::Result<T, E>
     where
         F: FnOnce(Session) -> Fut,
@@ -154,14 +156,35 @@ impl Client {
         }
     }
 
-    /// One-shot: a session that runs one task, ends by itself, and the task's result. If the
-    /// call is cancelled (its future dropped) the one-shot session is terminated: nobody is
-    /// left to want its result. (A wait timeout is not a cancellation: the error holds the task.)
+    /// One-shot: a session that runs one task, ends by itself, and the task's result.
+    ///
+    /// Nothing is left open behind it:
+    /// - a result with [`Outcome::Guardrail`](crate::Outcome::Guardrail) (the agent asks a
+    ///   question) ends the session before this returns: the result still holds the outcome and
+    ///   the `question`, but it cannot be answered. To answer questions, run the task in a
+    ///   session of your own ([`Client::with_session`] and [`Session::new_task`]) or use
+    ///   [`Client::start_task`] and its task's session. If that terminate fails, the session is
+    ///   added to [`Client::open_session_ids`] (so [`Client::terminate_open_sessions`] and the
+    ///   bindings' exit hooks reach it) and the result is still returned;
+    /// - if the call is cancelled (its future dropped) the session is terminated in a tracked
+    ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
+    ///
+    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on.
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
         let task = self.start_task(options.session).await?;
-        let mut guard = TerminateOnDrop(Some(task.session()));
+        let session = task.session();
+        let mut guard = TerminateOnDrop(Some(session.clone()));
         let result = task.result(options.wait).await;
+        if let Ok(answer) = &result
+            && answer.outcome == Outcome::Guardrail
+        {
+            // Nobody can answer the question of a one-shot call: end its session now.
+            if let Err(err) = session.terminate().await {
+                tracing::warn!(session = session.id(), error = %err, "could not terminate a one-shot session after its guardrail");
+                self.open_sessions().insert(session.id().to_owned());
+            }
+        }
         guard.0 = None;
         result
     }
@@ -214,23 +237,24 @@ impl Client {
 
     /// Sends a request that creates a session (start-session, run-task) so that cancelling the
     /// caller cannot leave that session billing: the request runs to its end in a task of its
-    /// own, and if nobody is waiting for the answer any more, the session it created is
-    /// terminated.
+    /// own, and if nobody takes the answer (the caller was cancelled before it came, or just as
+    /// it came), the session it created is terminated.
+    ///
+    /// That task is a tracked cleanup ([`crate::wait_for_cleanups`]) for its whole life: a
+    /// process that exits right after cancelling waits for the answer, and for the terminate.
     async fn create(&self, body: Value, path: &'static str, operation: &'static str) -> Result<Value> {
         let (answer_tx, answer_rx) = tokio::sync::oneshot::channel();
         let client = self.clone();
-        tokio::spawn(async move {
+        cleanup::spawn(async move {
             let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
-            if let Err(Ok(orphan)) = answer_tx.send(answer)
-                && let Some(id) = orphan.get("sessionId").and_then(Value::as_str)
-            {
-                tracing::debug!(session = id, "{operation} was cancelled: terminating the session it created");
-                if let Err(err) = Session::attach(client.clone(), id).terminate().await {
-                    tracing::warn!(session = id, error = %err, "could not terminate a cancelled {operation}");
-                }
+            if let Err(Ok(orphan)) = answer_tx.send(answer) {
+                terminate_orphan(client, operation, orphan).await;
             }
         });
-        answer_rx.await.map_err(|_| Error::Cancelled)?
+        let mut slot = AnswerSlot { rx: Some(answer_rx), client: self.clone(), operation };
+        let answer = slot.rx.as_mut().expect("set above").await;
+        slot.rx = None;
+        answer.map_err(|_| Error::Cancelled)?
     }
 
     /// `POST /start/send-message` with the retry policy the message allows.
@@ -300,23 +324,51 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Terminates the session if dropped armed: the cancellation path of `with_session`.
+/// Terminates the session if dropped armed (the cancellation path of `with_session` and
+/// `run_task`), in a tracked background task.
 struct TerminateOnDrop(Option<Session>);
 
 impl Drop for TerminateOnDrop {
     fn drop(&mut self) {
         let Some(session) = self.0.take() else { return };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    if let Err(err) = session.terminate().await {
-                        tracing::warn!(session = session.id(), error = %err, "could not terminate a cancelled session");
-                    }
-                });
+        let id = session.id().to_owned();
+        let spawned = cleanup::spawn(async move {
+            if let Err(err) = session.terminate().await {
+                tracing::warn!(session = session.id(), error = %err, "could not terminate a cancelled session");
             }
-            Err(_) => {
-                tracing::warn!(session = session.id(), "cancelled outside a runtime: the session was not terminated")
-            }
+        });
+        if !spawned {
+            tracing::warn!(session = %id, "cancelled outside a runtime: the session was not terminated");
+        }
+    }
+}
+
+/// Terminates the session a create's answer names, when nobody took that answer.
+async fn terminate_orphan(client: Client, operation: &'static str, answer: Value) {
+    let Some(id) = answer.get("sessionId").and_then(Value::as_str) else { return };
+    tracing::debug!(session = id, "{operation} was cancelled: terminating the session it created");
+    if let Err(err) = Session::attach(client, id).terminate().await {
+        tracing::warn!(session = id, error = %err, "could not terminate a cancelled {operation}");
+    }
+}
+
+/// The caller's end of a create's answer. Dropped before the answer was read (the caller was
+/// cancelled after the answer was handed over but before it looked), it closes the channel,
+/// so an answer still to come goes back to the request's task, and terminates the session of
+/// an answer already there. Exactly one side ends up holding an untaken answer.
+struct AnswerSlot {
+    rx: Option<tokio::sync::oneshot::Receiver<Result<Value>>>,
+    client: Client,
+    operation: &'static str,
+}
+
+impl Drop for AnswerSlot {
+    fn drop(&mut self) {
+        let Some(mut rx) = self.rx.take() else { return };
+        rx.close();
+        if let Ok(Ok(orphan)) = rx.try_recv() {
+            let (client, operation) = (self.client.clone(), self.operation);
+            cleanup::spawn(terminate_orphan(client, operation, orphan));
         }
     }
 }

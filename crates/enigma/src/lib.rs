@@ -29,6 +29,7 @@
 mod answer;
 mod api_key;
 mod builder;
+mod cleanup;
 mod client;
 mod config;
 mod error;
@@ -50,6 +51,7 @@ mod wait;
 
 pub use api_key::ApiKey;
 pub use builder::ClientBuilder;
+pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::Client;
 pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,

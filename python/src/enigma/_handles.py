@@ -11,6 +11,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from . import _native as _ext
+from . import _signals
 from .errors import OpenSessionWarning
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ class ClientBase:
         blocking: bool,
         retry_backoff: Optional[Tuple[float, float]],
         live_events: Optional[bool] = None,
+        handle_signals: Optional[bool] = None,
     ) -> None:
         self._native = _ext.Client(
             api_key,
@@ -124,11 +126,13 @@ class ClientBase:
             retry_backoff=retry_backoff,
         )
         self._terminate_on_exit = terminate_on_exit
+        self._handle_signals = _signals.enabled_by_env() if handle_signals is None else bool(handle_signals)
         self._pid = os.getpid()
 
     def _adopt(self, native: _ext.Client) -> None:
         self._native = native
         self._terminate_on_exit = False
+        self._handle_signals = _signals.enabled_by_env()
         self._pid = os.getpid()
 
     @property
@@ -145,8 +149,14 @@ class ClientBase:
         """Ids of sessions started through this client and not terminated through it."""
         return self._native.open_session_ids()
 
+    @property
+    def handle_signals(self) -> bool:
+        """Whether SIGTERM terminates this client's open sessions (see ``enigma._signals``)."""
+        return self._handle_signals
+
     def _started_session(self) -> None:
         _STARTED[id(self)] = self
+        _signals.session_opened(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._native.base_url!r}, api_key={self._native.api_key_hint!r})"
@@ -230,16 +240,20 @@ class TaskBase:
 
 
 # ---------------------------------------------------------------------------------------------
-# Interpreter exit: let detached work (terminates of `with` blocks) finish, deal with sessions
-# still open (terminate them, or name them in a warning), then stop the runtime before Python
-# finalizes, so no Rust thread calls into a finalizing interpreter.
+# Interpreter exit: let detached work (terminates of `with` blocks) and the core's background
+# cleanups (terminates of sessions whose call was cancelled, e.g. by Ctrl-C while a start's
+# answer was on its way) finish, within EXIT_WAIT seconds; deal with sessions still open
+# (terminate them, or name them in a warning); then stop the runtime before Python finalizes,
+# so no Rust thread calls into a finalizing interpreter.
+
+EXIT_WAIT = 5.0
 
 _STARTED: Dict[int, ClientBase] = {}
 
 
 def _at_exit() -> None:
     try:
-        _ext.drain(10.0)
+        _ext.drain(EXIT_WAIT)
         for client in list(_STARTED.values()):
             if client._pid != os.getpid():
                 continue

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "shutdown", "runtime_alive", "refresh", "__version__"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__"]
 
 __version__: str
 
@@ -23,7 +23,7 @@ class Client:
         base_url: Optional[str] = None,
         *,
         request_timeout: float = 75.0,
-        max_retries: int = 2,
+        max_retries: Optional[int] = None,
         poll_interval: float = 2.0,
         allow_insecure_http: bool = False,
         live_events: Optional[bool] = None,
@@ -190,7 +190,11 @@ class Simulator:
     def close(self) -> None: ...
 
 def drain(timeout: float = 5.0) -> int:
-    """Waits for detached work (terminates of left ``with`` blocks); returns how many still run."""
+    """Waits for detached work (terminates of left ``with`` blocks) and the core's background
+    cleanups (terminates of sessions whose caller stopped waiting); returns how many still run."""
+
+def pending_cleanups() -> int:
+    """How many detached tasks and core cleanups are running now."""
 
 def shutdown() -> None:
     """Stops the runtime of this process (interpreter exit)."""

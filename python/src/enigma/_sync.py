@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
+from . import _signals
 from ._handles import ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from .events import AnyEvent
@@ -30,7 +31,9 @@ class Client(ClientBase):
     (otherwise they are named in an :class:`~enigma.errors.OpenSessionWarning`).
     ``live_events`` (default: on, or ``ENIGMA_LIVE_EVENTS``) lets the core use the session's
     live connection for waits and commands; ``False`` keeps to REST. ``retry_backoff`` is the
-    first and the longest delay between retries, in seconds.
+    first and the longest delay between retries, in seconds. ``handle_signals`` (default: on,
+    or ``ENIGMA_HANDLE_SIGNALS``): while this client has sessions open or a ``run_task``
+    running, SIGTERM ends them before the process exits (see the README's "Signals").
 
     Use it as ``with Client() as client:`` or call :meth:`close`.
     """
@@ -47,6 +50,7 @@ class Client(ClientBase):
         terminate_on_exit: bool = False,
         live_events: Optional[bool] = None,
         retry_backoff: Optional[Tuple[float, float]] = None,
+        handle_signals: Optional[bool] = None,
     ) -> None:
         self._init(
             api_key,
@@ -59,6 +63,7 @@ class Client(ClientBase):
             True,
             retry_backoff,
             live_events,
+            handle_signals,
         )
 
     @classmethod
@@ -124,18 +129,24 @@ class Client(ClientBase):
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
     ) -> TaskResult:
-        """One-shot: a session that runs one task and ends by itself; returns the result."""
-        return self._native.run_task(
-            task_details,
-            timeout=timeout,
-            max_cost=max_cost,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        """One-shot: a session that runs one task and ends by itself; returns the result.
+
+        Nothing is left open: a result with ``outcome == "guardrail"`` (the agent asks
+        ``result.question``) ends the session before returning, so the question cannot be
+        answered here; to answer questions, use ``start_session`` and ``new_task``. Cancelled
+        (Ctrl-C, ``asyncio`` cancellation), the session is terminated too."""
+        with _signals.one_shot(self):
+            return self._native.run_task(
+                task_details,
+                timeout=timeout,
+                max_cost=max_cost,
+                starting_url=starting_url,
+                max_duration=max_duration,
+                max_input_tokens=max_input_tokens,
+                max_output_tokens=max_output_tokens,
+                avoid_domains=avoid_domains,
+                terminate_on_completion=terminate_on_completion,
+            )
 
     def start_task(
         self,
@@ -179,7 +190,9 @@ class Client(ClientBase):
     def terminate_open_sessions(self) -> List[Tuple[str, BaseException]]:
         """Terminates every session started through this client and still open; returns the
         failures as ``(session_id, exception)``."""
-        return self._native.terminate_open_sessions()
+        failures = self._native.terminate_open_sessions()
+        _signals.session_ended()
+        return failures
 
 
 class Session(SessionBase):
@@ -228,6 +241,7 @@ class Session(SessionBase):
         # this wait, and interpreter exit waits for it.
         try:
             self._native.terminate(detached=True)
+            _signals.session_ended()
         except Exception as err:
             if exc is None:
                 raise
@@ -272,6 +286,7 @@ class Session(SessionBase):
     def terminate(self) -> None:
         """Ends the session (final; idempotent)."""
         self._native.terminate()
+        _signals.session_ended()
 
     def take_over(self) -> None:
         """Takes manual control of the browser (the agent pauses)."""
