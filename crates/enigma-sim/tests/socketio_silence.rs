@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::sio::{Incoming, kinds};
 use common::Sim;
+use common::sio::{Incoming, kinds};
 use serde_json::json;
 
 #[tokio::test]

@@ -265,7 +265,9 @@ async fn next_event(live: Arc<Live>, mut events: broadcast::Receiver<Event>) -> 
     match events.recv().await {
         Ok(event) => Some((event, StreamState::Open(live, events))),
         // A slow consumer skipped events: say so, with how many, rather than hide it.
-        Err(broadcast::error::RecvError::Lagged(missed)) => Some((Event::Lagged { missed }, StreamState::Open(live, events))),
+        Err(broadcast::error::RecvError::Lagged(missed)) => {
+            Some((Event::Lagged { missed }, StreamState::Open(live, events)))
+        }
         Err(broadcast::error::RecvError::Closed) => None,
     }
 }
