@@ -212,7 +212,7 @@ async def test_cancelling_start_session_mid_request_leaves_no_session(
 def test_lagged_is_an_event_class_with_the_number_missed() -> None:
     lagged = events._from_json({"type": "lagged", "missed": 7})
     assert isinstance(lagged, events.Lagged) and lagged.missed == 7
-    assert lagged.type == "lagged" and lagged.to_dict() == {"type": "lagged", "missed": 7}
+    assert lagged.type == "lagged" and lagged.to_dict()["missed"] == 7
     assert "Lagged" in events.__all__ and events.Lagged in events.AnyEvent.__args__  # type: ignore[attr-defined]
 
 
