@@ -98,14 +98,14 @@ pub(crate) async fn wait_for_result(
                         last_heard = Instant::now();
                     }
                     match live.judge(event, task) {
-                    Verdict::Outcome(status) => {
-                        on_status(&status);
-                        if let Some(outcome) = finish(status, task) {
-                            return outcome;
+                        Verdict::Outcome(status) => {
+                            on_status(&status);
+                            if let Some(outcome) = finish(status, task) {
+                                return outcome;
+                            }
                         }
-                    }
-                    Verdict::Check => check_now = true,
-                    Verdict::Ignore => {}
+                        Verdict::Check => check_now = true,
+                        Verdict::Ignore => {}
                     }
                 }
                 // Events this wait never saw may include its outcome: ask.
