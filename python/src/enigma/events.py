@@ -4,8 +4,8 @@ One frozen dataclass per kind, all subclasses of :class:`Event`; ``event.type`` 
 (``"agent_thought"``, ``"action"``, ``"response_update"``, ``"task_completed"``,
 ``"guardrail"``, ``"task_error"``, ``"session_ended"``, ``"instance_disconnected"``,
 ``"instance_reconnected"``, ``"connected"``, ``"disconnected"``, ``"reconnecting"``,
-``"connect_error"``, ``"lagged"``, ``"raw"``). Every event has ``raw`` (the payload as the service sent it;
-for the SDK's own connection events, their fields) and ``to_dict()``::
+``"connect_error"``, ``"lagged"``, ``"raw"``). Every event has ``raw`` (the payload as the
+service sent it; for the SDK's own events, their fields) and ``to_dict()``::
 
     async for event in session.events():
         if isinstance(event, enigma.events.AgentThought):
