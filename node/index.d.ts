@@ -360,9 +360,17 @@ export interface ConnectErrorEvent {
 }
 
 /**
- * An event this SDK does not know, passed through untouched (also `name: 'lagged'` with
- * `payload.missed` when a slow reader skipped events).
+ * This stream was read too slowly: it skipped `missed` events (the oldest unread ones; a stream
+ * holds up to 1,024) and goes on with the newest. Waits on tasks are not affected: they check over
+ * REST when they may have missed something.
  */
+export interface LaggedEvent {
+  type: 'lagged'
+  /** How many events this stream skipped. */
+  missed: number
+}
+
+/** An event this SDK does not know, passed through untouched. */
 export interface RawEvent {
   type: 'raw'
   /** The Socket.IO event name. */
@@ -388,6 +396,7 @@ export type EnigmaEvent =
   | DisconnectedEvent
   | ReconnectingEvent
   | ConnectErrorEvent
+  | LaggedEvent
   | RawEvent
 
 /** Every `type` of {@link EnigmaEvent}. */

@@ -2,6 +2,8 @@
 // session.events(): an async iterator over the native event stream. Pull-based (each `next()`
 // asks Rust for one event), so no JS callback is stored in Rust and nothing keeps the process
 // alive; `return()` (what `break` calls) and the end of the session drop the native stream.
+// Events are plain objects discriminated by `type` (the `EnigmaEvent` union in index.d.ts); a
+// reader slower than the events gets `{ type: 'lagged', missed }` where it skipped some.
 
 const { inspect } = require('node:util')
 const { call, checkSignal } = require('./call')

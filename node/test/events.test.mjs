@@ -148,7 +148,9 @@ test('an AbortSignal stops the iteration with AbortError and closes the stream',
 test('a result delivered by the socket needs no poll', async () => {
   const quick = await startSim({ inlineWaitMs: 10 })
   try {
-    const client = makeClient(quick, { pollIntervalMs: 20 })
+    // Events come more often than the poll interval: the socket is never silent long enough
+    // for a REST check.
+    const client = makeClient(quick, { pollIntervalMs: 2000 })
     await client.withSession({}, async (session) => {
       const events = await connected(session)
       const task = await session.newTask('Long enough #sim duration=30')
@@ -201,4 +203,30 @@ console.log('DONE')
   })
   assert.equal(code, 0, stderr)
   assert.ok(lingerMs < 2000, `lingered ${lingerMs} ms`)
+})
+
+test('a slow reader gets a lagged event with the number it missed; read + missed is every event', async () => {
+  const client = makeClient(sim)
+  await client.withSession({}, async (session) => {
+    const slow = await connected(session)
+    const fast = await connected(session)
+    const task = await session.newTask('Flood #sim steps=1000 duration=10')
+    // The fast reader sees the last event of the flood: by then all of it has reached the
+    // client, and the slow reader has read none of it.
+    await collect(fast, (e) => e.type === 'taskCompleted' && e.taskId === task.id)
+    let read = 0
+    let missed = 0
+    let gaps = 0
+    for await (const event of slow) {
+      if (event.type === 'lagged') {
+        gaps += 1
+        missed += event.missed
+        continue
+      }
+      read += 1
+      if (event.type === 'taskCompleted') break
+    }
+    assert.ok(gaps >= 1 && missed > 0, `gaps ${gaps}, missed ${missed}`)
+    assert.equal(read + missed, 3 * 1000 + 1)
+  })
 })

@@ -63,6 +63,7 @@ await client.withSession({}, async (session) => {
       case 'taskError': console.log(event.code, event.error); break
       case 'sessionEnded': console.log(event.reason === 'terminated'); break
       case 'disconnected': console.log(event.willReconnect); break
+      case 'lagged': console.log(event.missed + 1); break
       case 'raw': console.log(event.name, event.payload); break
       default: { const other: EnigmaEvent = event; console.log(other.type) }
     }

@@ -177,7 +177,10 @@ def test_sync_iteration(client: enigma.Client) -> None:
 
 
 @pytest.mark.enigma_simulator(inline_wait=0.05)
-async def test_a_result_delivered_by_socket_needs_no_poll(sim: Simulator, aclient: enigma.AsyncClient) -> None:
+async def test_a_result_delivered_by_socket_needs_no_poll(sim: Simulator) -> None:
+    # Events come more often than the poll interval: the socket is never silent long enough
+    # for a REST check.
+    aclient = sim.async_client(poll_interval=2.0)
     async with await aclient.start_session() as session:
         await asyncio.wait_for(until_connected(session.events()), 10)
         started = time.monotonic()
@@ -204,3 +207,42 @@ async def test_cancelling_start_session_mid_request_leaves_no_session(
     assert sim.stat("sessions.total") == 1
     assert sim.stat("sessions.open") == 0
     assert aclient.open_session_ids() == []
+
+
+def test_lagged_is_an_event_class_with_the_number_missed() -> None:
+    lagged = events._from_json({"type": "lagged", "missed": 7})
+    assert isinstance(lagged, events.Lagged) and lagged.missed == 7
+    assert lagged.type == "lagged" and lagged.to_dict()["missed"] == 7
+    assert "Lagged" in events.__all__ and events.Lagged in events.AnyEvent.__args__  # type: ignore[attr-defined]
+
+
+# A steps=1000 task emits a thought, an action and an update per step, then its outcome.
+FLOOD_EVENTS = 3 * 1000 + 1
+
+
+async def test_a_slow_reader_is_told_how_many_events_it_missed(aclient: enigma.AsyncClient) -> None:
+    async with await aclient.start_session() as session:
+        slow, fast = session.events(), session.events()
+        await asyncio.wait_for(asyncio.gather(until_connected(slow), until_connected(fast)), 10)
+        task = await session.new_task("Flood #sim steps=1000 duration=10")
+        # The fast reader sees the last event of the flood: by then every event has reached
+        # the client, and the slow one has read none of them.
+        await asyncio.wait_for(task_events(fast), 20)
+
+        received = missed = gaps = 0
+
+        async def drain() -> None:
+            nonlocal received, missed, gaps
+            async for event in slow:
+                if isinstance(event, events.Lagged):
+                    gaps += 1
+                    missed += event.missed
+                    continue
+                received += 1
+                if event.type == "task_completed":
+                    return
+
+        await asyncio.wait_for(drain(), 20)
+        assert (await task.result()).outcome == "completed"
+    assert gaps >= 1 and missed > 0, (gaps, missed)
+    assert received + missed == FLOOD_EVENTS, (received, missed)

@@ -19,8 +19,9 @@ use crate::stats::Stats;
 
 /// How many events a session keeps for its live page.
 const RECENT_EVENTS: usize = 100;
-/// Capacity of a session's event channel.
-const EVENT_CHANNEL: usize = 1024;
+/// Capacity of a session's event channel: more than the largest task emits (1000 steps of 3
+/// events, and its outcome), so a socket slow to take a flood still gets every event.
+const EVENT_CHANNEL: usize = 4096;
 
 /// Everything the handlers and the background ticker share.
 #[derive(Debug)]

@@ -73,6 +73,8 @@ pub(crate) struct Stats {
     pub messages: MessageCounts,
     /// Sockets ever connected (the live count comes from the socket registry).
     pub sockets_total: u64,
+    /// Events not sent to a socket because its session was silenced (`/_sim/sockets/silence`).
+    pub socket_events_withheld: u64,
     /// Socket `message` events received (counted apart from HTTP requests).
     pub socket_messages_total: u64,
     pub socket_messages: MessageCounts,
@@ -128,7 +130,11 @@ impl Stats {
                 "byActionType": by_action_type,
                 "byMessage": by_message,
             },
-            "sockets": { "connected": connected_sockets, "total": self.sockets_total },
+            "sockets": {
+                "connected": connected_sockets,
+                "total": self.sockets_total,
+                "eventsWithheld": self.socket_events_withheld,
+            },
             "socketMessages": {
                 "total": self.socket_messages_total,
                 "byActionType": socket_by_action_type,

@@ -105,7 +105,7 @@ async fn stats_shape_and_counts() {
                 "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
                 "byMessage": {}
             },
-            "sockets": { "connected": 0, "total": 0 },
+            "sockets": { "connected": 0, "total": 0, "eventsWithheld": 0 },
             "socketMessages": {
                 "total": 0,
                 "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },

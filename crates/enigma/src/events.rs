@@ -123,6 +123,14 @@ pub enum Event {
         /// The service's text.
         message: String,
     },
+    /// This stream's reader fell behind and `missed` events were dropped before it read them
+    /// (each stream holds up to 1,024 unread events, then drops the oldest). The stream goes on
+    /// with the newest events. Task waits are not affected: a wait whose own view has a gap
+    /// asks the service over REST.
+    Lagged {
+        /// How many events this stream skipped.
+        missed: u64,
+    },
     /// An event this SDK does not know, passed through untouched.
     Raw {
         /// The Socket.IO event name.
@@ -256,11 +264,10 @@ impl EventStream {
 async fn next_event(live: Arc<Live>, mut events: broadcast::Receiver<Event>) -> Option<(Event, StreamState)> {
     match events.recv().await {
         Ok(event) => Some((event, StreamState::Open(live, events))),
-        // A slow consumer skipped events: say so rather than hide it.
-        Err(broadcast::error::RecvError::Lagged(missed)) => Some((
-            Event::Raw { name: "lagged".to_owned(), payload: serde_json::json!({ "missed": missed }) },
-            StreamState::Open(live, events),
-        )),
+        // A slow consumer skipped events: say so, with how many, rather than hide it.
+        Err(broadcast::error::RecvError::Lagged(missed)) => {
+            Some((Event::Lagged { missed }, StreamState::Open(live, events)))
+        }
         Err(broadcast::error::RecvError::Closed) => None,
     }
 }
@@ -312,5 +319,7 @@ mod tests {
         assert!(matches!(ev("message", json!({"type":"mystery"})), Event::Raw { .. }));
         assert!(matches!(ev("other", json!(1)), Event::Raw { .. }));
         assert_eq!(ev("message", json!({"type":"agent","content":"c"})).to_json()["type"], "agent_thought");
+        // The SDK's own events: a stream that fell behind says by how much.
+        assert_eq!(Event::Lagged { missed: 7 }.to_json(), json!({"type": "lagged", "missed": 7}));
     }
 }

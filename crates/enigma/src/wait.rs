@@ -1,7 +1,9 @@
 //! Waiting for a task's outcome, by the fastest path that is still correct: the inline answer
 //! if it came; else the live connection's events for the task, with one REST check whenever
-//! events may have been missed (a (re)connect, a lag); else REST polls at the poll interval.
-//! Every path ends in the same classifier, so the outcome does not depend on the path.
+//! events may have been missed (a (re)connect, a lag) and whenever the socket has been silent
+//! for a poll interval; else REST polls at the poll interval. So a wait on the socket is never
+//! slower than polling would have been. Every path ends in the same classifier, so the outcome
+//! does not depend on the path.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +21,9 @@ use crate::status::{TaskState, TaskStatus, classify};
 use crate::task::Task;
 use crate::validate;
 
-/// While events flow, a REST check this often anyway: a safety net against an event lost on
-/// the service's side. Long enough that a typical task needs none.
+/// While events flow, a REST check this often anyway: a safety net against an outcome event
+/// lost on the service's side while other events still come. Long enough that a typical task
+/// needs none.
 const SAFETY_POLL: Duration = Duration::from_secs(60);
 
 pub(crate) async fn wait_for_result(
@@ -51,9 +54,9 @@ pub(crate) async fn wait_for_result(
         Some(Cached::Confirm) => check_now = true,
         None => {}
     }
-    // Polling is the path without a socket, or how a cost ceiling sees usage grow.
-    let period = |watching: bool| if !watching || options.max_cost.is_some() { interval } else { SAFETY_POLL };
-    let mut next_poll = Instant::now() + period(watch.is_some());
+    // When the last REST check was made, and when the socket last proved it delivers.
+    let mut last_check = Instant::now();
+    let mut last_heard = last_check;
     loop {
         if check_now {
             let status = match deadline {
@@ -74,12 +77,15 @@ pub(crate) async fn wait_for_result(
                 return outcome;
             }
             check_now = false;
-            next_poll = Instant::now() + period(watch.is_some());
+            last_check = Instant::now();
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(timed_out(task, started));
         }
-        let wake = deadline.map_or(next_poll, |d| next_poll.min(d));
+        // Polling is the path without a socket, and how a cost ceiling sees usage grow.
+        let on_socket = watch.is_some() && options.max_cost.is_none();
+        let next_check = next_check(on_socket, last_check, last_heard, interval);
+        let wake = deadline.map_or(next_check, |d| next_check.min(d));
         let Some(live) = watch.as_mut() else {
             tokio::time::sleep_until(wake).await;
             check_now = true;
@@ -87,16 +93,22 @@ pub(crate) async fn wait_for_result(
         };
         tokio::select! {
             received = live.events.recv() => match received {
-                Ok(event) => match live.judge(event, task) {
-                    Verdict::Outcome(status) => {
-                        on_status(&status);
-                        if let Some(outcome) = finish(status, task) {
-                            return outcome;
-                        }
+                Ok(event) => {
+                    if proves_delivery(&event) {
+                        last_heard = Instant::now();
                     }
-                    Verdict::Check => check_now = true,
-                    Verdict::Ignore => {}
-                },
+                    match live.judge(event, task) {
+                        Verdict::Outcome(status) => {
+                            on_status(&status);
+                            if let Some(outcome) = finish(status, task) {
+                                return outcome;
+                            }
+                        }
+                        Verdict::Check => check_now = true,
+                        Verdict::Ignore => {}
+                    }
+                }
+                // Events this wait never saw may include its outcome: ask.
                 Err(broadcast::error::RecvError::Lagged(_)) => check_now = true,
                 Err(broadcast::error::RecvError::Closed) => {
                     // The connection gave up (or the session ended): poll from here on.
@@ -107,6 +119,26 @@ pub(crate) async fn wait_for_result(
             _ = tokio::time::sleep_until(wake) => check_now = true,
         }
     }
+}
+
+/// When the next REST check is due. Polling: a poll interval after the last check. On the
+/// socket: once it has said nothing for a poll interval (an open socket can go silent: a stalled
+/// server, withheld events, a connection down and reconnecting), so that the wait is never slower
+/// than polling; and every [`SAFETY_POLL`] however busy it is.
+fn next_check(on_socket: bool, last_check: Instant, last_heard: Instant, interval: Duration) -> Instant {
+    if !on_socket {
+        return last_check + interval;
+    }
+    (last_check.max(last_heard) + interval).min(last_check + SAFETY_POLL.max(interval))
+}
+
+/// Whether an event shows that the service's events reach this client. The SDK's own reports
+/// of a connection going down (or of a reader falling behind) do not.
+fn proves_delivery(event: &Event) -> bool {
+    !matches!(
+        event,
+        Event::Disconnected { .. } | Event::Reconnecting { .. } | Event::ConnectError { .. } | Event::Lagged { .. }
+    )
 }
 
 /// A waiter's subscription to the session's live connection.
@@ -154,7 +186,7 @@ impl Watch {
     fn judge(&self, event: Event, task: &Task) -> Verdict {
         match &event {
             Event::Connected | Event::SessionEnded { .. } | Event::InstanceReconnected { .. } => Verdict::Check,
-            Event::Raw { name, .. } if name == "lagged" => Verdict::Check,
+            Event::Lagged { .. } => Verdict::Check,
             Event::TaskCompleted { raw, .. }
             | Event::Guardrail { raw, .. }
             | Event::TaskError { raw, .. }

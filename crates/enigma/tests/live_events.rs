@@ -94,7 +94,9 @@ async fn every_task_event_arrives_typed_and_in_order() {
 #[tokio::test]
 async fn a_completion_pushed_by_the_socket_needs_no_poll() {
     let sim = sim_with(short_inline()).await;
-    let client = client(&sim);
+    // Events come more often than the poll interval: the socket is never silent long enough
+    // for a REST check.
+    let client = builder(&sim).poll_interval(Duration::from_secs(2)).build().unwrap();
     let (session, _events) = live_session(&client, SessionOptions::new()).await;
     let task = session.new_task(TaskOptions::new("Compare prices #sim duration=10")).await.unwrap();
     let result = task.result(WaitOptions::new()).await.unwrap();
@@ -210,7 +212,9 @@ async fn a_lost_instance_ends_the_session_under_its_task() {
 
 #[tokio::test]
 async fn every_end_of_session_reason_is_reported() {
-    let sim = sim_with(SimConfig { idle_timeout: Duration::from_secs(3), ..short_inline() }).await;
+    // Slower time than elsewhere: a session must not expire before its socket connects, even
+    // on a loaded machine (3 simulated seconds of idle time are 300 ms here).
+    let sim = sim_with(SimConfig { time_scale: 0.1, idle_timeout: Duration::from_secs(3), ..short_inline() }).await;
     let client = client(&sim);
     let reason_of = |seen: &[Event]| match seen.last() {
         Some(Event::SessionEnded { reason, .. }) => reason.clone(),

@@ -4,8 +4,8 @@ One frozen dataclass per kind, all subclasses of :class:`Event`; ``event.type`` 
 (``"agent_thought"``, ``"action"``, ``"response_update"``, ``"task_completed"``,
 ``"guardrail"``, ``"task_error"``, ``"session_ended"``, ``"instance_disconnected"``,
 ``"instance_reconnected"``, ``"connected"``, ``"disconnected"``, ``"reconnecting"``,
-``"connect_error"``, ``"raw"``). Every event has ``raw`` (the payload as the service sent it;
-for the SDK's own connection events, their fields) and ``to_dict()``::
+``"connect_error"``, ``"lagged"``, ``"raw"``). Every event has ``raw`` (the payload as the
+service sent it; for the SDK's own events, their fields) and ``to_dict()``::
 
     async for event in session.events():
         if isinstance(event, enigma.events.AgentThought):
@@ -14,8 +14,11 @@ for the SDK's own connection events, their fields) and ``to_dict()``::
             break
 
 Events missed while the live connection was down are not replayed (a ``connected`` event
-follows every reconnection); a task's outcome is never lost that way: ``task.result()``
-checks over REST after every reconnection.
+follows every reconnection). A stream read more slowly than events come holds up to 1,024 unread
+events, then drops the oldest and says so with one :class:`Lagged` event (``missed``: how many)
+before the newest. A task's outcome is never lost either way: ``task.result()`` checks over REST
+after every reconnection, after every gap, and whenever the socket has been silent for a poll
+interval.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ __all__ = [
     "Disconnected",
     "Reconnecting",
     "ConnectError",
+    "Lagged",
     "RawEvent",
 ]
 
@@ -196,6 +200,16 @@ class ConnectError(Event):
 
 
 @dataclass(frozen=True)
+class Lagged(Event):
+    """This stream was read too slowly and skipped ``missed`` events (the oldest unread ones);
+    the stream goes on with the newest. Waits on tasks are not affected."""
+
+    type: ClassVar[Literal["lagged"]] = "lagged"
+    missed: int
+    raw: Dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True)
 class RawEvent(Event):
     """An event this SDK does not know (Socket.IO event ``name``), passed through untouched."""
 
@@ -219,6 +233,7 @@ AnyEvent = Union[
     Disconnected,
     Reconnecting,
     ConnectError,
+    Lagged,
     RawEvent,
 ]
 """Every event class: what the iterators of ``session.events()`` are annotated with."""
@@ -239,6 +254,7 @@ _CLASSES: Dict[str, Type[Event]] = {
         Disconnected,
         Reconnecting,
         ConnectError,
+        Lagged,
         RawEvent,
     )
 }

@@ -7,6 +7,7 @@ mod observe;
 mod poll;
 mod session;
 mod sim;
+mod sim_sockets;
 mod wait;
 
 use std::future::Future;
@@ -39,6 +40,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/_sim/faults", post(sim::add_fault).delete(sim::clear_faults).get(sim::list_faults))
         .route("/_sim/stats", get(sim::stats))
         .route("/_sim/sockets/drop", post(sim::drop_sockets))
+        .route("/_sim/sockets/silence", post(sim_sockets::silence))
         .route("/live/{session_id}", get(live::page))
         .route("/live/{session_id}/whep", any(live::whep));
     api.merge(extra).fallback(not_found).with_state(state)

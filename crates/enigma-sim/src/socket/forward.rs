@@ -1,17 +1,28 @@
 //! Forwarding a session's events to one of its sockets.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use socketioxide::extract::SocketRef;
+use socketioxide::{SendError, SocketError};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::state::AppState;
 
+/// How long to wait before trying again when a socket's send buffer is full.
+const FULL_BUFFER_RETRY: Duration = Duration::from_millis(1);
+
 /// Emits every event of the session (`{"event": name, "data": payload}` on the channel) to the
 /// socket under its own name, until the socket goes away, the simulator stops, or the session
-/// ends: after `end_session` the server disconnects the socket.
-pub(crate) async fn forward(state: Arc<AppState>, socket: SocketRef, mut events: broadcast::Receiver<Value>) {
+/// ends: after `end_session` the server disconnects the socket. While the session is silenced
+/// (`POST /_sim/sockets/silence`) its events are withheld (counted, not sent).
+pub(crate) async fn forward(
+    state: Arc<AppState>,
+    socket: SocketRef,
+    session_id: String,
+    mut events: broadcast::Receiver<Value>,
+) {
     loop {
         let envelope = tokio::select! {
             received = events.recv() => match received {
@@ -25,12 +36,34 @@ pub(crate) async fn forward(state: Arc<AppState>, socket: SocketRef, mut events:
             _ = state.stopped() => break,
         };
         let name = envelope.get("event").and_then(Value::as_str).unwrap_or("message");
-        if socket.emit(name, &envelope["data"]).is_err() {
+        if !withheld(&state, &session_id) && !emit(&socket, name, &envelope["data"]).await {
             break;
         }
         if name == "end_session" {
             let _ = socket.disconnect();
             break;
+        }
+    }
+}
+
+/// Whether the session is silenced; counts the withheld event if so.
+fn withheld(state: &AppState, session_id: &str) -> bool {
+    let mut inner = state.lock();
+    let silent = inner.sockets.is_silenced(session_id);
+    if silent {
+        inner.stats.socket_events_withheld += 1;
+    }
+    silent
+}
+
+/// Emits one event; false once the socket is gone. A full send buffer (a flood of events
+/// faster than the client reads) is waited out, as a real server buffers rather than drops.
+async fn emit(socket: &SocketRef, name: &str, data: &Value) -> bool {
+    loop {
+        match socket.emit(name, data) {
+            Ok(()) => return true,
+            Err(SendError::Socket(SocketError::InternalChannelFull)) => tokio::time::sleep(FULL_BUFFER_RETRY).await,
+            Err(_) => return false,
         }
     }
 }

@@ -70,7 +70,7 @@ pub(crate) async fn on_connect(socket: SocketRef, State(state): State<Arc<AppSta
         inner.sockets.add(id.clone(), admission.session_id.clone(), conn);
         inner.stats.sockets_total += 1;
     }
-    let forwarder = tokio::spawn(forward::forward(state.clone(), socket.clone(), events));
+    let forwarder = tokio::spawn(forward::forward(state.clone(), socket.clone(), admission.session_id.clone(), events));
     let mut inner = state.lock();
     if !socket.connected() {
         // Gone before it was fully registered: its disconnect handler may have run already.

@@ -1,6 +1,6 @@
 //! The connected sockets: which session each watches, and the TCP connection under it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 
@@ -31,10 +31,12 @@ struct Entry {
     forwarder: Option<AbortHandle>,
 }
 
-/// Every connected socket, by socket id.
+/// Every connected socket, by socket id; and the sessions whose sockets are kept silent.
 #[derive(Debug, Default)]
 pub(crate) struct SocketRegistry {
     sockets: BTreeMap<String, Entry>,
+    /// Sessions whose events are withheld from their sockets (`POST /_sim/sockets/silence`).
+    silenced: BTreeSet<String>,
 }
 
 impl SocketRegistry {
@@ -82,6 +84,22 @@ impl SocketRegistry {
             }
         }
         cut
+    }
+
+    /// Starts or stops withholding a session's events from its sockets (present and future);
+    /// returns how many of its sockets are connected.
+    pub(crate) fn set_silenced(&mut self, session_id: &str, silent: bool) -> usize {
+        if silent {
+            self.silenced.insert(session_id.to_owned());
+        } else {
+            self.silenced.remove(session_id);
+        }
+        self.sockets.values().filter(|e| e.session_id == session_id).count()
+    }
+
+    /// Whether a session's events are withheld from its sockets.
+    pub(crate) fn is_silenced(&self, session_id: &str) -> bool {
+        self.silenced.contains(session_id)
     }
 
     /// Cuts every socket's connection (the simulator is going away).

@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::error::Error;
 use crate::events::Event;
-use crate::socketio::{SocketClient, SocketOptions};
+use crate::socketio::{DEFAULT_MAX_FRAME_BYTES, SocketClient, SocketOptions};
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -31,6 +31,8 @@ pub(crate) struct LiveSlot {
     socket_url: Url,
     connect_timeout: Duration,
     extra_root_ca_pem: Option<Vec<u8>>,
+    /// The largest socket message read (see `SocketOptions::max_frame_bytes`).
+    max_frame_bytes: usize,
     enabled: bool,
     current: Arc<tokio::sync::Mutex<Option<Arc<Live>>>>,
     last_failure: Mutex<Option<(Instant, String)>>,
@@ -45,6 +47,9 @@ impl LiveSlot {
             socket_url,
             connect_timeout: config.connect_timeout,
             extra_root_ca_pem: config.extra_root_ca_pem.clone(),
+            // The HTTP answer cap will bound socket frames too (`config.max_response_bytes`,
+            // once the client config has it); until then the socket's own 16 MiB default.
+            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             enabled: config.live_events,
             current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),
@@ -83,6 +88,7 @@ impl LiveSlot {
         let mut options = SocketOptions::new(self.socket_url.clone(), json!({ "sessionId": self.session_id }));
         options.connect_timeout = self.connect_timeout;
         options.extra_root_ca_pem = self.extra_root_ca_pem.clone();
+        options.max_frame_bytes = self.max_frame_bytes;
         match SocketClient::connect(options).await {
             Ok((socket, events)) => {
                 let live = Arc::new(Live::start(socket, events));

@@ -58,7 +58,13 @@ impl SocketClient {
         let url = transport::websocket_url(&opts.url, &opts.path)?;
         let tls =
             if url.scheme() == "wss" { Some(transport::tls_config(opts.extra_root_ca_pem.as_deref())?) } else { None };
-        let target = Target { url, tls, auth: opts.auth.clone(), timeout: opts.connect_timeout };
+        let target = Target {
+            url,
+            tls,
+            auth: opts.auth.clone(),
+            timeout: opts.connect_timeout,
+            max_frame_bytes: opts.max_frame_bytes,
+        };
         let conn = handshake::establish(target.clone()).await?;
 
         let (command_tx, command_rx) = mpsc::unbounded_channel();
@@ -206,6 +212,11 @@ impl Task {
                     heartbeat.as_mut().reset(Instant::now() + conn.heartbeat_timeout);
                     match frame {
                         None => return Ended::TransportLost("transport close"),
+                        Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(e))) => {
+                            // Unreadable past this point: like any broken transport, reconnect.
+                            tracing::warn!(error = %e, "socket.io: refusing an oversized frame, reconnecting");
+                            return Ended::TransportLost("transport error");
+                        }
                         Some(Err(e)) => {
                             tracing::debug!(error = %e, "socket.io: websocket error");
                             return Ended::TransportLost("transport error");

@@ -32,6 +32,8 @@ pub(crate) struct Target {
     pub tls: Option<Arc<rustls::ClientConfig>>,
     pub auth: Value,
     pub timeout: Duration,
+    /// The largest WebSocket message read (see `SocketOptions::max_frame_bytes`).
+    pub max_frame_bytes: usize,
 }
 
 /// Runs a whole handshake within `target.timeout`.
@@ -44,7 +46,7 @@ pub(crate) async fn establish(target: Target) -> Result<Connection, SocketError>
 }
 
 async fn establish_inner(target: Target) -> Result<Connection, SocketError> {
-    let mut ws = transport::dial(&target.url, target.tls.as_ref()).await?;
+    let mut ws = transport::dial(&target.url, target.tls.as_ref(), target.max_frame_bytes).await?;
 
     // 1. Engine.IO open packet: always the first frame.
     let open = match EnginePacket::parse(&next_text(&mut ws).await?)? {

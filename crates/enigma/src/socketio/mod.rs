@@ -27,9 +27,11 @@ mod transport;
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
+mod frame_limit_tests;
+#[cfg(test)]
 mod interop_tests;
 
 pub(crate) use client::SocketClient;
 #[cfg(test)]
 pub(crate) use error::SocketError;
-pub(crate) use options::{SocketEvent, SocketOptions};
+pub(crate) use options::{DEFAULT_MAX_FRAME_BYTES, SocketEvent, SocketOptions};

@@ -4,6 +4,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// The largest WebSocket message (and frame) the client reads by default: 16 MiB, the same
+/// bound as an HTTP answer's. The service's events are a few KB.
+pub(crate) const DEFAULT_MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
+
 /// How to reach and authenticate with a Socket.IO server.
 ///
 /// Defaults follow the official JS client (`reconnectionDelay: 1000`,
@@ -31,6 +35,11 @@ pub(crate) struct SocketOptions {
     /// Extra trusted root certificate(s), PEM, on top of the platform roots
     /// (TLS-intercepting corporate proxies). Only used for `https`/`wss`.
     pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// The largest WebSocket message the client accepts, in bytes (one frame, or the fragments
+    /// of one message together; an Engine.IO / Socket.IO packet is one message). A larger one
+    /// is refused as soon as its header (or the fragment that crosses the bound) arrives,
+    /// without reading it whole; the connection is then treated as broken and reconnects.
+    pub max_frame_bytes: usize,
 }
 
 impl SocketOptions {
@@ -46,6 +55,7 @@ impl SocketOptions {
             max_reconnect_attempts: None,
             connect_timeout: Duration::from_secs(20),
             extra_root_ca_pem: None,
+            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
         }
     }
 }

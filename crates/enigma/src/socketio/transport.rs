@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use url::Url;
 
@@ -85,8 +86,14 @@ fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, SocketErr
     Ok(certs)
 }
 
-/// Opens the WebSocket (TCP connect, TLS for `wss`, HTTP upgrade).
-pub(crate) async fn dial(url: &Url, tls: Option<&Arc<rustls::ClientConfig>>) -> Result<WsStream, SocketError> {
+/// Opens the WebSocket (TCP connect, TLS for `wss`, HTTP upgrade). Messages and frames above
+/// `max_message_bytes` are refused by tungstenite from their header (or, for a fragmented
+/// message, from the fragment that crosses the bound): never read whole.
+pub(crate) async fn dial(
+    url: &Url,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+    max_message_bytes: usize,
+) -> Result<WsStream, SocketError> {
     let connector = match (url.scheme(), tls) {
         ("wss", Some(config)) => Connector::Rustls(config.clone()),
         ("wss", None) => return Err(SocketError::Tls("no TLS configuration for wss".into())),
@@ -94,8 +101,10 @@ pub(crate) async fn dial(url: &Url, tls: Option<&Arc<rustls::ClientConfig>>) -> 
     };
     tracing::debug!(%url, "socket.io: dialing websocket");
     // Nagle off: frames are small, latency matters more than packing.
+    let limits =
+        WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes));
     let (ws, _response) =
-        tokio_tungstenite::connect_async_tls_with_config(url.as_str(), None, true, Some(connector)).await?;
+        tokio_tungstenite::connect_async_tls_with_config(url.as_str(), Some(limits), true, Some(connector)).await?;
     Ok(ws)
 }
 
