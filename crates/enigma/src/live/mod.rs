@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::error::Error;
 use crate::events::Event;
-use crate::socketio::{DEFAULT_MAX_FRAME_BYTES, SocketClient, SocketOptions};
+use crate::socketio::{SocketClient, SocketOptions};
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -47,9 +47,8 @@ impl LiveSlot {
             socket_url,
             connect_timeout: config.connect_timeout,
             extra_root_ca_pem: config.extra_root_ca_pem.clone(),
-            // The HTTP answer cap will bound socket frames too (`config.max_response_bytes`,
-            // once the client config has it); until then the socket's own 16 MiB default.
-            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            // One bound for everything the service sends: an HTTP answer or a socket message.
+            max_frame_bytes: config.max_response_bytes,
             enabled: config.live_events,
             current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),

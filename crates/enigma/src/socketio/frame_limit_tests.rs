@@ -13,7 +13,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 
-use super::{DEFAULT_MAX_FRAME_BYTES, SocketClient, SocketEvent, SocketOptions};
+use super::options::DEFAULT_MAX_FRAME_BYTES;
+use super::{SocketClient, SocketEvent, SocketOptions};
 
 type ServerWs = WebSocketStream<TcpStream>;
 

@@ -34,4 +34,4 @@ mod interop_tests;
 pub(crate) use client::SocketClient;
 #[cfg(test)]
 pub(crate) use error::SocketError;
-pub(crate) use options::{DEFAULT_MAX_FRAME_BYTES, SocketEvent, SocketOptions};
+pub(crate) use options::{SocketEvent, SocketOptions};
