@@ -169,7 +169,9 @@ impl Client {
     /// - if the call is cancelled (its future dropped) the session is terminated in a tracked
     ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
     ///
-    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on.
+    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on. On
+    /// any error but `task_failed` and `session_ended` (after which the session is over) the
+    /// session is added to [`Client::open_session_ids`], so it is never left open untracked.
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
         let task = self.start_task(options.session).await?;
@@ -184,6 +186,14 @@ impl Client {
                 tracing::warn!(session = session.id(), error = %err, "could not terminate a one-shot session after its guardrail");
                 self.open_sessions().insert(session.id().to_owned());
             }
+        }
+        if let Err(err) = &result
+            && !matches!(err.code(), "task_failed" | "session_ended")
+        {
+            // The wait ended but the task may still run (a timeout, a cost ceiling, a lost
+            // connection): its session is the caller's now, so the client tracks it and
+            // `terminate_open_sessions` (and the bindings' exit and signal hooks) reach it.
+            self.open_sessions().insert(session.id().to_owned());
         }
         guard.0 = None;
         result

@@ -96,3 +96,21 @@ async fn bad_input_is_refused_before_any_request_at_every_entry_point() {
     assert_eq!(stat(&sim, "requests.total"), 0, "{}", sim.stats());
     assert_eq!(stat(&sim, "sessions.total"), 0);
 }
+
+#[tokio::test]
+async fn a_run_task_whose_wait_times_out_hands_its_session_to_the_client() {
+    let sim = sim().await;
+    let client = client(&sim);
+    // 3000 s at the tests' time scale: 30 s, far beyond the wait.
+    let mut options = RunTaskOptions::new("Read every review #sim duration=3000");
+    options.wait = WaitOptions::new().timeout(Duration::from_millis(200));
+    let err = client.run_task(options).await.unwrap_err();
+    assert_eq!(err.code(), "wait_timeout");
+    let session_id = err.session_id().expect("the timeout names its session").to_owned();
+    // The task goes on, so does its session: the client knows it, and can end it.
+    assert_eq!(client.open_session_ids(), vec![session_id]);
+    assert_eq!(stat(&sim, "sessions.open"), 1);
+    assert!(client.terminate_open_sessions().await.is_empty());
+    assert_eq!(stat(&sim, "sessions.open"), 0);
+    assert!(client.open_session_ids().is_empty());
+}
