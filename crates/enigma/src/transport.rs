@@ -74,7 +74,11 @@ impl Transport {
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
             .tcp_keepalive(config.tcp_keepalive)
-            .pool_idle_timeout(Duration::from_secs(60));
+            .pool_idle_timeout(Duration::from_secs(60))
+            // The service never redirects. Following one would send a create again to another
+            // address (a 307/308 repeats the POST): a 3xx is an answer like any other
+            // unexpected status (`outcome_unknown` on a create).
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(pem) = &config.extra_root_ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {e}")))?;

@@ -307,3 +307,35 @@ async fn the_services_400_is_validation_with_a_status_unlike_local_validation() 
     }
     assert_eq!((starts(&sim), stat(&sim, "sessions.total")), (2, 0));
 }
+
+/// A gateway that answers every request with a redirect to the simulator's start-session.
+async fn redirecting_gateway(sim: &SimHandle) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let location = format!("{}/start/start-session", sim.url().trim_end_matches('/'));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 64 * 1024];
+            let _ = stream.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_followed_so_a_create_is_never_sent_twice() {
+    let sim = sim().await;
+    let gateway = redirecting_gateway(&sim).await;
+    let client = builder(&sim).base_url(gateway.as_str()).build().unwrap();
+    let err = client.start_session(SessionOptions::new()).await.unwrap_err();
+    assert_unknown(&err, "start-session");
+    assert!(err.to_string().contains("307"), "{err}");
+    // Following the 307 would have re-sent the POST to the simulator (seen before the fix: the
+    // resend reached it, without the key, and came back as `authentication`).
+    assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats());
+}
