@@ -76,28 +76,34 @@ pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigm
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=75.0, max_retries=None, poll_interval=2.0,
+    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=None, max_retries=None, poll_interval=None,
         allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
         base_url: Option<String>,
-        request_timeout: f64,
+        request_timeout: Option<f64>,
         max_retries: Option<Int>,
-        poll_interval: f64,
+        poll_interval: Option<f64>,
         allow_insecure_http: bool,
         live_events: Option<bool>,
         blocking: bool,
         retry_backoff: Option<(f64, f64)>,
     ) -> PyResult<Self> {
         crate::logging::refresh();
+        // Only what the caller gave goes to the builder: the rest is the core's
+        // `ENIGMA_*`-or-default.
         let build = || -> enigma::Result<enigma::Client> {
             let mut builder = enigma::Client::builder()
                 .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
-                .request_timeout(duration("request_timeout", request_timeout)?)
-                .poll_interval(duration("poll_interval", poll_interval)?)
                 .allow_insecure_http(allow_insecure_http);
+            if let Some(secs) = request_timeout {
+                builder = builder.request_timeout(duration("request_timeout", secs)?);
+            }
+            if let Some(secs) = poll_interval {
+                builder = builder.poll_interval(duration("poll_interval", secs)?);
+            }
             if let Some(retries) = max_retries {
                 builder = builder.max_retries(retries.to::<u32>("max_retries")?);
             }

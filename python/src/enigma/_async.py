@@ -23,9 +23,11 @@ class AsyncClient(ClientBase):
     """The asyncio client.
 
     ``api_key`` and ``base_url`` default to ``ENIGMA_API_KEY`` and ``ENIGMA_BASE_URL`` (else
-    ``https://connect.enigma.click``). ``request_timeout`` and ``poll_interval`` are seconds;
-    ``max_retries`` applies to requests that are safe to retry (a request that creates a session
-    or task is never resent once it may have reached the service). The key is refused over plain
+    ``https://connect.enigma.click``). ``request_timeout`` (default: ``ENIGMA_REQUEST_TIMEOUT``
+    or 75 s) and ``poll_interval`` (default: ``ENIGMA_POLL_INTERVAL`` or 2 s) are seconds;
+    ``max_retries`` (default: ``ENIGMA_MAX_RETRIES`` or 2) applies to requests that are safe to
+    retry (a request that creates a session or task is never resent once it may have reached the
+    service). The key is refused over plain
     ``http://`` to anything but loopback unless ``allow_insecure_http``. With
     ``terminate_on_exit=True``, sessions still open when the interpreter exits are terminated
     (otherwise they are named in an :class:`~enigma.errors.OpenSessionWarning`).
@@ -43,9 +45,9 @@ class AsyncClient(ClientBase):
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
         *,
-        request_timeout: float = 75.0,
-        max_retries: int = 2,
-        poll_interval: float = 2.0,
+        request_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        poll_interval: Optional[float] = None,
         allow_insecure_http: bool = False,
         terminate_on_exit: bool = False,
         live_events: Optional[bool] = None,
