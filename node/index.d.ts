@@ -22,17 +22,17 @@ export interface ClientOptions {
   apiKey?: string
   /** The service's base URL. Default: `ENIGMA_BASE_URL`, else `https://connect.enigma.click`. */
   baseUrl?: string
-  /** Whole-request timeout (default 75 000 ms, above the service's 50 s inline wait). */
+  /** Whole-request timeout (default: `ENIGMA_REQUEST_TIMEOUT` seconds, or 75 000 ms, above the service's 50 s inline wait). */
   requestTimeoutMs?: number
   /** Connect timeout (default 10 000 ms). */
   connectTimeoutMs?: number
-  /** Retries of requests that are safe to retry (default 2). Creates are never blindly resent. */
+  /** Retries of requests that are safe to retry (default: `ENIGMA_MAX_RETRIES`, or 2). Creates are never blindly resent. */
   maxRetries?: number
   /** First backoff delay between retries (default 500 ms; doubled each retry, with jitter). */
   retryBackoffMs?: number
   /** Longest backoff delay, and longest `Retry-After` honoured (default 30 000 ms). */
   retryBackoffMaxMs?: number
-  /** Default poll interval of waits (default 2 000 ms). */
+  /** Default poll interval of waits (default: `ENIGMA_POLL_INTERVAL` seconds, or 2 000 ms). */
   pollIntervalMs?: number
   /** Allow sending the key over plain `http://` to a non-loopback host (default false). */
   allowInsecureHttp?: boolean
