@@ -6,13 +6,12 @@ Every coroutine here awaits one call of the Rust core. Cancelling it (``task.can
 
 from __future__ import annotations
 
-import asyncio
 from types import TracebackType
 from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
 from . import _signals
-from ._handles import ClientBase, SessionBase, TaskBase, log
+from ._handles import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from .events import AnyEvent
 
@@ -62,7 +61,7 @@ class AsyncClient(ClientBase):
             poll_interval,
             allow_insecure_http,
             terminate_on_exit,
-            False,
+            NON_BLOCKING,
             retry_backoff,
             live_events,
             handle_signals,
@@ -238,13 +237,12 @@ class AsyncSession(SessionBase):
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        # Detached: the terminate runs to its end in Rust even if this await is cancelled, and
-        # interpreter exit waits for it.
+        # Detached: the terminate runs to its end in Rust even if this call is interrupted
+        # (cancelled, a second Ctrl-C), and interpreter exit waits for it. (Cancellation and
+        # Ctrl-C are BaseExceptions: they pass the `except` below.)
         try:
             await self._native.terminate(detached=True)
             _signals.session_ended()
-        except asyncio.CancelledError:
-            raise
         except Exception as err:
             if exc is None:
                 raise

@@ -22,6 +22,12 @@ log = logging.getLogger("enigma")
 
 Settings = Dict[str, Any]
 
+# The `blocking` flag of a native client: the asyncio API's calls return awaitables, the sync
+# API's block the calling thread. (`_sync.py` is generated from `_async.py`, which names the
+# first; the generator turns the name into the second.)
+NON_BLOCKING = False
+BLOCKING = True
+
 # ---------------------------------------------------------------------------------------------
 # Wrapping native objects in the public classes of their mode.
 

@@ -1,3 +1,4 @@
+# Generated from _async.py by python/scripts/gen_sync.py: edit _async.py, then run it.
 """The sync API: :class:`Client`, :class:`Session`, :class:`Task`, for scripts and notebooks.
 
 The same Rust core as the asyncio API (no second implementation): each call waits on the
@@ -12,7 +13,7 @@ from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
 from . import _signals
-from ._handles import ClientBase, SessionBase, TaskBase, log
+from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from .events import AnyEvent
 
@@ -62,7 +63,7 @@ class Client(ClientBase):
             poll_interval,
             allow_insecure_http,
             terminate_on_exit,
-            True,
+            BLOCKING,
             retry_backoff,
             live_events,
             handle_signals,
@@ -239,8 +240,9 @@ class Session(SessionBase):
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        # Detached: the terminate runs to its end in Rust even if a second Ctrl-C interrupts
-        # this wait, and interpreter exit waits for it.
+        # Detached: the terminate runs to its end in Rust even if this call is interrupted
+        # (cancelled, a second Ctrl-C), and interpreter exit waits for it. (Cancellation and
+        # Ctrl-C are BaseExceptions: they pass the `except` below.)
         try:
             self._native.terminate(detached=True)
             _signals.session_ended()
