@@ -169,7 +169,7 @@ impl Client {
     /// - if the call is cancelled (its future dropped) the session is terminated in a tracked
     ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
     ///
-    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on. On
+    /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
     /// any error but `task_failed` and `session_ended` (after which the session is over) the
     /// session is added to [`Client::open_session_ids`], so it is never left open untracked.
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
@@ -219,6 +219,18 @@ impl Client {
     /// Re-attaches to a task by ids.
     pub fn task(&self, session_id: &str, task_id: &str) -> Result<Task> {
         self.session(session_id)?.task(task_id)
+    }
+
+    /// The task a wait timeout or cost-limit stop names ([`Error::WaitTimeout`],
+    /// [`Error::CostLimit`]), re-attached with this client to poll or wait on again; `None` for
+    /// other errors. Errors carry ids, not handles: this is the way back from one to a task.
+    pub fn task_of(&self, error: &Error) -> Option<Task> {
+        match error {
+            Error::WaitTimeout { session_id, task_id, .. } | Error::CostLimit { session_id, task_id, .. } => {
+                self.task(session_id, task_id).ok()
+            }
+            _ => None,
+        }
     }
 
     /// Service health (`GET /start/health`, no key needed).

@@ -67,8 +67,8 @@ impl Task {
     }
 
     /// Waits for the outcome: the inline answer if one came, else polls every poll interval
-    /// until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout),
-    /// which holds this handle) or the cost ceiling ([`Error::CostLimit`](crate::Error::CostLimit),
+    /// until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout):
+    /// this handle can wait again) or the cost ceiling ([`Error::CostLimit`](crate::Error::CostLimit),
     /// after sending `stop`). A failure is [`Error::TaskFailed`](crate::Error::TaskFailed); the
     /// session ending under the task is [`Error::SessionEnded`](crate::Error::SessionEnded).
     pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {

@@ -228,7 +228,11 @@ fn finish(status: TaskStatus, task: &Task) -> Option<Result<TaskResult>> {
 }
 
 fn timed_out(task: &Task, started: Instant) -> Error {
-    Error::WaitTimeout { task: Box::new(task.clone()), waited: started.elapsed() }
+    Error::WaitTimeout {
+        session_id: task.session_id().to_owned(),
+        task_id: task.id().to_owned(),
+        waited: started.elapsed(),
+    }
 }
 
 /// Sends `stop` (the seed's "stop if cost exceeds threshold" tip) and reports the usage seen.
@@ -238,5 +242,10 @@ async fn stop_for_cost(task: &Task, status: TaskStatus, limit: f64) -> Error {
         // The cost error is what the caller must see; the failed stop is worth a warning.
         tracing::warn!(task = task.id(), error = %err, "could not stop the task after its cost passed the limit");
     }
-    Error::CostLimit { task: Box::new(task.clone()), usage: Box::new(status.usage), limit }
+    Error::CostLimit {
+        session_id: task.session_id().to_owned(),
+        task_id: task.id().to_owned(),
+        usage: Box::new(status.usage),
+        limit,
+    }
 }
