@@ -26,45 +26,28 @@
 
 #![warn(missing_docs)]
 
-mod answer;
-mod api_key;
-mod builder;
-mod cleanup;
-mod client;
-mod config;
-mod error;
-mod events;
+mod handle;
 mod live;
-mod message;
-mod options;
-mod result;
-mod retry;
-mod service;
-mod session;
-mod socketio;
-mod status;
-mod task;
-mod transport;
-mod usage;
-mod validate;
-mod wait;
+mod model;
+mod rest;
 
-pub use api_key::ApiKey;
-pub use builder::ClientBuilder;
-pub use cleanup::{pending_cleanups, wait_for_cleanups};
-pub use client::Client;
-pub use config::{
+pub use handle::builder::ClientBuilder;
+pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
+pub use handle::client::Client;
+pub use handle::event_stream::EventStream;
+pub use handle::session::{Session, SessionInfo};
+pub use handle::task::Task;
+pub use model::api_key::ApiKey;
+pub use model::classify::{TaskState, TaskStatus, classify};
+pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
-pub use error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
-pub use events::{Event, EventStream};
-pub use message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
-pub use options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
-pub use result::{Outcome, TaskResult};
-pub use service::{ActiveSockets, Health};
-pub use session::{Session, SessionInfo};
-pub use status::{TaskState, TaskStatus, classify};
-pub use task::Task;
-pub use usage::Usage;
-pub use validate::{MAX_DURATION_MS, X_RANGE, Y_RANGE};
+pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use model::event::Event;
+pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::result::{Outcome, TaskResult};
+pub use model::service::{ActiveSockets, Health};
+pub use model::usage::Usage;
+pub use model::validate::{MAX_DURATION_MS, X_RANGE, Y_RANGE};
