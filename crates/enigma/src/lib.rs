@@ -23,6 +23,31 @@
 //! ```
 //!
 //! The core runs inside whatever tokio runtime the caller has; it owns none.
+//!
+//! # Layout
+//!
+//! Four layers; a file imports only from its own layer or the layers below it, never up, and
+//! no two files import each other (`docs/architecture.md` has the picture):
+//!
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`), messages
+//!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
+//!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
+//!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
+//! - `rest/` and `live/` (the wire, side by side, over the model): `rest/http` is the one
+//!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
+//!   session's live connection and its pump from socket events to [`Event`]s, over the
+//!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
+//!   calls), `builder`, `task`, `wait` (`Task::result`), `session` (also `Task::session`),
+//!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`.
+//!   Inside it, one way too: `client` <- `task` <- `wait`; `client`, `task` <- `session` <-
+//!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
+//!
+//! Where things go: a new option is a field in `model/options.rs` with its rule in
+//! `model/validate.rs`; a new error is a variant in `model/error.rs` with its `code()` (a wait
+//! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
+//! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
+//! public is re-exported here, at the crate root.
 
 #![warn(missing_docs)]
 
