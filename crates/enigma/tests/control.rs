@@ -208,3 +208,14 @@ async fn with_session_terminates_on_success_error_and_cancellation() {
     eventually(&sim, "sessions.open", 0).await;
     assert_eq!(stat(&sim, "sessions.total"), 3);
 }
+
+#[tokio::test]
+async fn task_of_re_attaches_the_task_a_wait_error_names_and_nothing_else() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let timeout = enigma::Error::WaitTimeout { session_id: "s1".into(), task_id: "t1".into(), waited: Duration::ZERO };
+    let task = client.task_of(&timeout).expect("a wait timeout names its task");
+    assert_eq!((task.session_id(), task.id()), ("s1", "t1"));
+    let ended = enigma::Error::SessionEnded { session_id: "s1".into(), task_id: Some("t1".into()) };
+    assert!(client.task_of(&ended).is_none(), "only a wait's errors hand a task back");
+}
