@@ -154,6 +154,18 @@ def test_task_failed_wait_timeout_cost_limit(sim: Simulator, client: enigma.Clie
 
 
 @pytest.mark.enigma_simulator(inline_wait=0.5)
+async def test_a_one_shot_wait_timeout_gives_a_task_to_wait_on_again(aclient: enigma.AsyncClient) -> None:
+    # The core's error names the task by ids; the binding re-attaches it with its client.
+    with pytest.raises(errors.WaitTimeout) as timeout:
+        await aclient.run_task("Slow #sim duration=100", timeout=0.05)
+    task = timeout.value.task
+    assert isinstance(task, enigma.AsyncTask) and task.id == timeout.value.task_id
+    assert task.session_id == timeout.value.session_id
+    assert (await task.result(timeout=30)).outcome == "completed"
+    await aclient.session(task.session_id).terminate()
+
+
+@pytest.mark.enigma_simulator(inline_wait=0.5)
 async def test_session_ended(sim: Simulator, aclient: enigma.AsyncClient) -> None:
     s = await aclient.start_session()
     task = await s.new_task("Long #sim duration=1000")

@@ -26,7 +26,7 @@ use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::errors::to_py_err;
+use crate::errors::to_py_err_with_task;
 use crate::runtime;
 
 /// Work to run on a Python thread, with the GIL.
@@ -96,6 +96,44 @@ where
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
     L: FnOnce(T) + Send + 'static,
 {
+    run_full(py, mode, make, convert, lost, |_| None)
+}
+
+/// [`run`] for a wait: a wait timeout or cost-limit stop names its task by ids (core errors
+/// carry no handles), and `reattach` gives the handle that Python's `err.task` holds.
+pub(crate) fn run_wait<T, M, Fut, C, R>(
+    py: Python<'_>,
+    mode: Mode,
+    make: M,
+    convert: C,
+    reattach: R,
+) -> PyResult<Py<PyAny>>
+where
+    M: FnOnce(Sink) -> Fut,
+    Fut: Future<Output = enigma::Result<T>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+    R: FnOnce(&enigma::Error) -> Option<enigma::Task> + Send + 'static,
+{
+    run_full(py, mode, make, convert, drop, reattach)
+}
+
+fn run_full<T, M, Fut, C, L, R>(
+    py: Python<'_>,
+    mode: Mode,
+    make: M,
+    convert: C,
+    lost: L,
+    reattach: R,
+) -> PyResult<Py<PyAny>>
+where
+    M: FnOnce(Sink) -> Fut,
+    Fut: Future<Output = enigma::Result<T>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+    L: FnOnce(T) + Send + 'static,
+    R: FnOnce(&enigma::Error) -> Option<enigma::Task> + Send + 'static,
+{
     let blocking = mode.blocking;
     let finish =
         move |py: Python<'_>, outcome: std::thread::Result<enigma::Result<T>>, deliver: bool| -> PyResult<Py<PyAny>> {
@@ -106,7 +144,10 @@ where
                 }
                 _ if !deliver => Ok(py.None()),
                 Ok(Ok(value)) => convert(py, value),
-                Ok(Err(err)) => Err(to_py_err(py, err, blocking)),
+                Ok(Err(err)) => {
+                    let task = reattach(&err);
+                    Err(to_py_err_with_task(py, err, blocking, task))
+                }
                 Err(panic) => {
                     Err(PanicException::new_err(format!("enigma: a Rust future panicked: {}", panic_text(&panic))))
                 }

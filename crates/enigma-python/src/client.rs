@@ -6,7 +6,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::bridge::{Mode, run, run_or_keep};
+use crate::bridge::{Mode, run, run_or_keep, run_wait};
 use crate::convert::{Int, count, health_to_py, result_to_py, seconds, sockets_to_py};
 use crate::errors::to_py_err;
 use crate::session::PySession;
@@ -228,7 +228,9 @@ impl PyClient {
         })()
         .map_err(|e| to_py_err(py, e, mode.blocking))?;
         let client = self.inner.clone();
-        run(py, mode, move |_| async move { client.run_task(options).await }, result_to_py)
+        let reattach = client.clone();
+        let wait = move |_| async move { client.run_task(options).await };
+        run_wait(py, mode, wait, result_to_py, move |err| reattach.task_of(err))
     }
 
     #[pyo3(signature = (task_details, *, starting_url=None, max_duration=None, max_input_tokens=None,

@@ -15,13 +15,24 @@ pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> enigma::Error {
 }
 
 pub(crate) fn to_py_err(py: Python<'_>, err: enigma::Error, blocking: bool) -> PyErr {
-    match build(py, &err, blocking) {
+    to_py_err_with_task(py, err, blocking, None)
+}
+
+/// [`to_py_err`], where `task` is the handle a wait timeout or cost-limit stop hands to Python as
+/// `err.task` (the core's error names the task by ids only; the caller re-attaches).
+pub(crate) fn to_py_err_with_task(
+    py: Python<'_>,
+    err: enigma::Error,
+    blocking: bool,
+    task: Option<enigma::Task>,
+) -> PyErr {
+    match build(py, &err, blocking, task) {
         Ok(exc) => exc,
         Err(build_err) => PyRuntimeError::new_err(format!("{err} (and mapping it failed: {build_err})")),
     }
 }
 
-fn build(py: Python<'_>, err: &enigma::Error, blocking: bool) -> PyResult<PyErr> {
+fn build(py: Python<'_>, err: &enigma::Error, blocking: bool, task: Option<enigma::Task>) -> PyResult<PyErr> {
     static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let fields = PyDict::new(py);
     fields.set_item("status", err.status())?;
@@ -35,8 +46,10 @@ fn build(py: Python<'_>, err: &enigma::Error, blocking: bool) -> PyResult<PyErr>
     if let Some(usage) = err.usage() {
         fields.set_item("usage", usage_to_py(py, usage)?)?;
     }
-    if let Some(task) = err.task() {
-        fields.set_item("task", Py::new(py, PyTask::new(task.clone(), blocking))?)?;
+    if let Some(task) =
+        task.filter(|_| matches!(err, enigma::Error::WaitTimeout { .. } | enigma::Error::CostLimit { .. }))
+    {
+        fields.set_item("task", Py::new(py, PyTask::new(task, blocking))?)?;
     }
     if let Some(rate) = err.rate_limit() {
         let d = PyDict::new(py);

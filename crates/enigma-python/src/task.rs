@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 
-use crate::bridge::{Mode, run};
+use crate::bridge::{Mode, run, run_wait};
 use crate::client::{PyClient, check_pid, wait_options};
 use crate::convert::{result_to_py, status_to_py};
 use crate::errors::to_py_err;
@@ -72,7 +72,9 @@ impl PyTask {
         let mode = self.mode()?;
         let options = wait_options(timeout, max_cost).map_err(|e| to_py_err(py, e, mode.blocking))?;
         let task = self.inner.clone();
-        run(
+        // A timeout or cost stop names this very task: `err.task` is this handle again.
+        let waited = self.inner.clone();
+        run_wait(
             py,
             mode,
             move |sink| async move {
@@ -95,6 +97,7 @@ impl PyTask {
                 }
             },
             result_to_py,
+            move |_| Some(waited),
         )
     }
 

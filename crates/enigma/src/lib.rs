@@ -23,48 +23,56 @@
 //! ```
 //!
 //! The core runs inside whatever tokio runtime the caller has; it owns none.
+//!
+//! # Layout
+//!
+//! Four layers; a file imports only from its own layer or the layers below it, never up, and
+//! no two files import each other (`docs/architecture.md` has the picture):
+//!
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`), messages
+//!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
+//!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
+//!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
+//! - `rest/` and `live/` (the wire, side by side, over the model): `rest/http` is the one
+//!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
+//!   session's live connection and its pump from socket events to [`Event`]s, over the
+//!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
+//!   calls), `builder`, `task`, `wait` (`Task::result`), `session` (also `Task::session`),
+//!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`.
+//!   Inside it, one way too: `client` <- `task` <- `wait`; `client`, `task` <- `session` <-
+//!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
+//!
+//! Where things go: a new option is a field in `model/options.rs` with its rule in
+//! `model/validate.rs`; a new error is a variant in `model/error.rs` with its `code()` (a wait
+//! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
+//! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
+//! public is re-exported here, at the crate root.
 
 #![warn(missing_docs)]
 
-mod answer;
-mod api_key;
-mod builder;
-mod cleanup;
-mod client;
-mod config;
-mod error;
-mod events;
+mod handle;
 mod live;
-mod message;
-mod options;
-mod result;
-mod retry;
-mod service;
-mod session;
-mod socketio;
-mod status;
-mod task;
-mod transport;
-mod usage;
-mod validate;
-mod wait;
+mod model;
+mod rest;
 
-pub use api_key::ApiKey;
-pub use builder::ClientBuilder;
-pub use cleanup::{pending_cleanups, wait_for_cleanups};
-pub use client::Client;
-pub use config::{
+pub use handle::builder::ClientBuilder;
+pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
+pub use handle::client::Client;
+pub use handle::event_stream::EventStream;
+pub use handle::session::{Session, SessionInfo};
+pub use handle::task::Task;
+pub use model::api_key::ApiKey;
+pub use model::classify::{TaskState, TaskStatus, classify};
+pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
-pub use error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
-pub use events::{Event, EventStream};
-pub use message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
-pub use options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
-pub use result::{Outcome, TaskResult};
-pub use service::{ActiveSockets, Health};
-pub use session::{Session, SessionInfo};
-pub use status::{TaskState, TaskStatus, classify};
-pub use task::Task;
-pub use usage::Usage;
-pub use validate::{MAX_DURATION_MS, X_RANGE, Y_RANGE};
+pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use model::event::Event;
+pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::result::{Outcome, TaskResult};
+pub use model::service::{ActiveSockets, Health};
+pub use model::usage::Usage;
+pub use model::validate::{MAX_DURATION_MS, X_RANGE, Y_RANGE};

@@ -160,7 +160,7 @@ async fn the_cost_ceiling_stops_the_task() {
     let cost = err.usage().and_then(|u| u.cost).unwrap();
     assert!(cost > 0.05 && cost < 1.0, "stopped early, at {cost}");
     assert_eq!(sent(&sim, "state:stop"), 1);
-    let after = err.task().unwrap().poll().await.unwrap();
+    let after = client.task_of(&err).unwrap().poll().await.unwrap();
     assert_eq!(after.state, TaskState::Stopped);
     session.terminate().await.unwrap();
 }
@@ -173,7 +173,7 @@ async fn a_wait_timeout_keeps_the_task_which_can_be_waited_on_again() {
     let task = session.new_task(TaskOptions::new("Slow #sim duration=10")).await.unwrap();
     let err = task.result(WaitOptions::new().timeout(Duration::from_millis(20))).await.unwrap_err();
     assert_eq!(err.code(), "wait_timeout");
-    let held = err.task().expect("the error holds the task").clone();
+    let held = client.task_of(&err).expect("the error names the task");
     assert_eq!(held.id(), task.id());
     assert_eq!(held.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     session.terminate().await.unwrap();
@@ -207,4 +207,15 @@ async fn with_session_terminates_on_success_error_and_cancellation() {
     assert!(cancelled.is_err(), "the work was cancelled");
     eventually(&sim, "sessions.open", 0).await;
     assert_eq!(stat(&sim, "sessions.total"), 3);
+}
+
+#[tokio::test]
+async fn task_of_re_attaches_the_task_a_wait_error_names_and_nothing_else() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let timeout = enigma::Error::WaitTimeout { session_id: "s1".into(), task_id: "t1".into(), waited: Duration::ZERO };
+    let task = client.task_of(&timeout).expect("a wait timeout names its task");
+    assert_eq!((task.session_id(), task.id()), ("s1", "t1"));
+    let ended = enigma::Error::SessionEnded { session_id: "s1".into(), task_id: Some("t1".into()) };
+    assert!(client.task_of(&ended).is_none(), "only a wait's errors hand a task back");
 }

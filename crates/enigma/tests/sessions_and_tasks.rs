@@ -167,5 +167,5 @@ async fn cancelling_run_task_while_it_waits_terminates_its_one_shot_session() {
     };
     let err = client.run_task(options).await.unwrap_err();
     assert_eq!(err.code(), "wait_timeout");
-    assert_eq!(err.task().unwrap().result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
+    assert_eq!(client.task_of(&err).unwrap().result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
 }

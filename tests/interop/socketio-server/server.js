@@ -1,4 +1,4 @@
-// Interop server for the Rust Socket.IO client (crates/enigma/src/socketio).
+// Interop server for the Rust Socket.IO client (crates/enigma/src/live/socketio).
 //
 // Uses the OFFICIAL `socket.io` v4 server so the client is checked against the
 // real protocol implementation, not against our own understanding of it.

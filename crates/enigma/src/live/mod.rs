@@ -2,10 +2,11 @@
 //! its waiters and its commands, opened on demand and closed when nothing uses it.
 
 mod pump;
+pub(crate) mod socketio;
 
 pub(crate) use pump::is_task_outcome;
+use pump::{LiveState, Shared};
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,9 +17,10 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::error::Error;
-use crate::events::Event;
-use crate::socketio::{SocketClient, SocketOptions};
+use crate::model::config::ClientConfig;
+use crate::model::error::Error;
+use crate::model::event::Event;
+use socketio::{SocketClient, SocketEvent, SocketOptions};
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -41,7 +43,7 @@ pub(crate) struct LiveSlot {
 }
 
 impl LiveSlot {
-    pub(crate) fn new(session_id: &str, socket_url: Url, config: &crate::ClientConfig) -> Arc<LiveSlot> {
+    pub(crate) fn new(session_id: &str, socket_url: Url, config: &ClientConfig) -> Arc<LiveSlot> {
         Arc::new(LiveSlot {
             session_id: session_id.to_owned(),
             socket_url,
@@ -154,24 +156,8 @@ pub(crate) struct Live {
     pump: JoinHandle<()>,
 }
 
-/// What the pump and the users of a connection share.
-pub(crate) struct Shared {
-    sender: Mutex<Option<broadcast::Sender<Event>>>,
-    state: Mutex<LiveState>,
-}
-
-#[derive(Default)]
-struct LiveState {
-    connected_since: Option<Instant>,
-    /// The service said the session ended: commands must not go this way any more (over REST
-    /// they get the service's answer, e.g. "session not found").
-    session_ended: bool,
-    /// The last final (or guardrail) event of each task, for waiters that subscribe after it.
-    finals: HashMap<String, Value>,
-}
-
 impl Live {
-    fn start(socket: SocketClient, events: tokio::sync::mpsc::UnboundedReceiver<crate::socketio::SocketEvent>) -> Live {
+    fn start(socket: SocketClient, events: tokio::sync::mpsc::UnboundedReceiver<SocketEvent>) -> Live {
         let (sender, _) = broadcast::channel(EVENT_BUFFER);
         // Connected as of now (the socket's own `Connected` report reaches the pump later).
         let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
@@ -208,12 +194,6 @@ impl Live {
     /// The last final or guardrail event seen for a task.
     pub(crate) fn final_for(&self, task_id: &str) -> Option<Value> {
         self.shared.state().finals.get(task_id).cloned()
-    }
-}
-
-impl Shared {
-    fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -1,15 +1,38 @@
 //! Turns the socket's events into [`Event`]s for every subscriber, keeping the bookkeeping
 //! waiters need: whether the connection is up since when, and each task's final event.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+use tokio::sync::broadcast;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
-use super::Shared;
-use crate::events::Event;
-use crate::socketio::SocketEvent;
+use super::socketio::SocketEvent;
+use crate::model::event::Event;
+
+/// What the pump and the users of a connection share.
+pub(super) struct Shared {
+    pub(super) sender: Mutex<Option<broadcast::Sender<Event>>>,
+    pub(super) state: Mutex<LiveState>,
+}
+
+#[derive(Default)]
+pub(super) struct LiveState {
+    pub(super) connected_since: Option<Instant>,
+    /// The service said the session ended: commands must not go this way any more (over REST
+    /// they get the service's answer, e.g. "session not found").
+    pub(super) session_ended: bool,
+    /// The last final (or guardrail) event of each task, for waiters that subscribe after it.
+    pub(super) finals: HashMap<String, Value>,
+}
+
+impl Shared {
+    pub(super) fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// How many tasks' final events are remembered.
 const MAX_FINALS: usize = 256;

@@ -11,15 +11,36 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
-use crate::error::{Error, Result};
-use crate::events::Event;
-use crate::live::Live;
-use crate::message::{Message, StateCommand};
-use crate::options::WaitOptions;
-use crate::result::TaskResult;
-use crate::status::{TaskState, TaskStatus, classify};
-use crate::task::Task;
-use crate::validate;
+use super::task::Task;
+use crate::live::{Live, is_task_outcome};
+use crate::model::classify::{TaskState, TaskStatus, classify};
+use crate::model::error::{Error, Result};
+use crate::model::event::Event;
+use crate::model::message::{Message, StateCommand};
+use crate::model::options::WaitOptions;
+use crate::model::result::TaskResult;
+use crate::model::validate;
+
+impl Task {
+    /// Waits for the outcome: the inline answer if one came, else polls every poll interval
+    /// until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout):
+    /// this handle can wait again) or the cost ceiling ([`Error::CostLimit`](crate::Error::CostLimit),
+    /// after sending `stop`). A failure is [`Error::TaskFailed`](crate::Error::TaskFailed); the
+    /// session ending under the task is [`Error::SessionEnded`](crate::Error::SessionEnded).
+    pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {
+        wait_for_result(self, options, |_| {}).await
+    }
+
+    /// Like [`Task::result`], calling `on_status` with every status polled while waiting
+    /// (progress displays: state, cost so far).
+    pub async fn result_with_progress(
+        &self,
+        options: WaitOptions,
+        on_status: impl FnMut(&TaskStatus) + Send,
+    ) -> Result<TaskResult> {
+        wait_for_result(self, options, on_status).await
+    }
+}
 
 /// While events flow, a REST check this often anyway: a safety net against an outcome event
 /// lost on the service's side while other events still come. Long enough that a typical task
@@ -191,7 +212,7 @@ impl Watch {
             | Event::Guardrail { raw, .. }
             | Event::TaskError { raw, .. }
             | Event::Raw { payload: raw, .. } => {
-                if !crate::live::is_task_outcome(raw) {
+                if !is_task_outcome(raw) {
                     return Verdict::Ignore;
                 }
                 match event.task_id() {
@@ -228,7 +249,11 @@ fn finish(status: TaskStatus, task: &Task) -> Option<Result<TaskResult>> {
 }
 
 fn timed_out(task: &Task, started: Instant) -> Error {
-    Error::WaitTimeout { task: Box::new(task.clone()), waited: started.elapsed() }
+    Error::WaitTimeout {
+        session_id: task.session_id().to_owned(),
+        task_id: task.id().to_owned(),
+        waited: started.elapsed(),
+    }
 }
 
 /// Sends `stop` (the seed's "stop if cost exceeds threshold" tip) and reports the usage seen.
@@ -238,5 +263,10 @@ async fn stop_for_cost(task: &Task, status: TaskStatus, limit: f64) -> Error {
         // The cost error is what the caller must see; the failed stop is worth a warning.
         tracing::warn!(task = task.id(), error = %err, "could not stop the task after its cost passed the limit");
     }
-    Error::CostLimit { task: Box::new(task.clone()), usage: Box::new(status.usage), limit }
+    Error::CostLimit {
+        session_id: task.session_id().to_owned(),
+        task_id: task.id().to_owned(),
+        usage: Box::new(status.usage),
+        limit,
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::options::TaskOptions;
+use super::options::TaskOptions;
 
 /// A command to a session. Serialises to the contract's `message` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]

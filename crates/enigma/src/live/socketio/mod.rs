@@ -12,26 +12,27 @@
 //! while let Some(event) = events.recv().await { /* SocketEvent::... */ }
 //! ```
 //!
-//! Files: `packet` (wire codec), `transport` (URL, TLS, dial), `handshake`
-//! (open + CONNECT), `client` (handle + background task), `backoff` (delays),
-//! `options` / `error` (public types).
+//! Files: `packet` (wire codec), `websocket` (URL, TLS, dial), `handshake`
+//! (open + CONNECT), `socket_client` (handle + background task), `backoff` (delays),
+//! `socket_options` / `socket_error` (its types). It knows nothing of the SDK's model
+//! but the one size bound it shares with the REST side.
 
 mod backoff;
-mod client;
-mod error;
 mod handshake;
-mod options;
 mod packet;
-mod transport;
+mod socket_client;
+mod socket_error;
+mod socket_options;
+mod websocket;
 
-#[cfg(test)]
-mod client_tests;
 #[cfg(test)]
 mod frame_limit_tests;
 #[cfg(test)]
 mod interop_tests;
-
-pub(crate) use client::SocketClient;
 #[cfg(test)]
-pub(crate) use error::SocketError;
-pub(crate) use options::{SocketEvent, SocketOptions};
+mod socket_client_tests;
+
+pub(crate) use socket_client::SocketClient;
+#[cfg(test)]
+pub(crate) use socket_error::SocketError;
+pub(crate) use socket_options::{SocketEvent, SocketOptions};

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::usage::Usage;
+use super::error::Error;
+use super::usage::Usage;
 
 /// Where a task stands, as one body told it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,4 +1,5 @@
-//! `Session`: a handle on one browser session, and every command it takes.
+//! `Session`: a handle on one browser session, and every command it takes; and the way back
+//! from a task to its session (`Task::session`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,16 +10,16 @@ use serde_json::Value;
 
 use tokio::time::Instant;
 
-use crate::answer;
-use crate::client::Client;
-use crate::error::{Error, Result};
-use crate::events::EventStream;
+use super::client::Client;
+use super::event_stream::EventStream;
+use super::task::Task;
 use crate::live::LiveSlot;
-use crate::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
-use crate::options::TaskOptions;
-use crate::status::classify;
-use crate::task::Task;
-use crate::validate;
+use crate::model::classify::classify;
+use crate::model::error::{Error, Result};
+use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+use crate::model::options::TaskOptions;
+use crate::model::validate;
+use crate::rest::answer;
 
 /// How long a new task waits for the session's socket to finish connecting.
 const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -308,5 +309,12 @@ impl Session {
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session").field("id", &self.inner.id).field("terminated", &self.is_terminated()).finish()
+    }
+}
+
+impl Task {
+    /// A handle on the task's session (re-attached by id).
+    pub fn session(&self) -> Session {
+        Session::attach(self.client.clone(), self.session_id())
     }
 }

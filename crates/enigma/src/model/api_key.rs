@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 
 /// An Enigma API key (`enig_…`).
 ///

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// The largest WebSocket message (and frame) the client reads by default: 16 MiB, the same
 /// bound as an HTTP answer's. The service's events are a few KB.
-pub(crate) const DEFAULT_MAX_FRAME_BYTES: usize = crate::config::DEFAULT_MAX_RESPONSE_BYTES;
+pub(crate) const DEFAULT_MAX_FRAME_BYTES: usize = crate::model::config::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// How to reach and authenticate with a Socket.IO server.
 ///

@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::task::Task;
-use crate::usage::Usage;
+use super::usage::Usage;
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -110,19 +109,26 @@ pub enum Error {
         /// Usage at the failure.
         usage: Box<Usage>,
     },
-    /// The wait's deadline passed; the task goes on and `task` can be waited on again.
-    #[error("task {} still running after waiting {:.1}s", .task.id(), .waited.as_secs_f64())]
+    /// The wait's deadline passed; the task goes on and can be waited on again: re-attach with
+    /// [`Client::task_of`](crate::Client::task_of) (or [`Client::task`](crate::Client::task) and
+    /// the ids). Errors are data: they carry ids, not handles.
+    #[error("task {task_id} still running after waiting {:.1}s", .waited.as_secs_f64())]
     WaitTimeout {
-        /// The live task handle.
-        task: Box<Task>,
+        /// The task's session.
+        session_id: String,
+        /// The task, still running.
+        task_id: String,
         /// How long the wait lasted.
         waited: Duration,
     },
-    /// The cost ceiling of a wait was passed; the SDK sent `stop`.
-    #[error("task {} stopped: cost {:.4} USD passed the limit of {limit:.4} USD", .task.id(), .usage.cost.unwrap_or_default())]
+    /// The cost ceiling of a wait was passed; the SDK sent `stop`. Re-attach to the task with
+    /// [`Client::task_of`](crate::Client::task_of).
+    #[error("task {task_id} stopped: cost {:.4} USD passed the limit of {limit:.4} USD", .usage.cost.unwrap_or_default())]
     CostLimit {
+        /// The task's session.
+        session_id: String,
         /// The stopped task.
-        task: Box<Task>,
+        task_id: String,
         /// Usage when the limit was seen passed.
         usage: Box<Usage>,
         /// The limit, USD.
@@ -274,20 +280,14 @@ impl Error {
         }
     }
 
-    /// The task handle carried by a wait timeout or cost-limit stop.
-    pub fn task(&self) -> Option<&Task> {
-        match self {
-            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task),
-            _ => None,
-        }
-    }
-
     /// The session concerned, when the error names one.
     pub fn session_id(&self) -> Option<&str> {
         match self {
-            Error::TaskFailed { session_id, .. } | Error::SessionEnded { session_id, .. } => Some(session_id),
+            Error::TaskFailed { session_id, .. }
+            | Error::SessionEnded { session_id, .. }
+            | Error::WaitTimeout { session_id, .. }
+            | Error::CostLimit { session_id, .. } => Some(session_id),
             Error::OutcomeUnknown { session_id, .. } => session_id.as_deref(),
-            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task.session_id()),
             _ => None,
         }
     }
@@ -295,9 +295,10 @@ impl Error {
     /// The task concerned, when the error names one.
     pub fn task_id(&self) -> Option<&str> {
         match self {
-            Error::TaskFailed { task_id, .. } => Some(task_id),
+            Error::TaskFailed { task_id, .. }
+            | Error::WaitTimeout { task_id, .. }
+            | Error::CostLimit { task_id, .. } => Some(task_id),
             Error::SessionEnded { task_id, .. } => task_id.as_deref(),
-            Error::WaitTimeout { task, .. } | Error::CostLimit { task, .. } => Some(task.id()),
             _ => None,
         }
     }

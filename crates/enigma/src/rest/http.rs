@@ -7,9 +7,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
 
-use crate::config::ClientConfig;
-use crate::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
-use crate::retry::{Attempt, RetryPolicy, proves_nothing_created, retry_delay};
+use super::retry::{Attempt, RetryPolicy, proves_nothing_created, retry_delay};
+use crate::model::config::ClientConfig;
+use crate::model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 
 /// Most bytes of an error answer read: the service's JSON errors are a few hundred bytes; past
 /// this the status alone decides (a gateway's 50 MB HTML page is not read).

@@ -33,12 +33,6 @@ pub struct SessionOptions {
 }
 
 impl SessionOptions {
-    /// Checks the options as `start_session` does (with `task_required` as `run_task` does),
-    /// without sending anything.
-    pub fn validate(&self, task_required: bool) -> crate::Result<()> {
-        crate::validate::session_options(self, task_required)
-    }
-
     /// No options: the service's defaults.
     pub fn new() -> Self {
         Self::default()
@@ -97,11 +91,6 @@ pub struct TaskOptions {
 }
 
 impl TaskOptions {
-    /// Checks the options as `new_task` does, without sending anything.
-    pub fn validate(&self) -> crate::Result<()> {
-        crate::validate::task_options(self)
-    }
-
     /// A task with the given instructions and the service's defaults.
     pub fn new(task_details: impl Into<String>) -> Self {
         TaskOptions { task_details: task_details.into(), ..Self::default() }
@@ -133,11 +122,6 @@ pub struct WaitOptions {
 }
 
 impl WaitOptions {
-    /// Checks the options as `result` does, without sending anything.
-    pub fn validate(&self) -> crate::Result<()> {
-        crate::validate::wait_options(self)
-    }
-
     /// Wait without limits.
     pub fn new() -> Self {
         Self::default()

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::api_key::ApiKey;
-use crate::error::{Error, Result};
+use super::api_key::ApiKey;
+use super::error::{Error, Result};
 
 /// The production service.
 pub const DEFAULT_BASE_URL: &str = "https://connect.enigma.click";

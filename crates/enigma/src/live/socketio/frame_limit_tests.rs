@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 
-use super::options::DEFAULT_MAX_FRAME_BYTES;
+use super::socket_options::DEFAULT_MAX_FRAME_BYTES;
 use super::{SocketClient, SocketEvent, SocketOptions};
 
 type ServerWs = WebSocketStream<TcpStream>;

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::status::{TaskState, TaskStatus};
-use crate::usage::Usage;
+use super::classify::{TaskState, TaskStatus};
+use super::error::Error;
+use super::usage::Usage;
 
 /// How a task ended, from the waiter's point of view. A failure is not an outcome but an error
 /// ([`Error::TaskFailed`]), and so is the session ending under the task ([`Error::SessionEnded`]).

@@ -18,11 +18,11 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::backoff;
-use super::error::SocketError;
 use super::handshake::{self, Connection, Target, send_engine};
-use super::options::{SocketEvent, SocketOptions};
 use super::packet::{EnginePacket, ROOT_NSP, SioPacket, connect_error_parts};
-use super::transport;
+use super::socket_error::SocketError;
+use super::socket_options::{SocketEvent, SocketOptions};
+use super::websocket;
 
 /// How long a graceful close waits for the server's WebSocket close reply.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -55,9 +55,9 @@ impl SocketClient {
     pub(crate) async fn connect(
         opts: SocketOptions,
     ) -> Result<(SocketClient, mpsc::UnboundedReceiver<SocketEvent>), SocketError> {
-        let url = transport::websocket_url(&opts.url, &opts.path)?;
+        let url = websocket::websocket_url(&opts.url, &opts.path)?;
         let tls =
-            if url.scheme() == "wss" { Some(transport::tls_config(opts.extra_root_ca_pem.as_deref())?) } else { None };
+            if url.scheme() == "wss" { Some(websocket::tls_config(opts.extra_root_ca_pem.as_deref())?) } else { None };
         let target = Target {
             url,
             tls,

@@ -2,10 +2,17 @@
 
 use std::time::Duration;
 
-use crate::api_key::ApiKey;
-use crate::client::Client;
-use crate::config::{ClientConfig, parse_base_url};
-use crate::error::Result;
+use super::client::Client;
+use crate::model::api_key::ApiKey;
+use crate::model::config::{ClientConfig, parse_base_url};
+use crate::model::error::Result;
+
+impl Client {
+    /// A builder starting from the environment's settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::from_env()
+    }
+}
 
 /// Builds a [`Client`]; unset settings come from the environment, then the defaults.
 #[derive(Debug)]

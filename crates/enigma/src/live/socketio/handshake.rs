@@ -11,9 +11,9 @@ use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 use url::Url;
 
-use super::error::SocketError;
 use super::packet::{EnginePacket, ROOT_NSP, SioPacket, connect_error_parts};
-use super::transport::{self, WsStream};
+use super::socket_error::SocketError;
+use super::websocket::{self, WsStream};
 
 /// A live, acknowledged namespace connection.
 pub(crate) struct Connection {
@@ -46,7 +46,7 @@ pub(crate) async fn establish(target: Target) -> Result<Connection, SocketError>
 }
 
 async fn establish_inner(target: Target) -> Result<Connection, SocketError> {
-    let mut ws = transport::dial(&target.url, target.tls.as_ref(), target.max_frame_bytes).await?;
+    let mut ws = websocket::dial(&target.url, target.tls.as_ref(), target.max_frame_bytes).await?;
 
     // 1. Engine.IO open packet: always the first frame.
     let open = match EnginePacket::parse(&next_text(&mut ws).await?)? {

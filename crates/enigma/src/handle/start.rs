@@ -1,95 +1,24 @@
-//! `Client`: configuration, the HTTP transport, and the calls that need no session.
+//! The `Client`'s doors to sessions and tasks: start, run, re-attach, and end what it started.
+//! These `impl Client` methods sit above `session.rs` and `task.rs` (which hold a `Client`), so
+//! that imports run one way: `client.rs` knows no handle, and this file knows them all.
 
-use std::collections::BTreeSet;
-use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::answer;
-use crate::builder::ClientBuilder;
-use crate::cleanup;
-use crate::config::ClientConfig;
-use crate::error::{Error, Result};
-use crate::message::Message;
-use crate::options::{RunTaskOptions, SessionOptions};
-use crate::result::{Outcome, TaskResult};
-use crate::retry::RetryPolicy;
-use crate::service::{ActiveSockets, Health};
-use crate::session::{Session, SessionInfo};
-use crate::task::Task;
-use crate::transport::{Auth, Request, Transport, path_of};
-use crate::validate;
-
-/// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
-///
-/// A complete run against the simulator (the same code talks to the real service when
-/// `ENIGMA_API_KEY` is set and no base URL is given):
-///
-/// ```
-/// use enigma::{Client, Outcome, SessionOptions, TaskOptions, WaitOptions};
-/// use enigma_sim::{SimConfig, Simulator};
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
-/// let client = Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url()).build()?;
-///
-/// let result = client
-///     .with_session(SessionOptions::new().starting_url("https://amazon.com"), |session| async move {
-///         let task = session.new_task(TaskOptions::new("Search for 'mechanical keyboard'")).await?;
-///         task.result(WaitOptions::new().max_cost(0.50)).await
-///     })
-///     .await?;
-/// assert_eq!(result.outcome, Outcome::Completed);
-/// assert!(result.message.unwrap().contains("mechanical keyboard"));
-/// assert_eq!(sim.stats()["sessions"]["open"], 0); // with_session terminated it
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<ClientInner>,
-}
-
-struct ClientInner {
-    transport: Transport,
-    /// Sessions started through this client and not yet terminated through it: what
-    /// [`Client::terminate_open_sessions`] ends (bindings call it at interpreter exit).
-    open_sessions: Mutex<BTreeSet<String>>,
-}
+use super::cleanup;
+use super::client::Client;
+use super::session::{Session, SessionInfo};
+use super::task::Task;
+use crate::model::error::{Error, Result};
+use crate::model::options::{RunTaskOptions, SessionOptions};
+use crate::model::result::{Outcome, TaskResult};
+use crate::model::validate;
+use crate::rest::answer;
+use crate::rest::retry::RetryPolicy;
 
 impl Client {
-    /// A client configured from `ENIGMA_*` environment variables (see [`ClientConfig::from_env`]).
-    pub fn new() -> Result<Client> {
-        Client::from_config(ClientConfig::from_env()?)
-    }
-
-    /// A builder starting from the environment's settings.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::from_env()
-    }
-
-    /// A client with exactly this configuration.
-    pub fn from_config(config: ClientConfig) -> Result<Client> {
-        let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default() };
-        Ok(Client { inner: Arc::new(inner) })
-    }
-
-    /// The configuration in use.
-    pub fn config(&self) -> &ClientConfig {
-        &self.inner.transport.config
-    }
-
-    /// Ids of the sessions started through this client (or its clones) that were not
-    /// terminated through it. Some may have ended by themselves on the service.
-    pub fn open_session_ids(&self) -> Vec<String> {
-        self.open_sessions().iter().cloned().collect()
-    }
-
     /// Terminates every session in [`Client::open_session_ids`], concurrently; returns the
     /// ids that could not be terminated, with the error.
     pub async fn terminate_open_sessions(&self) -> Vec<(String, Error)> {
@@ -97,14 +26,6 @@ impl Client {
             self.open_session_ids().iter().map(|id| Session::attach(self.clone(), id)).collect();
         let results = futures_util::future::join_all(sessions.iter().map(Session::terminate)).await;
         sessions.iter().zip(results).filter_map(|(s, r)| r.err().map(|e| (s.id().to_owned(), e))).collect()
-    }
-
-    pub(crate) fn forget_session(&self, id: &str) {
-        self.open_sessions().remove(id);
-    }
-
-    fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
-        self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
@@ -116,7 +37,7 @@ impl Client {
         // An answer that cannot be read leaves the outcome unknown: the session may exist.
         let id = answer::required_id(&answer, "sessionId", "start-session")
             .map_err(|e| Error::unknown_outcome("start-session", None, &e))?;
-        self.open_sessions().insert(id.to_owned());
+        self.track_session(id);
         let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
         let initial_task_id = match has_task {
             true => answer::optional_id(&answer, "taskId", "start-session")
@@ -169,7 +90,7 @@ impl Client {
     /// - if the call is cancelled (its future dropped) the session is terminated in a tracked
     ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
     ///
-    /// A wait timeout is not a cancellation: the error holds the task, whose session goes on. On
+    /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
     /// any error but `task_failed` and `session_ended` (after which the session is over) the
     /// session is added to [`Client::open_session_ids`], so it is never left open untracked.
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
@@ -184,7 +105,7 @@ impl Client {
             // Nobody can answer the question of a one-shot call: end its session now.
             if let Err(err) = session.terminate().await {
                 tracing::warn!(session = session.id(), error = %err, "could not terminate a one-shot session after its guardrail");
-                self.open_sessions().insert(session.id().to_owned());
+                self.track_session(session.id());
             }
         }
         if let Err(err) = &result
@@ -193,7 +114,7 @@ impl Client {
             // The wait ended but the task may still run (a timeout, a cost ceiling, a lost
             // connection): its session is the caller's now, so the client tracks it and
             // `terminate_open_sessions` (and the bindings' exit and signal hooks) reach it.
-            self.open_sessions().insert(session.id().to_owned());
+            self.track_session(session.id());
         }
         guard.0 = None;
         result
@@ -221,28 +142,16 @@ impl Client {
         self.session(session_id)?.task(task_id)
     }
 
-    /// Service health (`GET /start/health`, no key needed).
-    pub async fn health(&self) -> Result<Health> {
-        let body = self.get("/start/health", Auth::None, "health").await?;
-        Ok(Health {
-            status: body.get("status").and_then(Value::as_str).unwrap_or("unknown").to_owned(),
-            instances_available: body.get("instancesAvailable").and_then(Value::as_bool),
-            instance_count: body.get("instanceCount").and_then(Value::as_u64),
-            timestamp: body.get("timestamp").map(|t| t.to_string().trim_matches('"').to_owned()),
-            raw: body,
-        })
-    }
-
-    /// Active instance connections (`GET /start/active-sockets`, no key needed).
-    pub async fn active_sockets(&self) -> Result<ActiveSockets> {
-        let body = self.get("/start/active-sockets", Auth::None, "active-sockets").await?;
-        let sockets: Vec<String> = body
-            .get("sockets")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        let count = body.get("count").and_then(Value::as_u64).unwrap_or(sockets.len() as u64);
-        Ok(ActiveSockets { sockets, count, raw: body })
+    /// The task a wait timeout or cost-limit stop names ([`Error::WaitTimeout`],
+    /// [`Error::CostLimit`]), re-attached with this client to poll or wait on again; `None` for
+    /// other errors. Errors carry ids, not handles: this is the way back from one to a task.
+    pub fn task_of(&self, error: &Error) -> Option<Task> {
+        match error {
+            Error::WaitTimeout { session_id, task_id, .. } | Error::CostLimit { session_id, task_id, .. } => {
+                self.task(session_id, task_id).ok()
+            }
+            _ => None,
+        }
     }
 
     /// Sends a request that creates a session (start-session, run-task) so that cancelling the
@@ -265,72 +174,6 @@ impl Client {
         let answer = slot.rx.as_mut().expect("set above").await;
         slot.rx = None;
         answer.map_err(|_| Error::Cancelled)?
-    }
-
-    /// `POST /start/send-message` with the retry policy the message allows.
-    pub(crate) async fn send_message_raw(&self, session_id: &str, message: &Message) -> Result<Value> {
-        let retry = match message {
-            Message::NewTask(_) => RetryPolicy::Create,
-            m if m.is_idempotent() => RetryPolicy::Safe,
-            _ => RetryPolicy::Once,
-        };
-        let operation = match message {
-            Message::NewTask(_) => "newTask",
-            Message::State { .. } => "state",
-            Message::Interaction { .. } => "interaction",
-            Message::Guardrail { .. } => "guardrail",
-        };
-        tracing::debug!(session = session_id, message = %message.label(), "send-message");
-        let body = serde_json::json!({ "sessionId": session_id, "message": message });
-        self.post("/start/send-message", &body, retry, operation, Some(session_id)).await
-    }
-
-    /// `GET /task/:sessionId/:taskId`, the raw body.
-    pub(crate) async fn poll_raw(&self, session_id: &str, task_id: &str) -> Result<Value> {
-        self.get(&path_of(&["task", session_id, task_id]), Auth::IfPresent, "poll").await
-    }
-
-    async fn post(
-        &self,
-        path: &str,
-        body: &Value,
-        retry: RetryPolicy,
-        operation: &'static str,
-        session_id: Option<&str>,
-    ) -> Result<Value> {
-        let request = Request {
-            method: Method::POST,
-            path: path.to_owned(),
-            body: Some(body),
-            auth: Auth::Required,
-            retry,
-            operation,
-            session_id,
-        };
-        self.inner.transport.send(&request).await
-    }
-
-    async fn get(&self, path: &str, auth: Auth, operation: &'static str) -> Result<Value> {
-        let request = Request {
-            method: Method::GET,
-            path: path.to_owned(),
-            body: None,
-            auth,
-            retry: RetryPolicy::Safe,
-            operation,
-            session_id: None,
-        };
-        self.inner.transport.send(&request).await
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let config = self.config();
-        f.debug_struct("Client")
-            .field("base_url", &config.base_url.as_str())
-            .field("api_key", &config.api_key)
-            .finish_non_exhaustive()
     }
 }
 

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use url::Url;
 
-use super::error::SocketError;
+use super::socket_error::SocketError;
 
 /// A dialed WebSocket.
 pub(crate) type WsStream = WebSocketStream<MaybeTlsStream<TcpStream>>;

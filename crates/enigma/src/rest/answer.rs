@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
-use crate::validate;
+use crate::model::error::{Error, Result};
+use crate::model::validate;
 
 /// The id in `field`, if the answer has one; one that breaks the id rule is a `decode` error.
 pub(crate) fn optional_id<'a>(body: &'a Value, field: &str, operation: &str) -> Result<Option<&'a str>> {

@@ -1,8 +1,10 @@
 //! Local validation: refuse what the input alone shows to be wrong, before anything is sent.
+//! The options' public `validate` methods live here too, so that the option types stay plain
+//! data and imports run one way (validate -> options, never back).
 
-use crate::error::{Error, Result};
-use crate::message::Interaction;
-use crate::options::{SessionOptions, TaskOptions, WaitOptions};
+use super::error::{Error, Result};
+use super::message::Interaction;
+use super::options::{SessionOptions, TaskOptions, WaitOptions};
 
 /// Longest `maxDuration` the service accepts, ms.
 pub const MAX_DURATION_MS: u64 = 300_000;
@@ -10,6 +12,28 @@ pub const MAX_DURATION_MS: u64 = 300_000;
 pub const X_RANGE: std::ops::RangeInclusive<u32> = 0..=1024;
 /// The browser chrome is 155 px tall; the 600 px viewport follows.
 pub const Y_RANGE: std::ops::RangeInclusive<u32> = 155..=755;
+
+impl SessionOptions {
+    /// Checks the options as `start_session` does (with `task_required` as `run_task` does),
+    /// without sending anything.
+    pub fn validate(&self, task_required: bool) -> Result<()> {
+        session_options(self, task_required)
+    }
+}
+
+impl TaskOptions {
+    /// Checks the options as `new_task` does, without sending anything.
+    pub fn validate(&self) -> Result<()> {
+        task_options(self)
+    }
+}
+
+impl WaitOptions {
+    /// Checks the options as `result` does, without sending anything.
+    pub fn validate(&self) -> Result<()> {
+        wait_options(self)
+    }
+}
 
 pub(crate) fn session_options(opts: &SessionOptions, task_required: bool) -> Result<()> {
     match &opts.task_details {

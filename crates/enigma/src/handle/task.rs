@@ -1,18 +1,15 @@
-//! `Task`: a handle on one task of a session (ids plus a client).
+//! `Task`: a handle on one task of a session (ids plus a client). Waiting for its outcome
+//! (`Task::result`) is `wait.rs`; its session (`Task::session`) is `session.rs`.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use tokio::time::Instant;
 
-use crate::client::Client;
-use crate::error::Result;
+use super::client::Client;
 use crate::live::LiveSlot;
-use crate::options::WaitOptions;
-use crate::result::TaskResult;
-use crate::session::Session;
-use crate::status::{TaskState, TaskStatus, classify};
-use crate::wait;
+use crate::model::classify::{TaskState, TaskStatus, classify};
+use crate::model::error::Result;
 
 /// A task of a session. Cheap to clone; re-made from ids with [`Client::task`].
 #[derive(Clone)]
@@ -55,34 +52,10 @@ impl Task {
         &self.session_id
     }
 
-    /// A handle on the task's session (re-attached by id).
-    pub fn session(&self) -> Session {
-        Session::attach(self.client.clone(), &self.session_id)
-    }
-
     /// One look at the task (`GET /task/:sessionId/:taskId`).
     pub async fn poll(&self) -> Result<TaskStatus> {
         let body = self.client.poll_raw(&self.session_id, &self.task_id).await?;
         classify(&body)
-    }
-
-    /// Waits for the outcome: the inline answer if one came, else polls every poll interval
-    /// until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout),
-    /// which holds this handle) or the cost ceiling ([`Error::CostLimit`](crate::Error::CostLimit),
-    /// after sending `stop`). A failure is [`Error::TaskFailed`](crate::Error::TaskFailed); the
-    /// session ending under the task is [`Error::SessionEnded`](crate::Error::SessionEnded).
-    pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {
-        wait::wait_for_result(self, options, |_| {}).await
-    }
-
-    /// Like [`Task::result`], calling `on_status` with every status polled while waiting
-    /// (progress displays: state, cost so far).
-    pub async fn result_with_progress(
-        &self,
-        options: WaitOptions,
-        on_status: impl FnMut(&TaskStatus) + Send,
-    ) -> Result<TaskResult> {
-        wait::wait_for_result(self, options, on_status).await
     }
 
     pub(crate) fn live_slot(&self) -> &LiveSlot {

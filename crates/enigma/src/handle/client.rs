@@ -1,0 +1,184 @@
+//! `Client`: configuration, the HTTP transport, the sessions it tracks, and the calls that need
+//! no session handle. The methods that make sessions and tasks (`start_session`, `run_task`,
+//! `task`...) are in `start.rs`, above `session.rs` and `task.rs`: this file imports no handle,
+//! so the handles can hold a `Client` without an import circle.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::model::config::ClientConfig;
+use crate::model::error::Result;
+use crate::model::message::Message;
+use crate::model::service::{ActiveSockets, Health};
+use crate::rest::http::{Auth, Request, Transport, path_of};
+use crate::rest::retry::RetryPolicy;
+
+/// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
+///
+/// A complete run against the simulator (the same code talks to the real service when
+/// `ENIGMA_API_KEY` is set and no base URL is given):
+///
+/// ```
+/// use enigma::{Client, Outcome, SessionOptions, TaskOptions, WaitOptions};
+/// use enigma_sim::{SimConfig, Simulator};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
+/// let client = Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url()).build()?;
+///
+/// let result = client
+///     .with_session(SessionOptions::new().starting_url("https://amazon.com"), |session| async move {
+///         let task = session.new_task(TaskOptions::new("Search for 'mechanical keyboard'")).await?;
+///         task.result(WaitOptions::new().max_cost(0.50)).await
+///     })
+///     .await?;
+/// assert_eq!(result.outcome, Outcome::Completed);
+/// assert!(result.message.unwrap().contains("mechanical keyboard"));
+/// assert_eq!(sim.stats()["sessions"]["open"], 0); // with_session terminated it
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    transport: Transport,
+    /// Sessions started through this client and not yet terminated through it: what
+    /// [`Client::terminate_open_sessions`] ends (bindings call it at interpreter exit).
+    open_sessions: Mutex<BTreeSet<String>>,
+}
+
+impl Client {
+    /// A client configured from `ENIGMA_*` environment variables (see [`ClientConfig::from_env`]).
+    pub fn new() -> Result<Client> {
+        Client::from_config(ClientConfig::from_env()?)
+    }
+
+    /// A client with exactly this configuration.
+    pub fn from_config(config: ClientConfig) -> Result<Client> {
+        let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default() };
+        Ok(Client { inner: Arc::new(inner) })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.transport.config
+    }
+
+    /// Ids of the sessions started through this client (or its clones) that were not
+    /// terminated through it. Some may have ended by themselves on the service.
+    pub fn open_session_ids(&self) -> Vec<String> {
+        self.open_sessions().iter().cloned().collect()
+    }
+
+    pub(crate) fn forget_session(&self, id: &str) {
+        self.open_sessions().remove(id);
+    }
+
+    /// Tracks a session as open (started through this client, or left to the caller by a
+    /// one-shot call that could not end it).
+    pub(crate) fn track_session(&self, id: &str) {
+        self.open_sessions().insert(id.to_owned());
+    }
+
+    fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Service health (`GET /start/health`, no key needed).
+    pub async fn health(&self) -> Result<Health> {
+        let body = self.get("/start/health", Auth::None, "health").await?;
+        Ok(Health {
+            status: body.get("status").and_then(Value::as_str).unwrap_or("unknown").to_owned(),
+            instances_available: body.get("instancesAvailable").and_then(Value::as_bool),
+            instance_count: body.get("instanceCount").and_then(Value::as_u64),
+            timestamp: body.get("timestamp").map(|t| t.to_string().trim_matches('"').to_owned()),
+            raw: body,
+        })
+    }
+
+    /// Active instance connections (`GET /start/active-sockets`, no key needed).
+    pub async fn active_sockets(&self) -> Result<ActiveSockets> {
+        let body = self.get("/start/active-sockets", Auth::None, "active-sockets").await?;
+        let sockets: Vec<String> = body
+            .get("sockets")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let count = body.get("count").and_then(Value::as_u64).unwrap_or(sockets.len() as u64);
+        Ok(ActiveSockets { sockets, count, raw: body })
+    }
+
+    /// `POST /start/send-message` with the retry policy the message allows.
+    pub(crate) async fn send_message_raw(&self, session_id: &str, message: &Message) -> Result<Value> {
+        let retry = match message {
+            Message::NewTask(_) => RetryPolicy::Create,
+            m if m.is_idempotent() => RetryPolicy::Safe,
+            _ => RetryPolicy::Once,
+        };
+        let operation = match message {
+            Message::NewTask(_) => "newTask",
+            Message::State { .. } => "state",
+            Message::Interaction { .. } => "interaction",
+            Message::Guardrail { .. } => "guardrail",
+        };
+        tracing::debug!(session = session_id, message = %message.label(), "send-message");
+        let body = serde_json::json!({ "sessionId": session_id, "message": message });
+        self.post("/start/send-message", &body, retry, operation, Some(session_id)).await
+    }
+
+    /// `GET /task/:sessionId/:taskId`, the raw body.
+    pub(crate) async fn poll_raw(&self, session_id: &str, task_id: &str) -> Result<Value> {
+        self.get(&path_of(&["task", session_id, task_id]), Auth::IfPresent, "poll").await
+    }
+
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: &Value,
+        retry: RetryPolicy,
+        operation: &'static str,
+        session_id: Option<&str>,
+    ) -> Result<Value> {
+        let request = Request {
+            method: Method::POST,
+            path: path.to_owned(),
+            body: Some(body),
+            auth: Auth::Required,
+            retry,
+            operation,
+            session_id,
+        };
+        self.inner.transport.send(&request).await
+    }
+
+    async fn get(&self, path: &str, auth: Auth, operation: &'static str) -> Result<Value> {
+        let request = Request {
+            method: Method::GET,
+            path: path.to_owned(),
+            body: None,
+            auth,
+            retry: RetryPolicy::Safe,
+            operation,
+            session_id: None,
+        };
+        self.inner.transport.send(&request).await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = self.config();
+        f.debug_struct("Client")
+            .field("base_url", &config.base_url.as_str())
+            .field("api_key", &config.api_key)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,77 @@
+//! `EventStream`: a session's live events as an async stream, read from its live connection.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_util::Stream;
+use tokio::sync::broadcast;
+
+use crate::live::{Live, LiveSlot};
+use crate::model::event::Event;
+
+/// A session's live events, from the moment the stream first connects. Ends after the session
+/// ends (or when the live connection gives up). Dropping it lets the connection close when
+/// nothing else (the session handle, its tasks) uses it.
+pub struct EventStream {
+    inner: Pin<Box<dyn Stream<Item = Event> + Send>>,
+}
+
+enum StreamState {
+    Start(Arc<LiveSlot>),
+    Open(Arc<Live>, broadcast::Receiver<Event>),
+    Done,
+}
+
+impl EventStream {
+    pub(crate) fn new(slot: Arc<LiveSlot>) -> EventStream {
+        let stream = futures_util::stream::unfold(StreamState::Start(slot), |state| async move {
+            match state {
+                StreamState::Start(slot) => {
+                    let live = match slot.get_or_connect().await {
+                        Ok(live) => live,
+                        Err(err) => return Some((Event::ConnectError { message: err.to_string() }, StreamState::Done)),
+                    };
+                    match live.subscribe() {
+                        // Say where the stream starts: on an open connection.
+                        Some(events) if live.is_connected() => {
+                            Some((Event::Connected, StreamState::Open(live, events)))
+                        }
+                        Some(events) => next_event(live, events).await,
+                        None => Some((
+                            Event::ConnectError { message: "the live connection has closed".into() },
+                            StreamState::Done,
+                        )),
+                    }
+                }
+                StreamState::Open(live, events) => next_event(live, events).await,
+                StreamState::Done => None,
+            }
+        });
+        EventStream { inner: Box::pin(stream) }
+    }
+
+    /// The next event; `None` once the stream has ended.
+    pub async fn next(&mut self) -> Option<Event> {
+        futures_util::StreamExt::next(self).await
+    }
+}
+
+async fn next_event(live: Arc<Live>, mut events: broadcast::Receiver<Event>) -> Option<(Event, StreamState)> {
+    match events.recv().await {
+        Ok(event) => Some((event, StreamState::Open(live, events))),
+        // A slow consumer skipped events: say so, with how many, rather than hide it.
+        Err(broadcast::error::RecvError::Lagged(missed)) => {
+            Some((Event::Lagged { missed }, StreamState::Open(live, events)))
+        }
+        Err(broadcast::error::RecvError::Closed) => None,
+    }
+}
+
+impl Stream for EventStream {
+    type Item = Event;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}

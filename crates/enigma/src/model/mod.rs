@@ -1,0 +1,15 @@
+//! The model: the SDK's data, with no I/O. Options, messages, the status classifier, usage,
+//! results, live events, errors as data, settings, and the local validation rules. Imports
+//! nothing from the other layers.
+
+pub(crate) mod api_key;
+pub(crate) mod classify;
+pub(crate) mod config;
+pub(crate) mod error;
+pub(crate) mod event;
+pub(crate) mod message;
+pub(crate) mod options;
+pub(crate) mod result;
+pub(crate) mod service;
+pub(crate) mod usage;
+pub(crate) mod validate;
