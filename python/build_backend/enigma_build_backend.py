@@ -42,13 +42,16 @@ def _require_rust() -> None:
             found = ""
     if "cargo" in found:
         return
-    raise RuntimeError(
+    # A message and exit status 1, without a traceback: pip shows the message as the reason.
+    print(
         "\n\nenigma-click: building from source needs Rust, and no working `cargo` is on PATH.\n"
-        f"pip is building from source because no prebuilt wheel fits this platform ({_this_platform()}).\n"
+        f"pip builds from source when no prebuilt wheel fits the platform (here: {_this_platform()}).\n"
         f"Prebuilt wheels exist for: {PREBUILT}.\n"
         f"Install Rust {RUST_VERSION} or newer from https://rustup.rs (or your system's package manager),\n"
-        "open a new shell so that `cargo` is on PATH, and run `pip install enigma-click` again.\n"
+        "open a new shell so that `cargo` is on PATH, and run `pip install enigma-click` again.\n",
+        file=sys.stderr,
     )
+    raise SystemExit(1)
 
 
 def get_requires_for_build_wheel(config_settings: Optional[Mapping[str, Any]] = None) -> list[str]:
