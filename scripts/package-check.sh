@@ -74,7 +74,7 @@ check_elf() {
   interp="$(readelf -l "$file" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')"
   needed="$(readelf -d "$file" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
   floor="$(glibc_floor "$file")"
-  note "$(printf '%-44s %-9s %-8s glibc floor %-5s interpreter %-32s needs: %s' "$label" "$target" "${machine%% *}" "$floor" "${interp:-(none)}" "$needed")"
+  note "$(printf '%-44s %-9s %-8s glibc floor %-5s interpreter %-32s needs: %s' "$label" "$target" "${machine##* }" "$floor" "${interp:-(none)}" "$needed")"
   case "$target" in
     x86_64*) [[ "$machine" == *X86-64* ]] || fail "$label: machine $machine, expected X86-64" ;;
     aarch64*) [[ "$machine" == *AArch64* ]] || fail "$label: machine $machine, expected AArch64" ;;

@@ -11,6 +11,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const { platforms, packageName, addonFileName } = require('./platforms')
+const { binaryProblem } = require('./binary-check')
 
 const SOURCE_BUILD = path.join(__dirname, '..', 'build', 'enigma.node')
 const REPOSITORY = 'https://github.com/enigma-click/enigma-sdk'
@@ -53,21 +54,24 @@ const BUILD_FROM_SOURCE =
 
 /** Loads one file; a failure (corrupt, wrong platform, not our addon) names the file. */
 function loadFile(file, origin, target, requireFn) {
+  const reinstall = 'Reinstall: delete node_modules and run npm install again.'
+  const problem = binaryProblem(file, target.platform, target.arch)
+  if (problem) {
+    throw loadError(`cannot load the native addon ${file} (${origin}): ${problem} (this machine: ${describe(target)}). ${reinstall}`)
+  }
   let addon
   try {
     addon = requireFn(file)
   } catch (err) {
     throw loadError(
       `cannot load the native addon ${file} (${origin}): ${err.message}\n` +
-        `The file is damaged or was built for another platform than this one (${describe(target)}). ` +
-        'Reinstall: delete node_modules and run npm install again.',
+        `The file is damaged or was built for another platform than this one (${describe(target)}). ${reinstall}`,
       err,
     )
   }
   if (addon === null || typeof addon !== 'object' || typeof addon.NativeClient !== 'function') {
     throw loadError(
-      `${file} (${origin}) loaded, but it is not enigma-click's native addon (no NativeClient export). ` +
-        'Reinstall: delete node_modules and run npm install again.',
+      `${file} (${origin}) loaded, but it is not enigma-click's native addon (no NativeClient export). ${reinstall}`,
     )
   }
   return addon

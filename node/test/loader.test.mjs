@@ -110,7 +110,7 @@ test('a corrupt .node file: an error naming the file, and no crash', () => {
     assert.equal(run.signal, null)
     assert.equal(run.status, 1)
     assert.match(run.stderr, new RegExp(`enigma-click: cannot load the native addon ${garbage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
-    assert.match(run.stderr, /damaged or was built for another platform/)
+    assert.match(run.stderr, /it is not an ELF shared library|damaged or was built for another platform/)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -125,6 +125,7 @@ test('a truncated copy of the real addon: an error naming the file, and no crash
     assert.equal(run.signal, null)
     assert.equal(run.status, 1)
     assert.ok(run.stderr.includes(`cannot load the native addon ${truncated}`), run.stderr)
+    assert.match(run.stderr, /it is truncated \(8192 bytes/)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -134,4 +135,37 @@ test('ENIGMA_NODE_ADDON naming a missing file says so', () => {
   const run = requireWithAddon('/nonexistent/enigma.node')
   assert.equal(run.status, 1)
   assert.match(run.stderr, /ENIGMA_NODE_ADDON names \/nonexistent\/enigma.node, which does not exist/)
+})
+
+test('an addon built for another architecture: an error naming the file and both architectures', { skip: !onLinuxX64 || !fs.existsSync(sourceBuild) }, () => {
+  const dir = tempDir()
+  try {
+    // The real addon with its ELF e_machine set to AArch64 (183), as an arm64 build would have.
+    const other = path.join(dir, 'arm64.node')
+    const bytes = Buffer.from(fs.readFileSync(sourceBuild))
+    bytes.writeUInt16LE(183, 18)
+    fs.writeFileSync(other, bytes)
+    const run = requireWithAddon(other)
+    assert.equal(run.signal, null)
+    assert.equal(run.status, 1)
+    assert.ok(run.stderr.includes(`cannot load the native addon ${other}`), run.stderr)
+    assert.match(run.stderr, /it was built for arm64, and this machine is x64/)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a macOS or Windows addon on Linux is named as such', { skip: process.platform !== 'linux' }, () => {
+  const dir = tempDir()
+  try {
+    const macho = path.join(dir, 'darwin.node')
+    const header = Buffer.alloc(4096)
+    header.writeUInt32BE(0xcffaedfe, 0)
+    fs.writeFileSync(macho, header)
+    const run = requireWithAddon(macho)
+    assert.equal(run.status, 1)
+    assert.match(run.stderr, /it is not an ELF shared library \(it is a macOS one\)/)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 })
