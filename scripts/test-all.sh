@@ -29,8 +29,8 @@ fi
 
 if [ -f node/package.json ]; then
   step "Node package"
-  # npm ci compiles nothing (the published package has no install script): build the addon.
-  (cd node && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+  # npm ci compiles nothing (the published package has no install script): build the addon (debug).
+  (cd node && npm ci --no-audit --no-fund --loglevel=error && ENIGMA_NODE_DEBUG_BUILD=1 npm run build && npm test)
 fi
 
 step "all tests passed"

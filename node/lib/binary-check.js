@@ -26,7 +26,7 @@ function checkElf(fd, size, head, arch) {
   if (head[4] !== 2 || head[5] !== 1) return 'it is not a 64-bit little-endian ELF file'
   const machine = head.readUInt16LE(18)
   if (ELF_MACHINES[arch] !== undefined && machine !== ELF_MACHINES[arch]) {
-    return `it was built for ${name(ELF_MACHINES, machine)}, and this machine is ${arch}`
+    return `it was built for ${name(ELF_MACHINES, machine)}, not ${arch}`
   }
   const phoff = Number(head.readBigUInt64LE(32))
   const phentsize = head.readUInt16LE(54)
@@ -62,7 +62,7 @@ function binaryProblem(file, platform = process.platform, arch = process.arch) {
       if (!isMachO) return `it is not a Mach-O library${isElf ? ' (it is a Linux one)' : isPe ? ' (it is a Windows one)' : ''}`
       const cpu = head.readUInt32BE(0) === 0xcffaedfe ? head.readUInt32LE(4) : null
       if (cpu !== null && MACHO_CPUS[arch] !== undefined && cpu !== MACHO_CPUS[arch]) {
-        return `it was built for ${name(MACHO_CPUS, cpu)}, and this machine is ${arch}`
+        return `it was built for ${name(MACHO_CPUS, cpu)}, not ${arch}`
       }
       return null
     }
@@ -73,7 +73,7 @@ function binaryProblem(file, platform = process.platform, arch = process.arch) {
       if (pe.length < 6 || pe.readUInt32BE(0) !== 0x50450000) return 'it is not a valid Windows DLL'
       const machine = pe.readUInt16LE(4)
       if (PE_MACHINES[arch] !== undefined && machine !== PE_MACHINES[arch]) {
-        return `it was built for ${name(PE_MACHINES, machine)}, and this machine is ${arch}`
+        return `it was built for ${name(PE_MACHINES, machine)}, not ${arch}`
       }
       return null
     }

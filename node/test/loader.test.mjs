@@ -149,7 +149,7 @@ test('an addon built for another architecture: an error naming the file and both
     assert.equal(run.signal, null)
     assert.equal(run.status, 1)
     assert.ok(run.stderr.includes(`cannot load the native addon ${other}`), run.stderr)
-    assert.match(run.stderr, /it was built for arm64, and this machine is x64/)
+    assert.match(run.stderr, /it was built for arm64, not x64 \(this machine: linux-x64/)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -165,6 +165,34 @@ test('a macOS or Windows addon on Linux is named as such', { skip: process.platf
     const run = requireWithAddon(macho)
     assert.equal(run.status, 1)
     assert.match(run.stderr, /it is not an ELF shared library \(it is a macOS one\)/)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('header checks for macOS and Windows addons name the architecture they were built for', () => {
+  const { binaryProblem } = require('../lib/binary-check.js')
+  const dir = tempDir()
+  try {
+    const macho = path.join(dir, 'macho.node')
+    const m = Buffer.alloc(4096)
+    m.writeUInt32BE(0xcffaedfe, 0) // MH_MAGIC_64, little-endian
+    m.writeUInt32LE(0x0100000c, 4) // CPU_TYPE_ARM64
+    fs.writeFileSync(macho, m)
+    assert.equal(binaryProblem(macho, 'darwin', 'arm64'), null)
+    assert.equal(binaryProblem(macho, 'darwin', 'x64'), 'it was built for arm64, not x64')
+    assert.equal(binaryProblem(macho, 'win32', 'x64'), 'it is not a Windows DLL (it is a macOS one)')
+
+    const pe = path.join(dir, 'pe.node')
+    const p = Buffer.alloc(4096)
+    p.write('MZ', 0, 'latin1')
+    p.writeUInt32LE(128, 60) // e_lfanew
+    p.writeUInt32BE(0x50450000, 128) // "PE\0\0"
+    p.writeUInt16LE(0x8664, 132) // IMAGE_FILE_MACHINE_AMD64
+    fs.writeFileSync(pe, p)
+    assert.equal(binaryProblem(pe, 'win32', 'x64'), null)
+    assert.equal(binaryProblem(pe, 'win32', 'arm64'), 'it was built for x64, not arm64')
+    assert.equal(binaryProblem(pe, 'linux', 'x64'), 'it is not an ELF shared library (it is a Windows one)')
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
