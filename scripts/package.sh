@@ -67,8 +67,8 @@ build_linux() {
   start=$(date +%s)
   local rustflags_var="CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_RUSTFLAGS"
   if [[ "$target" == *musl ]]; then
-    # A cdylib cannot link musl statically; the addon (and so the CLI of the same build) uses
-    # the system's musl, as every musl Node does.
+    # A cdylib cannot link musl statically: the addon links the system's musl (libc.so), as
+    # every musl Node does. The CLI comes out static-pie all the same (package-check.sh shows it).
     export "$rustflags_var=-C target-feature=-crt-static"
   fi
   cargo zigbuild --release --locked -p enigma-node -p enigma-cli --target "$target$glibc"
