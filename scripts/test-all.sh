@@ -44,7 +44,8 @@ if [ -f python/pyproject.toml ]; then
 fi
 
 if [ -f node/package.json ]; then
-  stage "Node package" bash -c 'cd node && npm ci --no-audit --no-fund --loglevel=error && npm test'
+  # npm ci compiles nothing (the published package has no install script): build the addon (debug).
+  stage "Node package" bash -c 'cd node && npm ci --no-audit --no-fund --loglevel=error && ENIGMA_NODE_DEBUG_BUILD=1 npm run build && npm test'
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Builds the native addon (crates/enigma-node) into build/enigma.node with @napi-rs/cli, and
-// writes napi's generated declarations to build/native.generated.d.ts (test/types.test.mjs
-// checks them against the committed native.d.ts).
+// Builds the native addon from source (crates/enigma-node) into build/enigma.node with
+// @napi-rs/cli, for contributors: `npm run build` (or `build:release`) in a source checkout. The
+// published package never runs this (it has no install script; the addon comes prebuilt in a
+// platform package, see lib/loader.js), and lib/loader.js prefers build/enigma.node when present.
+// It also writes napi's generated declarations to build/native.generated.d.ts
+// (test/types.test.mjs checks them against the committed native.d.ts).
 //
 // Profile: release by default (what users run); debug, which compiles much faster, when the
 // CI variable is set or ENIGMA_NODE_DEBUG_BUILD=1. `--release` or ENIGMA_NODE_RELEASE_BUILD=1
@@ -14,11 +17,9 @@ const path = require('node:path')
 
 const root = path.resolve(__dirname, '..')
 const manifest = path.resolve(root, '../crates/enigma-node/Cargo.toml')
-const addon = path.join(root, 'build', 'enigma.node')
 
 if (!fs.existsSync(manifest)) {
-  if (fs.existsSync(addon)) process.exit(0) // a packaged build: nothing to compile
-  console.error(`enigma-click: cannot build the native addon: ${manifest} not found`)
+  console.error(`enigma-click: cannot build the native addon: ${manifest} not found (build from a source checkout)`)
   process.exit(1)
 }
 
