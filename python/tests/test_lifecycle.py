@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 
 import pytest
@@ -14,7 +11,7 @@ import pytest
 import enigma
 from enigma.testing import Simulator
 
-from _util import run_python
+from _util import run_python, spawn
 
 pytestmark = pytest.mark.enigma_simulator(inline_wait=0.5)
 
@@ -105,8 +102,6 @@ def test_sync_with_terminates_on_exception(sim: Simulator, client: enigma.Client
 
 
 SIGINT_SYNC = """
-    import signal
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import sys, time, enigma
     client = enigma.Client(poll_interval=0.01)
     try:
@@ -121,8 +116,6 @@ SIGINT_SYNC = """
 """
 
 SIGINT_ASYNC = """
-    import signal
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import asyncio, sys, enigma
     async def main():
         async with enigma.AsyncClient(poll_interval=0.01) as client:
@@ -139,8 +132,6 @@ SIGINT_ASYNC = """
 """
 
 SIGINT_EVENTS = """
-    import signal
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background test run hands it down ignored
     import sys, enigma
     client = enigma.Client(poll_interval=0.01)
     try:
@@ -157,14 +148,7 @@ SIGINT_EVENTS = """
 
 @pytest.mark.parametrize("script", [SIGINT_SYNC, SIGINT_ASYNC, SIGINT_EVENTS], ids=["sync", "async", "sync-events"])
 def test_ctrl_c_interrupts_a_wait_and_the_with_block_terminates(sim: Simulator, script: str) -> None:
-    env = {**__import__("os").environ, **sim.env()}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = spawn(sim, script)
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "waiting"

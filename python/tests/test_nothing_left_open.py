@@ -6,12 +6,7 @@ the background (``&``, ``nohup``, CI) hands them SIGINT ignored."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import textwrap
-import time
 from typing import Dict, List, Optional
 
 import pytest
@@ -20,43 +15,9 @@ import enigma
 from enigma import _signals, errors
 from enigma.testing import Simulator
 
+from _util import finish, spawn, wait_for_stat
+
 pytestmark = pytest.mark.enigma_simulator(inline_wait=0.5)
-
-# What every child does first: Ctrl-C raises KeyboardInterrupt and SIGTERM has its default,
-# whatever the test runner's shell handed down.
-PRELUDE = """
-    import signal
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-"""
-
-
-def spawn(sim: Simulator, script: str, env: Optional[Dict[str, str]] = None) -> "subprocess.Popen[str]":
-    full_env = {**os.environ, **sim.env(), **(env or {})}
-    code = textwrap.dedent(PRELUDE) + textwrap.dedent(script)
-    return subprocess.Popen(
-        [sys.executable, "-c", code],
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for_stat(sim: Simulator, path: str, expected: int, limit: float = 10.0) -> None:
-    deadline = time.monotonic() + limit
-    while sim.stat(path) != expected:
-        assert time.monotonic() < deadline, f"{path} never became {expected}: {sim.stats()}"
-        time.sleep(0.01)
-
-
-def finish(proc: "subprocess.Popen[str]", limit: float = 20.0) -> "tuple[int, str, str]":
-    try:
-        out, err = proc.communicate(timeout=limit)
-    finally:
-        proc.kill()
-    return proc.returncode, out, err
-
 
 # --- run_task is one-shot ----------------------------------------------------------------------
 
