@@ -1,3 +1,4 @@
+/// <reference path="./disposable.d.ts" />
 /**
  * enigma-click: the Node.js SDK of [Enigma](https://enigma.click), a hosted service where an AI
  * agent drives a real browser. Open a {@link Session}, give it tasks in plain language, pause,

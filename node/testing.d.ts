@@ -1,3 +1,4 @@
+/// <reference path="./disposable.d.ts" />
 /**
  * enigma-click/testing: the Enigma simulator, in-process, for your own tests. It serves the
  * service's REST API (and live events) on loopback with a scripted agent steered by `#sim`

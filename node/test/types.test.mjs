@@ -38,10 +38,32 @@ test('index.d.ts and testing.d.ts declare every runtime export', () => {
 })
 
 test('tsc --noEmit compiles the typed examples (ESM and CommonJS)', () => {
-  const tsc = path.join(pkg, 'node_modules/typescript/bin/tsc')
-  try {
-    execFileSync(process.execPath, [tsc, '--noEmit', '-p', path.join(pkg, 'types/tsconfig.json')], { stdio: 'pipe' })
-  } catch (err) {
-    assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`)
-  }
+  tsc('typescript', 'types/tsconfig.json')
 })
+
+// A plain `tsc --strict --module nodenext` project must compile against our declarations with
+// TypeScript 5.x and the latest, with or without @types/node and whatever its lib (the SDK's
+// `AsyncDisposable` comes from disposable.d.ts, which merges with the lib's and @types/node's).
+// TypeScript 5.x is slow (several seconds a project), so it gets the three that cover the
+// combinations where it can fail: no @types/node with a lib without disposables, @types/node,
+// and the merge with an esnext lib plus @types/node.
+const configs = {
+  typescript: ['plain-es2022', 'plain-node', 'using-node'],
+  'typescript-latest': ['plain', 'plain-node', 'plain-es2022', 'using', 'using-node'],
+}
+for (const [compiler, list] of Object.entries(configs)) {
+  for (const config of list) {
+    test(`${compiler} compiles a ${config} project (types/tsconfig.${config}.json)`, () => {
+      tsc(compiler, `types/tsconfig.${config}.json`)
+    })
+  }
+}
+
+function tsc(compiler, config) {
+  const bin = path.join(pkg, 'node_modules', compiler, 'bin/tsc')
+  try {
+    execFileSync(process.execPath, [bin, '--noEmit', '-p', path.join(pkg, config)], { stdio: 'pipe' })
+  } catch (err) {
+    assert.fail(`${compiler} (${config}) failed:\n${err.stdout}${err.stderr}`)
+  }
+}
