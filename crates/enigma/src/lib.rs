@@ -51,11 +51,13 @@
 
 #![warn(missing_docs)]
 
+mod diagnostics;
 mod handle;
 mod live;
 mod model;
 mod rest;
 
+pub use diagnostics::{LOG_ENV, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
 pub use handle::client::Client;

@@ -63,6 +63,8 @@ impl Client {
 
     /// A client with exactly this configuration.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
+        // `ENIGMA_LOG` is honoured in every language because every client is made here.
+        crate::diagnostics::init_logging_from_env();
         let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default() };
         Ok(Client { inner: Arc::new(inner) })
     }
@@ -117,6 +119,7 @@ impl Client {
     }
 
     /// `POST /start/send-message` with the retry policy the message allows.
+    #[tracing::instrument(name = "send_message", level = "info", skip_all, fields(session = session_id, kind = %message.label()))]
     pub(crate) async fn send_message_raw(&self, session_id: &str, message: &Message) -> Result<Value> {
         let retry = match message {
             Message::NewTask(_) => RetryPolicy::Create,

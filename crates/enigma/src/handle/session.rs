@@ -166,6 +166,7 @@ impl Session {
     /// Starts a task. One runs at a time; one more waits queued; a third is refused
     /// ([`ApiErrorKind::TaskAlreadyRunning`](crate::ApiErrorKind::TaskAlreadyRunning)). The
     /// service may answer inline (within 50 s); the task then holds its result.
+    #[tracing::instrument(name = "new_task", level = "info", skip_all, fields(session = %self.inner.id, task = tracing::field::Empty))]
     pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
         validate::task_options(&options)?;
         self.ensure_open()?;
@@ -174,7 +175,9 @@ impl Session {
         self.inner.live.settle(SETTLE_LIMIT).await;
         let sent_at = Instant::now();
         let body = self.inner.client.send_message_raw(&self.inner.id, &Message::NewTask(NewTask::new(options))).await?;
-        self.task_from_answer(&body, "newTask", sent_at)
+        let task = self.task_from_answer(&body, "newTask", sent_at)?;
+        tracing::Span::current().record("task", task.id());
+        Ok(task)
     }
 
     /// Pauses the current task after its current action.
@@ -194,6 +197,7 @@ impl Session {
 
     /// Ends the session (final). Safe to call more than once, and a session the service already
     /// ended counts as terminated: the goal, a session that no longer bills, holds.
+    #[tracing::instrument(name = "terminate", level = "info", skip_all, fields(session = %self.inner.id))]
     pub async fn terminate(&self) -> Result<()> {
         if self.is_terminated() {
             return Ok(());

@@ -29,6 +29,7 @@ impl Client {
     }
 
     /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
+    #[tracing::instrument(name = "start_session", level = "info", skip_all, fields(session = tracing::field::Empty))]
     pub async fn start_session(&self, options: SessionOptions) -> Result<Session> {
         validate::session_options(&options, false)?;
         let body = to_json(&options)?;
@@ -38,6 +39,7 @@ impl Client {
         let id = answer::required_id(&answer, "sessionId", "start-session")
             .map_err(|e| Error::unknown_outcome("start-session", None, &e))?;
         self.track_session(id);
+        tracing::Span::current().record("session", id);
         let has_task = options.task_details.as_deref().is_some_and(|t| !t.trim().is_empty());
         let initial_task_id = match has_task {
             true => answer::optional_id(&answer, "taskId", "start-session")
@@ -93,10 +95,12 @@ impl Client {
     /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
     /// any error but `task_failed` and `session_ended` (after which the session is over) the
     /// session is added to [`Client::open_session_ids`], so it is never left open untracked.
+    #[tracing::instrument(name = "run_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
         let task = self.start_task(options.session).await?;
         let session = task.session();
+        tracing::Span::current().record("session", session.id()).record("task", task.id());
         let mut guard = TerminateOnDrop(Some(session.clone()));
         let result = task.result(options.wait).await;
         if let Ok(answer) = &result
@@ -121,6 +125,7 @@ impl Client {
     }
 
     /// One-shot without waiting: `run-task`, returning the task to wait on.
+    #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
         validate::session_options(&options, true)?;
         let body = to_json(&options)?;
@@ -128,7 +133,9 @@ impl Client {
         let answer = self.create(body, "/start/run-task", "run-task").await?;
         let session_id = answer::required_id(&answer, "sessionId", "run-task")
             .map_err(|e| Error::unknown_outcome("run-task", None, &e))?;
-        Session::attach(self.clone(), session_id).task_from_answer(&answer, "run-task", sent_at)
+        let task = Session::attach(self.clone(), session_id).task_from_answer(&answer, "run-task", sent_at)?;
+        tracing::Span::current().record("session", task.session_id()).record("task", task.id());
+        Ok(task)
     }
 
     /// Re-attaches to a session by id (e.g. started in another process).

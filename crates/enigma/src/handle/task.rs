@@ -53,6 +53,7 @@ impl Task {
     }
 
     /// One look at the task (`GET /task/:sessionId/:taskId`).
+    #[tracing::instrument(name = "poll", level = "debug", skip_all, fields(session = %self.session_id, task = %self.task_id))]
     pub async fn poll(&self) -> Result<TaskStatus> {
         let body = self.client.poll_raw(&self.session_id, &self.task_id).await?;
         classify(&body)

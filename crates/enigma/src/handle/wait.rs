@@ -47,6 +47,7 @@ impl Task {
 /// needs none.
 const SAFETY_POLL: Duration = Duration::from_secs(60);
 
+#[tracing::instrument(name = "wait", level = "info", skip_all, fields(session = task.session_id(), task = task.id()))]
 pub(crate) async fn wait_for_result(
     task: &Task,
     options: WaitOptions,

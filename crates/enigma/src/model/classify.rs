@@ -81,6 +81,7 @@ pub fn classify(body: &Value) -> Result<TaskStatus, Error> {
             body,
         )
     })?;
+    tracing::debug!(state = ?state, "classified the task answer");
     Ok(TaskStatus { state, usage: Usage::from_body(body), raw: body.clone() })
 }
 

@@ -146,7 +146,12 @@ impl Transport {
         if let Some(body) = request.body {
             builder = builder.json(body);
         }
-        let mut response = builder.send().await.map_err(|e| transport_failure(&e))?;
+        // The key travels in a header, and headers are never logged.
+        tracing::debug!(operation = request.operation, method = %request.method, path = %request.path, "request");
+        let mut response = builder.send().await.map_err(|e| {
+            tracing::debug!(operation = request.operation, error = %e, "no answer");
+            transport_failure(&e)
+        })?;
         let status = response.status();
         tracing::debug!(operation = request.operation, path = %request.path, status = status.as_u16(), "answer");
         if status.is_success() {

@@ -1,0 +1,58 @@
+//! Sending the SDK's spans to OpenTelemetry: the tested form of the recipe in docs/logging.md.
+//!
+//! The SDK emits one `tracing` span per call (`start_session`, `run_task`, `new_task`, `wait`,
+//! `send_message`, `terminate`, ...) with `session` and `task` attributes. A program that
+//! installs `tracing-opentelemetry` gets them as OpenTelemetry spans; swap the in-memory exporter
+//! below for an OTLP one (`opentelemetry-otlp`) to ship them to a collector. Nothing here is on
+//! by default: without a subscriber of the program's own, the spans cost a disabled callsite.
+
+mod common;
+
+use common::{builder, sim};
+use enigma::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+fn attribute(span: &SpanData, key: &str) -> Option<String> {
+    span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| kv.value.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sdks_spans_reach_opentelemetry_with_session_and_task_ids() {
+    // The program's side: an OpenTelemetry tracer behind a `tracing` subscriber.
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();
+    tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(provider.tracer("my-app"))).init();
+
+    let sim = sim().await;
+    let client = builder(&sim).build().expect("client");
+    let result = client.run_task(RunTaskOptions::new("One shot #sim duration=1")).await.expect("run_task");
+    let session = client.start_session(SessionOptions::new()).await.expect("session");
+    let task = session.new_task(TaskOptions::new("Look around #sim duration=1")).await.expect("task");
+    task.result(WaitOptions::new()).await.expect("result");
+    session.terminate().await.expect("terminate");
+    provider.force_flush().expect("flush");
+
+    let spans = exporter.get_finished_spans().expect("spans");
+    let named = |name: &'static str| spans.iter().filter(move |s| s.name == name);
+    let run = named("run_task").next().expect("a run_task span");
+    assert_eq!(attribute(run, "session").as_deref(), Some(result.session_id.as_str()), "run_task names its session");
+    assert_eq!(attribute(run, "task").as_deref(), Some(result.task_id.as_str()), "and its task");
+
+    let new_task = named("new_task").next().expect("a new_task span");
+    assert_eq!(attribute(new_task, "session").as_deref(), Some(session.id()));
+    assert_eq!(attribute(new_task, "task").as_deref(), Some(task.id()));
+    let wait = named("wait").find(|s| attribute(s, "task").as_deref() == Some(task.id())).expect("a wait span");
+    assert_eq!(attribute(wait, "session").as_deref(), Some(session.id()));
+    let terminate = named("terminate").find(|s| attribute(s, "session").as_deref() == Some(session.id()));
+    assert!(terminate.is_some(), "terminate has its span: {:?}", spans.iter().map(|s| &s.name).collect::<Vec<_>>());
+    assert!(
+        named("start_session").any(|s| attribute(s, "session").as_deref() == Some(session.id())),
+        "start_session records the id it got"
+    );
+    // One trace per call: the send under new_task is its child.
+    let send = named("send_message").find(|s| s.parent_span_id == new_task.span_context.span_id());
+    assert!(send.is_some(), "the newTask request is a child of new_task");
+}
