@@ -615,3 +615,24 @@ export declare class AbortError extends EnigmaError {}
 export declare const errorClasses: Readonly<Record<ErrorCode, typeof EnigmaError>>
 /** The package version. */
 export declare const version: string
+
+/** One log record of the SDK (from the Rust core). */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** Where it comes from: `enigma::rest::http`, `enigma::live::socketio::handshake`, ... */
+  target: string
+  /** The message, then its fields as `key=value` (session and task ids, status, attempt...). */
+  message: string
+}
+
+/** What {@link setLogger} takes: console-like methods (e.g. `console`, pino, winston), or a function. */
+export type Logger =
+  | Partial<Record<LogRecord['level'] | 'log', (line: string, record: LogRecord) => void>>
+  | ((line: string, record: LogRecord) => void)
+
+/**
+ * Sends the SDK's log records (requests, retries, socket (re)connects, classifier decisions)
+ * at `level` and above to `logger`, or stops (`null`). Process-wide. The API key is never in
+ * them. `ENIGMA_LOG=debug` prints the same records to stderr without this.
+ */
+export declare function setLogger(logger: Logger | null, options?: { level?: LogRecord['level'] }): void

@@ -8,6 +8,7 @@ export const {
   Session,
   Task,
   version,
+  setLogger,
   EnigmaError,
   AuthenticationError,
   PermissionDeniedError,

@@ -171,6 +171,16 @@ export interface HealthData {
   raw: any
 }
 
+/** One log record of the SDK. */
+export interface LogRecordData {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** Where it comes from (`enigma::rest::http`, ...). */
+  target: string
+  /** The message, then its fields as `key=value`. */
+  message: string
+}
+
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
 
@@ -197,6 +207,12 @@ export interface SessionOptionsArg {
   avoidDomains?: Array<string>
   terminateOnCompletion?: boolean
 }
+
+/**
+ * Sends the SDK's records at `level` and above to `callback`, or stops sending them (`null`).
+ * Returns false when another subscriber owns the process's records.
+ */
+export declare function setLogSink(level: string, callback?: ((record: LogRecordData) => void) | null | undefined): boolean
 
 /**
  * Simulator settings (see `crates/enigma-sim/README.md`). Durations are simulated

@@ -4,6 +4,7 @@ const errors = require('./errors')
 const { Client } = require('./client')
 const { Session } = require('./session')
 const { Task } = require('./task')
+const { setLogger } = require('./logger')
 const { version } = require('../package.json')
 
 module.exports = {
@@ -11,6 +12,7 @@ module.exports = {
   Session,
   Task,
   version,
+  setLogger,
   EnigmaError: errors.EnigmaError,
   AuthenticationError: errors.AuthenticationError,
   PermissionDeniedError: errors.PermissionDeniedError,

@@ -29,6 +29,9 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// The environment variable that switches the SDK's logging on (`ENIGMA_LOG=debug`).
 pub const LOG_ENV: &str = "ENIGMA_LOG";
 
+/// A log level (`tracing`'s), so that hosts name one without depending on `tracing`.
+pub use tracing::Level as LogLevel;
+
 /// One log record handed to a [`set_log_sink`] callback.
 #[derive(Debug, Clone)]
 pub struct LogRecord {
@@ -53,7 +56,7 @@ static INSTALLED: OnceLock<bool> = OnceLock::new();
 /// subscriber first. An invalid `ENIGMA_LOG` is reported once on stderr and otherwise ignored:
 /// a typo in a log setting must not stop the program.
 pub fn init_logging_from_env() -> bool {
-    if std::env::var_os(LOG_ENV).is_none() && SINK.read().map(|s| s.is_none()).unwrap_or(true) {
+    if !env_asks_for_logging() && SINK.read().map(|s| s.is_none()).unwrap_or(true) {
         return INSTALLED.get().copied().unwrap_or(false);
     }
     *INSTALLED.get_or_init(install)
@@ -79,6 +82,11 @@ fn install() -> bool {
             .with_filter(filter)
     });
     tracing_subscriber::registry().with(stderr).with(SinkLayer.with_filter(SinkFilter)).try_init().is_ok()
+}
+
+/// Set to anything but empty or `off`.
+fn env_asks_for_logging() -> bool {
+    std::env::var(LOG_ENV).is_ok_and(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("off"))
 }
 
 /// `ENIGMA_LOG` as a filter: a bare level applies to the SDK's targets only (not to the HTTP

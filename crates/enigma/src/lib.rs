@@ -57,7 +57,7 @@ mod live;
 mod model;
 mod rest;
 
-pub use diagnostics::{LOG_ENV, LogRecord, LogSink, init_logging_from_env, set_log_sink};
+pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
 pub use handle::client::Client;
