@@ -48,6 +48,9 @@ if [ -f node/package.json ]; then
   stage "Node package" bash -c 'cd node && npm ci --no-audit --no-fund --loglevel=error && ENIGMA_NODE_DEBUG_BUILD=1 npm run build && npm test'
 fi
 
+# The API references, warnings as errors (after the packages: it documents the installed ones).
+stage "API references (rustdoc, pdoc, typedoc)" bash scripts/api-docs.sh
+
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\n==> %d stage(s) failed:\n' "${#failed[@]}"
   printf '    - %s\n' "${failed[@]}"

@@ -49,7 +49,7 @@
 //! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
 //! public is re-exported here, at the crate root.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod diagnostics;
 mod handle;
