@@ -1,0 +1,44 @@
+//! Pause, resume and stop a running task.
+//!
+//!     cargo run -p enigma-examples --bin control
+
+#[path = "_common.rs"]
+mod common;
+
+use std::time::Duration;
+
+use enigma::{SessionOptions, Task, TaskOptions, WaitOptions};
+
+/// Commands travel over the live connection; a poll shows them once the agent took them.
+async fn wait_until_paused(task: &Task, paused: bool) -> enigma::Result<bool> {
+    for _ in 0..100 {
+        if task.poll().await?.paused == paused {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(task.poll().await?.paused)
+}
+
+#[tokio::main]
+async fn main() -> common::Result {
+    let example = common::start().await?;
+    let options = SessionOptions::new().starting_url("https://www.amazon.com");
+    example
+        .client
+        .with_session(options, |session| async move {
+            let text = example.task("Compare the three cheapest laptops", "#sim duration=120");
+            let task = session.new_task(TaskOptions::new(text)).await?;
+            session.pause().await?;
+            println!("paused: {}", wait_until_paused(&task, true).await?);
+            session.resume().await?;
+            println!("resumed: {}", !wait_until_paused(&task, false).await?);
+            session.stop().await?;
+            let result = task.result(WaitOptions::new().timeout(Duration::from_secs(60))).await?;
+            println!("outcome: {}", result.outcome.as_str()); // "stopped"
+            Ok::<_, enigma::Error>(())
+        })
+        .await?;
+    example.done().await;
+    Ok(())
+}
