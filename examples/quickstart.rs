@@ -11,12 +11,16 @@ use enigma::{RunTaskOptions, WaitOptions};
 
 #[tokio::main]
 async fn main() -> common::Result {
+    // `enigma::Client::new()` with ENIGMA_API_KEY set; without a key, a client on a simulator.
     let example = common::start().await?;
-    let task = example.task("Find the opening hours of the Louvre", "");
-    let options = RunTaskOptions { wait: WaitOptions::new().timeout(Duration::from_secs(120)), ..RunTaskOptions::new(task) };
-    let result = example.client.run_task(options).await?;
+    let client = &example.client;
+
+    let options = RunTaskOptions::new("Find the opening hours of the Louvre");
+    let wait = WaitOptions::new().timeout(Duration::from_secs(120));
+    let result = client.run_task(RunTaskOptions { wait, ..options }).await?;
     println!("{} - {}", result.outcome.as_str(), result.message.as_deref().unwrap_or(""));
     println!("cost: {:?} USD, tokens: {:?}", result.usage.cost, result.usage.total_tokens);
+
     example.done().await;
     Ok(())
 }

@@ -23,7 +23,7 @@ class Progress:
         except ImportError:
             tqdm = None
         if tqdm is not None:
-            self._bar = tqdm(total=None, desc=self._desc, bar_format="{desc}: {postfix} [{elapsed}]", leave=True)
+            self._bar = tqdm(total=None, desc=self._desc, bar_format="{desc}{postfix} [{elapsed}]", leave=True)
         self._show("waiting")
 
     def chain(self, on_status: Optional[Callable[[TaskStatus], object]]) -> Callable[[TaskStatus], None]:
@@ -55,5 +55,5 @@ class Progress:
             self._bar.set_postfix_str(text)
             return
         elapsed = time.monotonic() - self._started
-        sys.stderr.write(f"\r{self._desc}: {text} [{elapsed:.1f}s]\033[K")
+        sys.stderr.write(f"\r{self._desc}, {text} [{elapsed:.1f}s]\033[K")
         sys.stderr.flush()
