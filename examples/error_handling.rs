@@ -21,9 +21,9 @@ async fn main() -> common::Result {
     }
 
     // A wait that runs out of time leaves the task running: re-attach with `task_of` and wait again.
+    let text = example.task("Summarise today's headlines", "#sim duration=100");
     client
         .with_session(SessionOptions::new(), |session| async move {
-            let text = example.task("Summarise today's headlines", "#sim duration=100");
             let task = session.new_task(TaskOptions::new(text)).await?;
             if let Err(err @ Error::WaitTimeout { .. }) = task.result(WaitOptions::new().timeout(Duration::from_millis(50))).await {
                 println!("wait_timeout: still running, waiting again");

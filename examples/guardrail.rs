@@ -15,10 +15,10 @@ const ANSWERS: [(&str, &str); 2] = [("size", "Size 42"), ("password", "Use the g
 async fn main() -> common::Result {
     let example = common::start().await?;
     let options = SessionOptions::new().starting_url("https://shop.example.com");
+    let text = example.task("Buy the blue running shoes", "#sim guardrail=\"Which size should I pick?\"");
     example
         .client
         .with_session(options, |session| async move {
-            let text = example.task("Buy the blue running shoes", "#sim guardrail=\"Which size should I pick?\"");
             let task = session.new_task(TaskOptions::new(text)).await?;
             let wait = WaitOptions::new().timeout(Duration::from_secs(300));
             let mut result = task.result(wait.clone()).await?;

@@ -11,6 +11,7 @@ use enigma::{Event, SessionOptions, TaskOptions};
 async fn main() -> common::Result {
     let example = common::start().await?;
     let options = SessionOptions::new().starting_url("https://news.ycombinator.com");
+    let text = example.task("Find the top story", "#sim steps=4");
     example
         .client
         .with_session(options, |session| async move {
@@ -20,8 +21,7 @@ async fn main() -> common::Result {
                 match event {
                     // Events are not replayed: start the work once the stream is live.
                     Event::Connected if task.is_none() => {
-                        let text = example.task("Find the top story", "#sim steps=4");
-                        task = Some(session.new_task(TaskOptions::new(text)).await?);
+                        task = Some(session.new_task(TaskOptions::new(text.clone())).await?);
                     }
                     Event::AgentThought { content, .. } => println!("thinking: {content}"),
                     Event::Action { name, target, .. } => println!("doing:    {name} {}", target.unwrap_or_default()),

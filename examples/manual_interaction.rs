@@ -13,10 +13,10 @@ use enigma::{SessionOptions, TaskOptions, WaitOptions};
 async fn main() -> common::Result {
     let example = common::start().await?;
     let options = SessionOptions::new().starting_url("https://duckduckgo.com");
+    let text = example.task("Search for mechanical keyboards", "#sim duration=30");
     example
         .client
         .with_session(options, |session| async move {
-            let text = example.task("Search for mechanical keyboards", "#sim duration=30");
             let task = session.new_task(TaskOptions::new(text)).await?;
             session.take_over().await?; // the agent waits while we drive
             session.click(512, 300).await?; // x 0-1024, y 155-755 (the page area)

@@ -21,10 +21,10 @@ async fn main() -> common::Result {
         println!("[child] task {} of session {}: {}", task.id(), task.session_id(), result.outcome.as_str());
     } else {
         let child_env = example.child_env();
+        let text = example.task("Find the weather in Paris", "#sim duration=20");
         example
             .client
             .with_session(SessionOptions::new(), |session| async move {
-                let text = example.task("Find the weather in Paris", "#sim duration=20");
                 let task = session.new_task(TaskOptions::new(text)).await?;
                 println!("[parent] started task {} in session {}", task.id(), session.id());
                 let status = tokio::process::Command::new(std::env::current_exe()?)
@@ -40,5 +40,6 @@ async fn main() -> common::Result {
             .await?;
         println!("[parent] session terminated");
     }
+    example.done().await;
     Ok(())
 }

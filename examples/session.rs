@@ -20,7 +20,7 @@ async fn main() -> common::Result {
         .with_session(options, |session| async move {
             println!("session {} live view: {:?}", session.id(), session.live_view_url());
             for step in STEPS {
-                let task = session.new_task(TaskOptions::new(example.task(step, ""))).await?;
+                let task = session.new_task(TaskOptions::new(step)).await?;
                 let result = task.result(WaitOptions::new().timeout(Duration::from_secs(120))).await?;
                 println!("'{step}' -> {}: {}", result.outcome.as_str(), result.message.unwrap_or_default());
             }
