@@ -25,7 +25,9 @@ async fn main() -> common::Result {
     client
         .with_session(SessionOptions::new(), |session| async move {
             let task = session.new_task(TaskOptions::new(text)).await?;
-            if let Err(err @ Error::WaitTimeout { .. }) = task.result(WaitOptions::new().timeout(Duration::from_millis(50))).await {
+            if let Err(err @ Error::WaitTimeout { .. }) =
+                task.result(WaitOptions::new().timeout(Duration::from_millis(50))).await
+            {
                 println!("wait_timeout: still running, waiting again");
                 let again = client.task_of(&err).expect("a wait timeout names its task");
                 let result = again.result(WaitOptions::new().timeout(Duration::from_secs(120))).await?;

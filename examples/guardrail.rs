@@ -21,7 +21,7 @@ async fn main() -> common::Result {
         .with_session(options, |session| async move {
             let task = session.new_task(TaskOptions::new(text)).await?;
             let wait = WaitOptions::new().timeout(Duration::from_secs(300));
-            let mut result = task.result(wait.clone()).await?;
+            let mut result = task.result(wait).await?;
             while result.outcome == Outcome::Guardrail {
                 let question = result.question.clone().unwrap_or_default();
                 println!("the agent asks: {question}");
@@ -31,7 +31,7 @@ async fn main() -> common::Result {
                     .map_or("Your choice", |(_, answer)| answer);
                 println!("we answer: {answer}");
                 session.answer_guardrail(answer, true).await?;
-                result = task.result(wait.clone()).await?; // the same task, waited on again
+                result = task.result(wait).await?; // the same task, waited on again
             }
             println!("{} - {}", result.outcome.as_str(), result.message.unwrap_or_default());
             Ok::<_, enigma::Error>(())

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use enigma::{SessionOptions, TaskOptions, WaitOptions};
 
-const STEPS: [&str; 3] = ["Search Wikipedia for 'Ada Lovelace'", "Open the article about her", "Find the year she was born"];
+const STEPS: [&str; 3] =
+    ["Search Wikipedia for 'Ada Lovelace'", "Open the article about her", "Find the year she was born"];
 
 #[tokio::main]
 async fn main() -> common::Result {

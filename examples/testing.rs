@@ -45,9 +45,10 @@ async fn simulator(config: SimConfig) -> (SimHandle, Client) {
 
 async fn check_find_prices() {
     let (sim, client) = simulator(SimConfig::default()).await;
-    let prices = find_prices(&client, &["a keyboard #sim message=\"49 USD\"", "a lost item #sim fail=ELEMENT_NOT_FOUND"])
-        .await
-        .expect("prices");
+    let prices =
+        find_prices(&client, &["a keyboard #sim message=\"49 USD\"", "a lost item #sim fail=ELEMENT_NOT_FOUND"])
+            .await
+            .expect("prices");
     assert_eq!(prices.values().collect::<Vec<_>>(), ["49 USD", "unknown"]);
     assert_eq!(sim.stats()["sessions"]["open"], 0); // nothing left billing
     sim.shutdown().await;

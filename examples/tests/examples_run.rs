@@ -14,7 +14,10 @@ fn run(binary: &str) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{binary} exited with {}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status);
-    assert!(stderr.contains("in-process simulator") || binary.ends_with("testing"), "{binary} said nothing of the simulator: {stderr}");
+    assert!(
+        stderr.contains("in-process simulator") || binary.ends_with("testing"),
+        "{binary} said nothing of the simulator: {stderr}"
+    );
     stdout
 }
 
@@ -36,5 +39,11 @@ example!(guardrail, "the agent asks: Which size", "completed - ");
 example!(live_events, "thinking:", "doing:", "done:");
 example!(manual_interaction, "handed back", "completed - ");
 example!(reattach, "[child] task", ": completed", "[parent] session terminated");
-example!(error_handling, "validation: field=task_details", "wait_timeout", "task_failed: NAVIGATION_TIMEOUT", "authentication: status=Some(401)");
+example!(
+    error_handling,
+    "validation: field=task_details",
+    "wait_timeout",
+    "task_failed: NAVIGATION_TIMEOUT",
+    "authentication: status=Some(401)"
+);
 example!(testing, "2 checks passed");

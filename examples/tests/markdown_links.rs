@@ -18,7 +18,11 @@ fn relative_links_in_markdown_resolve() {
         let text = std::fs::read_to_string(file).expect("markdown");
         for target in links(&text) {
             if let Some(path) = local_path(&target) {
-                let resolved = if let Some(from_root) = path.strip_prefix('/') { root.join(from_root) } else { file.parent().unwrap().join(path) };
+                let resolved = if let Some(from_root) = path.strip_prefix('/') {
+                    root.join(from_root)
+                } else {
+                    file.parent().unwrap().join(path)
+                };
                 if !resolved.exists() {
                     broken.push(format!("{}: {target}", file.strip_prefix(&root).unwrap().display()));
                 }
@@ -88,7 +92,8 @@ fn without_code_spans(line: &str) -> String {
 
 #[test]
 fn the_scanner_finds_links_and_skips_code() {
-    let md = "See [a](docs/a.md#x) and `[b](no.md)`.\n```\n[c](no.md)\n```\n[d]: ../d.md\n[web](https://x.y) [top](#top)";
+    let md =
+        "See [a](docs/a.md#x) and `[b](no.md)`.\n```\n[c](no.md)\n```\n[d]: ../d.md\n[web](https://x.y) [top](#top)";
     let targets = links(md);
     assert_eq!(targets, ["docs/a.md#x", "../d.md", "https://x.y", "#top"]);
     let local: Vec<_> = targets.iter().filter_map(|t| local_path(t)).collect();

@@ -13,7 +13,9 @@ fn every_example_exists_in_rust_python_and_node() {
     let mut present = BTreeSet::new();
     for entry in std::fs::read_dir(dir).expect("examples/") {
         let path = entry.expect("entry").path();
-        let (Some(stem), Some(ext)) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|s| s.to_str())) else {
+        let (Some(stem), Some(ext)) =
+            (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|s| s.to_str()))
+        else {
             continue;
         };
         if LANGUAGES.contains(&ext) && !stem.starts_with('_') {
@@ -34,7 +36,10 @@ fn every_example_exists_in_rust_python_and_node() {
             }
         }
     }
-    assert!(missing.is_empty(), "examples missing in a language, without a reason in examples/README.md (Gaps): {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "examples missing in a language, without a reason in examples/README.md (Gaps): {missing:?}"
+    );
     for gap in &gaps {
         assert!(!dir.join(gap).exists(), "{gap} is listed as a gap but exists: remove the line");
     }

@@ -25,7 +25,14 @@ fn examples(help: &str) -> Vec<String> {
 
 /// Splits a command line on spaces, keeping "double-quoted" words whole.
 fn words(line: &str) -> Vec<String> {
-    line.split('"').enumerate().flat_map(|(i, part)| if i % 2 == 1 { vec![part.to_owned()] } else { part.split_whitespace().map(str::to_owned).collect() }).collect()
+    line.split('"')
+        .enumerate()
+        .flat_map(
+            |(i, part)| {
+                if i % 2 == 1 { vec![part.to_owned()] } else { part.split_whitespace().map(str::to_owned).collect() }
+            },
+        )
+        .collect()
 }
 
 #[test]
