@@ -1,4 +1,6 @@
 //! A cost ceiling: the wait stops the task once its cost passes `max_cost`.
+//! The ceiling is checked from the first answer on: a new task's request waits up to 50 s
+//! for an inline result, and a task that ends within it cannot be stopped earlier.
 //!
 //!     cargo run -p enigma-examples --bin cost_ceiling
 
@@ -12,7 +14,7 @@ use enigma::{Error, RunTaskOptions, WaitOptions};
 #[tokio::main]
 async fn main() -> common::Result {
     let example = common::start().await?;
-    let task = example.task("Research 50 laptops and compare them", "#sim duration=60 cost=2.0");
+    let task = example.task("Research 50 laptops and compare them", "#sim duration=600 cost=0.5");
     let wait = WaitOptions::new().max_cost(0.10).timeout(Duration::from_secs(300));
     match example.client.run_task(RunTaskOptions { wait, ..RunTaskOptions::new(task) }).await {
         Ok(result) => println!("finished under the ceiling: {} {:?}", result.outcome.as_str(), result.usage.cost),
