@@ -46,9 +46,17 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file part of a link target, when it is a local one.
+/// Links into this repository on GitHub (the package READMEs use them, since PyPI and npm show
+/// those files outside the repository): checked as paths from the repository root.
+const REPO_URLS: [&str; 2] =
+    ["https://github.com/enigma-click/enigma-sdk/blob/main/", "https://github.com/enigma-click/enigma-sdk/tree/main/"];
+
+/// The file part of a link target, when it is a local one (a path from the root starts with `/`).
 fn local_path(target: &str) -> Option<&str> {
     let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+    if let Some(prefix) = REPO_URLS.iter().find(|prefix| target.starts_with(*prefix)) {
+        return target[prefix.len() - 1..].split(['#', '?']).next();
+    }
     let path = target.split(['#', '?']).next().unwrap_or("");
     let is_remote = target.contains("://") || target.starts_with("mailto:");
     (!is_remote && !path.is_empty()).then_some(path)
@@ -92,10 +100,10 @@ fn without_code_spans(line: &str) -> String {
 
 #[test]
 fn the_scanner_finds_links_and_skips_code() {
-    let md =
-        "See [a](docs/a.md#x) and `[b](no.md)`.\n```\n[c](no.md)\n```\n[d]: ../d.md\n[web](https://x.y) [top](#top)";
+    let md = "See [a](docs/a.md#x) and `[b](no.md)`.\n```\n[c](no.md)\n```\n[d]: ../d.md\n[web](https://x.y) [top](#top)\n\
+              [gh](https://github.com/enigma-click/enigma-sdk/blob/main/examples/x.py#L3)";
     let targets = links(md);
-    assert_eq!(targets, ["docs/a.md#x", "../d.md", "https://x.y", "#top"]);
+    assert_eq!(targets.len(), 5, "{targets:?}");
     let local: Vec<_> = targets.iter().filter_map(|t| local_path(t)).collect();
-    assert_eq!(local, ["docs/a.md", "../d.md"]);
+    assert_eq!(local, ["docs/a.md", "../d.md", "/examples/x.py"]);
 }
