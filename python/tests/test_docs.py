@@ -6,8 +6,10 @@ either runs in a test or says why not:
 - ```js blocks run in node/test/docs.test.mjs, the same way;
 - ```text blocks are pictures (diagrams, layouts), not code;
 - any other block (sh, rust, json...) is preceded by a marker line:
-  ``<!-- not-run: the reason -->``, or ``<!-- excerpt: examples/x.rs -->`` when the block is an
+  ``<!-- not-run: the reason -->``; or ``<!-- excerpt: examples/x.rs -->`` when the block is an
   excerpt of an example (its lines appear, in order, in that file, and the example runs in CI);
+  or ``<!-- run-by: path/of/a/test -->`` when that test runs it (the `enigma` commands:
+  crates/enigma-cli/tests/help.rs);
 - a ```python or ```js block may also carry ``<!-- not-run: reason -->``.
 """
 
@@ -28,7 +30,7 @@ from enigma.testing import Simulator
 from _util import REPO
 
 DOCS = [REPO / "README.md", REPO / "python" / "README.md", REPO / "node" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-MARKER = re.compile(r"^<!--\s*(not-run|excerpt):\s*(.*?)\s*-->$")
+MARKER = re.compile(r"^<!--\s*(not-run|excerpt|run-by):\s*(.*?)\s*-->$")
 RUN_HERE = {"python"}
 RUN_BY_NODE = {"js"}
 PICTURES = {"text"}
@@ -40,7 +42,7 @@ class Block:
     line: int
     lang: str
     code: str
-    marker: Optional[str]  # "not-run" or "excerpt"
+    marker: Optional[str]  # "not-run", "excerpt" or "run-by"
     marker_text: str
 
     def __str__(self) -> str:
@@ -80,6 +82,10 @@ def test_the_docs_have_code_blocks() -> None:
 def test_every_block_runs_or_says_why_not(block: Block) -> None:
     if block.marker == "not-run":
         assert len(block.marker_text) >= 10, f"{block}: say why it is not run"
+    elif block.marker == "run-by":
+        runner = REPO / block.marker_text
+        assert runner.is_file(), f"{block}: no such test {block.marker_text}"
+        assert "run-by" in runner.read_text(encoding="utf-8"), f"{block}: {block.marker_text} does not read run-by markers"
     elif block.marker == "excerpt":
         example = REPO / block.marker_text
         assert example.is_file(), f"{block}: no such file {block.marker_text}"

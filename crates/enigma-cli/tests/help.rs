@@ -1,6 +1,7 @@
 //! The help a newcomer reads: `enigma --help` names the key, the simulator fallback and example
 //! commands that work; `run --help` lists exit codes that match what `run` does, and the `#sim`
-//! directives; `sim --help` explains `--time-scale` in plain words.
+//! directives; `sim --help` explains `--time-scale` in plain words. And the `enigma` commands of
+//! the docs' code blocks marked `<!-- run-by: crates/enigma-cli/tests/help.rs -->` run.
 
 mod common;
 
@@ -90,4 +91,48 @@ fn sim_help_says_what_the_time_scale_means() {
     assert!(text.contains("wall-clock seconds per simulated second"), "{text}");
     assert!(text.contains("100 times faster"), "{text}");
     assert!(text.contains("0 turns the rate limiter off"), "{text}");
+}
+
+/// The `enigma ...` lines of the code blocks that the docs mark as run by this file.
+fn marked_commands(markdown: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut lines = markdown.lines().peekable();
+    let mut marked = false;
+    while let Some(line) = lines.next() {
+        if line.trim().starts_with("<!-- run-by: crates/enigma-cli/tests/help.rs") {
+            marked = true;
+        } else if line.starts_with("```") && marked {
+            for code in lines.by_ref().take_while(|l| !l.starts_with("```")) {
+                if code.trim_start().starts_with("enigma ") {
+                    commands.push(code.split("  #").next().unwrap().trim().to_owned());
+                }
+            }
+            marked = false;
+        } else if !line.trim().is_empty() {
+            marked = false;
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_readme_commands_run_on_the_built_in_simulator() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut commands = Vec::new();
+    for doc in ["README.md", "python/README.md", "node/README.md"] {
+        commands.extend(marked_commands(&std::fs::read_to_string(root.join(doc)).expect("a doc")));
+    }
+    assert!(!commands.is_empty(), "no marked block in the READMEs");
+    for line in commands {
+        let args = words(&line);
+        let output = run(enigma().args(&args[1..]));
+        assert_eq!(output.status.code(), Some(0), "{line}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn only_marked_blocks_count() {
+    let md = "<!-- run-by: crates/enigma-cli/tests/help.rs -->\n```sh\nenigma run \"a b\"  # note\nls\n```\n```sh\nenigma health\n```\n";
+    assert_eq!(marked_commands(md), ["enigma run \"a b\""]);
+    assert_eq!(words("enigma run \"a b\" --json"), ["enigma", "run", "a b", "--json"]);
 }
