@@ -30,8 +30,8 @@ async fn main() -> common::Result {
     let example = common::start().await?;
     let options = SessionOptions::new().starting_url("https://www.amazon.com");
     let text = example.task("Compare the three cheapest laptops", "#sim duration=120");
-    example
-        .client
+    let client = &example.client;
+    client
         .with_session(options, |session| async move {
             let task = session.new_task(TaskOptions::new(text)).await?;
             session.pause().await?;
@@ -43,7 +43,7 @@ async fn main() -> common::Result {
             println!("outcome: {}", result.outcome.as_str()); // "stopped"
             Ok::<_, enigma::Error>(())
         })
-        .await?;
+        .await?; // the session is terminated here, whatever happened
     example.done().await;
     Ok(())
 }

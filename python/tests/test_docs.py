@@ -71,6 +71,20 @@ def blocks(path: Path) -> List[Block]:
     return found
 
 
+def not_in_order(excerpt: str, source: str) -> Optional[str]:
+    """The first line of `excerpt` not found in `source` after the previous one (indentation
+    aside), or None when the excerpt is faithful."""
+    lines = [line.strip() for line in source.splitlines()]
+    at = 0
+    for line in (line.strip() for line in excerpt.splitlines()):
+        if not line:
+            continue
+        if line not in lines[at:]:
+            return line
+        at = lines.index(line, at) + 1
+    return None
+
+
 ALL = [b for path in DOCS for b in blocks(path)]
 
 
@@ -89,12 +103,8 @@ def test_every_block_runs_or_says_why_not(block: Block) -> None:
     elif block.marker == "excerpt":
         example = REPO / block.marker_text
         assert example.is_file(), f"{block}: no such file {block.marker_text}"
-        source = [line.strip() for line in example.read_text(encoding="utf-8").splitlines()]
-        at = 0
-        for line in (line.strip() for line in block.code.splitlines()):
-            if line:
-                assert line in source[at:], f"{block}: {line!r} is not in {block.marker_text} (in order)"
-                at = source.index(line, at) + 1
+        missing = not_in_order(block.code, example.read_text(encoding="utf-8"))
+        assert missing is None, f"{block}: {missing!r} is not in {block.marker_text} (in order)"
     else:
         assert block.lang in RUN_HERE | RUN_BY_NODE | PICTURES, (
             f"{block}: a ```{block.lang} block needs <!-- not-run: reason --> or <!-- excerpt: file --> before it"
@@ -120,3 +130,10 @@ def test_the_marker_rules_catch_what_they_should(tmp_path: Path) -> None:
     md.write_text("```sh\nls\n```\n<!-- not-run: installs things -->\n\n```sh\npip install x\n```\n```text\na -> b\n```\n")
     found = blocks(md)
     assert [(b.lang, b.marker) for b in found] == [("sh", None), ("sh", "not-run"), ("text", None)]
+
+
+def test_an_excerpt_that_drifted_from_its_example_is_caught() -> None:
+    source = "fn main() {\n    let a = 1;\n    let b = 2;\n}\n"
+    assert not_in_order("let a = 1;\nlet b = 2;", source) is None
+    assert not_in_order("let b = 2;\nlet a = 1;", source) == "let a = 1;"  # order matters
+    assert not_in_order("let a = 3;", source) == "let a = 3;"
