@@ -1,5 +1,6 @@
-// The README's Node example runs; the seed's controlFlowDemo rewritten with this SDK
-// (examples/control-flow-demo.mjs) reads shorter and behaves the same as the verbatim seed.
+// The Node examples of the repository (examples/*.mjs) run on the simulator without a key; the
+// seed's controlFlowDemo rewritten with this SDK (node/examples/control-flow-demo.mjs) reads
+// shorter and behaves the same as the verbatim seed. (README code blocks: docs.test.mjs.)
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -12,39 +13,63 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const pkg = path.resolve(here, '..')
 const repo = path.resolve(pkg, '..')
 
-function runNode(file, env) {
+function runNode(file, env, cwd = pkg) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [file], { cwd: pkg, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [file], { cwd, env: { ...process.env, ...env }, timeout: 120_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
     )
   })
 }
 
+// What each example must print (besides exiting 0): proof it did its job, not just ran.
+const EXPECTED = {
+  quickstart: ['completed - '],
+  session: ["Find the year she was born' -> completed"],
+  control: ['paused: true', 'resumed: true', 'outcome: stopped'],
+  cost_ceiling: ['(limit 0.10 USD)'],
+  guardrail: ['the agent asks: Which size', 'completed - '],
+  live_events: ['thinking:', 'doing:', 'done:'],
+  manual_interaction: ['handed back', 'completed - '],
+  reattach: ['[child] task', ': completed', '[parent] session terminated'],
+  error_handling: ['validation: field=taskDetails', 'wait_timeout', 'task_failed: NAVIGATION_TIMEOUT', 'authentication: status=401'],
+  testing: ['# pass 2', '# fail 0'],
+}
+
+test('the examples run on the simulator, without a key', async () => {
+  const dir = path.join(repo, 'examples')
+  const programs = fs.readdirSync(dir).filter((f) => f.endsWith('.mjs') && !f.startsWith('_')).map((f) => f.slice(0, -4))
+  assert.deepEqual(programs.sort(), Object.keys(EXPECTED).sort())
+  // `import 'enigma-click'` from examples/ resolves through examples/node_modules (what
+  // `npm install` there makes from its file:../node dependency): link it if missing.
+  const link = path.join(dir, 'node_modules', 'enigma-click')
+  if (!fs.existsSync(link)) {
+    fs.mkdirSync(path.dirname(link), { recursive: true })
+    fs.symlinkSync(path.relative(path.dirname(link), pkg), link, 'dir')
+  }
+  const env = { ...process.env }
+  delete env.ENIGMA_API_KEY
+  delete env.ENIGMA_BASE_URL
+  delete env.NODE_TEST_CONTEXT // testing.mjs runs its own node:test tests and reports them
+  const runs = await Promise.all(
+    programs.map(async (name) => {
+      const out = await new Promise((resolve) => {
+        execFile(process.execPath, [path.join(dir, `${name}.mjs`)], { cwd: dir, env, timeout: 120_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
+        )
+      })
+      return { name, ...out }
+    }),
+  )
+  const failures = runs
+    .map(({ name, code, stdout, stderr }) => ({ name, code, stdout, stderr, missing: EXPECTED[name].filter((t) => !stdout.includes(t)) }))
+    .filter((r) => r.code !== 0 || r.missing.length > 0)
+  assert.deepEqual(failures, [])
+})
+
 /** Lines of code, without blank lines and comments. */
 function codeLines(text) {
   return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('//')).length
 }
-
-test('the README Node example runs against the simulator', async () => {
-  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
-  const section = readme.slice(readme.indexOf('\n## Node'))
-  const match = section.match(/```js\n([\s\S]*?)```/)
-  assert.ok(match, 'README has a ```js block in its Node section')
-  // Inside the package, so that `import 'enigma-click'` resolves to it.
-  fs.mkdirSync(path.join(pkg, '.tmp'), { recursive: true })
-  const file = path.join(pkg, '.tmp', `readme-example-${process.pid}.mjs`)
-  fs.writeFileSync(file, match[1])
-  const sim = await startSim({ timeScale: 0.01 })
-  try {
-    const out = await runNode(file, { ENIGMA_API_KEY: key(), ENIGMA_BASE_URL: sim.url })
-    assert.equal(out.code, 0, out.stderr)
-    assert.match(out.stdout, /completed/)
-    assert.equal(sim.stats().sessions.open, 0)
-  } finally {
-    fs.rmSync(file, { force: true })
-    await sim.shutdown()
-  }
-})
 
 test('controlFlowDemo with the SDK: shorter, same output, same effect as the seed', async () => {
   const seedFile = path.join(repo, 'tests/seed/control-flow-demo.js')

@@ -1,16 +1,13 @@
-"""Logging, the test kit, and the README's Python example."""
+"""Logging and the test kit. (README code blocks: test_docs.py.)"""
 
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 
 import enigma
 from enigma.testing import Simulator
-
-from _util import REPO, run_python
 
 
 def test_logging_goes_to_the_enigma_logger_without_the_key(
@@ -48,14 +45,3 @@ def test_simulator_context_manager_and_settings() -> None:
         sim.stats()
     with pytest.raises(ValueError):
         Simulator(rate_limit_scope="nope")
-
-
-def test_readme_python_example_runs(sim: Simulator) -> None:
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("## Python", 1)[1]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert blocks, "the README has a Python section with a ```python example"
-    for code in blocks:
-        out = run_python(code, env=sim.env())
-        assert out.returncode == 0, out.stderr[-3000:]
-    assert sim.stat("sessions.open") == 0

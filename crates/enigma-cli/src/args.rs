@@ -2,10 +2,48 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Drive Enigma browser-agent sessions from the shell. Without ENIGMA_API_KEY, `enigma run` uses
-/// the built-in simulator.
+/// What `enigma --help` adds after the commands: where the key comes from, the simulator
+/// fallback, and commands to copy (tests/help.rs runs the first two).
+const CLI_AFTER_HELP: &str = "\
+Settings come from the environment: ENIGMA_API_KEY (your key), ENIGMA_BASE_URL (default
+https://connect.enigma.click), ENIGMA_REQUEST_TIMEOUT, ENIGMA_MAX_RETRIES, ...
+Without ENIGMA_API_KEY, `enigma run` uses the built-in simulator: a local stand-in for the
+service with a scripted agent, so you can try everything offline, at no cost.
+
+Examples:
+  enigma run \"Find the opening hours of the Louvre\"
+  enigma --json run \"Find the cheapest keyboard on amazon.com\" --starting-url https://amazon.com --max-cost 0.50
+  enigma sim --time-scale 0.01 --rate-limit 0    # then: ENIGMA_BASE_URL=<its URL> ENIGMA_API_KEY=enig_... enigma ...";
+
+/// Exit codes and simulator directives, after `enigma run --help`. The codes are those of
+/// exit.rs (tests/help.rs checks the help against what the command does).
+const RUN_AFTER_HELP: &str = "\
+Exit codes:
+  0    completed
+  20   guardrail (the agent asked a question)
+  21   stopped
+  3    validation (bad input, nothing was sent)
+  4    authentication, permission denied or insecure transport
+  5    insufficient balance
+  6    rate limit or session limit
+  7    session or task not found
+  8    task failed
+  9    wait timeout
+  10   cost limit (the task was stopped)
+  11   session ended
+  12   task already running
+  13   connection, server or decode error
+  14   outcome unknown (the request may have been done: check before sending it again)
+  130  cancelled (Ctrl-C)
+
+On the simulator (no ENIGMA_API_KEY, or `enigma sim`), `#sim` directives in the task text script
+the agent: duration=SECONDS steps=N cost=USD tokens=N message=\"...\" guardrail=\"question\"
+fail=CODE instance=flaky|lost end=completed. For example:
+  enigma run 'Buy shoes #sim duration=20 cost=0.2 guardrail=\"Which size?\"'";
+
+/// Drive Enigma browser-agent sessions from the shell.
 #[derive(Debug, Parser)]
-#[command(name = "enigma", version, about)]
+#[command(name = "enigma", version, about, after_help = CLI_AFTER_HELP)]
 pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -17,6 +55,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one task end to end and print its result.
+    #[command(after_help = RUN_AFTER_HELP)]
     Run(RunArgs),
     /// Start and control sessions (for scripts).
     #[command(subcommand)]
@@ -28,7 +67,7 @@ pub enum Command {
     Watch(SessionId),
     /// Check the service's health.
     Health,
-    /// Serve the local simulator.
+    /// Serve the local simulator (a stand-in for the service, with a scripted agent).
     Sim(SimArgs),
 }
 
@@ -141,7 +180,10 @@ pub struct SimArgs {
     /// Address to bind (loopback unless told otherwise).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
-    /// Simulated seconds per wall second inverse: 0.01 makes a 3 s task take 30 ms.
+    /// How fast the simulated clock runs: wall-clock seconds per simulated second. 1 is real
+    /// time; 0.01 runs everything 100 times faster (a task of 3 simulated seconds takes 30 ms,
+    /// the service's 50 s inline wait 0.5 s); 2 runs twice as slow. Every simulated timer
+    /// scales (steps, inline wait, idle timeout, max duration) except the rate limit's minute.
     #[arg(long, default_value_t = 1.0)]
     pub time_scale: f64,
     /// The inline wait of newTask/run-task, simulated seconds.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -64,6 +65,22 @@ class TaskResult:
         return (
             f"TaskResult(outcome={self.outcome!r}, {said}, usage={self.usage!r}, "
             f"task_id={self.task_id!r}, session_id={self.session_id!r})"
+        )
+
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a result: outcome, the message (or question), usage and ids."""
+        colour = {"completed": "#2a7", "guardrail": "#c80", "stopped": "#888"}.get(self.outcome, "#888")
+        said, label = (self.question, "question") if self.outcome == "guardrail" else (self.message, "message")
+        usage = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.usage.to_dict().items() if v is not None)
+        rows = [(label, said or ""), ("usage", usage or "unknown"), ("task", self.task_id), ("session", self.session_id)]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return (
+            f"<div><b>Enigma task result</b> <span style='color:{colour}'>● {html.escape(self.outcome)}</span>"
+            f"<table>{body}</table></div>"
         )
 
 

@@ -15,6 +15,7 @@ from . import _native as _ext
 from . import _signals
 from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
+from ._progress import Progress
 from .events import AnyEvent
 
 __all__ = ["Client", "Session", "Task", "EventStream"]
@@ -339,6 +340,7 @@ class Task(TaskBase):
         max_cost: Optional[float] = None,
         *,
         on_status: Optional[Callable[[TaskStatus], object]] = None,
+        progress: bool = False,
     ) -> TaskResult:
         """Waits for the outcome (the inline answer if one came, else polls).
 
@@ -346,8 +348,19 @@ class Task(TaskBase):
         ``err.task`` can be waited on again). ``max_cost`` (USD) stops the task when its cost
         passes it (:class:`~enigma.errors.CostLimitExceeded`). A failure raises
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on this thread with
-        every status polled meanwhile."""
-        return self._native.result(timeout, max_cost, on_status=on_status)
+        every status polled meanwhile. ``progress=True`` shows the wait (state, cost, outcome):
+        a tqdm bar when tqdm is installed (``pip install enigma-click[progress]``), else a line
+        on stderr."""
+        if not progress:
+            return self._native.result(timeout, max_cost, on_status=on_status)
+        shown = Progress(self.id)
+        try:
+            result = self._native.result(timeout, max_cost, on_status=shown.chain(on_status))
+        except BaseException as err:
+            shown.finish(None, err)
+            raise
+        shown.finish(result)
+        return result
 
 
 class EventStream:

@@ -13,7 +13,7 @@ import pytest
 
 from .testing import Simulator, _iter_simulator
 
-FAST: Dict[str, Any] = {"time_scale": 0.01, "rate_limit": None}
+FAST: Dict[str, Any] = {"time_scale": 0.01, "rate_limit": 0}
 
 
 def pytest_configure(config: Any) -> None:

@@ -5,7 +5,7 @@ own code can be tested offline against a faithful local service.
 
     from enigma.testing import Simulator
 
-    with Simulator(time_scale=0.01, rate_limit=None) as sim:
+    with Simulator(time_scale=0.01, rate_limit=0) as sim:
         client = sim.client()                      # an enigma.Client pointed at it
         result = client.run_task("Find the opening hours #sim duration=5")
         assert sim.stat("sessions.open") == 0
@@ -45,7 +45,8 @@ class Simulator:
     Settings (simulated seconds unless said): ``time_scale`` (wall seconds per simulated
     second; 0.01 makes a 3 s task take 30 ms), ``inline_wait`` (how long ``newTask`` waits
     before answering "pending", default 50), ``idle_timeout`` (300), ``instance_grace`` (300),
-    ``rate_limit`` (POST requests per key per 60 wall seconds, default 10; None: off),
+    ``rate_limit`` (POST requests per key per 60 wall seconds, default 10; ``0`` turns it off, as
+    in the CLI's ``--rate-limit 0`` and Node's ``rateLimit: 0``; ``None`` too),
     ``rate_limit_scope`` (``"shared"`` or ``"per_endpoint"``), ``max_sessions`` (concurrent
     sessions per key, 5), ``initial_balance`` (USD per key, 100), ``seed``, ``host``, ``port``.
     """
@@ -71,7 +72,8 @@ class Simulator:
             inline_wait=inline_wait,
             idle_timeout=idle_timeout,
             instance_grace=instance_grace,
-            rate_limit=rate_limit,
+            # 0 means off in every language (the CLI, Node); the native option spells off as None.
+            rate_limit=None if rate_limit == 0 else rate_limit,
             rate_limit_scope=rate_limit_scope,
             max_sessions=max_sessions,
             initial_balance=initial_balance,
