@@ -244,8 +244,14 @@ export declare class Client {
   openSessionIds(): string[]
   /** Terminates every session in {@link Client.openSessionIds}; resolves to the ids that could not be. */
   terminateOpenSessions(): Promise<string[]>
-  /** Optional: later calls reject. Open sessions are not terminated (see {@link Client.terminateOpenSessions}). */
+  /**
+   * Optional: later calls of the client reject (or throw) with {@link ValidationError} naming
+   * `client`, as in Python; handles made before keep working. Open sessions are not terminated
+   * (see {@link Client.terminateOpenSessions}, which still works after it).
+   */
   close(): void
+  /** Whether {@link Client.close} was called. */
+  readonly closed: boolean
   toJSON(): { baseUrl: string }
 }
 
@@ -411,9 +417,11 @@ export type EnigmaEventType = EnigmaEvent['type']
 export interface EventStream extends AsyncIterableIterator<EnigmaEvent>, AsyncDisposable {
   /**
    * The next event; `{ done: true }` once the session has ended or the stream was closed.
-   * @throws {AbortError} when the stream's signal fired.
+   * `options.signal` cancels this one call and keeps the stream: no event is lost, the next
+   * call gets the event that came meanwhile.
+   * @throws {AbortError} when the stream's signal or this call's fired.
    */
-  next(): Promise<IteratorResult<EnigmaEvent, undefined>>
+  next(options?: Abortable): Promise<IteratorResult<EnigmaEvent, undefined>>
   /** Closes the stream (what `break` calls). */
   return(value?: unknown): Promise<IteratorResult<EnigmaEvent, undefined>>
   /** Whether the stream has ended or was closed. */

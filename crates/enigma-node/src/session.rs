@@ -6,7 +6,7 @@ use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
-use crate::errors::to_napi;
+use crate::errors::OrThrow;
 use crate::events::NativeEventStream;
 use crate::task::NativeTask;
 
@@ -71,8 +71,8 @@ impl NativeSession {
 
     /// A handle on a task of this session.
     #[napi]
-    pub fn task(&self, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&task_id).map(NativeTask::from).map_err(to_napi)
+    pub fn task(&self, env: &Env, task_id: String) -> Result<NativeTask> {
+        self.inner.task(&task_id).map(NativeTask::from).or_throw(env)
     }
 
     #[napi(ts_return_type = "Promise<NativeTask>")]
@@ -82,7 +82,7 @@ impl NativeSession {
         options: TaskOptionsArg,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core()?;
+        let options = options.into_core().or_throw(env)?;
         let s = self.inner.clone();
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }
@@ -120,13 +120,13 @@ impl NativeSession {
 
     #[napi(ts_return_type = "Promise<void>")]
     pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
-        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+        let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.click(x, y))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
     pub fn double_click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
-        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+        let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.double_click(x, y))
     }
 
