@@ -22,8 +22,6 @@ impl From<Session> for NativeSession {
     }
 }
 
-type Done<'e> = Result<PromiseRaw<'e, ()>>;
-
 macro_rules! command {
     ($env:expr, $cancel:expr, $session:expr, |$s:ident| $call:expr) => {{
         let $s = $session.clone();
@@ -88,44 +86,50 @@ impl NativeSession {
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.pause())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.resume())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.stop())
     }
 
     /// Not cancellable: a terminate always runs to its end.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn terminate<'e>(&self, env: &'e Env) -> Done<'e> {
+    pub fn terminate<'e>(&self, env: &'e Env) -> Result<PromiseRaw<'e, ()>> {
         command!(env, None, self.inner, |s| s.terminate())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.take_over())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.release())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.click(x, y))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn double_click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn double_click<'e>(
+        &self,
+        env: &'e Env,
+        x: f64,
+        y: f64,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.double_click(x, y))
     }
@@ -137,13 +141,13 @@ impl NativeSession {
         text: String,
         human_like: Option<bool>,
         cancel: Option<&CancelToken>,
-    ) -> Done<'e> {
+    ) -> Result<PromiseRaw<'e, ()>> {
         let human_like = human_like.unwrap_or(false);
         command!(env, cancel, self.inner, |s| s.type_text(&text, human_like))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn press_key<'e>(&self, env: &'e Env, key: String, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn press_key<'e>(&self, env: &'e Env, key: String, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.press_key(&key))
     }
 
@@ -154,7 +158,7 @@ impl NativeSession {
         text: String,
         resume: Option<bool>,
         cancel: Option<&CancelToken>,
-    ) -> Done<'e> {
+    ) -> Result<PromiseRaw<'e, ()>> {
         let resume = resume.unwrap_or(true);
         command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, resume))
     }

@@ -45,9 +45,12 @@ fn build(py: Python<'_>, err: &enigma::Error, blocking: bool, task: Option<enigm
         }
         _ => None,
     };
-    let exc = FROM_NATIVE
-        .import(py, "enigma.errors", "_from_native")?
-        .call1((err.code(), payload["message"].as_str(), json_to_py(py, &payload)?, task))?;
+    let exc = FROM_NATIVE.import(py, "enigma.errors", "_from_native")?.call1((
+        err.code(),
+        payload["message"].as_str(),
+        json_to_py(py, &payload)?,
+        task,
+    ))?;
     Ok(PyErr::from_value(exc))
 }
 

@@ -66,7 +66,11 @@ impl Client {
 
     /// A client with exactly this configuration.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
-        let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default(), closed: AtomicBool::new(false) };
+        let inner = ClientInner {
+            transport: Transport::new(config)?,
+            open_sessions: Mutex::default(),
+            closed: AtomicBool::new(false),
+        };
         Ok(Client { inner: Arc::new(inner) })
     }
 

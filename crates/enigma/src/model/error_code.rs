@@ -276,6 +276,9 @@ mod tests {
         );
         let invalid = Error::validation("max_duration", "too long");
         let payload = invalid.payload();
-        assert_eq!((payload.code, payload.field.as_deref(), payload.status), (ErrorCode::Validation, Some("max_duration"), None));
+        assert_eq!(
+            (payload.code, payload.field.as_deref(), payload.status),
+            (ErrorCode::Validation, Some("max_duration"), None)
+        );
     }
 }
