@@ -575,6 +575,8 @@ export declare class TaskAlreadyRunningError extends EnigmaError {}
 export declare class ValidationError extends EnigmaError {
   /** The offending parameter, Node spelling (local refusals only). */
   readonly field?: string
+  /** Why it was refused (local refusals only). */
+  readonly reason?: string
 }
 /** The agent failed the task. */
 export declare class TaskFailedError extends EnigmaError {
@@ -583,7 +585,9 @@ export declare class TaskFailedError extends EnigmaError {
 /** The wait's deadline passed; the task goes on: wait on `task` again. */
 export declare class WaitTimeout extends EnigmaError {
   readonly task?: Task
+  /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
   readonly waitedMs?: number
+  readonly waited?: number
 }
 /** The wait's cost ceiling was passed; the SDK stopped the task. */
 export declare class CostLimitExceeded extends EnigmaError {
