@@ -263,12 +263,18 @@ def main() -> None:
                 f"| {name} | {f['sequential']:,.0f} | {f['concurrent']:,.0f} | {f['sessions']:,.0f} | {f['peak_rss_mib']:.0f} |"
             )
             print(rows[-1], flush=True)
-        # (d) The same sequential poll through the raw core and through the package, one run.
-        core_us = core_poll(url)
-        out = subprocess.run(
-            [sys.executable, __file__, "--client", "poll", "--url", url], capture_output=True, text=True, check=True
-        )
-        python_us = json.loads(out.stdout.strip().splitlines()[-1])["us_per_call"]
+        # (d) The same sequential poll through the raw core and through the package, one run:
+        # alternated, ROUNDS times each, the best of each side (a latency floor is what noise
+        # from other processes cannot lower).
+        core_runs: List[float] = []
+        python_runs: List[float] = []
+        for _ in range(ROUNDS):
+            core_runs.append(core_poll(url))
+            out = subprocess.run(
+                [sys.executable, __file__, "--client", "poll", "--url", url], capture_output=True, text=True, check=True
+            )
+            python_runs.append(json.loads(out.stdout.strip().splitlines()[-1])["us_per_call"])
+        core_us, python_us = min(core_runs), min(python_runs)
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(timeout=30)
@@ -278,7 +284,7 @@ def main() -> None:
     for row in rows:
         print(row)
     print()
-    print(f"| (d) {POLLS:,} sequential task.poll() | µs per call | vs the raw core |")
+    print(f"| (d) {POLLS:,} sequential task.poll(), best of {ROUNDS} alternated runs | µs per call | vs the raw core |")
     print("|---|---|---|")
     print(f"| raw Rust core (tokio) | {core_us:.0f} | 1.00x |")
     print(f"| enigma (Python) | {python_us:.0f} | {python_us / core_us:.2f}x |")
