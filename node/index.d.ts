@@ -245,8 +245,14 @@ export declare class Client {
   openSessionIds(): string[]
   /** Terminates every session in {@link Client.openSessionIds}; resolves to the ids that could not be. */
   terminateOpenSessions(): Promise<string[]>
-  /** Optional: later calls reject. Open sessions are not terminated (see {@link Client.terminateOpenSessions}). */
+  /**
+   * Optional: later calls of the client reject (or throw) with {@link ValidationError} naming
+   * `client`, as in Python; handles made before keep working. Open sessions are not terminated
+   * (see {@link Client.terminateOpenSessions}, which still works after it).
+   */
   close(): void
+  /** Whether {@link Client.close} was called. */
+  readonly closed: boolean
   toJSON(): { baseUrl: string }
 }
 
@@ -412,9 +418,11 @@ export type EnigmaEventType = EnigmaEvent['type']
 export interface EventStream extends AsyncIterableIterator<EnigmaEvent>, AsyncDisposable {
   /**
    * The next event; `{ done: true }` once the session has ended or the stream was closed.
-   * @throws {AbortError} when the stream's signal fired.
+   * `options.signal` cancels this one call and keeps the stream: no event is lost, the next
+   * call gets the event that came meanwhile.
+   * @throws {AbortError} when the stream's signal or this call's fired.
    */
-  next(): Promise<IteratorResult<EnigmaEvent, undefined>>
+  next(options?: Abortable): Promise<IteratorResult<EnigmaEvent, undefined>>
   /** Closes the stream (what `break` calls). */
   return(value?: unknown): Promise<IteratorResult<EnigmaEvent, undefined>>
   /** Whether the stream has ended or was closed. */
@@ -568,6 +576,8 @@ export declare class TaskAlreadyRunningError extends EnigmaError {}
 export declare class ValidationError extends EnigmaError {
   /** The offending parameter, Node spelling (local refusals only). */
   readonly field?: string
+  /** Why it was refused (local refusals only). */
+  readonly reason?: string
 }
 /** The agent failed the task. */
 export declare class TaskFailedError extends EnigmaError {
@@ -576,7 +586,9 @@ export declare class TaskFailedError extends EnigmaError {
 /** The wait's deadline passed; the task goes on: wait on `task` again. */
 export declare class WaitTimeout extends EnigmaError {
   readonly task?: Task
+  /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
   readonly waitedMs?: number
+  readonly waited?: number
 }
 /** The wait's cost ceiling was passed; the SDK stopped the task. */
 export declare class CostLimitExceeded extends EnigmaError {

@@ -42,6 +42,13 @@ export declare class NativeClient {
   health(cancel?: CancelToken | undefined | null): Promise<HealthData>
   /** Active instance connections. */
   activeSockets(cancel?: CancelToken | undefined | null): Promise<ActiveSocketsData>
+  /**
+   * Closes the client (the core's `Client::close`): its later calls reject with a validation
+   * error naming `client`; handles made before keep working. Idempotent.
+   */
+  close(): void
+  /** Whether the client was closed. */
+  get closed(): boolean
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): Array<string>
   /** Terminates every open session; resolves to the ids that could not be terminated. */
@@ -161,6 +168,18 @@ export interface Dimensions {
   width: number
   height: number
 }
+
+/**
+ * The core's list of error codes (`enigma::ErrorCode::ALL`), which `lib/errors.js` is tested
+ * against.
+ */
+export declare function errorCodes(): Array<string>
+
+/**
+ * The core's live event types in the Node spelling (`taskCompleted`): every `type` an event
+ * of `session.events()` can have, which `index.d.ts`'s `EnigmaEvent` union is tested against.
+ */
+export declare function eventTypes(): Array<string>
 
 /** `GET /start/health`. */
 export interface HealthData {

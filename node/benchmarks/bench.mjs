@@ -1,10 +1,14 @@
 // Benchmark: the same workloads through enigma-click and through plain `fetch` code like the
 // seed's example (tests/seed/control-flow-demo.js), against one in-process simulator.
 //   (a) sequential control messages, (b) concurrent control messages, (c) concurrent sessions
-//   each running a task to completion.
-// Run: cd node && npm run build:release && node benchmarks/bench.mjs [--seq 10000] [--conc 1000] [--sessions 200]
+//   each running a task to completion. Then (d) the binding's overhead: sequential
+//   `task.poll()` through enigma-click and through the raw Rust core
+//   (crates/enigma/examples/core_poll.rs, via `cargo run --release` or the binary named by
+//   ENIGMA_CORE_POLL), side by side on the same simulator, and their ratio.
+// Run: cd node && npm run build:release && node benchmarks/bench.mjs [--seq 10000] [--conc 1000] [--sessions 200] [--polls 2000]
 // Each workload runs in a fresh child process per client, so peak memory (max RSS) is its own.
 import { spawnSync } from 'node:child_process'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Client } from 'enigma-click'
 import { startSimulator } from 'enigma-click/testing'
@@ -38,6 +42,22 @@ async function parent() {
       rows.push({ workload, impl, n, ...JSON.parse(out.stdout.trim().split('\n').pop()) })
     }
   }
+  // (d) The same sequential poll through the raw core and through the package, in this run.
+  const polls = arg('polls', 2_000)
+  const pollKey = 'enig_benchpoll'.padEnd(33, '0')
+  // Alternated, 5 times each, the best of each side (a latency floor is what noise from other
+  // processes cannot lower).
+  const coreRuns = []
+  const sdkRuns = []
+  for (let round = 0; round < 5; round++) {
+    coreRuns.push(corePoll(sim.url, pollKey, polls))
+    const sdkPoll = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', 'sdk', 'poll', sim.url, String(polls), pollKey], {
+      encoding: 'utf8',
+    })
+    if (sdkPoll.status !== 0) throw new Error(`sdk poll failed: ${sdkPoll.stderr}`)
+    sdkRuns.push(JSON.parse(sdkPoll.stdout.trim().split('\n').pop()).usPerCall)
+  }
+  const [coreUs, sdkUs] = [Math.min(...coreRuns), Math.min(...sdkRuns)]
   await sim.shutdown()
   console.log(`node ${process.version}, ${process.platform}-${process.arch}`)
   console.log('| workload | n | fetch calls/s | enigma-click calls/s | speed-up | fetch peak RSS MB | enigma-click peak RSS MB |')
@@ -47,9 +67,27 @@ async function parent() {
     const s = rows.find((r) => r.workload === w && r.impl === 'sdk')
     console.log(`| ${w} | ${f.n} | ${f.rate.toFixed(0)} | ${s.rate.toFixed(0)} | ${(s.rate / f.rate).toFixed(2)}x | ${f.rssMb.toFixed(0)} | ${s.rssMb.toFixed(0)} |`)
   }
+  console.log()
+  console.log(`| (d) ${polls} sequential task.poll(), best of 5 alternated runs | µs per call | vs the raw core |`)
+  console.log('|---|---|---|')
+  console.log(`| raw Rust core (tokio) | ${coreUs.toFixed(0)} | 1.00x |`)
+  console.log(`| enigma-click | ${sdkUs.toFixed(0)} | ${(sdkUs / coreUs).toFixed(2)}x |`)
+}
+
+/** Microseconds per sequential `task.poll()` of the raw Rust core, on the same simulator. */
+function corePoll(url, key, n) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+  const binary = process.env.ENIGMA_CORE_POLL
+  const [command, args] = binary
+    ? [binary, []]
+    : ['cargo', ['run', '--release', '--quiet', '-p', 'enigma', '--example', 'core_poll', '--']]
+  const out = spawnSync(command, [...args, url, key, String(n)], { encoding: 'utf8', cwd: root })
+  if (out.status !== 0) throw new Error(`core_poll failed: ${out.stderr}`)
+  return JSON.parse(out.stdout.trim().split('\n').pop()).us_per_call
 }
 
 async function child(impl, workload, base, n, key) {
+  if (workload === 'poll') return pollChild(base, n, key)
   const api = impl === 'sdk' ? sdkApi(base, key) : fetchApi(base, key)
   const session = workload === 'sessions' ? null : await api.start()
   let peak = process.memoryUsage.rss()
@@ -69,6 +107,20 @@ async function child(impl, workload, base, n, key) {
   peak = Math.max(peak, process.memoryUsage.rss())
   if (session) await api.end(session)
   console.log(JSON.stringify({ seconds, rate: n / seconds, rssMb: peak / 1e6 }))
+  process.exit(0)
+}
+
+/** Microseconds per sequential `task.poll()` through the package (as core_poll.rs does). */
+async function pollChild(base, n, apiKey) {
+  const client = new Client({ apiKey, baseUrl: base })
+  const session = await client.startSession()
+  const task = await session.newTask('bench')
+  for (let i = 0; i < 200; i++) await task.poll()
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) await task.poll()
+  const usPerCall = ((performance.now() - t0) * 1000) / n
+  await session.terminate()
+  console.log(JSON.stringify({ usPerCall }))
   process.exit(0)
 }
 

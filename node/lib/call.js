@@ -4,7 +4,7 @@
 // Nothing here stores a JS callback in Rust.
 
 const { CancelToken } = require('./native')
-const { fromNative, abortError, ValidationError } = require('./errors')
+const { fromNative, abortError, AbortError, ValidationError } = require('./errors')
 
 function checkSignal(signal) {
   if (signal === undefined || signal === null) return undefined
@@ -35,7 +35,7 @@ async function call(signal, invoke, makeTask) {
     return await started
   } catch (err) {
     const mapped = fromNative(err, makeTask)
-    if (mapped && mapped.code === 'cancelled' && signal) throw abortError(signal)
+    if (mapped instanceof AbortError && signal) throw abortError(signal)
     throw mapped
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort)

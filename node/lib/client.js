@@ -22,7 +22,6 @@ function sessionArgs(options) {
  */
 class Client {
   #native
-  #closed = false
   #handleSignals
 
   constructor(options = {}) {
@@ -56,8 +55,9 @@ class Client {
     return this.#native.config
   }
 
+  // The native client; once closed, the core refuses its calls (a ValidationError naming
+  // `client`, as in Python).
   #live() {
-    if (this.#closed) throw new ValidationError('invalid client: it was closed', { code: 'validation', field: 'client' })
     return this.#native
   }
 
@@ -165,12 +165,19 @@ class Client {
   }
 
   /**
-   * Releases the client: later calls reject. Optional (an unused client is freed by the
-   * garbage collector and never keeps the process alive). Open sessions are not terminated:
-   * call `terminateOpenSessions()` first if that is wanted.
+   * Releases the client: its later calls reject (or throw) with a ValidationError naming
+   * `client`, as in Python; handles made before keep working. Optional (an unused client is
+   * freed by the garbage collector and never keeps the process alive). Open sessions are not
+   * terminated: call `terminateOpenSessions()` first if that is wanted (it still works after
+   * `close()`).
    */
   close() {
-    this.#closed = true
+    this.#native.close()
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#native.closed
   }
 
   /** @internal */

@@ -1,9 +1,11 @@
 'use strict'
-// The error classes. The native layer sends every core error as JSON (after MARKER) in the
-// rejection's message; `fromNative` turns it back into the subclass for its code. Classes map
-// codes, never message texts.
+// The error classes. A native error carries the core's error payload (`enigma::ErrorPayload`,
+// keys in camelCase) as data in its PAYLOAD property, set by the binding
+// (crates/enigma-node/src/errors.rs); `fromNative` makes the subclass for its code with every
+// field of it. Classes map codes, never message texts.
 
-const MARKER = '@@enigma-error@@'
+/** The property of a native error that holds the core's payload. */
+const PAYLOAD = 'enigmaPayload'
 
 /** Base class of every error of the SDK. */
 class EnigmaError extends Error {
@@ -24,12 +26,15 @@ class EnigmaError extends Error {
     this.retryable = fields.retryable ?? false
     this.sessionId = fields.sessionId ?? null
     this.taskId = fields.taskId ?? null
-    for (const key of EXTRA_FIELDS) if (fields[key] !== undefined) this[key] = fields[key]
+    // Every other field as given: the core's payload reaches the error whole, so a field the
+    // core adds needs no change here (`usage`, `balance`, `details`, `rateLimit`, `body`,
+    // `field`, `reason`, `waited`, `limit`, `operation`, `neverSent`, `url`, `task`...).
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined && !BASE_FIELDS.has(key)) this[key] = value
+    }
   }
 }
-const EXTRA_FIELDS = [
-  'usage', 'balance', 'details', 'rateLimit', 'body', 'field', 'waitedMs', 'limit', 'operation', 'neverSent', 'url', 'task',
-]
+const BASE_FIELDS = new Set(['code', 'message', 'status', 'retryAfter', 'serverCode', 'serverMessage', 'retryable', 'sessionId', 'taskId'])
 
 const classes = {}
 function define(name, code) {
@@ -67,41 +72,41 @@ const NAPI_ARGUMENT_STATUSES = new Set([
   'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected', 'ArrayBufferExpected',
 ])
 
+// The errors that leave their task running: they hand it back as `err.task`.
+const TASK_CARRIERS = new Set([WaitTimeout.code, CostLimitExceeded.code])
+
 /**
  * The EnigmaError for a native rejection. `makeTask(sessionId, taskId)` builds the task handle
  * that wait timeouts and cost-limit stops carry.
  */
 function fromNative(err, makeTask) {
   if (err instanceof EnigmaError) return err
-  const text = err && typeof err.message === 'string' ? err.message : ''
-  const at = text.indexOf(MARKER)
-  if (at >= 0) {
-    let fields
-    try {
-      fields = JSON.parse(text.slice(at + MARKER.length))
-    } catch {
-      return err
-    }
-    const cls = classes[fields.code] ?? EnigmaError
-    if ((fields.code === 'wait_timeout' || fields.code === 'cost_limit') && makeTask && fields.taskId) {
+  const payload = err !== null && typeof err === 'object' ? err[PAYLOAD] : undefined
+  if (payload !== null && typeof payload === 'object') {
+    const fields = { ...payload }
+    // The core gives durations in seconds; Node errors also say `waitedMs`, as they always did.
+    if (typeof fields.waited === 'number') fields.waitedMs = Math.floor(fields.waited * 1000)
+    if (TASK_CARRIERS.has(fields.code) && makeTask && fields.taskId) {
       fields.task = makeTask(fields.sessionId, fields.taskId)
     }
-    const message = fields.code === 'cancelled' ? 'The operation was aborted' : fields.message
+    const cls = classes[fields.code] ?? EnigmaError
+    const message = cls === AbortError ? 'The operation was aborted' : fields.message
     return new cls(message, fields)
   }
+  const text = err && typeof err.message === 'string' ? err.message : ''
   if (err && NAPI_ARGUMENT_STATUSES.has(err.code)) {
-    return new ValidationError(`invalid argument: ${text}`, { code: 'validation' }, { cause: err })
+    return new ValidationError(`invalid argument: ${text}`, { code: ValidationError.code }, { cause: err })
   }
   return err
 }
 
 /** The AbortError for a signal that fired. */
 function abortError(signal) {
-  return new AbortError('The operation was aborted', { code: 'cancelled' }, { cause: signal?.reason })
+  return new AbortError('The operation was aborted', { code: AbortError.code }, { cause: signal?.reason })
 }
 
 module.exports = {
-  MARKER,
+  PAYLOAD,
   fromNative,
   abortError,
   EnigmaError,

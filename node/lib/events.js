@@ -30,14 +30,23 @@ class EventStream {
     }
   }
 
-  /** The next event; `{ done: true }` once the session has ended or the stream was closed. */
-  async next() {
+  /**
+   * The next event; `{ done: true }` once the session has ended or the stream was closed.
+   * `options.signal` cancels this one call (it rejects with AbortError) and keeps the stream:
+   * no event is lost, the next call gets the event that came meanwhile. (An event already
+   * delivered when the signal fires is returned.)
+   */
+  async next(options) {
     if (this.#signal?.aborted) {
       this.#close()
       throw abortError(this.#signal)
     }
     if (this.#done) return DONE
-    const event = await call(this.#signal, (token) => this.#native.next(token))
+    const own = checkSignal(options?.signal)
+    const signal = own && this.#signal ? AbortSignal.any([own, this.#signal]) : (own ?? this.#signal)
+    // A cancelled call drops its native read before it took an event (the core's stream is
+    // cancel-safe), so the event stays for the next call.
+    const event = await call(signal, (token) => this.#native.next(token))
     if (this.#signal?.aborted) {
       this.#close()
       throw abortError(this.#signal)

@@ -145,6 +145,35 @@ test('an AbortSignal stops the iteration with AbortError and closes the stream',
   })
 })
 
+test('a cancelled next() loses no event: the next call gets the event that came meanwhile', async () => {
+  const client = makeClient(sim)
+  await client.withSession({}, async (session) => {
+    const events = await connected(session)
+    // Nothing happens yet: the call is cancelled, the stream stays open.
+    const controller = new AbortController()
+    const pending = events.next({ signal: controller.signal })
+    await sleep(20)
+    controller.abort()
+    await assert.rejects(pending, AbortError)
+    assert.equal(events.closed, false)
+    // While a task runs, cancel most reads after 1 ms: every event still arrives, in order.
+    const task = await session.newTask('Find it #sim steps=2')
+    const seen = []
+    while (!seen.includes('taskCompleted')) {
+      let next
+      try {
+        next = await events.next({ signal: AbortSignal.timeout(1) })
+      } catch (err) {
+        if (err instanceof AbortError) continue
+        throw err
+      }
+      if (next.value.taskId === task.id) seen.push(next.value.type)
+    }
+    assert.deepEqual(seen, ['agentThought', 'action', 'responseUpdate', 'agentThought', 'action', 'responseUpdate', 'taskCompleted'])
+    await events.return()
+  })
+})
+
 test('a result delivered by the socket needs no poll', async () => {
   const quick = await startSim({ inlineWaitMs: 10 })
   try {

@@ -6,7 +6,10 @@ share its CPU time or runtime).
 
 Workloads: (a) 10,000 sequential control messages (`state: pause`), (b) 1,000 concurrent ones
 (5 rounds), (c) 200 sessions each running one task to completion concurrently (start, newTask
-answered inline, terminate). Each client runs in its own process; peak memory is that process's
+answered inline, terminate). Then (d) the binding's overhead: 2,000 sequential `task.poll()`
+through `enigma` and through the raw Rust core (`crates/enigma/examples/core_poll.rs`, run with
+`cargo run --release`, or the binary named by `ENIGMA_CORE_POLL`), side by side on the same
+simulator, and their ratio. Each client runs in its own process; peak memory is that process's
 maximum RSS. `enigma (REST)` uses `live_events=False` (the same HTTP work as the others);
 `enigma` is the default (commands go over the session's live socket once it is up).
 Not run by the tests.
@@ -29,6 +32,9 @@ SEQUENTIAL = 10_000
 CONCURRENT = 1_000
 ROUNDS = 5
 SESSIONS = 200
+POLLS = 2_000
+WARM_UP = 200
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def headers() -> Dict[str, str]:
@@ -77,6 +83,35 @@ async def bench_enigma(url: str, live: bool) -> Dict[str, float]:
     }
     await session.terminate()
     return out
+
+
+async def bench_poll(url: str) -> Dict[str, float]:
+    """Microseconds per sequential ``task.poll()`` through the package (as core_poll.rs does)."""
+    import enigma
+
+    client = enigma.AsyncClient(KEY, url)
+    session = await client.start_session()
+    task = await session.new_task("bench")
+    for _ in range(WARM_UP):
+        await task.poll()
+    start = time.perf_counter()
+    for _ in range(POLLS):
+        await task.poll()
+    us = (time.perf_counter() - start) * 1e6 / POLLS
+    await session.terminate()
+    return {"us_per_call": us}
+
+
+def core_poll(url: str) -> float:
+    """Microseconds per sequential ``task.poll()`` of the raw Rust core, on the same simulator."""
+    binary = os.environ.get("ENIGMA_CORE_POLL")
+    command = (
+        [binary]
+        if binary
+        else ["cargo", "run", "--release", "--quiet", "-p", "enigma", "--example", "core_poll", "--"]
+    )
+    out = subprocess.run(command + [url, KEY, str(POLLS)], capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["us_per_call"])
 
 
 # ---- aiohttp ------------------------------------------------------------------------------------
@@ -185,6 +220,7 @@ CLIENTS: Dict[str, Callable[[str], Any]] = {
     "enigma": lambda url: bench_enigma(url, live=True),
     "aiohttp": bench_aiohttp,
     "httpx": bench_httpx,
+    "poll": bench_poll,
 }
 
 SERVE = """
@@ -200,7 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--only", nargs="*", default=list(CLIENTS), help="clients to run")
+    parser.add_argument("--only", nargs="*", default=[c for c in CLIENTS if c != "poll"], help="clients to run")
     args = parser.parse_args()
     if args.client:  # one client, in its own process
         figures = asyncio.run(CLIENTS[args.client](args.url))
@@ -227,6 +263,18 @@ def main() -> None:
                 f"| {name} | {f['sequential']:,.0f} | {f['concurrent']:,.0f} | {f['sessions']:,.0f} | {f['peak_rss_mib']:.0f} |"
             )
             print(rows[-1], flush=True)
+        # (d) The same sequential poll through the raw core and through the package, one run:
+        # alternated, ROUNDS times each, the best of each side (a latency floor is what noise
+        # from other processes cannot lower).
+        core_runs: List[float] = []
+        python_runs: List[float] = []
+        for _ in range(ROUNDS):
+            core_runs.append(core_poll(url))
+            out = subprocess.run(
+                [sys.executable, __file__, "--client", "poll", "--url", url], capture_output=True, text=True, check=True
+            )
+            python_runs.append(json.loads(out.stdout.strip().splitlines()[-1])["us_per_call"])
+        core_us, python_us = min(core_runs), min(python_runs)
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(timeout=30)
@@ -235,6 +283,11 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for row in rows:
         print(row)
+    print()
+    print(f"| (d) {POLLS:,} sequential task.poll(), best of {ROUNDS} alternated runs | µs per call | vs the raw core |")
+    print("|---|---|---|")
+    print(f"| raw Rust core (tokio) | {core_us:.0f} | 1.00x |")
+    print(f"| enigma (Python) | {python_us:.0f} | {python_us / core_us:.2f}x |")
 
 
 if __name__ == "__main__":

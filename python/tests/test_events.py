@@ -153,6 +153,26 @@ async def test_cancelling_anext_keeps_the_stream(aclient: enigma.AsyncClient) ->
         assert seen == STEP + ["task_completed"]
 
 
+async def test_a_cancelled_next_loses_no_event_the_next_call_gets_it(aclient: enigma.AsyncClient) -> None:
+    async with await aclient.start_session() as session:
+        stream = session.events()
+        await asyncio.wait_for(until_connected(stream), 10)
+        pending = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0.05)  # it waits: nothing happens in the session yet
+        await session.new_task("Find it #sim steps=1")
+        await asyncio.sleep(0.01)  # the task's first events are on their way
+        pending.cancel()
+        seen: List[str] = []
+        try:
+            first = await pending
+            seen.append(first.type)  # it had its event before the cancel: delivered, not lost
+        except asyncio.CancelledError:
+            pass
+        assert not stream.closed, "a cancelled next() keeps the stream"
+        seen += [event.type for event in await asyncio.wait_for(task_events(stream), 10)]
+        assert [t for t in seen if t in TASK_EVENTS] == STEP + ["task_completed"]
+
+
 async def test_live_events_off_gives_a_connect_error(sim: Simulator) -> None:
     aclient = sim.async_client(live_events=False)
     async with await aclient.start_session() as session:

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use enigma::{Error, Outcome};
+use enigma::{Error, ErrorCode, Outcome};
 
 /// The exit code for a result.
 pub fn for_outcome(outcome: Outcome) -> ExitCode {
@@ -15,20 +15,47 @@ pub fn for_outcome(outcome: Outcome) -> ExitCode {
 
 /// The exit code for an error: documented in the README's CLI table.
 pub fn for_error(err: &Error) -> ExitCode {
-    ExitCode::from(match err.code() {
-        "validation" => 3,
-        "authentication" | "permission_denied" | "insecure_transport" => 4,
-        "insufficient_balance" => 5,
-        "rate_limited" | "session_limit" => 6,
-        "session_not_found" | "task_not_found" => 7,
-        "task_failed" => 8,
-        "wait_timeout" => 9,
-        "cost_limit" => 10,
-        "session_ended" => 11,
-        "task_already_running" => 12,
-        "connection" | "server" | "decode" => 13,
-        "outcome_unknown" => 14,
-        "cancelled" => 130,
-        _ => 1,
-    })
+    ExitCode::from(status_for(err.error_code()))
+}
+
+/// The exit status of each code of the core's table. Exhaustive on purpose (no `_` arm): a new
+/// code in the core does not compile here until it has a status.
+pub fn status_for(code: ErrorCode) -> u8 {
+    match code {
+        ErrorCode::Validation => 3,
+        ErrorCode::Authentication | ErrorCode::PermissionDenied | ErrorCode::InsecureTransport => 4,
+        ErrorCode::InsufficientBalance => 5,
+        ErrorCode::RateLimited | ErrorCode::SessionLimit => 6,
+        ErrorCode::SessionNotFound | ErrorCode::TaskNotFound => 7,
+        ErrorCode::TaskFailed => 8,
+        ErrorCode::WaitTimeout => 9,
+        ErrorCode::CostLimit => 10,
+        ErrorCode::SessionEnded => 11,
+        ErrorCode::TaskAlreadyRunning => 12,
+        ErrorCode::Connection | ErrorCode::Server | ErrorCode::Decode => 13,
+        ErrorCode::OutcomeUnknown => 14,
+        ErrorCode::Cancelled => 130,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code of the core's list has a status of its own kind: not 0 (success), 1 (the
+    /// catch-all for failures outside the table), 2 (argument errors) nor an outcome's; and the
+    /// README's exit table has the code in the row of that status.
+    #[test]
+    fn every_core_code_has_a_documented_exit_status() {
+        let readme = include_str!("../../../README.md");
+        for &code in ErrorCode::ALL {
+            let status = status_for(code);
+            assert!(![0, 1, 2, 20, 21].contains(&status), "{code} has exit status {status}");
+            let row = readme.lines().find(|line| line.starts_with(&format!("| {status} |")));
+            assert!(
+                row.is_some_and(|row| row.contains(&format!("`{code}`"))),
+                "README's exit table has no `{code}` in the row of exit {status}"
+            );
+        }
+    }
 }

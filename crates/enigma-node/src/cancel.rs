@@ -8,7 +8,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio_util::sync::CancellationToken;
 
-use crate::errors::to_napi;
+use crate::errors::to_js;
 
 /// Cancels the native work of the calls it was passed to.
 #[napi]
@@ -74,8 +74,12 @@ pub(crate) fn spawn<'env, T, V, F>(
 ) -> Result<PromiseRaw<'env, V>>
 where
     T: Send + 'static,
-    V: ToNapiValue + Send + 'static,
+    V: ToNapiValue + 'static,
     F: Future<Output = enigma::Result<T>> + Send + 'static,
 {
-    env.spawn_future(async move { cancellable(token, work).await.map(convert).map_err(to_napi) })
+    // The core's error crosses as data: the future hands it over as a value, and the settle
+    // callback (on the JS thread) makes the JS error that carries its payload.
+    env.spawn_future_with_callback(async move { Ok(cancellable(token, work).await) }, move |env, outcome| {
+        outcome.map(convert).map_err(|err| to_js(env, &err))
+    })
 }

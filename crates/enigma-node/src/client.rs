@@ -9,7 +9,7 @@ use crate::convert::{
     ActiveSocketsData, HealthData, SessionOptionsArg, TaskResultData, WaitOptionsArg, health_data, millis, result_data,
     sockets_data,
 };
-use crate::errors::{invalid, to_napi};
+use crate::errors::{OrThrow, invalid};
 use crate::session::NativeSession;
 use crate::task::NativeTask;
 
@@ -55,46 +55,8 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(options: Option<ClientOptionsArg>) -> Result<Self> {
-        let o = options.unwrap_or_default();
-        let mut b = Client::builder();
-        if let Some(key) = o.api_key {
-            b = b.api_key(key);
-        }
-        if let Some(url) = o.base_url {
-            b = b.base_url(url);
-        }
-        if let Some(t) = millis("requestTimeoutMs", o.request_timeout_ms)? {
-            b = b.request_timeout(t);
-        }
-        if let Some(t) = millis("connectTimeoutMs", o.connect_timeout_ms)? {
-            b = b.connect_timeout(t);
-        }
-        if let Some(n) = crate::convert::whole("maxRetries", o.max_retries)? {
-            b = b.max_retries(u32::try_from(n).map_err(|_| invalid("maxRetries", "is too large"))?);
-        }
-        let first = millis("retryBackoffMs", o.retry_backoff_ms)?;
-        let max = millis("retryBackoffMaxMs", o.retry_backoff_max_ms)?;
-        if first.is_some() || max.is_some() {
-            let defaults = enigma::ClientConfig::default();
-            b = b.retry_backoff(first.unwrap_or(defaults.retry_backoff), max.unwrap_or(defaults.retry_backoff_max));
-        }
-        if let Some(t) = millis("pollIntervalMs", o.poll_interval_ms)? {
-            b = b.poll_interval(t);
-        }
-        if let Some(allow) = o.allow_insecure_http {
-            b = b.allow_insecure_http(allow);
-        }
-        if let Some(pem) = o.extra_root_ca_pem {
-            b = b.extra_root_ca_pem(pem.into_bytes());
-        }
-        if let Some(on) = o.live_events {
-            b = b.live_events(on);
-        }
-        if let Some(prefix) = o.user_agent_prefix {
-            b = b.user_agent_prefix(prefix);
-        }
-        Ok(NativeClient { inner: b.build().map_err(to_napi)? })
+    pub fn new(env: &Env, options: Option<ClientOptionsArg>) -> Result<Self> {
+        Ok(NativeClient { inner: build(options.unwrap_or_default()).or_throw(env)? })
     }
 
     /// The configuration in use (without the key).
@@ -121,7 +83,7 @@ impl NativeClient {
         options: Option<SessionOptionsArg>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeSession>> {
-        let options = options.unwrap_or_default().into_core()?;
+        let options = options.unwrap_or_default().into_core().or_throw(env)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_session(options).await }, NativeSession::from)
     }
@@ -136,7 +98,7 @@ impl NativeClient {
         wait: Option<WaitOptionsArg>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let (session, wait) = (options.into_core()?, wait.unwrap_or_default().into_core()?);
+        let (session, wait) = (options.into_core().or_throw(env)?, wait.unwrap_or_default().into_core().or_throw(env)?);
         let client = self.inner.clone();
         let token = token_of(cancel);
         // The core terminates the one-shot session when this future is dropped (an abort).
@@ -153,21 +115,21 @@ impl NativeClient {
         options: SessionOptionsArg,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core()?;
+        let options = options.into_core().or_throw(env)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_task(options).await }, NativeTask::from)
     }
 
     /// Re-attaches to a session by id.
     #[napi]
-    pub fn session(&self, session_id: String) -> Result<NativeSession> {
-        self.inner.session(&session_id).map(NativeSession::from).map_err(to_napi)
+    pub fn session(&self, env: &Env, session_id: String) -> Result<NativeSession> {
+        self.inner.session(&session_id).map(NativeSession::from).or_throw(env)
     }
 
     /// Re-attaches to a task by ids.
     #[napi]
-    pub fn task(&self, session_id: String, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&session_id, &task_id).map(NativeTask::from).map_err(to_napi)
+    pub fn task(&self, env: &Env, session_id: String, task_id: String) -> Result<NativeTask> {
+        self.inner.task(&session_id, &task_id).map(NativeTask::from).or_throw(env)
     }
 
     /// Service health.
@@ -188,6 +150,19 @@ impl NativeClient {
         spawn(env, token_of(cancel), async move { client.active_sockets().await }, sockets_data)
     }
 
+    /// Closes the client (the core's `Client::close`): its later calls reject with a validation
+    /// error naming `client`; handles made before keep working. Idempotent.
+    #[napi]
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether the client was closed.
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
     /// Ids of the sessions started through this client and not terminated through it.
     #[napi]
     pub fn open_session_ids(&self) -> Vec<String> {
@@ -202,4 +177,46 @@ impl NativeClient {
             async move { Ok(client.terminate_open_sessions().await.into_iter().map(|(id, _)| id).collect::<Vec<_>>()) };
         spawn(env, None, work, |ids| ids)
     }
+}
+
+/// The core client for these settings; unset ones are the core's (`ENIGMA_*` or default).
+fn build(o: ClientOptionsArg) -> enigma::Result<Client> {
+    let mut b = Client::builder();
+    if let Some(key) = o.api_key {
+        b = b.api_key(key);
+    }
+    if let Some(url) = o.base_url {
+        b = b.base_url(url);
+    }
+    if let Some(t) = millis("requestTimeoutMs", o.request_timeout_ms)? {
+        b = b.request_timeout(t);
+    }
+    if let Some(t) = millis("connectTimeoutMs", o.connect_timeout_ms)? {
+        b = b.connect_timeout(t);
+    }
+    if let Some(n) = crate::convert::whole("maxRetries", o.max_retries)? {
+        b = b.max_retries(u32::try_from(n).map_err(|_| invalid("maxRetries", "is too large"))?);
+    }
+    let first = millis("retryBackoffMs", o.retry_backoff_ms)?;
+    let max = millis("retryBackoffMaxMs", o.retry_backoff_max_ms)?;
+    if first.is_some() || max.is_some() {
+        let defaults = enigma::ClientConfig::default();
+        b = b.retry_backoff(first.unwrap_or(defaults.retry_backoff), max.unwrap_or(defaults.retry_backoff_max));
+    }
+    if let Some(t) = millis("pollIntervalMs", o.poll_interval_ms)? {
+        b = b.poll_interval(t);
+    }
+    if let Some(allow) = o.allow_insecure_http {
+        b = b.allow_insecure_http(allow);
+    }
+    if let Some(pem) = o.extra_root_ca_pem {
+        b = b.extra_root_ca_pem(pem.into_bytes());
+    }
+    if let Some(on) = o.live_events {
+        b = b.live_events(on);
+    }
+    if let Some(prefix) = o.user_agent_prefix {
+        b = b.user_agent_prefix(prefix);
+    }
+    b.build()
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use enigma::{SessionInfo, SessionOptions, TaskOptions, TaskResult, TaskState, TaskStatus, Usage, WaitOptions};
 use napi_derive::napi;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::errors::{invalid, to_napi};
+use crate::errors::invalid;
 
 /// `snake_case` to `camelCase` (the Node spelling of a core field name).
 pub(crate) fn to_camel(name: &str) -> String {
@@ -28,7 +28,7 @@ pub(crate) fn to_camel(name: &str) -> String {
 }
 
 /// A whole number >= 0 from a JS number.
-pub(crate) fn whole(field: &str, value: Option<f64>) -> napi::Result<Option<u64>> {
+pub(crate) fn whole(field: &str, value: Option<f64>) -> enigma::Result<Option<u64>> {
     match value {
         None => Ok(None),
         Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15 => Ok(Some(v as u64)),
@@ -37,7 +37,7 @@ pub(crate) fn whole(field: &str, value: Option<f64>) -> napi::Result<Option<u64>
 }
 
 /// A duration from a JS number of milliseconds (> 0).
-pub(crate) fn millis(field: &str, value: Option<f64>) -> napi::Result<Option<Duration>> {
+pub(crate) fn millis(field: &str, value: Option<f64>) -> enigma::Result<Option<Duration>> {
     match value {
         None => Ok(None),
         Some(v) if v.is_finite() && v > 0.0 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
@@ -46,7 +46,7 @@ pub(crate) fn millis(field: &str, value: Option<f64>) -> napi::Result<Option<Dur
 }
 
 /// A window coordinate.
-pub(crate) fn coordinate(field: &str, value: f64) -> napi::Result<u32> {
+pub(crate) fn coordinate(field: &str, value: f64) -> enigma::Result<u32> {
     match whole(field, Some(value))? {
         Some(v) if v <= u64::from(u32::MAX) => Ok(v as u32),
         _ => Err(invalid(field, format!("must be a whole number of pixels, got {value}"))),
@@ -67,7 +67,7 @@ pub struct SessionOptionsArg {
 }
 
 impl SessionOptionsArg {
-    pub(crate) fn into_core(self) -> napi::Result<SessionOptions> {
+    pub(crate) fn into_core(self) -> enigma::Result<SessionOptions> {
         Ok(SessionOptions {
             task_details: self.task_details,
             max_duration: whole("maxDuration", self.max_duration)?,
@@ -93,7 +93,7 @@ pub struct TaskOptionsArg {
 }
 
 impl TaskOptionsArg {
-    pub(crate) fn into_core(self) -> napi::Result<TaskOptions> {
+    pub(crate) fn into_core(self) -> enigma::Result<TaskOptions> {
         Ok(TaskOptions {
             task_details: self.task_details,
             max_duration: whole("maxDuration", self.max_duration)?,
@@ -117,9 +117,9 @@ pub struct WaitOptionsArg {
 impl WaitOptionsArg {
     /// The core's wait options, checked by the core's own rules (so `runTask` can refuse a bad
     /// `maxCost` before its run-task request).
-    pub(crate) fn into_core(self) -> napi::Result<WaitOptions> {
+    pub(crate) fn into_core(self) -> enigma::Result<WaitOptions> {
         let options = WaitOptions { timeout: millis("timeoutMs", self.timeout_ms)?, max_cost: self.max_cost };
-        options.validate().map_err(to_napi)?;
+        options.validate()?;
         Ok(options)
     }
 }
@@ -145,13 +145,6 @@ pub(crate) fn usage_data(u: &Usage) -> UsageData {
         compute_time: u.compute_time,
         completion_time: u.completion_time,
     }
-}
-
-pub(crate) fn usage_json(u: &Usage) -> Value {
-    json!({
-        "cost": u.cost, "inputTokens": u.input_tokens, "outputTokens": u.output_tokens,
-        "totalTokens": u.total_tokens, "computeTime": u.compute_time, "completionTime": u.completion_time,
-    })
 }
 
 /// The result of a wait.

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use enigma::EventStream;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::to_camel;
+use crate::errors::camel_keys;
 
 /// A session's live events, pulled one at a time.
 #[napi]
@@ -64,17 +65,18 @@ impl NativeEventStream {
 /// The core's JSON form of an event in the Node spelling: `type` and field names in camelCase
 /// (`task_completed` → `taskCompleted`, `task_id` → `taskId`); `raw` and `payload` as received.
 fn event_json(event: Value) -> Value {
-    let Value::Object(fields) = event else { return event };
-    let mut out = Map::with_capacity(fields.len());
-    for (key, value) in fields {
-        let value = match (key.as_str(), value) {
-            ("type", Value::String(kind)) => Value::String(to_camel(&kind)),
-            ("usage", Value::Object(usage)) => {
-                Value::Object(usage.into_iter().map(|(k, v)| (to_camel(&k), v)).collect())
-            }
-            (_, value) => value,
-        };
-        out.insert(to_camel(&key), value);
+    let mut event = camel_keys(event, &["usage"]);
+    if let Some(kind) = event.get_mut("type")
+        && let Value::String(text) = kind
+    {
+        *text = to_camel(text);
     }
-    Value::Object(out)
+    event
+}
+
+/// The core's live event types in the Node spelling (`taskCompleted`): every `type` an event
+/// of `session.events()` can have, which `index.d.ts`'s `EnigmaEvent` union is tested against.
+#[napi]
+pub fn event_types() -> Vec<String> {
+    enigma::EventKind::ALL.iter().map(|kind| to_camel(kind.as_str())).collect()
 }

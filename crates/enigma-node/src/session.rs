@@ -6,7 +6,7 @@ use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
-use crate::errors::to_napi;
+use crate::errors::OrThrow;
 use crate::events::NativeEventStream;
 use crate::task::NativeTask;
 
@@ -21,8 +21,6 @@ impl From<Session> for NativeSession {
         NativeSession { inner }
     }
 }
-
-type Done<'e> = Result<PromiseRaw<'e, ()>>;
 
 macro_rules! command {
     ($env:expr, $cancel:expr, $session:expr, |$s:ident| $call:expr) => {{
@@ -71,8 +69,8 @@ impl NativeSession {
 
     /// A handle on a task of this session.
     #[napi]
-    pub fn task(&self, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&task_id).map(NativeTask::from).map_err(to_napi)
+    pub fn task(&self, env: &Env, task_id: String) -> Result<NativeTask> {
+        self.inner.task(&task_id).map(NativeTask::from).or_throw(env)
     }
 
     #[napi(ts_return_type = "Promise<NativeTask>")]
@@ -82,51 +80,57 @@ impl NativeSession {
         options: TaskOptionsArg,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core()?;
+        let options = options.into_core().or_throw(env)?;
         let s = self.inner.clone();
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.pause())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.resume())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.stop())
     }
 
     /// Not cancellable: a terminate always runs to its end.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn terminate<'e>(&self, env: &'e Env) -> Done<'e> {
+    pub fn terminate<'e>(&self, env: &'e Env) -> Result<PromiseRaw<'e, ()>> {
         command!(env, None, self.inner, |s| s.terminate())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.take_over())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.release())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
-        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
+        let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.click(x, y))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn double_click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
-        let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
+    pub fn double_click<'e>(
+        &self,
+        env: &'e Env,
+        x: f64,
+        y: f64,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, ()>> {
+        let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.double_click(x, y))
     }
 
@@ -137,13 +141,13 @@ impl NativeSession {
         text: String,
         human_like: Option<bool>,
         cancel: Option<&CancelToken>,
-    ) -> Done<'e> {
+    ) -> Result<PromiseRaw<'e, ()>> {
         let human_like = human_like.unwrap_or(false);
         command!(env, cancel, self.inner, |s| s.type_text(&text, human_like))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn press_key<'e>(&self, env: &'e Env, key: String, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn press_key<'e>(&self, env: &'e Env, key: String, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
         command!(env, cancel, self.inner, |s| s.press_key(&key))
     }
 
@@ -154,7 +158,7 @@ impl NativeSession {
         text: String,
         resume: Option<bool>,
         cancel: Option<&CancelToken>,
-    ) -> Done<'e> {
+    ) -> Result<PromiseRaw<'e, ()>> {
         let resume = resume.unwrap_or(true);
         command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, resume))
     }

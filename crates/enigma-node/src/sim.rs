@@ -9,7 +9,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::invalid;
+use crate::errors::{OrThrow, invalid};
 
 /// Simulator settings (see `crates/enigma-sim/README.md`). Durations are simulated
 /// milliseconds; unset ones keep the simulator's defaults.
@@ -31,7 +31,7 @@ pub struct SimOptionsArg {
     pub seed: Option<f64>,
 }
 
-fn config(o: SimOptionsArg) -> Result<SimConfig> {
+fn config(o: SimOptionsArg) -> enigma::Result<SimConfig> {
     let mut c = SimConfig::default();
     if o.host.is_some() || o.port.is_some() {
         let host = o.host.unwrap_or_else(|| "127.0.0.1".into());
@@ -80,7 +80,7 @@ pub struct NativeSimulator {
 /// Starts a simulator on loopback (any free port unless `port` is given).
 #[napi(ts_return_type = "Promise<NativeSimulator>")]
 pub fn start_simulator<'e>(env: &'e Env, options: Option<SimOptionsArg>) -> Result<PromiseRaw<'e, NativeSimulator>> {
-    let config = config(options.unwrap_or_default())?;
+    let config = config(options.unwrap_or_default()).or_throw(env)?;
     env.spawn_future(async move {
         let handle = Simulator::start(config)
             .await

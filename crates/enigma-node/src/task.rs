@@ -7,6 +7,7 @@ use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{TaskResultData, TaskStatusData, WaitOptionsArg, result_data, status_data};
+use crate::errors::OrThrow;
 use crate::session::NativeSession;
 
 /// A progress callback: weak (it never keeps the process alive), called without a Rust-side
@@ -61,7 +62,7 @@ impl NativeTask {
             Function<'e, TaskStatusData, ()>,
         >,
     ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let options = options.unwrap_or_default().into_core()?;
+        let options = options.unwrap_or_default().into_core().or_throw(env)?;
         let task = self.inner.clone();
         let Some(on_status) = on_status else {
             return spawn(env, token_of(cancel), async move { task.result(options).await }, result_data);

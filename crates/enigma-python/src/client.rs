@@ -301,6 +301,18 @@ impl PyClient {
         Ok(PyClient::wrap(self.inner.clone(), blocking))
     }
 
+    /// Closes the client (the core's `Client::close`): its later calls raise a
+    /// `ValidationError` naming `client`; handles made before keep working. Idempotent.
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether the client was closed.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
     /// Ids of sessions started through this client and not terminated through it.
     fn open_session_ids(&self) -> Vec<String> {
         self.inner.open_session_ids()

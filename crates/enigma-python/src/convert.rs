@@ -87,6 +87,7 @@ pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyRes
         TaskState::Stopped | TaskState::Terminated => {}
     }
     kw.set_item("state", status.state.name())?;
+    kw.set_item("done", status.state.is_final())?;
     kw.set_item("usage", usage_to_py(py, &status.usage)?)?;
     kw.set_item("raw", json_to_py(py, &status.raw)?)?;
     Ok(model(py, &STATUS, "TaskStatus")?.call((), Some(&kw))?.unbind())

@@ -146,3 +146,8 @@ pub(crate) fn event_to_py(py: Python<'_>, event: &enigma::Event) -> PyResult<Py<
     let data = json_to_py(py, &event.to_json())?;
     Ok(FROM_JSON.import(py, "enigma.events", "_from_json")?.call1((data,))?.unbind())
 }
+
+/// The core's list of live event types, for `enigma._native.EVENT_TYPES`.
+pub(crate) fn event_types() -> Vec<&'static str> {
+    enigma::EventKind::ALL.iter().map(|kind| kind.as_str()).collect()
+}

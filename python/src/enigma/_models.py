@@ -97,12 +97,9 @@ class TaskStatus:
     error_code: Optional[str] = None
     error: Optional[str] = None
     completed_at: Optional[str] = None
+    done: bool = False
+    """True for every state but ``running``: the core's answer (``TaskState::is_final``)."""
     raw: Dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def done(self) -> bool:
-        """True for every state but ``running``."""
-        return self.state != "running"
 
     def to_dict(self) -> Dict[str, Any]:
         """Every field as plain data."""

@@ -11,9 +11,13 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__", "ERROR_CODES", "EVENT_TYPES"]
 
 __version__: str
+ERROR_CODES: List[str]
+"""The core's error codes (``enigma::ErrorCode::ALL``): each has its class in :mod:`enigma.errors`."""
+EVENT_TYPES: List[str]
+"""The core's live event types (``enigma::EventKind::ALL``): each has its class in :mod:`enigma.events`."""
 
 @final
 class Client:
@@ -85,6 +89,10 @@ class Client:
         """-> enigma.Health (or a future of one)."""
     def active_sockets(self) -> Any:
         """-> enigma.ActiveSockets (or a future of one)."""
+    def close(self) -> None:
+        """Closes the client: later calls raise ``ValidationError`` (field ``client``)."""
+    @property
+    def closed(self) -> bool: ...
     def open_session_ids(self) -> List[str]: ...
     def terminate_open_sessions(self) -> Any:
         """-> list of (session_id, exception) (or a future of one)."""

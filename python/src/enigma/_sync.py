@@ -88,8 +88,15 @@ class Client(ClientBase):
         self.close()
 
     def close(self) -> None:
-        """Closes the client. (Connections are pooled and released with it; sessions are not
-        terminated here: leave their ``with`` blocks, or call ``terminate()``.)"""
+        """Closes the client, as ``close()`` does in Node: its later calls raise
+        :class:`~enigma.errors.ValidationError` (field ``client``); handles made before keep
+        working. Sessions still open are terminated first if the client was made with
+        ``terminate_on_exit=True`` (failures are logged); otherwise they stay open: leave their
+        ``with`` blocks, or call ``terminate()``. Idempotent."""
+        if self._terminate_on_exit and not self._native.closed:
+            for session_id, error in self.terminate_open_sessions():
+                log.warning("could not terminate session %s on close: %s", session_id, error)
+        self._native.close()
 
     def start_session(
         self,

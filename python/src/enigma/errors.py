@@ -269,12 +269,19 @@ _BY_CODE: Dict[str, Type[EnigmaError]] = {
 }
 
 
-def _from_native(code: str, message: str, fields: Dict[str, Any]) -> EnigmaError:
-    """Called by the Rust binding: the exception for a core error."""
-    task = fields.get("task")
+def _from_native(code: str, message: str, payload: Dict[str, Any], task: Any = None) -> EnigmaError:
+    """Called by the Rust binding with the core's error payload (``enigma::ErrorPayload``: every
+    field the error has, ``code`` and ``message`` among them) and, for a wait timeout or
+    cost-limit stop, the task handle to hand back as ``err.task``: the exception of the class
+    for ``code``."""
+    fields = {k: v for k, v in payload.items() if k not in ("code", "message")}
+    if fields.get("usage") is not None:
+        from ._models import Usage
+
+        fields["usage"] = Usage(**fields["usage"])
     if task is not None:
         from ._handles import wrap_task
 
         fields["task"] = wrap_task(task)
     cls = _BY_CODE.get(code, EnigmaError)
-    return cls(message, code=code, **{k: v for k, v in fields.items() if v is not None or k == "task"})
+    return cls(message, code=code, **{k: v for k, v in fields.items() if k in _FIELDS})

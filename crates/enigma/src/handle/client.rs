@@ -5,13 +5,14 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::model::config::ClientConfig;
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
 use crate::rest::http::{Auth, Request, Transport, path_of};
@@ -53,6 +54,8 @@ struct ClientInner {
     /// Sessions started through this client and not yet terminated through it: what
     /// [`Client::terminate_open_sessions`] ends (bindings call it at interpreter exit).
     open_sessions: Mutex<BTreeSet<String>>,
+    /// Set by [`Client::close`]: the client's own calls refuse from then on.
+    closed: AtomicBool,
 }
 
 impl Client {
@@ -65,13 +68,40 @@ impl Client {
     pub fn from_config(config: ClientConfig) -> Result<Client> {
         // `ENIGMA_LOG` is honoured in every language because every client is made here.
         crate::diagnostics::init_logging_from_env();
-        let inner = ClientInner { transport: Transport::new(config)?, open_sessions: Mutex::default() };
+        let inner = ClientInner {
+            transport: Transport::new(config)?,
+            open_sessions: Mutex::default(),
+            closed: AtomicBool::new(false),
+        };
         Ok(Client { inner: Arc::new(inner) })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.transport.config
+    }
+
+    /// Closes the client (and its clones): from then on its calls that start or re-attach to
+    /// something, or ask the service (`start_session`, `run_task`, `start_task`, `session`,
+    /// `task`, `health`, `active_sockets`), fail with a `validation` error naming `client`.
+    /// Handles made before keep working, and [`Client::terminate_open_sessions`] still ends
+    /// the sessions left open: closing terminates nothing by itself (the bindings do that when
+    /// the client's setting says so). Idempotent.
+    pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Client::close`] was called (on this client or a clone).
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::SeqCst)
+    }
+
+    /// The error of a call on a closed client.
+    pub(crate) fn check_open(&self) -> Result<()> {
+        match self.is_closed() {
+            true => Err(Error::validation("client", "it was closed")),
+            false => Ok(()),
+        }
     }
 
     /// Ids of the sessions started through this client (or its clones) that were not
@@ -96,6 +126,7 @@ impl Client {
 
     /// Service health (`GET /start/health`, no key needed).
     pub async fn health(&self) -> Result<Health> {
+        self.check_open()?;
         let body = self.get("/start/health", Auth::None, "health").await?;
         Ok(Health {
             status: body.get("status").and_then(Value::as_str).unwrap_or("unknown").to_owned(),
@@ -108,6 +139,7 @@ impl Client {
 
     /// Active instance connections (`GET /start/active-sockets`, no key needed).
     pub async fn active_sockets(&self) -> Result<ActiveSockets> {
+        self.check_open()?;
         let body = self.get("/start/active-sockets", Auth::None, "active-sockets").await?;
         let sockets: Vec<String> = body
             .get("sockets")

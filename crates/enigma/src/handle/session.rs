@@ -16,6 +16,7 @@ use super::task::Task;
 use crate::live::LiveSlot;
 use crate::model::classify::classify;
 use crate::model::error::{Error, Result};
+use crate::model::error_code::ErrorCode;
 use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 use crate::model::options::TaskOptions;
 use crate::model::validate;
@@ -205,7 +206,7 @@ impl Session {
         let terminate = Message::State { new_state: StateCommand::Terminate };
         match self.inner.client.send_message_raw(&self.inner.id, &terminate).await {
             Ok(_) => {}
-            Err(err) if err.code() == "session_not_found" => {
+            Err(err) if err.error_code() == ErrorCode::SessionNotFound => {
                 tracing::debug!(session = %self.inner.id, "terminate: the session had already ended");
             }
             Err(err) => return Err(err),

@@ -12,6 +12,7 @@ use super::client::Client;
 use super::session::{Session, SessionInfo};
 use super::task::Task;
 use crate::model::error::{Error, Result};
+use crate::model::error_code::ErrorCode;
 use crate::model::options::{RunTaskOptions, SessionOptions};
 use crate::model::result::{Outcome, TaskResult};
 use crate::model::validate;
@@ -31,6 +32,7 @@ impl Client {
     /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
     #[tracing::instrument(name = "start_session", level = "info", skip_all, fields(session = tracing::field::Empty))]
     pub async fn start_session(&self, options: SessionOptions) -> Result<Session> {
+        self.check_open()?;
         validate::session_options(&options, false)?;
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
@@ -113,7 +115,7 @@ impl Client {
             }
         }
         if let Err(err) = &result
-            && !matches!(err.code(), "task_failed" | "session_ended")
+            && !matches!(err.error_code(), ErrorCode::TaskFailed | ErrorCode::SessionEnded)
         {
             // The wait ended but the task may still run (a timeout, a cost ceiling, a lost
             // connection): its session is the caller's now, so the client tracks it and
@@ -127,6 +129,7 @@ impl Client {
     /// One-shot without waiting: `run-task`, returning the task to wait on.
     #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
+        self.check_open()?;
         validate::session_options(&options, true)?;
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
@@ -140,6 +143,7 @@ impl Client {
 
     /// Re-attaches to a session by id (e.g. started in another process).
     pub fn session(&self, session_id: &str) -> Result<Session> {
+        self.check_open()?;
         validate::id("session_id", session_id)?;
         Ok(Session::attach(self.clone(), session_id))
     }

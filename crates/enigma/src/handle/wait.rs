@@ -12,8 +12,8 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use super::task::Task;
-use crate::live::{Live, is_task_outcome};
-use crate::model::classify::{TaskState, TaskStatus, classify};
+use crate::live::Live;
+use crate::model::classify::{TaskState, TaskStatus, classify, final_status};
 use crate::model::error::{Error, Result};
 use crate::model::event::Event;
 use crate::model::message::{Message, StateCommand};
@@ -213,14 +213,10 @@ impl Watch {
             | Event::Guardrail { raw, .. }
             | Event::TaskError { raw, .. }
             | Event::Raw { payload: raw, .. } => {
-                if !is_task_outcome(raw) {
-                    return Verdict::Ignore;
-                }
+                let Some(status) = final_status(raw) else { return Verdict::Ignore };
                 match event.task_id() {
-                    Some(id) if id == task.id() => match classify(raw) {
-                        Ok(status) if trusted(&status) => Verdict::Outcome(status),
-                        _ => Verdict::Check,
-                    },
+                    Some(id) if id == task.id() && trusted(&status) => Verdict::Outcome(status),
+                    Some(id) if id == task.id() => Verdict::Check,
                     Some(_) => Verdict::Ignore,
                     // An outcome that names no task may be ours: ask the service.
                     None => Verdict::Check,

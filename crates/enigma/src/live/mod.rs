@@ -4,7 +4,6 @@
 mod pump;
 pub(crate) mod socketio;
 
-pub(crate) use pump::is_task_outcome;
 use pump::{LiveState, Shared};
 
 use std::sync::atomic::{AtomicBool, Ordering};

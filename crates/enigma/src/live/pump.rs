@@ -10,6 +10,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use super::socketio::SocketEvent;
+use crate::model::classify::final_status;
 use crate::model::event::Event;
 
 /// What the pump and the users of a connection share.
@@ -85,7 +86,8 @@ fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
 
 fn remember_final(name: &str, payload: &Value, shared: &Shared) {
     let Some(task_id) = payload.get("taskId").and_then(Value::as_str) else { return };
-    if name != "message" || !is_task_outcome(payload) {
+    // The one classifier decides what is an outcome (a guardrail counts: it needs a human).
+    if name != "message" || final_status(payload).is_none() {
         return;
     }
     let mut state = shared.state();
@@ -93,12 +95,4 @@ fn remember_final(name: &str, payload: &Value, shared: &Shared) {
         state.finals.clear();
     }
     state.finals.insert(task_id.to_owned(), payload.clone());
-}
-
-/// Whether a `message` payload tells how a task ended (or that it asks a human).
-pub(crate) fn is_task_outcome(payload: &Value) -> bool {
-    let ty = payload.get("type").and_then(Value::as_str);
-    let status = payload.get("status").and_then(Value::as_str);
-    matches!(ty, Some("task_completed" | "guardrail_trigger" | "error"))
-        || matches!(status, Some("stopped" | "terminated" | "failed" | "completed" | "complete"))
 }

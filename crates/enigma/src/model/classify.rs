@@ -85,6 +85,12 @@ pub fn classify(body: &Value) -> Result<TaskStatus, Error> {
     Ok(TaskStatus { state, usage: Usage::from_body(body), raw: body.clone() })
 }
 
+/// The status of a body that tells how a task ended (or that it asks a human), else `None`:
+/// what the live pump remembers and what a wait acts on.
+pub(crate) fn final_status(body: &Value) -> Option<TaskStatus> {
+    classify(body).ok().filter(|status| status.state.is_final())
+}
+
 fn classify_state(body: &Value) -> Option<TaskState> {
     let result = body.get("result").filter(|r| r.is_object());
     let ty = str_at(body, "type");

@@ -1,5 +1,5 @@
-//! One error type for the whole SDK, with stable string codes that the bindings map to their
-//! own exception classes (they map codes, never message texts).
+//! One error type for the whole SDK, with stable codes (`ErrorCode`, in `error_code.rs`) that
+//! the bindings map to their own exception classes (they map codes, never message texts).
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use super::usage::Usage;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The rate-limit headers of a response (contract §5.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RateLimitInfo {
     /// `X-RateLimit-Limit`: requests allowed per window.
     pub limit: Option<u64>,
@@ -205,35 +205,6 @@ fn code_suffix(code: Option<&str>) -> String {
 }
 
 impl Error {
-    /// The stable code of this error; bindings map it to their error classes.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::Api { kind, .. } => match kind {
-                ApiErrorKind::Authentication => "authentication",
-                ApiErrorKind::PermissionDenied => "permission_denied",
-                ApiErrorKind::InsufficientBalance => "insufficient_balance",
-                ApiErrorKind::RateLimited => "rate_limited",
-                ApiErrorKind::SessionLimit => "session_limit",
-                ApiErrorKind::SessionNotFound => "session_not_found",
-                ApiErrorKind::TaskNotFound => "task_not_found",
-                ApiErrorKind::TaskAlreadyRunning => "task_already_running",
-                ApiErrorKind::InvalidRequest => "validation",
-                ApiErrorKind::Server => "server",
-            },
-            Error::MissingApiKey => "authentication",
-            Error::Validation { .. } => "validation",
-            Error::TaskFailed { .. } => "task_failed",
-            Error::WaitTimeout { .. } => "wait_timeout",
-            Error::CostLimit { .. } => "cost_limit",
-            Error::SessionEnded { .. } => "session_ended",
-            Error::Connection { .. } => "connection",
-            Error::OutcomeUnknown { .. } => "outcome_unknown",
-            Error::Decode { .. } => "decode",
-            Error::InsecureTransport { .. } => "insecure_transport",
-            Error::Cancelled => "cancelled",
-        }
-    }
-
     /// The HTTP status, for errors the service answered.
     pub fn status(&self) -> Option<u16> {
         self.api_details().map(|d| d.status)

@@ -134,6 +134,68 @@ pub enum Event {
     },
 }
 
+/// Declares [`EventKind`] and its [`EventKind::ALL`] from one list, complete by construction.
+macro_rules! event_kinds {
+    ($( $variant:ident = $text:literal, )*) => {
+        /// The kind of an [`Event`]: its `type` in the serialised form. The bindings export
+        /// [`EventKind::ALL`] (`enigma._native.EVENT_TYPES`, Node's `eventTypes()`) and a test
+        /// in each language fails when a kind has no event class or type there.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum EventKind {
+            $(
+                #[doc = concat!("[`Event::", stringify!($variant), "`]: `", $text, "`.")]
+                $variant,
+            )*
+        }
+
+        impl EventKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            /// The `type` of the serialised event, e.g. `agent_thought`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $text,)*
+                }
+            }
+        }
+
+        impl Event {
+            /// This event's kind.
+            pub fn kind(&self) -> EventKind {
+                match self {
+                    $(Event::$variant { .. } => EventKind::$variant,)*
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    AgentThought = "agent_thought",
+    Action = "action",
+    ResponseUpdate = "response_update",
+    TaskCompleted = "task_completed",
+    Guardrail = "guardrail",
+    TaskError = "task_error",
+    SessionEnded = "session_ended",
+    InstanceDisconnected = "instance_disconnected",
+    InstanceReconnected = "instance_reconnected",
+    Connected = "connected",
+    Disconnected = "disconnected",
+    Reconnecting = "reconnecting",
+    ConnectError = "connect_error",
+    Lagged = "lagged",
+    Raw = "raw",
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Event {
     /// Reads one Socket.IO event of the service. Never fails: unknown shapes become [`Event::Raw`].
     pub(crate) fn from_socket(name: &str, payload: Value) -> Event {
@@ -249,5 +311,45 @@ mod tests {
         assert_eq!(ev("message", json!({"type":"agent","content":"c"})).to_json()["type"], "agent_thought");
         // The SDK's own events: a stream that fell behind says by how much.
         assert_eq!(Event::Lagged { missed: 7 }.to_json(), json!({"type": "lagged", "missed": 7}));
+    }
+
+    /// One event of each kind. The `match` is exhaustive over [`EventKind`], and
+    /// [`Event::kind`] over [`Event`]: a new variant on either side fails to compile until both
+    /// know it; the test then checks the serialised `type` is the kind's text.
+    fn sample(kind: EventKind) -> Event {
+        let raw = json!({});
+        match kind {
+            EventKind::AgentThought => Event::AgentThought { task_id: None, content: String::new(), raw },
+            EventKind::Action => Event::Action { task_id: None, name: String::new(), target: None, raw },
+            EventKind::ResponseUpdate => Event::ResponseUpdate { task_id: None, message: String::new(), raw },
+            EventKind::TaskCompleted => {
+                Event::TaskCompleted { task_id: None, message: String::new(), usage: Usage::default(), raw }
+            }
+            EventKind::Guardrail => Event::Guardrail { task_id: None, question: String::new(), raw },
+            EventKind::TaskError => Event::TaskError { task_id: None, code: String::new(), error: String::new(), raw },
+            EventKind::SessionEnded => Event::SessionEnded { reason: String::new(), message: None, raw },
+            EventKind::InstanceDisconnected => {
+                Event::InstanceDisconnected { message: None, grace_period_ms: None, raw }
+            }
+            EventKind::InstanceReconnected => Event::InstanceReconnected { message: None, raw },
+            EventKind::Connected => Event::Connected,
+            EventKind::Disconnected => Event::Disconnected { reason: String::new(), will_reconnect: false },
+            EventKind::Reconnecting => Event::Reconnecting { attempt: 1 },
+            EventKind::ConnectError => Event::ConnectError { message: String::new() },
+            EventKind::Lagged => Event::Lagged { missed: 1 },
+            EventKind::Raw => Event::Raw { name: String::new(), payload: raw },
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_once_and_is_the_serialised_type() {
+        let texts: std::collections::HashSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(texts.len(), EventKind::ALL.len());
+        for &kind in EventKind::ALL {
+            let event = sample(kind);
+            assert_eq!(event.kind(), kind);
+            assert_eq!(event.to_json()["type"], kind.as_str());
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        }
     }
 }

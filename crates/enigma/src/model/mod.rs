@@ -6,6 +6,7 @@ pub(crate) mod api_key;
 pub(crate) mod classify;
 pub(crate) mod config;
 pub(crate) mod error;
+pub(crate) mod error_code;
 pub(crate) mod event;
 pub(crate) mod message;
 pub(crate) mod options;

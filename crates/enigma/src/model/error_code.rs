@@ -1,0 +1,284 @@
+//! The one table of error codes, and the one serialised form of an error ([`ErrorPayload`]).
+//!
+//! Every language checks itself against this table: the Python and Node bindings export
+//! [`ErrorCode::ALL`] (as `enigma._native.ERROR_CODES` and `errorCodes()`), and a test in each
+//! fails when a code has no class there; the CLI's exit table is an exhaustive `match` on
+//! [`ErrorCode`], so a new code does not compile until it has an exit status. The bindings
+//! forward [`ErrorPayload`] as it is and never pick fields out of an [`Error`] by hand.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{ApiErrorKind, Error, RateLimitInfo};
+use super::usage::Usage;
+
+/// Declares [`ErrorCode`] and its [`ErrorCode::ALL`] from one list, so the list is complete by
+/// construction.
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
+        /// The stable code of an error: what bindings map to their classes and the CLI to its
+        /// exit statuses. Serialises as its snake_case text (`rate_limited`).
+        ///
+        /// Deliberately not `#[non_exhaustive]`: a new code must break every exhaustive
+        /// `match` on it (the CLI's exit table), so that no place forgets it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code's text, e.g. `session_not_found`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// 401, or no API key configured.
+    Authentication = "authentication",
+    /// 403: the account is deactivated.
+    PermissionDenied = "permission_denied",
+    /// 402: the balance is exhausted.
+    InsufficientBalance = "insufficient_balance",
+    /// 429 `RATE_LIMIT_EXCEEDED`.
+    RateLimited = "rate_limited",
+    /// 429 `SESSION_LIMIT_REACHED`.
+    SessionLimit = "session_limit",
+    /// 404 for a session.
+    SessionNotFound = "session_not_found",
+    /// 404 for a task.
+    TaskNotFound = "task_not_found",
+    /// 409: a task runs and another is already queued.
+    TaskAlreadyRunning = "task_already_running",
+    /// Input refused locally (no status), or by the service (400/422).
+    Validation = "validation",
+    /// The agent failed the task.
+    TaskFailed = "task_failed",
+    /// A wait's deadline passed; the task goes on.
+    WaitTimeout = "wait_timeout",
+    /// A wait's cost ceiling was passed; the task was stopped.
+    CostLimit = "cost_limit",
+    /// The session ended under a task or before a command.
+    SessionEnded = "session_ended",
+    /// The service could not be reached.
+    Connection = "connection",
+    /// 5xx or an unexpected status.
+    Server = "server",
+    /// An answer the SDK cannot read.
+    Decode = "decode",
+    /// The key would have gone over plain http to a non-loopback host.
+    InsecureTransport = "insecure_transport",
+    /// A create request may or may not have taken effect.
+    OutcomeUnknown = "outcome_unknown",
+    /// The caller cancelled the operation.
+    Cancelled = "cancelled",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<ApiErrorKind> for ErrorCode {
+    fn from(kind: ApiErrorKind) -> ErrorCode {
+        match kind {
+            ApiErrorKind::Authentication => ErrorCode::Authentication,
+            ApiErrorKind::PermissionDenied => ErrorCode::PermissionDenied,
+            ApiErrorKind::InsufficientBalance => ErrorCode::InsufficientBalance,
+            ApiErrorKind::RateLimited => ErrorCode::RateLimited,
+            ApiErrorKind::SessionLimit => ErrorCode::SessionLimit,
+            ApiErrorKind::SessionNotFound => ErrorCode::SessionNotFound,
+            ApiErrorKind::TaskNotFound => ErrorCode::TaskNotFound,
+            ApiErrorKind::TaskAlreadyRunning => ErrorCode::TaskAlreadyRunning,
+            ApiErrorKind::InvalidRequest => ErrorCode::Validation,
+            ApiErrorKind::Server => ErrorCode::Server,
+        }
+    }
+}
+
+/// An error as data, the form that crosses into Python and Node (and the CLI's `--json`
+/// output could take): every field an [`Error`] exposes, absent ones omitted. Durations are
+/// seconds. Field names are snake_case; the Node binding turns them into camelCase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorPayload {
+    /// [`Error::error_code`].
+    pub code: ErrorCode,
+    /// The error's text (its `Display`).
+    pub message: String,
+    /// [`Error::is_retryable`].
+    pub retryable: bool,
+    /// HTTP status, for errors the service answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The service's own code (`SESSION_NOT_FOUND`, `NAVIGATION_TIMEOUT`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_code: Option<String>,
+    /// The service's own text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_message: Option<String>,
+    /// `Retry-After`, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<f64>,
+    /// The rate-limit headers of the failed response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitInfo>,
+    /// The account balance, on 402.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<f64>,
+    /// The session concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The task concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Usage at a task failure or cost-limit stop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// The service's `details` (e.g. `{current, limit}` on a session limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+    /// The body as received (HTTP errors, decode errors), bounded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The refused argument, on a local validation error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Why it was refused, on a local validation error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// How long a timed-out wait lasted, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waited: Option<f64>,
+    /// The cost ceiling that was passed, USD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// The create request whose outcome is unknown (`start-session`, `run-task`, `newTask`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Whether a failed connection provably never sent the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub never_sent: Option<bool>,
+    /// The base URL refused for plain http.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Error {
+    /// The stable code of this error as text (`rate_limited`): [`Error::error_code`]'s
+    /// [`ErrorCode::as_str`].
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The stable code of this error; bindings map it to their error classes, the CLI to its
+    /// exit statuses.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Error::Api { kind, .. } => ErrorCode::from(*kind),
+            Error::MissingApiKey => ErrorCode::Authentication,
+            Error::Validation { .. } => ErrorCode::Validation,
+            Error::TaskFailed { .. } => ErrorCode::TaskFailed,
+            Error::WaitTimeout { .. } => ErrorCode::WaitTimeout,
+            Error::CostLimit { .. } => ErrorCode::CostLimit,
+            Error::SessionEnded { .. } => ErrorCode::SessionEnded,
+            Error::Connection { .. } => ErrorCode::Connection,
+            Error::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            Error::Decode { .. } => ErrorCode::Decode,
+            Error::InsecureTransport { .. } => ErrorCode::InsecureTransport,
+            Error::Cancelled => ErrorCode::Cancelled,
+        }
+    }
+
+    /// This error as data: what the bindings raise or throw.
+    pub fn payload(&self) -> ErrorPayload {
+        let api = self.api_details();
+        let mut payload = ErrorPayload {
+            code: self.error_code(),
+            message: self.to_string(),
+            retryable: self.is_retryable(),
+            status: self.status(),
+            server_code: self.server_code().map(str::to_owned),
+            server_message: self.server_message().map(str::to_owned),
+            retry_after: self.retry_after().map(|d| d.as_secs_f64()),
+            rate_limit: self.rate_limit(),
+            balance: self.balance(),
+            session_id: self.session_id().map(str::to_owned),
+            task_id: self.task_id().map(str::to_owned),
+            usage: self.usage().cloned(),
+            details: api.and_then(|d| d.details.clone()),
+            body: api.map(|d| d.body.clone()),
+            field: None,
+            reason: None,
+            waited: None,
+            limit: None,
+            operation: None,
+            never_sent: None,
+            url: None,
+        };
+        match self {
+            Error::Validation { field, reason } => {
+                payload.field = Some(field.clone());
+                payload.reason = Some(reason.clone());
+            }
+            Error::WaitTimeout { waited, .. } => payload.waited = Some(waited.as_secs_f64()),
+            Error::CostLimit { limit, .. } => payload.limit = Some(*limit),
+            Error::OutcomeUnknown { operation, .. } => payload.operation = Some(operation.clone()),
+            Error::Connection { never_sent, .. } => payload.never_sent = Some(*never_sent),
+            Error::Decode { body, .. } => payload.body = Some(body.clone()),
+            Error::InsecureTransport { url } => payload.url = Some(url.clone()),
+            _ => {}
+        }
+        payload
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_and_serialises_as_its_text() {
+        let texts: HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(texts.len(), ErrorCode::ALL.len());
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
+        }
+    }
+
+    #[test]
+    fn the_payload_carries_every_field_the_error_exposes() {
+        let timeout =
+            Error::WaitTimeout { session_id: "s".into(), task_id: "t".into(), waited: Duration::from_millis(1500) };
+        assert_eq!(
+            serde_json::to_value(timeout.payload()).unwrap(),
+            json!({"code": "wait_timeout", "message": timeout.to_string(), "retryable": false,
+                   "session_id": "s", "task_id": "t", "waited": 1.5})
+        );
+        let invalid = Error::validation("max_duration", "too long");
+        let payload = invalid.payload();
+        assert_eq!(
+            (payload.code, payload.field.as_deref(), payload.status),
+            (ErrorCode::Validation, Some("max_duration"), None)
+        );
+    }
+}
