@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use napi::Status;
 use napi::bindgen_prelude::Function;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
 use napi_derive::napi;
 
-use crate::errors::invalid;
+use crate::errors::{OrThrow, invalid};
 
 /// One log record of the SDK.
 #[napi(object)]
@@ -28,6 +28,7 @@ type OnRecord = ThreadsafeFunction<LogRecordData, (), LogRecordData, Status, fal
 /// Returns false when another subscriber owns the process's records.
 #[napi]
 pub fn set_log_sink(
+    env: &Env,
     level: String,
     #[napi(ts_arg_type = "((record: LogRecordData) => void) | null | undefined")] callback: Option<
         Function<LogRecordData, ()>,
@@ -35,7 +36,8 @@ pub fn set_log_sink(
 ) -> napi::Result<bool> {
     let level: enigma::LogLevel = level
         .parse()
-        .map_err(|_| invalid("level", format!("{level:?} is not one of error, warn, info, debug, trace")))?;
+        .map_err(|_| invalid("level", format!("{level:?} is not one of error, warn, info, debug, trace")))
+        .or_throw(env)?;
     let sink: Option<enigma::LogSink> = match callback {
         None => None,
         Some(callback) => {
