@@ -85,6 +85,8 @@ export interface SessionOptions extends Abortable {
   avoidDomains?: string[]
   /** End the session after its first task. */
   terminateOnCompletion?: boolean
+  /** Use the live connection for this session's waits, commands and events; overrides the client's `liveEvents` (false: REST only). */
+  liveEvents?: boolean
 }
 
 /** Options of a new task (`newTask`). */

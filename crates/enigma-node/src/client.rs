@@ -6,8 +6,7 @@ use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{
-    ActiveSocketsData, HealthData, SessionOptionsArg, TaskResultData, WaitOptionsArg, health_data, millis, result_data,
-    sockets_data,
+    ActiveSocketsData, HealthData, TaskResultData, health_data, millis, read_options, result_data, sockets_data,
 };
 use crate::errors::{invalid, to_napi};
 use crate::session::NativeSession;
@@ -73,11 +72,11 @@ impl NativeClient {
         if let Some(n) = crate::convert::whole("maxRetries", o.max_retries)? {
             b = b.max_retries(u32::try_from(n).map_err(|_| invalid("maxRetries", "is too large"))?);
         }
-        let first = millis("retryBackoffMs", o.retry_backoff_ms)?;
-        let max = millis("retryBackoffMaxMs", o.retry_backoff_max_ms)?;
-        if first.is_some() || max.is_some() {
-            let defaults = enigma::ClientConfig::default();
-            b = b.retry_backoff(first.unwrap_or(defaults.retry_backoff), max.unwrap_or(defaults.retry_backoff_max));
+        if let Some(t) = millis("retryBackoffMs", o.retry_backoff_ms)? {
+            b = b.retry_backoff_first(t);
+        }
+        if let Some(t) = millis("retryBackoffMaxMs", o.retry_backoff_max_ms)? {
+            b = b.retry_backoff_max(t);
         }
         if let Some(t) = millis("pollIntervalMs", o.poll_interval_ms)? {
             b = b.poll_interval(t);
@@ -118,10 +117,10 @@ impl NativeClient {
     pub fn start_session<'e>(
         &self,
         env: &'e Env,
-        options: Option<SessionOptionsArg>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeSession>> {
-        let options = options.unwrap_or_default().into_core()?;
+        let options = read_options(options, enigma::options::session_options)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_session(options).await }, NativeSession::from)
     }
@@ -132,15 +131,14 @@ impl NativeClient {
     pub fn run_task<'e>(
         &self,
         env: &'e Env,
-        options: SessionOptionsArg,
-        wait: Option<WaitOptionsArg>,
+        #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let (session, wait) = (options.into_core()?, wait.unwrap_or_default().into_core()?);
+        let options = read_options(Some(options), enigma::options::run_task_options)?;
         let client = self.inner.clone();
         let token = token_of(cancel);
         // The core terminates the one-shot session when this future is dropped (an abort).
-        let work = async move { client.run_task(enigma::RunTaskOptions { session, wait }).await };
+        let work = async move { client.run_task(options).await };
         spawn(env, token, work, result_data)
     }
 
@@ -150,10 +148,10 @@ impl NativeClient {
     pub fn start_task<'e>(
         &self,
         env: &'e Env,
-        options: SessionOptionsArg,
+        #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core()?;
+        let options = read_options(Some(options), enigma::options::start_task_options)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_task(options).await }, NativeTask::from)
     }

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use enigma::{SessionInfo, SessionOptions, TaskOptions, TaskResult, TaskState, TaskStatus, Usage, WaitOptions};
+use enigma::options::{OptionsKind, Spelling};
+use enigma::{SessionInfo, TaskResult, TaskState, TaskStatus, Usage};
 use napi_derive::napi;
 use serde_json::{Value, json};
 
@@ -53,75 +54,20 @@ pub(crate) fn coordinate(field: &str, value: f64) -> napi::Result<u32> {
     }
 }
 
-/// Options of `startSession` / `runTask` (contract §2.1, Node spelling).
-#[napi(object)]
-#[derive(Default)]
-pub struct SessionOptionsArg {
-    pub task_details: Option<String>,
-    pub starting_url: Option<String>,
-    pub max_duration: Option<f64>,
-    pub max_input_tokens: Option<f64>,
-    pub max_output_tokens: Option<f64>,
-    pub avoid_domains: Option<Vec<String>>,
-    pub terminate_on_completion: Option<bool>,
+/// Options as JS passed them (one object per call, read and checked by the core in Node's
+/// spelling: `maxDuration`, `timeoutMs`).
+pub(crate) fn read_options<T>(
+    value: Option<Value>,
+    read: fn(Value, Spelling) -> Result<T, enigma::options::OptionsError>,
+) -> napi::Result<T> {
+    read(value.unwrap_or(Value::Null), Spelling::Camel).map_err(|err| to_napi(err.into()))
 }
 
-impl SessionOptionsArg {
-    pub(crate) fn into_core(self) -> napi::Result<SessionOptions> {
-        Ok(SessionOptions {
-            task_details: self.task_details,
-            max_duration: whole("maxDuration", self.max_duration)?,
-            max_input_tokens: whole("maxInputTokens", self.max_input_tokens)?,
-            max_output_tokens: whole("maxOutputTokens", self.max_output_tokens)?,
-            starting_url: self.starting_url,
-            avoid_domains: self.avoid_domains,
-            terminate_on_completion: self.terminate_on_completion,
-        })
-    }
-}
-
-/// Options of `newTask` (contract §3, Node spelling).
-#[napi(object)]
-pub struct TaskOptionsArg {
-    pub task_details: String,
-    pub starting_url: Option<String>,
-    pub max_duration: Option<f64>,
-    pub max_input_tokens: Option<f64>,
-    pub max_output_tokens: Option<f64>,
-    pub avoid_domains: Option<Vec<String>>,
-    pub terminate_on_completion: Option<bool>,
-}
-
-impl TaskOptionsArg {
-    pub(crate) fn into_core(self) -> napi::Result<TaskOptions> {
-        Ok(TaskOptions {
-            task_details: self.task_details,
-            max_duration: whole("maxDuration", self.max_duration)?,
-            max_input_tokens: whole("maxInputTokens", self.max_input_tokens)?,
-            max_output_tokens: whole("maxOutputTokens", self.max_output_tokens)?,
-            starting_url: self.starting_url,
-            avoid_domains: self.avoid_domains,
-            terminate_on_completion: self.terminate_on_completion,
-        })
-    }
-}
-
-/// How to wait for a result.
-#[napi(object)]
-#[derive(Default)]
-pub struct WaitOptionsArg {
-    pub timeout_ms: Option<f64>,
-    pub max_cost: Option<f64>,
-}
-
-impl WaitOptionsArg {
-    /// The core's wait options, checked by the core's own rules (so `runTask` can refuse a bad
-    /// `maxCost` before its run-task request).
-    pub(crate) fn into_core(self) -> napi::Result<WaitOptions> {
-        let options = WaitOptions { timeout: millis("timeoutMs", self.timeout_ms)?, max_cost: self.max_cost };
-        options.validate().map_err(to_napi)?;
-        Ok(options)
-    }
+/// The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
+/// test that checks `index.d.ts` against them.
+#[napi]
+pub fn option_fields() -> std::collections::HashMap<String, Vec<String>> {
+    OptionsKind::ALL.iter().map(|k| (k.name().to_owned(), k.spelled_fields(Spelling::Camel))).collect()
 }
 
 /// Tokens, time and cost (every field optional: the service reports what it knows).

@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
+use crate::convert::{SessionInfoData, coordinate, info_data, read_options};
 use crate::errors::to_napi;
 use crate::events::NativeEventStream;
 use crate::task::NativeTask;
@@ -79,10 +79,10 @@ impl NativeSession {
     pub fn new_task<'e>(
         &self,
         env: &'e Env,
-        options: TaskOptionsArg,
+        #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core()?;
+        let options = read_options(Some(options), enigma::options::task_options)?;
         let s = self.inner.clone();
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }

@@ -6,7 +6,7 @@ use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{TaskResultData, TaskStatusData, WaitOptionsArg, result_data, status_data};
+use crate::convert::{TaskResultData, TaskStatusData, read_options, result_data, status_data};
 use crate::session::NativeSession;
 
 /// A progress callback: weak (it never keeps the process alive), called without a Rust-side
@@ -55,13 +55,13 @@ impl NativeTask {
     pub fn result<'e>(
         &self,
         env: &'e Env,
-        options: Option<WaitOptionsArg>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
         cancel: Option<&CancelToken>,
         #[napi(ts_arg_type = "((status: TaskStatusData) => void) | undefined | null")] on_status: Option<
             Function<'e, TaskStatusData, ()>,
         >,
     ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let options = options.unwrap_or_default().into_core()?;
+        let options = read_options(options, enigma::options::wait_options)?;
         let task = self.inner.clone();
         let Some(on_status) = on_status else {
             return spawn(env, token_of(cancel), async move { task.result(options).await }, result_data);

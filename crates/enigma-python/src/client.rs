@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::bridge::{Mode, run, run_or_keep, run_wait};
-use crate::convert::{Int, count, health_to_py, result_to_py, seconds, sockets_to_py};
+use crate::convert::{Int, health_to_py, read_options, result_to_py, seconds, sockets_to_py};
 use crate::errors::to_py_err;
 use crate::session::PySession;
 use crate::task::PyTask;
@@ -38,39 +38,6 @@ impl PyClient {
         check_pid(self.pid)?;
         Ok(Mode { blocking: self.blocking, detached: false })
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-/// Session options from Python arguments, checked by the core (`task_required` for run-task) so
-/// that a bad value raises at the call, before anything is sent.
-pub(crate) fn session_options(
-    task_required: bool,
-    task_details: Option<String>,
-    starting_url: Option<String>,
-    max_duration: Option<Int>,
-    max_input_tokens: Option<Int>,
-    max_output_tokens: Option<Int>,
-    avoid_domains: Option<Vec<String>>,
-    terminate_on_completion: Option<bool>,
-) -> enigma::Result<enigma::SessionOptions> {
-    let options = enigma::SessionOptions {
-        task_details,
-        max_duration: count("max_duration", max_duration)?,
-        max_input_tokens: count("max_input_tokens", max_input_tokens)?,
-        max_output_tokens: count("max_output_tokens", max_output_tokens)?,
-        starting_url,
-        avoid_domains,
-        terminate_on_completion,
-    };
-    options.validate(task_required)?;
-    Ok(options)
-}
-
-/// Wait options from Python arguments, checked by the core.
-pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigma::Result<enigma::WaitOptions> {
-    let options = enigma::WaitOptions { timeout: seconds("timeout", timeout)?, max_cost };
-    options.validate()?;
-    Ok(options)
 }
 
 #[pymethods]
@@ -157,32 +124,10 @@ impl PyClient {
         Ok(d)
     }
 
-    #[pyo3(signature = (*, task_details=None, starting_url=None, max_duration=None, max_input_tokens=None,
-        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_session(
-        &self,
-        py: Python<'_>,
-        task_details: Option<String>,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// Starts a session; `options` holds the keyword arguments of `start_session`.
+    fn start_session(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = session_options(
-            false,
-            task_details,
-            starting_url,
-            max_duration,
-            max_input_tokens,
-            max_output_tokens,
-            avoid_domains,
-            terminate_on_completion,
-        )
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::options::session_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,
@@ -193,72 +138,20 @@ impl PyClient {
         )
     }
 
-    #[pyo3(signature = (task_details, *, timeout=None, max_cost=None, starting_url=None,
-        max_duration=None, max_input_tokens=None, max_output_tokens=None, avoid_domains=None,
-        terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn run_task(
-        &self,
-        py: Python<'_>,
-        task_details: String,
-        timeout: Option<f64>,
-        max_cost: Option<f64>,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// One-shot: `options` holds the session's and the wait's keyword arguments of `run_task`.
+    fn run_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = (|| {
-            Ok(enigma::RunTaskOptions {
-                session: session_options(
-                    true,
-                    Some(task_details),
-                    starting_url,
-                    max_duration,
-                    max_input_tokens,
-                    max_output_tokens,
-                    avoid_domains,
-                    terminate_on_completion,
-                )?,
-                wait: wait_options(timeout, max_cost)?,
-            })
-        })()
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::options::run_task_options, mode.blocking)?;
         let client = self.inner.clone();
         let reattach = client.clone();
         let wait = move |_| async move { client.run_task(options).await };
         run_wait(py, mode, wait, result_to_py, move |err| reattach.task_of(err))
     }
 
-    #[pyo3(signature = (task_details, *, starting_url=None, max_duration=None, max_input_tokens=None,
-        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_task(
-        &self,
-        py: Python<'_>,
-        task_details: String,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// One-shot without waiting; `options` as for `start_session`, with its task.
+    fn start_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = session_options(
-            true,
-            Some(task_details),
-            starting_url,
-            max_duration,
-            max_input_tokens,
-            max_output_tokens,
-            avoid_domains,
-            terminate_on_completion,
-        )
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::options::start_task_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,

@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
-use pyo3::exceptions::PyOverflowError;
+use enigma::options::{OptionsError, OptionsKind, Spelling};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
+use pyo3::types::{PyDict, PyInt, PyList};
+use serde_json::{Map, Value};
 
-use crate::errors::invalid;
+use crate::errors::{invalid, to_py_err};
 
 /// Any JSON value as plain Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
@@ -164,12 +165,6 @@ impl Unsigned for u64 {
     const MAX: u64 = u64::MAX;
 }
 
-/// A count from Python (`max_duration`, token limits): a negative or too large value is a
-/// validation error naming the field (the core then checks the field's own limits).
-pub(crate) fn count(field: &str, value: Option<Int>) -> enigma::Result<Option<u64>> {
-    value.map(|v| v.to::<u64>(field)).transpose()
-}
-
 /// A coordinate (`x`, `y`): out-of-range values are left to the core's check; those no `u32`
 /// holds (negative, huge) are refused here, naming the core's range.
 pub(crate) fn coordinate(field: &str, value: Int) -> enigma::Result<u32> {
@@ -191,4 +186,39 @@ pub(crate) fn seconds(field: &str, value: Option<f64>) -> enigma::Result<Option<
             .map(Some)
             .map_err(|_| invalid(field, format!("must be a non-negative number of seconds, got {s}"))),
     }
+}
+
+/// A call's options, as Python passed them (one dict), read and checked by the core in Python's
+/// spelling. A value of a type the field never takes raises `TypeError`, as Python does; any
+/// other refusal is the core's `validation` error.
+pub(crate) fn read_options<T>(
+    py: Python<'_>,
+    options: &Bound<'_, PyDict>,
+    read: fn(Value, Spelling) -> Result<T, OptionsError>,
+    blocking: bool,
+) -> PyResult<T> {
+    json_of(options).and_then(|value| read(value, Spelling::Snake)).map_err(|err| match err.wrong_type {
+        true => PyTypeError::new_err(err.to_string()),
+        false => to_py_err(py, err.into(), blocking),
+    })
+}
+
+/// The dict as JSON (through `pythonize`), key by key so that a value with no JSON form (an int
+/// beyond 64 bits) is refused naming its key.
+fn json_of(options: &Bound<'_, PyDict>) -> Result<Value, OptionsError> {
+    let mut map = Map::new();
+    for (key, value) in options.iter() {
+        let key: String = key.extract().map_err(|_| OptionsError::new("options", "keys must be strings", true))?;
+        let json = pythonize::depythonize::<Value>(&value)
+            .map_err(|e| OptionsError::new(&key, format!("is out of range ({e})"), !value.is_instance_of::<PyInt>()))?;
+        map.insert(key, json);
+    }
+    Ok(Value::Object(map))
+}
+
+/// The core's option fields in Python's spelling, by kind (`session`, `task`, `wait`), for the
+/// test that checks the public signatures against them.
+#[pyfunction]
+pub(crate) fn option_fields() -> std::collections::HashMap<&'static str, Vec<String>> {
+    OptionsKind::ALL.iter().map(|k| (k.name(), k.spelled_fields(Spelling::Snake))).collect()
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use enigma_sim::{RateLimitScope, SimConfig, SimHandle};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::convert::json_to_py;
 use crate::runtime;
@@ -23,12 +24,32 @@ fn sim_seconds(field: &str, secs: f64) -> PyResult<Duration> {
         .map_err(|_| PyValueError::new_err(format!("{field} must be a non-negative number of seconds, got {secs}")))
 }
 
+/// The simulator's own defaults (`SimConfig::default()`), in the units of `Simulator(...)`:
+/// `enigma.testing.Simulator` takes its keyword defaults from here, so they are written once.
+#[pyfunction]
+pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let c = SimConfig::default();
+    let d = PyDict::new(py);
+    d.set_item("time_scale", c.time_scale)?;
+    d.set_item("inline_wait", c.inline_wait.as_secs_f64())?;
+    d.set_item("idle_timeout", c.idle_timeout.as_secs_f64())?;
+    d.set_item("instance_grace", c.instance_grace.as_secs_f64())?;
+    d.set_item("rate_limit", c.rate_limit)?;
+    d.set_item("rate_limit_scope", c.rate_limit_scope.as_str())?;
+    d.set_item("max_sessions", c.max_sessions)?;
+    d.set_item("initial_balance", c.initial_balance)?;
+    d.set_item("seed", c.seed)?;
+    d.set_item("host", c.bind.ip().to_string())?;
+    d.set_item("port", c.bind.port())?;
+    Ok(d)
+}
+
 #[pymethods]
 impl PySimulator {
+    /// Every setting is given (`enigma.testing.Simulator` fills in [`simulator_defaults`]).
     #[new]
-    #[pyo3(signature = (*, time_scale=1.0, inline_wait=50.0, idle_timeout=300.0, instance_grace=300.0,
-        rate_limit=Some(10), rate_limit_scope="shared", max_sessions=5, initial_balance=100.0, seed=0,
-        host="127.0.0.1", port=0))]
+    #[pyo3(signature = (*, time_scale, inline_wait, idle_timeout, instance_grace, rate_limit, rate_limit_scope,
+        max_sessions, initial_balance, seed, host, port))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

@@ -74,6 +74,16 @@ impl SimConfig {
     }
 }
 
+impl RateLimitScope {
+    /// `shared` or `per_endpoint` (what [`str::parse`] reads back).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateLimitScope::Shared => "shared",
+            RateLimitScope::PerEndpoint => "per_endpoint",
+        }
+    }
+}
+
 impl std::str::FromStr for RateLimitScope {
     type Err = String;
 

@@ -29,7 +29,8 @@
 //! Four layers; a file imports only from its own layer or the layers below it, never up, and
 //! no two files import each other (`docs/architecture.md` has the picture):
 //!
-//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`), messages
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`, and `parse`, which
+//!   reads them as the bindings pass them, in Python's or Node's spelling), messages
 //!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
 //!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
 //!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
@@ -44,7 +45,8 @@
 //!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
 //!
 //! Where things go: a new option is a field in `model/options.rs` with its rule in
-//! `model/validate.rs`; a new error is a variant in `model/error.rs` with its `code()` (a wait
+//! `model/validate.rs`; the bindings take it with no change of theirs, and their signature
+//! tests ask for its spelling in Python's `_async.py` and Node's `index.d.ts`; a new error is a variant in `model/error.rs` with its `code()` (a wait
 //! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
 //! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
 //! public is re-exported here, at the crate root.
@@ -72,6 +74,13 @@ pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Resu
 pub use model::event::Event;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+/// Options as the bindings pass them: one value per call, read and checked here.
+pub mod options {
+    pub use crate::model::parse::{
+        OptionsError, OptionsKind, Spelling, run_task_options, session_options, start_task_options, task_options,
+        wait_options,
+    };
+}
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;

@@ -32,6 +32,14 @@ BLOCKING = True
 # Wrapping native objects in the public classes of their mode.
 
 
+def options(args: Dict[str, Any], *skip: str) -> Dict[str, Any]:
+    """A call's options from its ``locals()``: every argument given (not None) but ``self`` and
+    ``skip``. The core reads and checks them by name, so a public signature is the one place
+    where Python spells an option (``tests/test_option_signatures.py`` checks it against the
+    core's field list)."""
+    return {k: v for k, v in args.items() if v is not None and k != "self" and k not in skip}
+
+
 def wrap_client(native: _ext.Client) -> "Union[AsyncClient, Client]":
     if native.blocking:
         from ._sync import Client

@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
 from . import _signals
-from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log
+from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from .events import AnyEvent
 
@@ -100,22 +100,17 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "Session":
         """Starts a browser session (it bills until it ends). ``max_duration`` is in ms
-        (1..300000). The session is a context manager that terminates it on leaving::
+        (1..300000). ``live_events`` overrides the client's setting for this session
+        (``False``: its waits and commands keep to REST).
+        The session is a context manager that terminates it on leaving::
 
             with client.start_session(starting_url="https://example.com") as s:
                 ...
         """
-        native = self._native.start_session(
-            task_details=task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.start_session(options(locals()))
         self._started_session()
         return Session(native, self)
 
@@ -131,6 +126,7 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> TaskResult:
         """One-shot: a session that runs one task and ends by itself; returns the result.
 
@@ -138,18 +134,9 @@ class Client(ClientBase):
         ``result.question``) ends the session before returning, so the question cannot be
         answered here; to answer questions, use ``start_session`` and ``new_task``. Cancelled
         (Ctrl-C, ``asyncio`` cancellation), the session is terminated too."""
+        args = options(locals())
         with _signals.one_shot(self):
-            return self._native.run_task(
-                task_details,
-                timeout=timeout,
-                max_cost=max_cost,
-                starting_url=starting_url,
-                max_duration=max_duration,
-                max_input_tokens=max_input_tokens,
-                max_output_tokens=max_output_tokens,
-                avoid_domains=avoid_domains,
-                terminate_on_completion=terminate_on_completion,
-            )
+            return self._native.run_task(args)
 
     def start_task(
         self,
@@ -161,17 +148,10 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "Task":
         """One-shot without waiting: starts ``run-task`` and returns the task to wait on."""
-        native = self._native.start_task(
-            task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.start_task(options(locals()))
         return Task(native, self)
 
     def session(self, session_id: str) -> "Session":
@@ -264,15 +244,7 @@ class Session(SessionBase):
     ) -> "Task":
         """Starts a task (``max_duration`` in ms). One runs at a time, one more may wait
         queued; a third raises :class:`~enigma.errors.TaskAlreadyRunningError`."""
-        native = self._native.new_task(
-            task_details,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            starting_url=starting_url,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.new_task(options(locals()))
         return Task(native, self._client_obj)
 
     def pause(self) -> None:
@@ -347,7 +319,7 @@ class Task(TaskBase):
         passes it (:class:`~enigma.errors.CostLimitExceeded`). A failure raises
         :class:`~enigma.errors.TaskFailedError`. ``on_status`` is called on this thread with
         every status polled meanwhile."""
-        return self._native.result(timeout, max_cost, on_status=on_status)
+        return self._native.result(options(locals(), "on_status"), on_status=on_status)
 
 
 class EventStream:

@@ -61,6 +61,14 @@ impl ClientBuilder {
             c.retry_backoff_max = max;
         })
     }
+    /// First backoff delay between retries (default 0.5 s), doubled each retry.
+    pub fn retry_backoff_first(self, first: Duration) -> Self {
+        self.with(|c| c.retry_backoff = first)
+    }
+    /// Longest backoff delay between retries (default 30 s).
+    pub fn retry_backoff_max(self, max: Duration) -> Self {
+        self.with(|c| c.retry_backoff_max = max)
+    }
     /// Longest `Retry-After` waited out before a retry (default 60 s); when the service asks
     /// for more, the error is returned at once with `retry_after`.
     pub fn retry_after_max(self, max: Duration) -> Self {

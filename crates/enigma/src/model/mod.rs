@@ -9,6 +9,7 @@ pub(crate) mod error;
 pub(crate) mod event;
 pub(crate) mod message;
 pub(crate) mod options;
+pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
 pub(crate) mod usage;
