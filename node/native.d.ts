@@ -23,17 +23,17 @@ export declare class NativeClient {
    * Starts a session. Cancelling rejects at once and drops the request; the core then
    * terminates the session if the service had already made it.
    */
-  startSession(options?: SessionOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeSession>
+  startSession(options?: object | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeSession>
   /**
    * One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
    * cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
    */
-  runTask(options: SessionOptionsArg, wait?: WaitOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<TaskResultData>
+  runTask(options: object, cancel?: CancelToken | undefined | null): Promise<TaskResultData>
   /**
    * run-task without waiting: the task to wait on. Cancelling rejects at once (the core
    * undoes a start already made).
    */
-  startTask(options: SessionOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>
+  startTask(options: object, cancel?: CancelToken | undefined | null): Promise<NativeTask>
   /** Re-attaches to a session by id. */
   session(sessionId: string): NativeSession
   /** Re-attaches to a task by ids. */
@@ -80,7 +80,7 @@ export declare class NativeSession {
   events(): NativeEventStream
   /** A handle on a task of this session. */
   task(taskId: string): NativeTask
-  newTask(options: TaskOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>
+  newTask(options: object, cancel?: CancelToken | undefined | null): Promise<NativeTask>
   pause(cancel?: CancelToken | undefined | null): Promise<void>
   resume(cancel?: CancelToken | undefined | null): Promise<void>
   stop(cancel?: CancelToken | undefined | null): Promise<void>
@@ -114,7 +114,7 @@ export declare class NativeTask {
   /** One look at the task. */
   poll(cancel?: CancelToken | undefined | null): Promise<TaskStatusData>
   /** Waits for the outcome. `on_status` (optional) is called with every status polled. */
-  result(options?: WaitOptionsArg | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: TaskStatusData) => void) | undefined | null): Promise<TaskResultData>
+  result(options?: object | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: TaskStatusData) => void) | undefined | null): Promise<TaskResultData>
 }
 
 /** `GET /start/active-sockets`. */
@@ -171,6 +171,12 @@ export interface HealthData {
   raw: any
 }
 
+/**
+ * The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
+ * test that checks `index.d.ts` against them.
+ */
+export declare function optionFields(): Record<string, Array<string>>
+
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
 
@@ -185,17 +191,6 @@ export interface SessionInfoData {
   balance: number | null
   message: string | null
   raw: any
-}
-
-/** Options of `startSession` / `runTask` (contract §2.1, Node spelling). */
-export interface SessionOptionsArg {
-  taskDetails?: string
-  startingUrl?: string
-  maxDuration?: number
-  maxInputTokens?: number
-  maxOutputTokens?: number
-  avoidDomains?: Array<string>
-  terminateOnCompletion?: boolean
 }
 
 /**
@@ -220,17 +215,6 @@ export interface SimOptionsArg {
 
 /** Starts a simulator on loopback (any free port unless `port` is given). */
 export declare function startSimulator(options?: SimOptionsArg | undefined | null): Promise<NativeSimulator>
-
-/** Options of `newTask` (contract §3, Node spelling). */
-export interface TaskOptionsArg {
-  taskDetails: string
-  startingUrl?: string
-  maxDuration?: number
-  maxInputTokens?: number
-  maxOutputTokens?: number
-  avoidDomains?: Array<string>
-  terminateOnCompletion?: boolean
-}
 
 /** The result of a wait. */
 export interface TaskResultData {
@@ -274,9 +258,3 @@ export interface UsageData {
  * many are still running. The pending promise keeps the event loop alive meanwhile.
  */
 export declare function waitForCleanups(timeoutMs: number): Promise<number>
-
-/** How to wait for a result. */
-export interface WaitOptionsArg {
-  timeoutMs?: number
-  maxCost?: number
-}
