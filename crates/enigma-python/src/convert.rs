@@ -7,67 +7,44 @@ use enigma::options::{OptionsError, OptionsKind, Spelling};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyInt, PyList};
+use pyo3::types::{PyDict, PyInt};
 use serde_json::{Map, Value};
 
 use crate::errors::{invalid, to_py_err};
 
 /// Any JSON value as plain Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
+    Ok(pythonize::pythonize(py, value)?.unbind())
 }
 
 fn model<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     Ok(cell.import(py, "enigma._models", name)?.clone())
 }
 
+/// A core value as the `enigma._models` class with the same fields, from the value's serde
+/// form (its `usage`, if any, as a `Usage` too).
+fn model_of<T: serde::Serialize>(
+    py: Python<'_>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+    value: &T,
+) -> PyResult<Py<PyAny>> {
+    let kw = pythonize::pythonize(py, value)?.cast_into::<PyDict>()?;
+    if let Some(usage) = kw.get_item("usage")? {
+        static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        kw.set_item("usage", model(py, &USAGE, "Usage")?.call((), Some(&usage.cast_into::<PyDict>()?))?)?;
+    }
+    Ok(model(py, cell, name)?.call((), Some(&kw))?.unbind())
+}
+
 pub(crate) fn usage_to_py(py: Python<'_>, usage: &enigma::Usage) -> PyResult<Py<PyAny>> {
     static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("input_tokens", usage.input_tokens)?;
-    kw.set_item("output_tokens", usage.output_tokens)?;
-    kw.set_item("total_tokens", usage.total_tokens)?;
-    kw.set_item("compute_time", usage.compute_time)?;
-    kw.set_item("completion_time", usage.completion_time)?;
-    kw.set_item("cost", usage.cost)?;
-    Ok(model(py, &USAGE, "Usage")?.call((), Some(&kw))?.unbind())
+    model_of(py, &USAGE, "Usage", usage)
 }
 
 pub(crate) fn result_to_py(py: Python<'_>, result: enigma::TaskResult) -> PyResult<Py<PyAny>> {
     static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("outcome", result.outcome.as_str())?;
-    kw.set_item("message", result.message)?;
-    kw.set_item("question", result.question)?;
-    kw.set_item("usage", usage_to_py(py, &result.usage)?)?;
-    kw.set_item("task_id", result.task_id)?;
-    kw.set_item("session_id", result.session_id)?;
-    kw.set_item("completed_at", result.completed_at)?;
-    kw.set_item("raw", json_to_py(py, &result.raw)?)?;
-    Ok(model(py, &RESULT, "TaskResult")?.call((), Some(&kw))?.unbind())
+    model_of(py, &RESULT, "TaskResult", &result)
 }
 
 pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyResult<Py<PyAny>> {
@@ -95,22 +72,12 @@ pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyRes
 
 pub(crate) fn health_to_py(py: Python<'_>, health: enigma::Health) -> PyResult<Py<PyAny>> {
     static HEALTH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("status", health.status)?;
-    kw.set_item("instances_available", health.instances_available)?;
-    kw.set_item("instance_count", health.instance_count)?;
-    kw.set_item("timestamp", health.timestamp)?;
-    kw.set_item("raw", json_to_py(py, &health.raw)?)?;
-    Ok(model(py, &HEALTH, "Health")?.call((), Some(&kw))?.unbind())
+    model_of(py, &HEALTH, "Health", &health)
 }
 
 pub(crate) fn sockets_to_py(py: Python<'_>, sockets: enigma::ActiveSockets) -> PyResult<Py<PyAny>> {
     static SOCKETS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("sockets", sockets.sockets)?;
-    kw.set_item("count", sockets.count)?;
-    kw.set_item("raw", json_to_py(py, &sockets.raw)?)?;
-    Ok(model(py, &SOCKETS, "ActiveSockets")?.call((), Some(&kw))?.unbind())
+    model_of(py, &SOCKETS, "ActiveSockets", &sockets)
 }
 
 /// A Python `int` argument of any size. Every int argument of the binding takes this instead
