@@ -28,7 +28,7 @@ export declare class NativeClient {
    * One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
    * cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
    */
-  runTask(options: object, cancel?: CancelToken | undefined | null): Promise<TaskResultData>
+  runTask(options: object, cancel?: CancelToken | undefined | null): Promise<object>
   /**
    * run-task without waiting: the task to wait on. Cancelling rejects at once (the core
    * undoes a start already made).
@@ -39,9 +39,9 @@ export declare class NativeClient {
   /** Re-attaches to a task by ids. */
   task(sessionId: string, taskId: string): NativeTask
   /** Service health. */
-  health(cancel?: CancelToken | undefined | null): Promise<HealthData>
+  health(cancel?: CancelToken | undefined | null): Promise<object>
   /** Active instance connections. */
-  activeSockets(cancel?: CancelToken | undefined | null): Promise<ActiveSocketsData>
+  activeSockets(cancel?: CancelToken | undefined | null): Promise<object>
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): Array<string>
   /** Terminates every open session; resolves to the ids that could not be terminated. */
@@ -66,7 +66,7 @@ export declare class NativeEventStream {
 export declare class NativeSession {
   get id(): string
   /** The start answer; `null` on a re-attached handle. */
-  get info(): SessionInfoData | null
+  get info(): object | null
   /** The live view page, when known. */
   get liveViewUrl(): string | null
   /** The task started by `taskDetails` at start, when the service named it. */
@@ -112,16 +112,9 @@ export declare class NativeTask {
   /** A handle on the task's session (re-attached by id). */
   session(): NativeSession
   /** One look at the task. */
-  poll(cancel?: CancelToken | undefined | null): Promise<TaskStatusData>
+  poll(cancel?: CancelToken | undefined | null): Promise<object>
   /** Waits for the outcome. `on_status` (optional) is called with every status polled. */
-  result(options?: object | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: TaskStatusData) => void) | undefined | null): Promise<TaskResultData>
-}
-
-/** `GET /start/active-sockets`. */
-export interface ActiveSocketsData {
-  sockets: Array<string>
-  count: number
-  raw: any
+  result(options?: object | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: object) => void) | undefined | null): Promise<object>
 }
 
 /** The non-secret configuration in use. */
@@ -156,21 +149,6 @@ export interface ClientOptionsArg {
   liveEvents?: boolean
 }
 
-/** The viewport. */
-export interface Dimensions {
-  width: number
-  height: number
-}
-
-/** `GET /start/health`. */
-export interface HealthData {
-  status: string
-  instancesAvailable: boolean | null
-  instanceCount: number | null
-  timestamp: string | null
-  raw: any
-}
-
 /**
  * The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
  * test that checks `index.d.ts` against them.
@@ -179,19 +157,6 @@ export declare function optionFields(): Record<string, Array<string>>
 
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
-
-/** What start-session answered. */
-export interface SessionInfoData {
-  socketUrl: string | null
-  webViewUrl: string | null
-  webRtcUrl: string | null
-  dimensions: Dimensions | null
-  initialPrompt: string | null
-  expiresIn: number | null
-  balance: number | null
-  message: string | null
-  raw: any
-}
 
 /**
  * Simulator settings (see `crates/enigma-sim/README.md`). Durations are simulated
@@ -215,43 +180,6 @@ export interface SimOptionsArg {
 
 /** Starts a simulator on loopback (any free port unless `port` is given). */
 export declare function startSimulator(options?: SimOptionsArg | undefined | null): Promise<NativeSimulator>
-
-/** The result of a wait. */
-export interface TaskResultData {
-  /** `completed`, `guardrail` or `stopped`. */
-  outcome: string
-  message: string | null
-  question: string | null
-  usage: UsageData
-  taskId: string
-  sessionId: string
-  completedAt: string | null
-  raw: any
-}
-
-/** One look at a task. */
-export interface TaskStatusData {
-  /** `running`, `completed`, `guardrail`, `failed`, `stopped` or `terminated`. */
-  state: string
-  paused: boolean
-  message: string | null
-  question: string | null
-  completedAt: string | null
-  errorCode: string | null
-  error: string | null
-  usage: UsageData
-  raw: any
-}
-
-/** Tokens, time and cost (every field optional: the service reports what it knows). */
-export interface UsageData {
-  cost: number | null
-  inputTokens: number | null
-  outputTokens: number | null
-  totalTokens: number | null
-  computeTime: number | null
-  completionTime: number | null
-}
 
 /**
  * Waits until every background cleanup has finished, or `timeoutMs` passed; resolves to how

@@ -5,9 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{
-    ActiveSocketsData, HealthData, TaskResultData, health_data, millis, read_options, result_data, sockets_data,
-};
+use crate::convert::{data, millis, read_options};
 use crate::errors::{invalid, to_napi};
 use crate::session::NativeSession;
 use crate::task::NativeTask;
@@ -120,26 +118,26 @@ impl NativeClient {
         #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeSession>> {
-        let options = read_options(options, enigma::options::session_options)?;
+        let options = read_options(options, enigma::binding::session_options)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_session(options).await }, NativeSession::from)
     }
 
     /// One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
     /// cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
-    #[napi(ts_return_type = "Promise<TaskResultData>")]
+    #[napi(ts_return_type = "Promise<object>")]
     pub fn run_task<'e>(
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
-    ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let options = read_options(Some(options), enigma::options::run_task_options)?;
+    ) -> Result<PromiseRaw<'e, serde_json::Value>> {
+        let options = read_options(Some(options), enigma::binding::run_task_options)?;
         let client = self.inner.clone();
         let token = token_of(cancel);
         // The core terminates the one-shot session when this future is dropped (an abort).
         let work = async move { client.run_task(options).await };
-        spawn(env, token, work, result_data)
+        spawn(env, token, work, data)
     }
 
     /// run-task without waiting: the task to wait on. Cancelling rejects at once (the core
@@ -151,7 +149,7 @@ impl NativeClient {
         #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = read_options(Some(options), enigma::options::start_task_options)?;
+        let options = read_options(Some(options), enigma::binding::start_task_options)?;
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.start_task(options).await }, NativeTask::from)
     }
@@ -169,21 +167,21 @@ impl NativeClient {
     }
 
     /// Service health.
-    #[napi(ts_return_type = "Promise<HealthData>")]
-    pub fn health<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, HealthData>> {
+    #[napi(ts_return_type = "Promise<object>")]
+    pub fn health<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, serde_json::Value>> {
         let client = self.inner.clone();
-        spawn(env, token_of(cancel), async move { client.health().await }, health_data)
+        spawn(env, token_of(cancel), async move { client.health().await }, data)
     }
 
     /// Active instance connections.
-    #[napi(ts_return_type = "Promise<ActiveSocketsData>")]
+    #[napi(ts_return_type = "Promise<object>")]
     pub fn active_sockets<'e>(
         &self,
         env: &'e Env,
         cancel: Option<&CancelToken>,
-    ) -> Result<PromiseRaw<'e, ActiveSocketsData>> {
+    ) -> Result<PromiseRaw<'e, serde_json::Value>> {
         let client = self.inner.clone();
-        spawn(env, token_of(cancel), async move { client.active_sockets().await }, sockets_data)
+        spawn(env, token_of(cancel), async move { client.active_sockets().await }, data)
     }
 
     /// Ids of the sessions started through this client and not terminated through it.

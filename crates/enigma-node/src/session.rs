@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{SessionInfoData, coordinate, info_data, read_options};
+use crate::convert::{coordinate, data, read_options};
 use crate::errors::to_napi;
 use crate::events::NativeEventStream;
 use crate::task::NativeTask;
@@ -39,9 +39,9 @@ impl NativeSession {
     }
 
     /// The start answer; `null` on a re-attached handle.
-    #[napi(getter)]
-    pub fn info(&self) -> Option<SessionInfoData> {
-        self.inner.info().map(info_data)
+    #[napi(getter, ts_return_type = "object | null")]
+    pub fn info(&self) -> Option<serde_json::Value> {
+        self.inner.info().map(data)
     }
 
     /// The live view page, when known.
@@ -82,7 +82,7 @@ impl NativeSession {
         #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = read_options(Some(options), enigma::options::task_options)?;
+        let options = read_options(Some(options), enigma::binding::task_options)?;
         let s = self.inner.clone();
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }

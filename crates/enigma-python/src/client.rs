@@ -127,7 +127,7 @@ impl PyClient {
     /// Starts a session; `options` holds the keyword arguments of `start_session`.
     fn start_session(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = read_options(py, options, enigma::options::session_options, mode.blocking)?;
+        let options = read_options(py, options, enigma::binding::session_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,
@@ -141,7 +141,7 @@ impl PyClient {
     /// One-shot: `options` holds the session's and the wait's keyword arguments of `run_task`.
     fn run_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = read_options(py, options, enigma::options::run_task_options, mode.blocking)?;
+        let options = read_options(py, options, enigma::binding::run_task_options, mode.blocking)?;
         let client = self.inner.clone();
         let reattach = client.clone();
         let wait = move |_| async move { client.run_task(options).await };
@@ -151,7 +151,7 @@ impl PyClient {
     /// One-shot without waiting; `options` as for `start_session`, with its task.
     fn start_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = read_options(py, options, enigma::options::start_task_options, mode.blocking)?;
+        let options = read_options(py, options, enigma::binding::start_task_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,

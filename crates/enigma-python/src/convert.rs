@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use enigma::options::{OptionsError, OptionsKind, Spelling};
+use enigma::binding::{OptionsError, OptionsKind, Spelling};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -49,25 +49,7 @@ pub(crate) fn result_to_py(py: Python<'_>, result: enigma::TaskResult) -> PyResu
 
 pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyResult<Py<PyAny>> {
     static STATUS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    use enigma::TaskState;
-    let kw = PyDict::new(py);
-    match &status.state {
-        TaskState::Running { paused } => kw.set_item("paused", *paused)?,
-        TaskState::Completed { message, completed_at } => {
-            kw.set_item("message", message)?;
-            kw.set_item("completed_at", completed_at)?;
-        }
-        TaskState::Guardrail { question } => kw.set_item("question", question)?,
-        TaskState::Failed { code, error } => {
-            kw.set_item("error_code", code)?;
-            kw.set_item("error", error)?;
-        }
-        TaskState::Stopped | TaskState::Terminated => {}
-    }
-    kw.set_item("state", status.state.name())?;
-    kw.set_item("usage", usage_to_py(py, &status.usage)?)?;
-    kw.set_item("raw", json_to_py(py, &status.raw)?)?;
-    Ok(model(py, &STATUS, "TaskStatus")?.call((), Some(&kw))?.unbind())
+    model_of(py, &STATUS, "TaskStatus", &status.view())
 }
 
 pub(crate) fn health_to_py(py: Python<'_>, health: enigma::Health) -> PyResult<Py<PyAny>> {

@@ -97,7 +97,7 @@ impl PySession {
     /// Starts a task; `options` holds the keyword arguments of `new_task`.
     fn new_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = read_options(py, options, enigma::options::task_options, mode.blocking)?;
+        let options = read_options(py, options, enigma::binding::task_options, mode.blocking)?;
         let session = self.inner.clone();
         run(
             py,

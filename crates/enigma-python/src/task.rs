@@ -65,7 +65,7 @@ impl PyTask {
     #[pyo3(signature = (options, *, on_status=None))]
     fn result(&self, py: Python<'_>, options: &Bound<'_, PyDict>, on_status: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = read_options(py, options, enigma::options::wait_options, mode.blocking)?;
+        let options = read_options(py, options, enigma::binding::wait_options, mode.blocking)?;
         let task = self.inner.clone();
         // A timeout or cost stop names this very task: `err.task` is this handle again.
         let waited = self.inner.clone();

@@ -74,12 +74,14 @@ pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Resu
 pub use model::event::Event;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
-/// Options as the bindings pass them: one value per call, read and checked here.
-pub mod options {
+/// For the language bindings: options read from one value per call, in the caller's spelling,
+/// and values shown in it.
+pub mod binding {
     pub use crate::model::parse::{
         OptionsError, OptionsKind, Spelling, run_task_options, session_options, start_task_options, task_options,
-        wait_options,
+        to_camel, wait_options,
     };
+    pub use crate::model::view::{StatusView, spelled};
 }
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};

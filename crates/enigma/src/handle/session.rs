@@ -33,7 +33,8 @@ pub struct SessionInfo {
     pub web_view_url: Option<String>,
     /// The WebRTC (WHEP) video stream.
     pub web_rtc_url: Option<String>,
-    /// Viewport (width, height).
+    /// Viewport (width, height); serialised as `{width, height}`.
+    #[serde(serialize_with = "width_height")]
     pub dimensions: Option<(u64, u64)>,
     /// The initial task as the service understood it.
     pub initial_prompt: Option<String>,
@@ -45,6 +46,15 @@ pub struct SessionInfo {
     pub message: Option<String>,
     /// The whole answer.
     pub raw: Value,
+}
+
+fn width_height<S: serde::Serializer>(dims: &Option<(u64, u64)>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Dimensions {
+        width: u64,
+        height: u64,
+    }
+    dims.map(|(width, height)| Dimensions { width, height }).serialize(s)
 }
 
 impl SessionInfo {

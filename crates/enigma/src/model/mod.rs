@@ -14,3 +14,4 @@ pub(crate) mod result;
 pub(crate) mod service;
 pub(crate) mod usage;
 pub(crate) mod validate;
+pub(crate) mod view;

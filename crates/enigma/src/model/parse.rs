@@ -211,8 +211,8 @@ fn checked(result: Result<(), Error>, spelling: Spelling) -> Result<(), OptionsE
     })
 }
 
-/// `max_duration` -> `maxDuration`.
-fn to_camel(name: &str) -> String {
+/// `max_duration` -> `maxDuration` (a name's camelCase, with no rule for durations).
+pub fn to_camel(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {
