@@ -16,7 +16,11 @@ export declare class CancelToken {
 
 /** An Enigma client: one connection pool, shared by every session and task made from it. */
 export declare class NativeClient {
-  constructor(options?: ClientOptionsArg | undefined | null)
+  /**
+   * `options`: the settings given (`requestTimeoutMs`, `maxRetries`, ...: `index.d.ts`'s
+   * `ClientOptions`); the core reads and checks them, the rest come from `ENIGMA_*`.
+   */
+  constructor(options?: object | undefined | null)
   /** The configuration in use (without the key). */
   get config(): ClientConfigData
   /**
@@ -127,26 +131,6 @@ export interface ClientConfigData {
   pollIntervalMs: number
   allowInsecureHttp: boolean
   liveEvents: boolean
-}
-
-/** Client settings (Node spelling; durations in ms). Unset ones come from `ENIGMA_*`. */
-export interface ClientOptionsArg {
-  apiKey?: string
-  baseUrl?: string
-  requestTimeoutMs?: number
-  connectTimeoutMs?: number
-  maxRetries?: number
-  retryBackoffMs?: number
-  retryBackoffMaxMs?: number
-  pollIntervalMs?: number
-  allowInsecureHttp?: boolean
-  extraRootCaPem?: string
-  userAgentPrefix?: string
-  /**
-   * Use the Socket.IO connection for waits and commands (default true; `ENIGMA_LIVE_EVENTS=0`
-   * turns it off): false means REST only.
-   */
-  liveEvents?: boolean
 }
 
 /**

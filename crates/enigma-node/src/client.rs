@@ -5,30 +5,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{data, millis, read_options};
-use crate::errors::{invalid, to_napi};
+use crate::convert::{data, read_options};
+use crate::errors::to_napi;
 use crate::session::NativeSession;
 use crate::task::NativeTask;
-
-/// Client settings (Node spelling; durations in ms). Unset ones come from `ENIGMA_*`.
-#[napi(object)]
-#[derive(Default)]
-pub struct ClientOptionsArg {
-    pub api_key: Option<String>,
-    pub base_url: Option<String>,
-    pub request_timeout_ms: Option<f64>,
-    pub connect_timeout_ms: Option<f64>,
-    pub max_retries: Option<f64>,
-    pub retry_backoff_ms: Option<f64>,
-    pub retry_backoff_max_ms: Option<f64>,
-    pub poll_interval_ms: Option<f64>,
-    pub allow_insecure_http: Option<bool>,
-    pub extra_root_ca_pem: Option<String>,
-    pub user_agent_prefix: Option<String>,
-    /// Use the Socket.IO connection for waits and commands (default true; `ENIGMA_LIVE_EVENTS=0`
-    /// turns it off): false means REST only.
-    pub live_events: Option<bool>,
-}
 
 /// The non-secret configuration in use.
 #[napi(object, use_nullable = true)]
@@ -51,47 +31,12 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
+    /// `options`: the settings given (`requestTimeoutMs`, `maxRetries`, ...: `index.d.ts`'s
+    /// `ClientOptions`); the core reads and checks them, the rest come from `ENIGMA_*`.
     #[napi(constructor)]
-    pub fn new(options: Option<ClientOptionsArg>) -> Result<Self> {
-        let o = options.unwrap_or_default();
-        let mut b = Client::builder();
-        if let Some(key) = o.api_key {
-            b = b.api_key(key);
-        }
-        if let Some(url) = o.base_url {
-            b = b.base_url(url);
-        }
-        if let Some(t) = millis("requestTimeoutMs", o.request_timeout_ms)? {
-            b = b.request_timeout(t);
-        }
-        if let Some(t) = millis("connectTimeoutMs", o.connect_timeout_ms)? {
-            b = b.connect_timeout(t);
-        }
-        if let Some(n) = crate::convert::whole("maxRetries", o.max_retries)? {
-            b = b.max_retries(u32::try_from(n).map_err(|_| invalid("maxRetries", "is too large"))?);
-        }
-        if let Some(t) = millis("retryBackoffMs", o.retry_backoff_ms)? {
-            b = b.retry_backoff_first(t);
-        }
-        if let Some(t) = millis("retryBackoffMaxMs", o.retry_backoff_max_ms)? {
-            b = b.retry_backoff_max(t);
-        }
-        if let Some(t) = millis("pollIntervalMs", o.poll_interval_ms)? {
-            b = b.poll_interval(t);
-        }
-        if let Some(allow) = o.allow_insecure_http {
-            b = b.allow_insecure_http(allow);
-        }
-        if let Some(pem) = o.extra_root_ca_pem {
-            b = b.extra_root_ca_pem(pem.into_bytes());
-        }
-        if let Some(on) = o.live_events {
-            b = b.live_events(on);
-        }
-        if let Some(prefix) = o.user_agent_prefix {
-            b = b.user_agent_prefix(prefix);
-        }
-        Ok(NativeClient { inner: b.build().map_err(to_napi)? })
+    pub fn new(#[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>) -> Result<Self> {
+        let settings = read_options(options, enigma::binding::client_settings)?;
+        Ok(NativeClient { inner: Client::builder().settings(settings).build().map_err(to_napi)? })
     }
 
     /// The configuration in use (without the key).

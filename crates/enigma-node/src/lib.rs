@@ -20,6 +20,7 @@ mod task;
 pub use cancel::CancelToken;
 pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::NativeClient;
+pub use convert::option_fields;
 pub use events::NativeEventStream;
 pub use session::NativeSession;
 pub use sim::{NativeSimulator, start_simulator};

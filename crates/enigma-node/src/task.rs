@@ -1,10 +1,10 @@
 //! `NativeTask`: wraps `enigma::Task`.
 
 use enigma::{Task, TaskStatus};
-use serde_json::Value;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
+use serde_json::Value;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::{data, read_options};

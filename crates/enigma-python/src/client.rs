@@ -1,13 +1,11 @@
 //! `enigma._native.Client`: configuration and the calls that need no session.
 
-use std::time::Duration;
-
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::bridge::{Mode, run, run_or_keep, run_wait};
-use crate::convert::{Int, health_to_py, read_options, result_to_py, seconds, sockets_to_py};
+use crate::convert::{health_to_py, read_options, result_to_py, sockets_to_py};
 use crate::errors::to_py_err;
 use crate::session::PySession;
 use crate::task::PyTask;
@@ -42,53 +40,18 @@ impl PyClient {
 
 #[pymethods]
 impl PyClient {
+    /// `settings`: the client settings given (keys of `enigma.ClientSettings`, e.g.
+    /// `request_timeout` in seconds); the others come from `ENIGMA_*`, then the core's defaults.
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=None, max_retries=None, poll_interval=None,
-        allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        request_timeout: Option<f64>,
-        max_retries: Option<Int>,
-        poll_interval: Option<f64>,
-        allow_insecure_http: bool,
-        live_events: Option<bool>,
-        blocking: bool,
-        retry_backoff: Option<(f64, f64)>,
-    ) -> PyResult<Self> {
+    #[pyo3(signature = (settings, *, blocking=false))]
+    fn new(py: Python<'_>, settings: &Bound<'_, PyDict>, blocking: bool) -> PyResult<Self> {
         crate::logging::refresh();
-        // Only what the caller gave goes to the builder: the rest is the core's
-        // `ENIGMA_*`-or-default.
-        let build = || -> enigma::Result<enigma::Client> {
-            let mut builder = enigma::Client::builder()
-                .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
-                .allow_insecure_http(allow_insecure_http);
-            if let Some(secs) = request_timeout {
-                builder = builder.request_timeout(duration("request_timeout", secs)?);
-            }
-            if let Some(secs) = poll_interval {
-                builder = builder.poll_interval(duration("poll_interval", secs)?);
-            }
-            if let Some(retries) = max_retries {
-                builder = builder.max_retries(retries.to::<u32>("max_retries")?);
-            }
-            if let Some(key) = api_key {
-                builder = builder.api_key(key);
-            }
-            if let Some(url) = base_url {
-                builder = builder.base_url(url);
-            }
-            if let Some(on) = live_events {
-                builder = builder.live_events(on);
-            }
-            if let Some((first, max)) = retry_backoff {
-                builder = builder.retry_backoff(duration("retry_backoff", first)?, duration("retry_backoff", max)?);
-            }
-            builder.build()
-        };
-        let inner = build().map_err(|e| to_py_err(py, e, blocking))?;
+        let settings = read_options(py, settings, enigma::binding::client_settings, blocking)?;
+        let inner = enigma::Client::builder()
+            .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
+            .settings(settings)
+            .build()
+            .map_err(|e| to_py_err(py, e, blocking))?;
         Ok(PyClient::wrap(inner, blocking))
     }
 
@@ -110,7 +73,7 @@ impl PyClient {
         self.inner.config().api_key.as_ref().map(|k| k.to_string())
     }
 
-    /// Settings that travel with pickled handles (never the key).
+    /// Settings that travel with pickled handles (never the key), as `Client(settings)` takes them.
     fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = self.inner.config();
         let d = PyDict::new(py);
@@ -120,7 +83,8 @@ impl PyClient {
         d.set_item("poll_interval", c.poll_interval.as_secs_f64())?;
         d.set_item("allow_insecure_http", c.allow_insecure_http)?;
         d.set_item("live_events", c.live_events)?;
-        d.set_item("retry_backoff", (c.retry_backoff.as_secs_f64(), c.retry_backoff_max.as_secs_f64()))?;
+        d.set_item("retry_backoff", c.retry_backoff.as_secs_f64())?;
+        d.set_item("retry_backoff_max", c.retry_backoff_max.as_secs_f64())?;
         Ok(d)
     }
 
@@ -237,9 +201,4 @@ fn terminate_unwanted(session: enigma::Session) {
             tracing::warn!(session = session.id(), error = %err, "could not terminate a session nobody waited for");
         }
     });
-}
-
-/// Seconds from Python (the core checks the value itself, e.g. that a timeout is not zero).
-fn duration(field: &str, secs: f64) -> enigma::Result<Duration> {
-    seconds(field, Some(secs)).map(Option::unwrap_or_default)
 }

@@ -1,8 +1,6 @@
 //! Core values to Python objects (the typed classes of `enigma._models`), and Python arguments
 //! to core values.
 
-use std::time::Duration;
-
 use enigma::binding::{OptionsError, OptionsKind, Spelling};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
@@ -125,16 +123,6 @@ pub(crate) fn coordinate(field: &str, value: Int) -> enigma::Result<u32> {
         };
         invalid(field, format!("must be within {}..={} (window coordinates), got {got}", range.start(), range.end()))
     })
-}
-
-/// Seconds from Python to a duration.
-pub(crate) fn seconds(field: &str, value: Option<f64>) -> enigma::Result<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        Some(s) => Duration::try_from_secs_f64(s)
-            .map(Some)
-            .map_err(|_| invalid(field, format!("must be a non-negative number of seconds, got {s}"))),
-    }
 }
 
 /// A call's options, as Python passed them (one dict), read and checked by the core in Python's

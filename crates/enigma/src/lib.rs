@@ -73,13 +73,13 @@ pub use model::config::{
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use model::event::Event;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
-pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
 /// and values shown in it.
 pub mod binding {
     pub use crate::model::parse::{
-        OptionsError, OptionsKind, Spelling, run_task_options, session_options, start_task_options, task_options,
-        to_camel, wait_options,
+        OptionsError, OptionsKind, Spelling, client_settings, run_task_options, session_options, start_task_options,
+        task_options, to_camel, wait_options,
     };
     pub use crate::model::view::{StatusView, spelled};
 }

@@ -7,7 +7,7 @@ it cancels the Rust future). Handles made by a client share its mode. Errors are
 :mod:`enigma.errors`. Calls on a handle made before ``os.fork()`` raise ``RuntimeError``.
 """
 
-from typing import Any, Dict, List, Optional, Tuple, final
+from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
@@ -17,19 +17,10 @@ __version__: str
 
 @final
 class Client:
-    def __new__(
-        cls,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        *,
-        request_timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        poll_interval: Optional[float] = None,
-        allow_insecure_http: bool = False,
-        live_events: Optional[bool] = None,
-        blocking: bool = False,
-        retry_backoff: Optional[Tuple[float, float]] = None,
-    ) -> Self: ...
+    def __new__(cls, settings: Dict[str, Any], *, blocking: bool = False) -> Self:
+        """``settings``: those given (``api_key``, ``base_url``, ``request_timeout``, ``max_retries``,
+        ``retry_backoff``, ``retry_backoff_max``, ``poll_interval`` (seconds), ``allow_insecure_http``,
+        ``live_events``, ...); the core reads and checks them, the rest come from ``ENIGMA_*``."""
     @property
     def blocking(self) -> bool: ...
     @property

@@ -6,6 +6,7 @@ use super::client::Client;
 use crate::model::api_key::ApiKey;
 use crate::model::config::{ClientConfig, parse_base_url};
 use crate::model::error::Result;
+use crate::model::options::ClientSettings;
 
 impl Client {
     /// A builder starting from the environment's settings.
@@ -99,6 +100,32 @@ impl ClientBuilder {
     pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
         self.with(|c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Applies every setting given (a binding's [`ClientSettings`]); the others stay as they are.
+    pub fn settings(mut self, s: ClientSettings) -> Self {
+        if let Some(key) = s.api_key {
+            self = self.api_key(key);
+        }
+        if let Some(url) = s.base_url {
+            self = self.base_url(url);
+        }
+        if let Some(pem) = s.extra_root_ca_pem {
+            self = self.extra_root_ca_pem(pem.into_bytes());
+        }
+        if let Some(prefix) = s.user_agent_prefix {
+            self = self.user_agent_prefix(prefix);
+        }
+        self.with(|c| {
+            // (`binding::client_settings` refuses a count beyond u32 with the caller's field name.)
+            c.max_retries = s.max_retries.map_or(c.max_retries, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            c.request_timeout = s.request_timeout.unwrap_or(c.request_timeout);
+            c.connect_timeout = s.connect_timeout.unwrap_or(c.connect_timeout);
+            c.retry_backoff = s.retry_backoff.unwrap_or(c.retry_backoff);
+            c.retry_backoff_max = s.retry_backoff_max.unwrap_or(c.retry_backoff_max);
+            c.poll_interval = s.poll_interval.unwrap_or(c.poll_interval);
+            c.allow_insecure_http = s.allow_insecure_http.unwrap_or(c.allow_insecure_http);
+            c.live_events = s.live_events.unwrap_or(c.live_events);
+        })
     }
     /// Builds the client.
     pub fn build(self) -> Result<Client> {

@@ -129,11 +129,8 @@ impl Client {
         let answer = self.create(body, "/start/run-task", "run-task").await?;
         let session_id = answer::required_id(&answer, "sessionId", "run-task")
             .map_err(|e| Error::unknown_outcome("run-task", None, &e))?;
-        Session::attach_started(self.clone(), session_id, options.live_events).task_from_answer(
-            &answer,
-            "run-task",
-            sent_at,
-        )
+        Session::attach_started(self.clone(), session_id, options.live_events)
+            .task_from_answer(&answer, "run-task", sent_at)
     }
 
     /// Re-attaches to a session by id (e.g. started in another process).

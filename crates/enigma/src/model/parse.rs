@@ -11,11 +11,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::Error;
-use super::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 use super::validate;
 
 /// Option fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's.
-const DURATIONS: &[&str] = &["timeout"];
+const DURATIONS: &[&str] =
+    &["timeout", "request_timeout", "connect_timeout", "retry_backoff", "retry_backoff_max", "poll_interval"];
 
 /// How a language spells option fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,9 +167,33 @@ pub fn wait_options(value: Value, spelling: Spelling) -> Result<WaitOptions, Opt
     Ok(options)
 }
 
+/// A client's settings (`null`: none given). A `max_retries` beyond `u32` is refused here.
+pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSettings, OptionsError> {
+    let fields = serde_aux::serde_introspection::serde_introspect::<ClientSettings>();
+    let settings: ClientSettings = read(take_fields(value, &[fields], spelling)?.remove(0), spelling)?;
+    if let Some(n) = settings.max_retries.filter(|n| u32::try_from(*n).is_err()) {
+        return Err(OptionsError::new(
+            spelling.spell("max_retries"),
+            format!("must be at most {}, got {n}", u32::MAX),
+            false,
+        ));
+    }
+    Ok(settings)
+}
+
 /// The caller's object as canonical maps, one per kind (a key goes to the first kind that has
 /// it). `null` is no options; a key no kind has is refused here, in the caller's spelling.
 fn take(value: Value, kinds: &[OptionsKind], spelling: Spelling) -> Result<Vec<Map<String, Value>>, OptionsError> {
+    let fields: Vec<&'static [&'static str]> = kinds.iter().map(|k| k.fields()).collect();
+    take_fields(value, &fields, spelling)
+}
+
+/// [`take`] for lists of canonical field names.
+fn take_fields(
+    value: Value,
+    kinds: &[&'static [&'static str]],
+    spelling: Spelling,
+) -> Result<Vec<Map<String, Value>>, OptionsError> {
     let object = match value {
         Value::Null => Map::new(),
         Value::Object(object) => object,
@@ -178,9 +203,9 @@ fn take(value: Value, kinds: &[OptionsKind], spelling: Spelling) -> Result<Vec<M
     for (key, value) in object {
         let slot = spelling
             .canonical(&key, value)
-            .and_then(|(name, value)| Some((kinds.iter().position(|k| k.fields().contains(&name.as_str()))?, name, value)));
+            .and_then(|(name, value)| Some((kinds.iter().position(|k| k.contains(&name.as_str()))?, name, value)));
         let Some((index, name, value)) = slot else {
-            let known: Vec<String> = kinds.iter().flat_map(|k| k.spelled_fields(spelling)).collect();
+            let known: Vec<String> = kinds.iter().flat_map(|k| k.iter().map(|f| spelling.spell(f))).collect();
             return Err(OptionsError::new(key, format!("is not an option here (known: {})", known.join(", ")), false));
         };
         parts[index].insert(name, value);
@@ -289,6 +314,20 @@ mod tests {
         assert_eq!(refused(session_options(json!({"timeoutMs": 1}), c)).0, "timeoutMs");
         assert_eq!(refused(task_options(json!({"task_details": "x", "live_events": true}), s)).0, "live_events");
         assert_eq!(refused(session_options(json!("x"), s)), ("options".into(), true));
+    }
+
+    #[test]
+    fn client_settings_read_both_spellings_and_name_bad_fields() {
+        let node = json!({"requestTimeoutMs": 1500, "maxRetries": 3, "retryBackoffMaxMs": 2000, "liveEvents": false});
+        let python = json!({"request_timeout": 1.5, "max_retries": 3, "retry_backoff_max": 2.0, "live_events": false});
+        let settings = client_settings(node, Spelling::Camel).unwrap();
+        assert_eq!(settings, client_settings(python, Spelling::Snake).unwrap());
+        assert_eq!(settings.request_timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(settings.retry_backoff, None, "what is not given stays unset (the core's default)");
+        assert_eq!(refused(client_settings(json!({"maxRetries": 4294967296u64}), Spelling::Camel)).0, "maxRetries");
+        assert_eq!(refused(client_settings(json!({"max_retries": -1}), Spelling::Snake)).0, "max_retries");
+        assert_eq!(refused(client_settings(json!({"pollIntervalMs": -1}), Spelling::Camel)).0, "pollIntervalMs");
+        assert_eq!(refused(client_settings(json!({"handleSignals": true}), Spelling::Camel)).0, "handleSignals");
     }
 
     #[test]
