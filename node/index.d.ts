@@ -57,10 +57,16 @@ export interface ClientConfig {
   /** Redacted (`enig_…[redacted]`), or null without a key. */
   apiKey: string | null
   requestTimeoutMs: number
+  connectTimeoutMs: number
   maxRetries: number
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
   pollIntervalMs: number
   allowInsecureHttp: boolean
+  /** The extra root certificates given (PEM), or null. */
+  extraRootCaPem: string | null
   liveEvents: boolean
+  userAgentPrefix: string | null
 }
 
 /** Options every waiting call takes. */

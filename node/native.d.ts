@@ -21,8 +21,11 @@ export declare class NativeClient {
    * `ClientOptions`); the core reads and checks them, the rest come from `ENIGMA_*`.
    */
   constructor(options?: object | undefined | null)
-  /** The configuration in use (without the key). */
-  get config(): ClientConfigData
+  /**
+   * The configuration in use: the settings as `new NativeClient` takes them, with the key
+   * only in redacted form (`apiKey`).
+   */
+  get config(): object
   /**
    * Starts a session. Cancelling rejects at once and drops the request; the core then
    * terminates the session if the service had already made it.
@@ -119,18 +122,6 @@ export declare class NativeTask {
   poll(cancel?: CancelToken | undefined | null): Promise<object>
   /** Waits for the outcome. `on_status` (optional) is called with every status polled. */
   result(options?: object | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: object) => void) | undefined | null): Promise<object>
-}
-
-/** The non-secret configuration in use. */
-export interface ClientConfigData {
-  baseUrl: string
-  /** The key's redacted form (`enig_…`), never the key. */
-  apiKey: string | null
-  requestTimeoutMs: number
-  maxRetries: number
-  pollIntervalMs: number
-  allowInsecureHttp: boolean
-  liveEvents: boolean
 }
 
 /**

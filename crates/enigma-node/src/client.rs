@@ -10,19 +10,6 @@ use crate::errors::to_napi;
 use crate::session::NativeSession;
 use crate::task::NativeTask;
 
-/// The non-secret configuration in use.
-#[napi(object, use_nullable = true)]
-pub struct ClientConfigData {
-    pub base_url: String,
-    /// The key's redacted form (`enig_…`), never the key.
-    pub api_key: Option<String>,
-    pub request_timeout_ms: f64,
-    pub max_retries: u32,
-    pub poll_interval_ms: f64,
-    pub allow_insecure_http: bool,
-    pub live_events: bool,
-}
-
 /// An Enigma client: one connection pool, shared by every session and task made from it.
 #[napi]
 pub struct NativeClient {
@@ -39,19 +26,13 @@ impl NativeClient {
         Ok(NativeClient { inner: Client::builder().settings(settings).build().map_err(to_napi)? })
     }
 
-    /// The configuration in use (without the key).
-    #[napi(getter)]
-    pub fn config(&self) -> ClientConfigData {
-        let c = self.inner.config();
-        ClientConfigData {
-            base_url: c.base_url.as_str().trim_end_matches('/').to_owned(),
-            api_key: c.api_key.as_ref().map(|k| k.to_string()),
-            request_timeout_ms: c.request_timeout.as_secs_f64() * 1000.0,
-            max_retries: c.max_retries,
-            poll_interval_ms: c.poll_interval.as_secs_f64() * 1000.0,
-            allow_insecure_http: c.allow_insecure_http,
-            live_events: c.live_events,
-        }
+    /// The configuration in use: the settings as `new NativeClient` takes them, with the key
+    /// only in redacted form (`apiKey`).
+    #[napi(getter, ts_return_type = "object")]
+    pub fn config(&self) -> serde_json::Value {
+        let mut shown = data(self.inner.config().settings());
+        shown["apiKey"] = self.inner.config().api_key.as_ref().map(|k| k.to_string()).into();
+        shown
     }
 
     /// Starts a session. Cancelling rejects at once and drops the request; the core then

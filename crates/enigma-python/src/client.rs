@@ -74,18 +74,8 @@ impl PyClient {
     }
 
     /// Settings that travel with pickled handles (never the key), as `Client(settings)` takes them.
-    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let c = self.inner.config();
-        let d = PyDict::new(py);
-        d.set_item("base_url", self.base_url())?;
-        d.set_item("request_timeout", c.request_timeout.as_secs_f64())?;
-        d.set_item("max_retries", c.max_retries)?;
-        d.set_item("poll_interval", c.poll_interval.as_secs_f64())?;
-        d.set_item("allow_insecure_http", c.allow_insecure_http)?;
-        d.set_item("live_events", c.live_events)?;
-        d.set_item("retry_backoff", c.retry_backoff.as_secs_f64())?;
-        d.set_item("retry_backoff_max", c.retry_backoff_max.as_secs_f64())?;
-        Ok(d)
+    fn settings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.inner.config().settings())?.unbind())
     }
 
     /// Starts a session; `options` holds the keyword arguments of `start_session`.

@@ -172,7 +172,7 @@ impl RunTaskOptions {
 /// Client settings as a binding passes them (Python's `Client(...)`, Node's `new Client({...})`):
 /// each one given overrides its `ENIGMA_*` variable and the default; the rest stay unset here,
 /// so the defaults are the core's alone. Durations are seconds (Node's `...Ms` are converted).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSettings {
     /// The API key.
@@ -182,22 +182,22 @@ pub struct ClientSettings {
     #[serde(default)]
     pub base_url: Option<String>,
     /// Whole-request timeout.
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
     pub request_timeout: Option<Duration>,
     /// Connect timeout.
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
     pub connect_timeout: Option<Duration>,
     /// Retries of requests that are safe to retry.
     #[serde(default, deserialize_with = "count")]
     pub max_retries: Option<u64>,
     /// First backoff delay between retries.
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
     pub retry_backoff: Option<Duration>,
     /// Longest backoff delay between retries.
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
     pub retry_backoff_max: Option<Duration>,
     /// Default poll interval of waits.
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
     pub poll_interval: Option<Duration>,
     /// Allow the key over plain http to a non-loopback host.
     #[serde(default)]
@@ -247,6 +247,11 @@ fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64
         }
     }
     deserializer.deserialize_any(Count)
+}
+
+/// A duration as a number of seconds.
+fn as_seconds<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    duration.map(|d| d.as_secs_f64()).serialize(s)
 }
 
 /// A duration from a number of seconds (>= 0).

@@ -15,7 +15,7 @@ use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions
 use super::validate;
 
 /// Option fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's.
-const DURATIONS: &[&str] =
+pub(crate) const DURATIONS: &[&str] =
     &["timeout", "request_timeout", "connect_timeout", "retry_backoff", "retry_backoff_max", "poll_interval"];
 
 /// How a language spells option fields.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::classify::{TaskState, TaskStatus};
-use super::parse::Spelling;
+use super::parse::{DURATIONS, Spelling};
 use super::usage::Usage;
 
 /// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
@@ -65,7 +65,7 @@ impl TaskStatus {
 }
 
 /// `value`'s serde form with object keys in `spelling` (nested objects too, but never inside a
-/// `raw` field, which is the service's JSON).
+/// `raw` field, which is the service's JSON), durations in the spelling's unit.
 pub fn spelled<T: Serialize>(value: &T, spelling: Spelling) -> Value {
     respell(serde_json::to_value(value).unwrap_or(Value::Null), spelling)
 }
@@ -75,7 +75,12 @@ fn respell(value: Value, spelling: Spelling) -> Value {
         Value::Object(map) if spelling != Spelling::Snake => Value::Object(
             map.into_iter()
                 .map(|(k, v)| {
-                    let v = if k == "raw" { v } else { respell(v, spelling) };
+                    let v = match (k.as_str(), v.as_f64()) {
+                        ("raw", _) => v,
+                        // A duration: seconds here, milliseconds in Node (`...Ms`).
+                        (name, Some(secs)) if DURATIONS.contains(&name) => Value::from(secs * 1000.0),
+                        _ => respell(v, spelling),
+                    };
                     (spelling.spell(&k), v)
                 })
                 .collect::<Map<_, _>>(),
@@ -105,6 +110,12 @@ mod tests {
         assert_eq!(node["paused"], false);
         assert_eq!(node["usage"]["inputTokens"], 3);
         assert_eq!(node["raw"], raw);
+        let settings = super::super::options::ClientSettings {
+            request_timeout: Some(std::time::Duration::from_millis(200)),
+            ..Default::default()
+        };
+        assert_eq!(spelled(&settings, Spelling::Camel)["requestTimeoutMs"], 200.0);
+        assert_eq!(spelled(&settings, Spelling::Snake)["request_timeout"], 0.2);
         let python = spelled(&status.view(), Spelling::Snake);
         assert_eq!(python["error_code"], "X");
         assert_eq!(python["message"], Value::Null);
