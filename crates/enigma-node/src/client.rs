@@ -23,7 +23,8 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(#[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>) -> Result<Self> {
         let settings = read_options(options, enigma::binding::client_settings)?;
-        Ok(NativeClient { inner: Client::builder().settings(settings).build().map_err(to_napi)? })
+        let built = Client::builder().settings(settings).build();
+        Ok(NativeClient { inner: built.map_err(|e| to_napi(enigma::binding::Spelling::Camel.error(e)))? })
     }
 
     /// The configuration in use: the settings as `new NativeClient` takes them, with the key

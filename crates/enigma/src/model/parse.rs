@@ -38,6 +38,17 @@ impl Spelling {
         }
     }
 
+    /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
+    /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
+    pub fn error(self, err: Error) -> Error {
+        match err {
+            Error::Validation { field, reason } if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                Error::Validation { field: self.spell(&field), reason }
+            }
+            other => other,
+        }
+    }
+
     /// The canonical field and value of one caller's key, or `None` for a key this spelling
     /// does not produce (e.g. `max_duration` or `timeout` in Node).
     fn canonical(self, key: &str, value: Value) -> Option<(String, Value)> {
@@ -328,6 +339,8 @@ mod tests {
         assert_eq!(refused(client_settings(json!({"max_retries": -1}), Spelling::Snake)).0, "max_retries");
         assert_eq!(refused(client_settings(json!({"pollIntervalMs": -1}), Spelling::Camel)).0, "pollIntervalMs");
         assert_eq!(refused(client_settings(json!({"handleSignals": true}), Spelling::Camel)).0, "handleSignals");
+        let built = Spelling::Camel.error(Error::validation("request_timeout", "must be greater than zero"));
+        assert!(matches!(built, Error::Validation { field, .. } if field == "requestTimeoutMs"));
     }
 
     #[test]
