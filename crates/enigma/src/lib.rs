@@ -29,8 +29,9 @@
 //! Four layers; a file imports only from its own layer or the layers below it, never up, and
 //! no two files import each other (`docs/architecture.md` has the picture):
 //!
-//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`, and `parse`, which
-//!   reads them as the bindings pass them, in Python's or Node's spelling), messages
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`; `parse` reads them
+//!   as the bindings pass them, in Python's or Node's spelling, and `view` shows values back in
+//!   it), messages
 //!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
 //!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
 //!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
