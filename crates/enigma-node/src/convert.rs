@@ -31,12 +31,9 @@ pub(crate) fn millis(field: &str, value: Option<f64>) -> napi::Result<Option<Dur
     }
 }
 
-/// A window coordinate.
-pub(crate) fn coordinate(field: &str, value: f64) -> napi::Result<u32> {
-    match whole(field, Some(value))? {
-        Some(v) if v <= u64::from(u32::MAX) => Ok(v as u32),
-        _ => Err(invalid(field, format!("must be a whole number of pixels, got {value}"))),
-    }
+/// A window coordinate, checked by the core.
+pub(crate) fn coordinate(field: &str, value: Value) -> napi::Result<u32> {
+    enigma::binding::coordinate(field, value, Spelling::Camel).map_err(|err| to_napi(err.into()))
 }
 
 /// Options as JS passed them (one object per call, read and checked by the core in Node's

@@ -119,13 +119,25 @@ impl NativeSession {
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn click<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "number")] x: serde_json::Value,
+        #[napi(ts_arg_type = "number")] y: serde_json::Value,
+        cancel: Option<&CancelToken>,
+    ) -> Done<'e> {
         let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
         command!(env, cancel, self.inner, |s| s.click(x, y))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn double_click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Done<'e> {
+    pub fn double_click<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "number")] x: serde_json::Value,
+        #[napi(ts_arg_type = "number")] y: serde_json::Value,
+        cancel: Option<&CancelToken>,
+    ) -> Done<'e> {
         let (x, y) = (coordinate("x", x)?, coordinate("y", y)?);
         command!(env, cancel, self.inner, |s| s.double_click(x, y))
     }

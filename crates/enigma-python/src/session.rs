@@ -7,7 +7,7 @@ use pyo3::types::PyDict;
 
 use crate::bridge::{Mode, run};
 use crate::client::{PyClient, check_pid};
-use crate::convert::{Int, coordinate, json_to_py, read_options};
+use crate::convert::{coordinate, json_to_py, read_options};
 use crate::errors::to_py_err;
 use crate::events::PyEventStream;
 use crate::task::PyTask;
@@ -135,13 +135,13 @@ impl PySession {
         self.command(py, self.mode()?, |s| async move { s.release().await })
     }
 
-    fn click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
-        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+    fn click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
         self.command(py, self.mode()?, move |s| async move { s.click(x, y).await })
     }
 
-    fn double_click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
-        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+    fn double_click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
         self.command(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
     }
 

@@ -192,6 +192,17 @@ pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSetting
     Ok(settings)
 }
 
+/// A window coordinate (`x` or `y`) as a binding passed it: a whole number that a `u32` holds
+/// (the command then checks the window's range). A non-number has the wrong type.
+pub fn coordinate(field: &str, value: Value, spelling: Spelling) -> Result<u32, OptionsError> {
+    let range = if field == "x" { validate::X_RANGE } else { validate::Y_RANGE };
+    let whole = value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64));
+    whole.and_then(|v| u32::try_from(v).ok()).ok_or_else(|| {
+        let reason = format!("must be within {}..={} (window coordinates), got {value}", range.start(), range.end());
+        OptionsError::new(spelling.spell(field), reason, !value.is_number())
+    })
+}
+
 /// The caller's object as canonical maps, one per kind (a key goes to the first kind that has
 /// it). `null` is no options; a key no kind has is refused here, in the caller's spelling.
 fn take(value: Value, kinds: &[OptionsKind], spelling: Spelling) -> Result<Vec<Map<String, Value>>, OptionsError> {
@@ -341,6 +352,16 @@ mod tests {
         assert_eq!(refused(client_settings(json!({"handleSignals": true}), Spelling::Camel)).0, "handleSignals");
         let built = Spelling::Camel.error(Error::validation("request_timeout", "must be greater than zero"));
         assert!(matches!(built, Error::Validation { field, .. } if field == "requestTimeoutMs"));
+    }
+
+    #[test]
+    fn coordinates_are_whole_numbers_a_u32_holds() {
+        assert_eq!(coordinate("x", json!(512), Spelling::Camel), Ok(512));
+        assert_eq!(coordinate("y", json!(400.0), Spelling::Camel), Ok(400));
+        assert_eq!(refused(coordinate("x", json!(-1), Spelling::Snake)), ("x".into(), false));
+        assert_eq!(refused(coordinate("y", json!(1.5), Spelling::Snake)), ("y".into(), false));
+        assert_eq!(refused(coordinate("x", json!(4294967296u64), Spelling::Snake)), ("x".into(), false));
+        assert_eq!(refused(coordinate("x", json!("a"), Spelling::Camel)), ("x".into(), true));
     }
 
     #[test]
