@@ -133,28 +133,8 @@ export declare function optionFields(): Record<string, Array<string>>
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
 
-/**
- * Simulator settings (see `crates/enigma-sim/README.md`). Durations are simulated
- * milliseconds; unset ones keep the simulator's defaults.
- */
-export interface SimOptionsArg {
-  host?: string
-  port?: number
-  timeScale?: number
-  inlineWaitMs?: number
-  idleTimeoutMs?: number
-  instanceGraceMs?: number
-  /** POST requests per key per minute; `0` turns the limiter off. */
-  rateLimit?: number
-  /** `shared` (default) or `perEndpoint`. */
-  rateLimitScope?: string
-  maxSessions?: number
-  initialBalance?: number
-  seed?: number
-}
-
 /** Starts a simulator on loopback (any free port unless `port` is given). */
-export declare function startSimulator(options?: SimOptionsArg | undefined | null): Promise<NativeSimulator>
+export declare function startSimulator(options?: object | undefined | null): Promise<NativeSimulator>
 
 /**
  * Waits until every background cleanup has finished, or `timeoutMs` passed; resolves to how

@@ -1,35 +1,14 @@
-//! JS values in and out: option objects to the core (which reads and checks them in Node's
-//! spelling), core values to plain data objects (their serde form, in camelCase). The client's
-//! and the simulator's settings arrive as `f64` and are checked here, so a negative or
-//! fractional count is a validation error rather than a silent wrap-around.
-
-use std::time::Duration;
+//! JS values in and out: option and settings objects to the core (which reads and checks them
+//! in Node's spelling: camelCase, durations in `...Ms`), core values to plain data objects
+//! (their serde form, in camelCase).
 
 use enigma::binding::{OptionsKind, Spelling, spelled};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::{invalid, to_napi};
+use crate::errors::to_napi;
 
 pub(crate) use enigma::binding::to_camel;
-
-/// A whole number >= 0 from a JS number.
-pub(crate) fn whole(field: &str, value: Option<f64>) -> napi::Result<Option<u64>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15 => Ok(Some(v as u64)),
-        Some(v) => Err(invalid(field, format!("must be a whole number >= 0, got {v}"))),
-    }
-}
-
-/// A duration from a JS number of milliseconds (> 0).
-pub(crate) fn millis(field: &str, value: Option<f64>) -> napi::Result<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_finite() && v > 0.0 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
-        Some(v) => Err(invalid(field, format!("must be a positive number of milliseconds, got {v}"))),
-    }
-}
 
 /// A window coordinate, checked by the core.
 pub(crate) fn coordinate(field: &str, value: Value) -> napi::Result<u32> {

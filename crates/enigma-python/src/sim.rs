@@ -1,27 +1,20 @@
 //! `enigma._native.Simulator`: the simulator (crate `enigma-sim`) served in-process, for
 //! `enigma.testing`.
 
-use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::time::Duration;
 
-use enigma_sim::{RateLimitScope, SimConfig, SimHandle};
+use enigma_sim::{SimConfig, SimHandle, SimSettings};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::json_to_py;
+use crate::convert::{json_to_py, read_options};
 use crate::runtime;
 
 #[pyclass(name = "Simulator", module = "enigma._native", frozen)]
 pub(crate) struct PySimulator {
     handle: Mutex<Option<SimHandle>>,
     url: String,
-}
-
-fn sim_seconds(field: &str, secs: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(secs)
-        .map_err(|_| PyValueError::new_err(format!("{field} must be a non-negative number of seconds, got {secs}")))
 }
 
 /// The simulator's own defaults (`SimConfig::default()`), in the units of `Simulator(...)`:
@@ -46,42 +39,12 @@ pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> 
 
 #[pymethods]
 impl PySimulator {
-    /// Every setting is given (`enigma.testing.Simulator` fills in [`simulator_defaults`]).
+    /// `settings`: those given (keys of `enigma_sim::SimSettings`, in seconds; `rate_limit` 0
+    /// is off), over the simulator's own defaults.
     #[new]
-    #[pyo3(signature = (*, time_scale, inline_wait, idle_timeout, instance_grace, rate_limit, rate_limit_scope,
-        max_sessions, initial_balance, seed, host, port))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        time_scale: f64,
-        inline_wait: f64,
-        idle_timeout: f64,
-        instance_grace: f64,
-        rate_limit: Option<u32>,
-        rate_limit_scope: &str,
-        max_sessions: u32,
-        initial_balance: f64,
-        seed: u64,
-        host: &str,
-        port: u16,
-    ) -> PyResult<Self> {
-        let bind: SocketAddr = format!("{host}:{port}")
-            .parse()
-            .or_else(|_| format!("[{host}]:{port}").parse())
-            .map_err(|_| PyValueError::new_err(format!("host must be an IP address, got {host:?}")))?;
-        let config = SimConfig {
-            bind,
-            time_scale,
-            inline_wait: sim_seconds("inline_wait", inline_wait)?,
-            idle_timeout: sim_seconds("idle_timeout", idle_timeout)?,
-            instance_grace: sim_seconds("instance_grace", instance_grace)?,
-            rate_limit,
-            rate_limit_scope: rate_limit_scope.parse::<RateLimitScope>().map_err(PyValueError::new_err)?,
-            max_sessions,
-            initial_balance,
-            seed,
-        };
-        config.validate().map_err(PyValueError::new_err)?;
+    fn new(py: Python<'_>, settings: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let settings: SimSettings = read_options(py, settings, enigma::binding::settings, false)?;
+        let config = settings.config().map_err(PyValueError::new_err)?;
         let handle = py
             .detach(|| runtime::block_on(enigma_sim::Simulator::start(config)))?
             .map_err(|e| PyOSError::new_err(format!("cannot start the simulator: {e}")))?;

@@ -79,7 +79,7 @@ pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOpt
 /// and values shown in it.
 pub mod binding {
     pub use crate::model::parse::{
-        OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options,
+        OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options, settings,
         start_task_options, task_options, to_camel, wait_options,
     };
     pub use crate::model::view::{StatusView, spelled};

@@ -110,22 +110,8 @@ class EventStream:
 
 @final
 class Simulator:
-    def __new__(
-        cls,
-        *,
-        time_scale: float,
-        inline_wait: float,
-        idle_timeout: float,
-        instance_grace: float,
-        rate_limit: Optional[int],
-        rate_limit_scope: str,
-        max_sessions: int,
-        initial_balance: float,
-        seed: int,
-        host: str,
-        port: int,
-    ) -> Self:
-        """Every setting given: :class:`enigma.testing.Simulator` fills in :func:`simulator_defaults`."""
+    def __new__(cls, settings: Dict[str, Any]) -> Self:
+        """``settings``: those given, over the simulator's own defaults (:func:`simulator_defaults`)."""
     @property
     def url(self) -> str: ...
     @property

@@ -69,19 +69,10 @@ class Simulator:
         port: int = _DEFAULTS["port"],
     ) -> None:
         self.time_scale = time_scale
-        self._native = _native.Simulator(
-            time_scale=time_scale,
-            inline_wait=inline_wait,
-            idle_timeout=idle_timeout,
-            instance_grace=instance_grace,
-            rate_limit=rate_limit,
-            rate_limit_scope=rate_limit_scope,
-            max_sessions=max_sessions,
-            initial_balance=initial_balance,
-            seed=seed,
-            host=host,
-            port=port,
-        )
+        settings = dict(locals())
+        del settings["self"]
+        settings["rate_limit"] = rate_limit or 0  # None turns the limiter off (0 for the simulator)
+        self._native = _native.Simulator(settings)
 
     @property
     def url(self) -> str:

@@ -14,9 +14,19 @@ use super::error::Error;
 use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 use super::validate;
 
-/// Option fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's.
-pub(crate) const DURATIONS: &[&str] =
-    &["timeout", "request_timeout", "connect_timeout", "retry_backoff", "retry_backoff_max", "poll_interval"];
+/// Fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's. The
+/// options', the client's settings, and the simulator's (`enigma-sim`'s `SimSettings`).
+pub(crate) const DURATIONS: &[&str] = &[
+    "timeout",
+    "request_timeout",
+    "connect_timeout",
+    "retry_backoff",
+    "retry_backoff_max",
+    "poll_interval",
+    "inline_wait",
+    "idle_timeout",
+    "instance_grace",
+];
 
 /// How a language spells option fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,10 +188,16 @@ pub fn wait_options(value: Value, spelling: Spelling) -> Result<WaitOptions, Opt
     Ok(options)
 }
 
+/// Settings of any serde struct with `deny_unknown_fields` (the simulator's, for one), read
+/// like options: `null` is none given; an error names the field as the caller spells it.
+pub fn settings<T: DeserializeOwned>(value: Value, spelling: Spelling) -> Result<T, OptionsError> {
+    let fields = serde_aux::serde_introspection::serde_introspect::<T>();
+    read(take_fields(value, &[fields], spelling)?.remove(0), spelling)
+}
+
 /// A client's settings (`null`: none given). A `max_retries` beyond `u32` is refused here.
 pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSettings, OptionsError> {
-    let fields = serde_aux::serde_introspection::serde_introspect::<ClientSettings>();
-    let settings: ClientSettings = read(take_fields(value, &[fields], spelling)?.remove(0), spelling)?;
+    let settings: ClientSettings = settings(value, spelling)?;
     if let Some(n) = settings.max_retries.filter(|n| u32::try_from(*n).is_err()) {
         return Err(OptionsError::new(
             spelling.spell("max_retries"),
