@@ -58,10 +58,16 @@ export interface ClientConfig {
   /** Redacted (`enig_…[redacted]`), or null without a key. */
   apiKey: string | null
   requestTimeoutMs: number
+  connectTimeoutMs: number
   maxRetries: number
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
   pollIntervalMs: number
   allowInsecureHttp: boolean
+  /** The extra root certificates given (PEM), or null. */
+  extraRootCaPem: string | null
   liveEvents: boolean
+  userAgentPrefix: string | null
 }
 
 /** Options every waiting call takes. */
@@ -86,6 +92,8 @@ export interface SessionOptions extends Abortable {
   avoidDomains?: string[]
   /** End the session after its first task. */
   terminateOnCompletion?: boolean
+  /** Use the live connection for this session's waits, commands and events; overrides the client's `liveEvents` (false: REST only). */
+  liveEvents?: boolean
 }
 
 /** Options of a new task (`newTask`). */

@@ -16,39 +16,39 @@ export declare class CancelToken {
 
 /** An Enigma client: one connection pool, shared by every session and task made from it. */
 export declare class NativeClient {
-  constructor(options?: ClientOptionsArg | undefined | null)
-  /** The configuration in use (without the key). */
-  get config(): ClientConfigData
+  /**
+   * `options`: the settings given (`requestTimeoutMs`, `maxRetries`, ...: `index.d.ts`'s
+   * `ClientOptions`); the core reads and checks them, the rest come from `ENIGMA_*`.
+   */
+  constructor(options?: object | undefined | null)
+  /**
+   * The configuration in use: the settings as `new NativeClient` takes them, with the key
+   * only in redacted form (`apiKey`).
+   */
+  get config(): object
   /**
    * Starts a session. Cancelling rejects at once and drops the request; the core then
    * terminates the session if the service had already made it.
    */
-  startSession(options?: SessionOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeSession>
+  startSession(options?: object | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeSession>
   /**
    * One-shot task: run-task, then wait for the result. Cancelling rejects at once; a
    * cancelled start is undone by the core, a cancelled wait terminates the one-shot session.
    */
-  runTask(options: SessionOptionsArg, wait?: WaitOptionsArg | undefined | null, cancel?: CancelToken | undefined | null): Promise<TaskResultData>
+  runTask(options: object, cancel?: CancelToken | undefined | null): Promise<object>
   /**
    * run-task without waiting: the task to wait on. Cancelling rejects at once (the core
    * undoes a start already made).
    */
-  startTask(options: SessionOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>
+  startTask(options: object, cancel?: CancelToken | undefined | null): Promise<NativeTask>
   /** Re-attaches to a session by id. */
   session(sessionId: string): NativeSession
   /** Re-attaches to a task by ids. */
   task(sessionId: string, taskId: string): NativeTask
   /** Service health. */
-  health(cancel?: CancelToken | undefined | null): Promise<HealthData>
+  health(cancel?: CancelToken | undefined | null): Promise<object>
   /** Active instance connections. */
-  activeSockets(cancel?: CancelToken | undefined | null): Promise<ActiveSocketsData>
-  /**
-   * Closes the client (the core's `Client::close`): its later calls reject with a validation
-   * error naming `client`; handles made before keep working. Idempotent.
-   */
-  close(): void
-  /** Whether the client was closed. */
-  get closed(): boolean
+  activeSockets(cancel?: CancelToken | undefined | null): Promise<object>
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): Array<string>
   /** Terminates every open session; resolves to the ids that could not be terminated. */
@@ -73,7 +73,7 @@ export declare class NativeEventStream {
 export declare class NativeSession {
   get id(): string
   /** The start answer; `null` on a re-attached handle. */
-  get info(): SessionInfoData | null
+  get info(): object | null
   /** The live view page, when known. */
   get liveViewUrl(): string | null
   /** The task started by `taskDetails` at start, when the service named it. */
@@ -87,7 +87,7 @@ export declare class NativeSession {
   events(): NativeEventStream
   /** A handle on a task of this session. */
   task(taskId: string): NativeTask
-  newTask(options: TaskOptionsArg, cancel?: CancelToken | undefined | null): Promise<NativeTask>
+  newTask(options: object, cancel?: CancelToken | undefined | null): Promise<NativeTask>
   pause(cancel?: CancelToken | undefined | null): Promise<void>
   resume(cancel?: CancelToken | undefined | null): Promise<void>
   stop(cancel?: CancelToken | undefined | null): Promise<void>
@@ -119,199 +119,25 @@ export declare class NativeTask {
   /** A handle on the task's session (re-attached by id). */
   session(): NativeSession
   /** One look at the task. */
-  poll(cancel?: CancelToken | undefined | null): Promise<TaskStatusData>
+  poll(cancel?: CancelToken | undefined | null): Promise<object>
   /** Waits for the outcome. `on_status` (optional) is called with every status polled. */
-  result(options?: WaitOptionsArg | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: TaskStatusData) => void) | undefined | null): Promise<TaskResultData>
-}
-
-/** `GET /start/active-sockets`. */
-export interface ActiveSocketsData {
-  sockets: Array<string>
-  count: number
-  raw: any
-}
-
-/** The non-secret configuration in use. */
-export interface ClientConfigData {
-  baseUrl: string
-  /** The key's redacted form (`enig_…`), never the key. */
-  apiKey: string | null
-  requestTimeoutMs: number
-  maxRetries: number
-  pollIntervalMs: number
-  allowInsecureHttp: boolean
-  liveEvents: boolean
-}
-
-/** Client settings (Node spelling; durations in ms). Unset ones come from `ENIGMA_*`. */
-export interface ClientOptionsArg {
-  apiKey?: string
-  baseUrl?: string
-  requestTimeoutMs?: number
-  connectTimeoutMs?: number
-  maxRetries?: number
-  retryBackoffMs?: number
-  retryBackoffMaxMs?: number
-  pollIntervalMs?: number
-  allowInsecureHttp?: boolean
-  extraRootCaPem?: string
-  userAgentPrefix?: string
-  /**
-   * Use the Socket.IO connection for waits and commands (default true; `ENIGMA_LIVE_EVENTS=0`
-   * turns it off): false means REST only.
-   */
-  liveEvents?: boolean
-}
-
-/** The viewport. */
-export interface Dimensions {
-  width: number
-  height: number
+  result(options?: object | undefined | null, cancel?: CancelToken | undefined | null, onStatus?: ((status: object) => void) | undefined | null): Promise<object>
 }
 
 /**
- * The core's list of error codes (`enigma::ErrorCode::ALL`), which `lib/errors.js` is tested
- * against.
+ * The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
+ * test that checks `index.d.ts` against them.
  */
-export declare function errorCodes(): Array<string>
-
-/**
- * The core's live event types in the Node spelling (`taskCompleted`): every `type` an event
- * of `session.events()` can have, which `index.d.ts`'s `EnigmaEvent` union is tested against.
- */
-export declare function eventTypes(): Array<string>
-
-/** `GET /start/health`. */
-export interface HealthData {
-  status: string
-  instancesAvailable: boolean | null
-  instanceCount: number | null
-  timestamp: string | null
-  raw: any
-}
-
-/** One log record of the SDK. */
-export interface LogRecordData {
-  /** `error`, `warn`, `info`, `debug` or `trace`. */
-  level: string
-  /** Where it comes from (`enigma::rest::http`, ...). */
-  target: string
-  /** The message, then its fields as `key=value`. */
-  message: string
-}
+export declare function optionFields(): Record<string, Array<string>>
 
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
 
-/** What start-session answered. */
-export interface SessionInfoData {
-  socketUrl: string | null
-  webViewUrl: string | null
-  webRtcUrl: string | null
-  dimensions: Dimensions | null
-  initialPrompt: string | null
-  expiresIn: number | null
-  balance: number | null
-  message: string | null
-  raw: any
-}
-
-/** Options of `startSession` / `runTask` (contract §2.1, Node spelling). */
-export interface SessionOptionsArg {
-  taskDetails?: string
-  startingUrl?: string
-  maxDuration?: number
-  maxInputTokens?: number
-  maxOutputTokens?: number
-  avoidDomains?: Array<string>
-  terminateOnCompletion?: boolean
-}
-
-/**
- * Sends the SDK's records at `level` and above to `callback`, or stops sending them (`null`).
- * Returns false when another subscriber owns the process's records.
- */
-export declare function setLogSink(level: string, callback?: ((record: LogRecordData) => void) | null | undefined): boolean
-
-/**
- * Simulator settings (see `crates/enigma-sim/README.md`). Durations are simulated
- * milliseconds; unset ones keep the simulator's defaults.
- */
-export interface SimOptionsArg {
-  host?: string
-  port?: number
-  timeScale?: number
-  inlineWaitMs?: number
-  idleTimeoutMs?: number
-  instanceGraceMs?: number
-  /** POST requests per key per minute; `0` turns the limiter off. */
-  rateLimit?: number
-  /** `shared` (default) or `perEndpoint`. */
-  rateLimitScope?: string
-  maxSessions?: number
-  initialBalance?: number
-  seed?: number
-}
-
 /** Starts a simulator on loopback (any free port unless `port` is given). */
-export declare function startSimulator(options?: SimOptionsArg | undefined | null): Promise<NativeSimulator>
-
-/** Options of `newTask` (contract §3, Node spelling). */
-export interface TaskOptionsArg {
-  taskDetails: string
-  startingUrl?: string
-  maxDuration?: number
-  maxInputTokens?: number
-  maxOutputTokens?: number
-  avoidDomains?: Array<string>
-  terminateOnCompletion?: boolean
-}
-
-/** The result of a wait. */
-export interface TaskResultData {
-  /** `completed`, `guardrail` or `stopped`. */
-  outcome: string
-  message: string | null
-  question: string | null
-  usage: UsageData
-  taskId: string
-  sessionId: string
-  completedAt: string | null
-  raw: any
-}
-
-/** One look at a task. */
-export interface TaskStatusData {
-  /** `running`, `completed`, `guardrail`, `failed`, `stopped` or `terminated`. */
-  state: string
-  paused: boolean
-  message: string | null
-  question: string | null
-  completedAt: string | null
-  errorCode: string | null
-  error: string | null
-  usage: UsageData
-  raw: any
-}
-
-/** Tokens, time and cost (every field optional: the service reports what it knows). */
-export interface UsageData {
-  cost: number | null
-  inputTokens: number | null
-  outputTokens: number | null
-  totalTokens: number | null
-  computeTime: number | null
-  completionTime: number | null
-}
+export declare function startSimulator(options?: object | undefined | null): Promise<NativeSimulator>
 
 /**
  * Waits until every background cleanup has finished, or `timeoutMs` passed; resolves to how
  * many are still running. The pending promise keeps the event loop alive meanwhile.
  */
 export declare function waitForCleanups(timeoutMs: number): Promise<number>
-
-/** How to wait for a result. */
-export interface WaitOptionsArg {
-  timeoutMs?: number
-  maxCost?: number
-}

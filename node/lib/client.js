@@ -4,15 +4,15 @@ const { NativeClient } = require('./native')
 const { call, callSync, checkSignal } = require('./call')
 const { abortError, ValidationError } = require('./errors')
 const { Session } = require('./session')
-const { Task, waitOptions } = require('./task')
+const { Task } = require('./task')
 const signals = require('./signals')
 const { version } = require('../package.json')
 
-/** Session options without the JS-only keys. */
+/** Options without the JS-only `signal` (the core reads and checks the rest). */
 function sessionArgs(options) {
-  if (typeof options === 'string') return [{ taskDetails: options }, {}, undefined]
-  const { signal, timeoutMs, maxCost, ...session } = options ?? {}
-  return [session, { timeoutMs, maxCost }, signal]
+  if (typeof options === 'string') return [{ taskDetails: options }, undefined]
+  const { signal, ...rest } = options ?? {}
+  return [rest, signal]
 }
 
 /**
@@ -63,7 +63,7 @@ class Client {
 
   /** Starts a session. It bills until it ends: prefer `withSession` or `await using`. */
   async startSession(options = {}) {
-    const [session, , signal] = sessionArgs(options)
+    const [session, signal] = sessionArgs(options)
     const native = await signals.guardCall(this, signal, async (linked) => {
       const started = await call(linked, (t) => this.#live().startSession(session, t))
       signals.sessionOpened(this)
@@ -118,14 +118,14 @@ class Client {
    * terminates it.
    */
   runTask(options) {
-    const [session, wait, signal] = sessionArgs(options)
-    const run = (linked) => call(linked, (t) => this.#live().runTask(session, waitOptions(wait), t), this._makeTask)
+    const [session, signal] = sessionArgs(options)
+    const run = (linked) => call(linked, (t) => this.#live().runTask(session, t), this._makeTask)
     return signals.guardCall(this, signal, run)
   }
 
   /** One-shot without waiting: run-task, returning the task to wait on. */
   async startTask(options) {
-    const [session, , signal] = sessionArgs(options)
+    const [session, signal] = sessionArgs(options)
     const start = (linked) => call(linked, (t) => this.#live().startTask(session, t))
     return this._wrapTask(await signals.guardCall(this, signal, start))
   }

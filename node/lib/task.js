@@ -2,11 +2,6 @@
 const { inspect } = require('node:util')
 const { call } = require('./call')
 
-/** Maps options of `result()` to the native wait options. */
-function waitOptions(o = {}) {
-  return { timeoutMs: o.timeoutMs, maxCost: o.maxCost }
-}
-
 /** A task of a session: ids plus the client. Re-made from ids with `client.task()`. */
 class Task {
   #native
@@ -40,11 +35,10 @@ class Task {
 
   /** Waits for the outcome: `completed`, `guardrail` or `stopped` (a failure rejects). */
   result(options = {}) {
-    options ??= {}
-    const onStatus = options.onStatus
+    const { signal, onStatus, ...wait } = options ?? {}
     return call(
-      options.signal,
-      (token) => this.#native.result(waitOptions(options), token, typeof onStatus === 'function' ? onStatus : undefined),
+      signal,
+      (token) => this.#native.result(wait, token, typeof onStatus === 'function' ? onStatus : undefined),
       this.#client._makeTask,
     )
   }
@@ -58,4 +52,4 @@ class Task {
   }
 }
 
-module.exports = { Task, waitOptions }
+module.exports = { Task }

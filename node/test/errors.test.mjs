@@ -235,3 +235,29 @@ test('AbortError is an EnigmaError named AbortError with code cancelled', async 
   assert.equal(err.code, 'cancelled')
   assert.equal(err.cause, 'why')
 })
+
+test('option and setting refusals name the field as Node spells it, before any request', async () => {
+  const refused = (make) => {
+    try {
+      make()
+    } catch (err) {
+      return err
+    }
+    assert.fail('expected a ValidationError')
+  }
+  // Refused while read (negative), and when the client is built (zero): both name the Ms field.
+  for (const ms of [-1, 0]) {
+    const err = refused(() => new Client({ apiKey: key(), requestTimeoutMs: ms }))
+    assert.ok(err instanceof ValidationError)
+    assert.equal(err.field, 'requestTimeoutMs')
+  }
+  assert.ok(refused(() => new Client({ apiKey: key(), request_timeout: 1 })) instanceof ValidationError)
+  const client = makeClient(sim)
+  const before = stat(sim, 'requests.total')
+  const unknown = await client.startSession({ maxDurationMs: 1000 }).catch((e) => e)
+  assert.ok(unknown instanceof ValidationError)
+  assert.equal(unknown.field, 'maxDurationMs')
+  const late = await client.runTask({ taskDetails: 'x', timeoutMs: '5' }).catch((e) => e)
+  assert.equal(late.field, 'timeoutMs')
+  assert.equal(stat(sim, 'requests.total'), before)
+})

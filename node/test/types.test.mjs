@@ -67,3 +67,21 @@ function tsc(compiler, config) {
     assert.fail(`${compiler} (${config}) failed:\n${err.stdout}${err.stderr}`)
   }
 }
+
+test('the option types of index.d.ts spell every core option field, and no other', () => {
+  // The core's field lists (derived from its option structs), in Node's spelling.
+  const fields = require('../build/enigma.node').optionFields()
+  const text = read('index.d.ts')
+  const keys = (name) => {
+    const body = text.match(new RegExp(`^export interface ${name} [^{]*\\{\\n([\\s\\S]*?)^\\}`, 'm'))
+    assert.ok(body, `index.d.ts has no interface ${name}`)
+    return [...body[1].matchAll(/^  (\w+)\??:/gm)].map((m) => m[1]).sort()
+  }
+  assert.ok(fields.session.includes('maxDuration') && fields.wait.includes('timeoutMs'), JSON.stringify(fields))
+  assert.deepEqual(keys('SessionOptions'), [...fields.session].sort())
+  assert.deepEqual(keys('TaskOptions'), [...fields.task].sort())
+  // `onStatus` is the JS callback of a wait; it never reaches the core.
+  assert.deepEqual(keys('WaitOptions').filter((k) => k !== 'onStatus'), [...fields.wait].sort())
+  // RunTaskOptions is declared from SessionOptions and WaitOptions, so it follows them.
+  assert.match(text, /^export interface RunTaskOptions extends Omit<SessionOptions, 'taskDetails'>, Omit<WaitOptions, 'onStatus'>/m)
+})

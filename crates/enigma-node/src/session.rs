@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{SessionInfoData, TaskOptionsArg, coordinate, info_data};
+use crate::convert::{coordinate, data, read_options};
 use crate::errors::OrThrow;
 use crate::events::NativeEventStream;
 use crate::task::NativeTask;
@@ -37,9 +37,9 @@ impl NativeSession {
     }
 
     /// The start answer; `null` on a re-attached handle.
-    #[napi(getter)]
-    pub fn info(&self) -> Option<SessionInfoData> {
-        self.inner.info().map(info_data)
+    #[napi(getter, ts_return_type = "object | null")]
+    pub fn info(&self) -> Option<serde_json::Value> {
+        self.inner.info().map(data)
     }
 
     /// The live view page, when known.
@@ -77,10 +77,10 @@ impl NativeSession {
     pub fn new_task<'e>(
         &self,
         env: &'e Env,
-        options: TaskOptionsArg,
+        #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
-        let options = options.into_core().or_throw(env)?;
+        let options = read_options(Some(options), enigma::binding::task_options).or_throw(env)?;
         let s = self.inner.clone();
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }
@@ -117,7 +117,13 @@ impl NativeSession {
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn click<'e>(&self, env: &'e Env, x: f64, y: f64, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
+    pub fn click<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "number")] x: serde_json::Value,
+        #[napi(ts_arg_type = "number")] y: serde_json::Value,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
         command!(env, cancel, self.inner, |s| s.click(x, y))
     }
@@ -126,8 +132,8 @@ impl NativeSession {
     pub fn double_click<'e>(
         &self,
         env: &'e Env,
-        x: f64,
-        y: f64,
+        #[napi(ts_arg_type = "number")] x: serde_json::Value,
+        #[napi(ts_arg_type = "number")] y: serde_json::Value,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);

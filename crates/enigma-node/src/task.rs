@@ -4,15 +4,16 @@ use enigma::{Task, TaskStatus};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
+use serde_json::Value;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{TaskResultData, TaskStatusData, WaitOptionsArg, result_data, status_data};
+use crate::convert::{data, read_options};
 use crate::errors::OrThrow;
 use crate::session::NativeSession;
 
 /// A progress callback: weak (it never keeps the process alive), called without a Rust-side
 /// error argument, its own exceptions caught.
-type OnStatus = ThreadsafeFunction<TaskStatusData, (), TaskStatusData, Status, false, true>;
+type OnStatus = ThreadsafeFunction<Value, (), Value, Status, false, true>;
 
 /// A task of a session.
 #[napi]
@@ -45,27 +46,27 @@ impl NativeTask {
     }
 
     /// One look at the task.
-    #[napi(ts_return_type = "Promise<TaskStatusData>")]
-    pub fn poll<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, TaskStatusData>> {
+    #[napi(ts_return_type = "Promise<object>")]
+    pub fn poll<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, Value>> {
         let task = self.inner.clone();
-        spawn(env, token_of(cancel), async move { task.poll().await }, status_data)
+        spawn(env, token_of(cancel), async move { task.poll().await }, |s| data(s.view()))
     }
 
     /// Waits for the outcome. `on_status` (optional) is called with every status polled.
-    #[napi(ts_return_type = "Promise<TaskResultData>")]
+    #[napi(ts_return_type = "Promise<object>")]
     pub fn result<'e>(
         &self,
         env: &'e Env,
-        options: Option<WaitOptionsArg>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
         cancel: Option<&CancelToken>,
-        #[napi(ts_arg_type = "((status: TaskStatusData) => void) | undefined | null")] on_status: Option<
-            Function<'e, TaskStatusData, ()>,
+        #[napi(ts_arg_type = "((status: object) => void) | undefined | null")] on_status: Option<
+            Function<'e, Value, ()>,
         >,
-    ) -> Result<PromiseRaw<'e, TaskResultData>> {
-        let options = options.unwrap_or_default().into_core().or_throw(env)?;
+    ) -> Result<PromiseRaw<'e, Value>> {
+        let options = read_options(options, enigma::binding::wait_options).or_throw(env)?;
         let task = self.inner.clone();
         let Some(on_status) = on_status else {
-            return spawn(env, token_of(cancel), async move { task.result(options).await }, result_data);
+            return spawn(env, token_of(cancel), async move { task.result(options).await }, data);
         };
         let callback: std::sync::Arc<OnStatus> = std::sync::Arc::new(
             on_status.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?,
@@ -73,14 +74,14 @@ impl NativeTask {
         let work = async move {
             let notify = move |status: &TaskStatus| {
                 let callback = callback.clone();
-                let data = status_data(status.clone());
+                let shown = data(status.view());
                 // Fire and forget: a throwing callback is caught (and ignored), never fatal.
                 tokio::spawn(async move {
-                    let _ = callback.call_async_catch(data).await;
+                    let _ = callback.call_async_catch(shown).await;
                 });
             };
             task.result_with_progress(options, notify).await
         };
-        spawn(env, token_of(cancel), work, result_data)
+        spawn(env, token_of(cancel), work, data)
     }
 }

@@ -1,13 +1,11 @@
 //! `enigma._native.Client`: configuration and the calls that need no session.
 
-use std::time::Duration;
-
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::bridge::{Mode, run, run_or_keep, run_wait};
-use crate::convert::{Int, count, health_to_py, result_to_py, seconds, sockets_to_py};
+use crate::convert::{health_to_py, read_options, result_to_py, sockets_to_py};
 use crate::errors::to_py_err;
 use crate::session::PySession;
 use crate::task::PyTask;
@@ -40,88 +38,20 @@ impl PyClient {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-/// Session options from Python arguments, checked by the core (`task_required` for run-task) so
-/// that a bad value raises at the call, before anything is sent.
-pub(crate) fn session_options(
-    task_required: bool,
-    task_details: Option<String>,
-    starting_url: Option<String>,
-    max_duration: Option<Int>,
-    max_input_tokens: Option<Int>,
-    max_output_tokens: Option<Int>,
-    avoid_domains: Option<Vec<String>>,
-    terminate_on_completion: Option<bool>,
-) -> enigma::Result<enigma::SessionOptions> {
-    let options = enigma::SessionOptions {
-        task_details,
-        max_duration: count("max_duration", max_duration)?,
-        max_input_tokens: count("max_input_tokens", max_input_tokens)?,
-        max_output_tokens: count("max_output_tokens", max_output_tokens)?,
-        starting_url,
-        avoid_domains,
-        terminate_on_completion,
-    };
-    options.validate(task_required)?;
-    Ok(options)
-}
-
-/// Wait options from Python arguments, checked by the core.
-pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigma::Result<enigma::WaitOptions> {
-    let options = enigma::WaitOptions { timeout: seconds("timeout", timeout)?, max_cost };
-    options.validate()?;
-    Ok(options)
-}
-
 #[pymethods]
 impl PyClient {
+    /// `settings`: the client settings given (keys of `enigma.ClientSettings`, e.g.
+    /// `request_timeout` in seconds); the others come from `ENIGMA_*`, then the core's defaults.
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=None, max_retries=None, poll_interval=None,
-        allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        request_timeout: Option<f64>,
-        max_retries: Option<Int>,
-        poll_interval: Option<f64>,
-        allow_insecure_http: bool,
-        live_events: Option<bool>,
-        blocking: bool,
-        retry_backoff: Option<(f64, f64)>,
-    ) -> PyResult<Self> {
+    #[pyo3(signature = (settings, *, blocking=false))]
+    fn new(py: Python<'_>, settings: &Bound<'_, PyDict>, blocking: bool) -> PyResult<Self> {
         crate::logging::refresh();
-        // Only what the caller gave goes to the builder: the rest is the core's
-        // `ENIGMA_*`-or-default.
-        let build = || -> enigma::Result<enigma::Client> {
-            let mut builder = enigma::Client::builder()
-                .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
-                .allow_insecure_http(allow_insecure_http);
-            if let Some(secs) = request_timeout {
-                builder = builder.request_timeout(duration("request_timeout", secs)?);
-            }
-            if let Some(secs) = poll_interval {
-                builder = builder.poll_interval(duration("poll_interval", secs)?);
-            }
-            if let Some(retries) = max_retries {
-                builder = builder.max_retries(retries.to::<u32>("max_retries")?);
-            }
-            if let Some(key) = api_key {
-                builder = builder.api_key(key);
-            }
-            if let Some(url) = base_url {
-                builder = builder.base_url(url);
-            }
-            if let Some(on) = live_events {
-                builder = builder.live_events(on);
-            }
-            if let Some((first, max)) = retry_backoff {
-                builder = builder.retry_backoff(duration("retry_backoff", first)?, duration("retry_backoff", max)?);
-            }
-            builder.build()
-        };
-        let inner = build().map_err(|e| to_py_err(py, e, blocking))?;
+        let settings = read_options(py, settings, enigma::binding::client_settings, blocking)?;
+        let inner = enigma::Client::builder()
+            .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))
+            .settings(settings)
+            .build()
+            .map_err(|e| to_py_err(py, e, blocking))?;
         Ok(PyClient::wrap(inner, blocking))
     }
 
@@ -143,46 +73,15 @@ impl PyClient {
         self.inner.config().api_key.as_ref().map(|k| k.to_string())
     }
 
-    /// Settings that travel with pickled handles (never the key).
-    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let c = self.inner.config();
-        let d = PyDict::new(py);
-        d.set_item("base_url", self.base_url())?;
-        d.set_item("request_timeout", c.request_timeout.as_secs_f64())?;
-        d.set_item("max_retries", c.max_retries)?;
-        d.set_item("poll_interval", c.poll_interval.as_secs_f64())?;
-        d.set_item("allow_insecure_http", c.allow_insecure_http)?;
-        d.set_item("live_events", c.live_events)?;
-        d.set_item("retry_backoff", (c.retry_backoff.as_secs_f64(), c.retry_backoff_max.as_secs_f64()))?;
-        Ok(d)
+    /// Settings that travel with pickled handles (never the key), as `Client(settings)` takes them.
+    fn settings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.inner.config().settings())?.unbind())
     }
 
-    #[pyo3(signature = (*, task_details=None, starting_url=None, max_duration=None, max_input_tokens=None,
-        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_session(
-        &self,
-        py: Python<'_>,
-        task_details: Option<String>,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// Starts a session; `options` holds the keyword arguments of `start_session`.
+    fn start_session(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = session_options(
-            false,
-            task_details,
-            starting_url,
-            max_duration,
-            max_input_tokens,
-            max_output_tokens,
-            avoid_domains,
-            terminate_on_completion,
-        )
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::binding::session_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,
@@ -193,72 +92,20 @@ impl PyClient {
         )
     }
 
-    #[pyo3(signature = (task_details, *, timeout=None, max_cost=None, starting_url=None,
-        max_duration=None, max_input_tokens=None, max_output_tokens=None, avoid_domains=None,
-        terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn run_task(
-        &self,
-        py: Python<'_>,
-        task_details: String,
-        timeout: Option<f64>,
-        max_cost: Option<f64>,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// One-shot: `options` holds the session's and the wait's keyword arguments of `run_task`.
+    fn run_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = (|| {
-            Ok(enigma::RunTaskOptions {
-                session: session_options(
-                    true,
-                    Some(task_details),
-                    starting_url,
-                    max_duration,
-                    max_input_tokens,
-                    max_output_tokens,
-                    avoid_domains,
-                    terminate_on_completion,
-                )?,
-                wait: wait_options(timeout, max_cost)?,
-            })
-        })()
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::binding::run_task_options, mode.blocking)?;
         let client = self.inner.clone();
         let reattach = client.clone();
         let wait = move |_| async move { client.run_task(options).await };
         run_wait(py, mode, wait, result_to_py, move |err| reattach.task_of(err))
     }
 
-    #[pyo3(signature = (task_details, *, starting_url=None, max_duration=None, max_input_tokens=None,
-        max_output_tokens=None, avoid_domains=None, terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_task(
-        &self,
-        py: Python<'_>,
-        task_details: String,
-        starting_url: Option<String>,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// One-shot without waiting; `options` as for `start_session`, with its task.
+    fn start_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = session_options(
-            true,
-            Some(task_details),
-            starting_url,
-            max_duration,
-            max_input_tokens,
-            max_output_tokens,
-            avoid_domains,
-            terminate_on_completion,
-        )
-        .map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::binding::start_task_options, mode.blocking)?;
         let client = self.inner.clone();
         run_or_keep(
             py,
@@ -356,9 +203,4 @@ fn terminate_unwanted(session: enigma::Session) {
             tracing::warn!(session = session.id(), error = %err, "could not terminate a session nobody waited for");
         }
     });
-}
-
-/// Seconds from Python (the core checks the value itself, e.g. that a timeout is not zero).
-fn duration(field: &str, secs: f64) -> enigma::Result<Duration> {
-    seconds(field, Some(secs)).map(Option::unwrap_or_default)
 }

@@ -1,195 +1,114 @@
 //! Core values to Python objects (the typed classes of `enigma._models`), and Python arguments
 //! to core values.
 
-use std::time::Duration;
-
-use pyo3::exceptions::PyOverflowError;
+use enigma::binding::{OptionsError, OptionsKind, Spelling};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
+use pyo3::types::{PyDict, PyInt};
+use serde_json::{Map, Value};
 
-use crate::errors::invalid;
+use crate::errors::to_py_err;
 
 /// Any JSON value as plain Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
+    Ok(pythonize::pythonize(py, value)?.unbind())
 }
 
 fn model<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     Ok(cell.import(py, "enigma._models", name)?.clone())
 }
 
+/// A core value as the `enigma._models` class with the same fields, from the value's serde
+/// form (its `usage`, if any, as a `Usage` too).
+fn model_of<T: serde::Serialize>(
+    py: Python<'_>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+    value: &T,
+) -> PyResult<Py<PyAny>> {
+    let kw = pythonize::pythonize(py, value)?.cast_into::<PyDict>()?;
+    if let Some(usage) = kw.get_item("usage")? {
+        static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        kw.set_item("usage", model(py, &USAGE, "Usage")?.call((), Some(&usage.cast_into::<PyDict>()?))?)?;
+    }
+    Ok(model(py, cell, name)?.call((), Some(&kw))?.unbind())
+}
+
 pub(crate) fn usage_to_py(py: Python<'_>, usage: &enigma::Usage) -> PyResult<Py<PyAny>> {
     static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("input_tokens", usage.input_tokens)?;
-    kw.set_item("output_tokens", usage.output_tokens)?;
-    kw.set_item("total_tokens", usage.total_tokens)?;
-    kw.set_item("compute_time", usage.compute_time)?;
-    kw.set_item("completion_time", usage.completion_time)?;
-    kw.set_item("cost", usage.cost)?;
-    Ok(model(py, &USAGE, "Usage")?.call((), Some(&kw))?.unbind())
+    model_of(py, &USAGE, "Usage", usage)
 }
 
 pub(crate) fn result_to_py(py: Python<'_>, result: enigma::TaskResult) -> PyResult<Py<PyAny>> {
     static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("outcome", result.outcome.as_str())?;
-    kw.set_item("message", result.message)?;
-    kw.set_item("question", result.question)?;
-    kw.set_item("usage", usage_to_py(py, &result.usage)?)?;
-    kw.set_item("task_id", result.task_id)?;
-    kw.set_item("session_id", result.session_id)?;
-    kw.set_item("completed_at", result.completed_at)?;
-    kw.set_item("raw", json_to_py(py, &result.raw)?)?;
-    Ok(model(py, &RESULT, "TaskResult")?.call((), Some(&kw))?.unbind())
+    model_of(py, &RESULT, "TaskResult", &result)
 }
 
 pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyResult<Py<PyAny>> {
     static STATUS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    use enigma::TaskState;
-    let kw = PyDict::new(py);
-    match &status.state {
-        TaskState::Running { paused } => kw.set_item("paused", *paused)?,
-        TaskState::Completed { message, completed_at } => {
-            kw.set_item("message", message)?;
-            kw.set_item("completed_at", completed_at)?;
-        }
-        TaskState::Guardrail { question } => kw.set_item("question", question)?,
-        TaskState::Failed { code, error } => {
-            kw.set_item("error_code", code)?;
-            kw.set_item("error", error)?;
-        }
-        TaskState::Stopped | TaskState::Terminated => {}
-    }
-    kw.set_item("state", status.state.name())?;
-    kw.set_item("done", status.state.is_final())?;
-    kw.set_item("usage", usage_to_py(py, &status.usage)?)?;
-    kw.set_item("raw", json_to_py(py, &status.raw)?)?;
-    Ok(model(py, &STATUS, "TaskStatus")?.call((), Some(&kw))?.unbind())
+    model_of(py, &STATUS, "TaskStatus", &status.view())
 }
 
 pub(crate) fn health_to_py(py: Python<'_>, health: enigma::Health) -> PyResult<Py<PyAny>> {
     static HEALTH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("status", health.status)?;
-    kw.set_item("instances_available", health.instances_available)?;
-    kw.set_item("instance_count", health.instance_count)?;
-    kw.set_item("timestamp", health.timestamp)?;
-    kw.set_item("raw", json_to_py(py, &health.raw)?)?;
-    Ok(model(py, &HEALTH, "Health")?.call((), Some(&kw))?.unbind())
+    model_of(py, &HEALTH, "Health", &health)
 }
 
 pub(crate) fn sockets_to_py(py: Python<'_>, sockets: enigma::ActiveSockets) -> PyResult<Py<PyAny>> {
     static SOCKETS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let kw = PyDict::new(py);
-    kw.set_item("sockets", sockets.sockets)?;
-    kw.set_item("count", sockets.count)?;
-    kw.set_item("raw", json_to_py(py, &sockets.raw)?)?;
-    Ok(model(py, &SOCKETS, "ActiveSockets")?.call((), Some(&kw))?.unbind())
+    model_of(py, &SOCKETS, "ActiveSockets", &sockets)
 }
 
-/// A Python `int` argument of any size. Every int argument of the binding takes this instead
-/// of a Rust integer: pyo3 would refuse an int beyond 64 bits while extracting it, with a bare
-/// `OverflowError` naming no field. Taken whole, the value reaches the field's own check and
-/// becomes a `ValidationError` naming the field, as a negative value does. Non-ints are still
-/// refused by pyo3 (`TypeError` naming the argument).
-#[derive(Debug, Clone)]
-pub(crate) enum Int {
-    /// Fits in an `i64`.
-    Small(i64),
-    /// Beyond 64 bits: its decimal text, for the error.
-    Huge(String),
+/// A window coordinate from Python, checked by the core (`TypeError` for a non-number).
+pub(crate) fn coordinate(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, blocking: bool) -> PyResult<u32> {
+    json_value(field, value)
+        .and_then(|v| enigma::binding::coordinate(field, v, Spelling::Snake))
+        .map_err(|err| refusal(py, err, blocking))
 }
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Int {
-    type Error = PyErr;
+/// A call's options, as Python passed them (one dict), read and checked by the core in Python's
+/// spelling. A value of a type the field never takes raises `TypeError`, as Python does; any
+/// other refusal is the core's `validation` error.
+pub(crate) fn read_options<T>(
+    py: Python<'_>,
+    options: &Bound<'_, PyDict>,
+    read: fn(Value, Spelling) -> Result<T, OptionsError>,
+    blocking: bool,
+) -> PyResult<T> {
+    json_of(options).and_then(|value| read(value, Spelling::Snake)).map_err(|err| refusal(py, err, blocking))
+}
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Int> {
-        match obj.extract::<i64>() {
-            Ok(value) => Ok(Int::Small(value)),
-            Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => Ok(Int::Huge(obj.str()?.to_string())),
-            Err(err) => Err(err),
-        }
+/// A value of a type the field never takes raises `TypeError`, as Python does; any other
+/// refusal is the core's `validation` error.
+fn refusal(py: Python<'_>, err: OptionsError, blocking: bool) -> PyErr {
+    match err.wrong_type {
+        true => PyTypeError::new_err(err.to_string()),
+        false => to_py_err(py, err.into(), blocking),
     }
 }
 
-impl Int {
-    /// The value as `T` (an unsigned Rust integer), or a validation error naming `field` and
-    /// the range `T` holds.
-    pub(crate) fn to<T: TryFrom<i64> + Unsigned>(&self, field: &str) -> enigma::Result<T> {
-        let refuse = |text: &dyn std::fmt::Display| {
-            invalid(field, format!("must be a whole number from 0 to {}, got {text}", T::MAX))
-        };
-        match self {
-            Int::Small(value) => T::try_from(*value).map_err(|_| refuse(value)),
-            Int::Huge(text) => Err(refuse(text)),
-        }
+/// One Python value as JSON (through `pythonize`); one with no JSON form (an int beyond 64
+/// bits) is refused naming `field`.
+fn json_value(field: &str, value: &Bound<'_, PyAny>) -> Result<Value, OptionsError> {
+    pythonize::depythonize::<Value>(value)
+        .map_err(|e| OptionsError::new(field, format!("is out of range ({e})"), !value.is_instance_of::<PyInt>()))
+}
+
+/// The dict as JSON (through `pythonize`), key by key so that a value with no JSON form (an int
+/// beyond 64 bits) is refused naming its key.
+fn json_of(options: &Bound<'_, PyDict>) -> Result<Value, OptionsError> {
+    let mut map = Map::new();
+    for (key, value) in options.iter() {
+        let key: String = key.extract().map_err(|_| OptionsError::new("options", "keys must be strings", true))?;
+        map.insert(key.clone(), json_value(&key, &value)?);
     }
+    Ok(Value::Object(map))
 }
 
-/// The unsigned integers arguments convert to, with their largest value for error messages.
-pub(crate) trait Unsigned {
-    const MAX: u64;
-}
-
-impl Unsigned for u32 {
-    const MAX: u64 = u32::MAX as u64;
-}
-
-impl Unsigned for u64 {
-    const MAX: u64 = u64::MAX;
-}
-
-/// A count from Python (`max_duration`, token limits): a negative or too large value is a
-/// validation error naming the field (the core then checks the field's own limits).
-pub(crate) fn count(field: &str, value: Option<Int>) -> enigma::Result<Option<u64>> {
-    value.map(|v| v.to::<u64>(field)).transpose()
-}
-
-/// A coordinate (`x`, `y`): out-of-range values are left to the core's check; those no `u32`
-/// holds (negative, huge) are refused here, naming the core's range.
-pub(crate) fn coordinate(field: &str, value: Int) -> enigma::Result<u32> {
-    value.to::<u32>(field).map_err(|_| {
-        let range = if field == "x" { enigma::X_RANGE } else { enigma::Y_RANGE };
-        let got = match value {
-            Int::Small(v) => v.to_string(),
-            Int::Huge(text) => text,
-        };
-        invalid(field, format!("must be within {}..={} (window coordinates), got {got}", range.start(), range.end()))
-    })
-}
-
-/// Seconds from Python to a duration.
-pub(crate) fn seconds(field: &str, value: Option<f64>) -> enigma::Result<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        Some(s) => Duration::try_from_secs_f64(s)
-            .map(Some)
-            .map_err(|_| invalid(field, format!("must be a non-negative number of seconds, got {s}"))),
-    }
+/// The core's option fields in Python's spelling, by kind (`session`, `task`, `wait`), for the
+/// test that checks the public signatures against them.
+#[pyfunction]
+pub(crate) fn option_fields() -> std::collections::HashMap<&'static str, Vec<String>> {
+    OptionsKind::ALL.iter().map(|k| (k.name(), k.spelled_fields(Spelling::Snake))).collect()
 }

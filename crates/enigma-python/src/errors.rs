@@ -11,11 +11,6 @@ use pyo3::sync::PyOnceLock;
 use crate::convert::json_to_py;
 use crate::task::PyTask;
 
-/// A validation error made by the binding while converting arguments (before anything is sent).
-pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> enigma::Error {
-    enigma::Error::Validation { field: field.to_owned(), reason: reason.into() }
-}
-
 pub(crate) fn to_py_err(py: Python<'_>, err: enigma::Error, blocking: bool) -> PyErr {
     to_py_err_with_task(py, err, blocking, None)
 }

@@ -3,10 +3,11 @@
 use std::future::Future;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::bridge::{Mode, run};
 use crate::client::{PyClient, check_pid};
-use crate::convert::{Int, coordinate, count, json_to_py};
+use crate::convert::{coordinate, json_to_py, read_options};
 use crate::errors::to_py_err;
 use crate::events::PyEventStream;
 use crate::task::PyTask;
@@ -93,37 +94,10 @@ impl PySession {
         Ok(PyTask::new(task, self.blocking))
     }
 
-    #[pyo3(signature = (task_details, *, max_duration=None, max_input_tokens=None, max_output_tokens=None,
-        starting_url=None, avoid_domains=None, terminate_on_completion=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new_task(
-        &self,
-        py: Python<'_>,
-        task_details: String,
-        max_duration: Option<Int>,
-        max_input_tokens: Option<Int>,
-        max_output_tokens: Option<Int>,
-        starting_url: Option<String>,
-        avoid_domains: Option<Vec<String>>,
-        terminate_on_completion: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
+    /// Starts a task; `options` holds the keyword arguments of `new_task`.
+    fn new_task(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = self.refuse(
-            py,
-            (|| {
-                let options = enigma::TaskOptions {
-                    task_details,
-                    max_duration: count("max_duration", max_duration)?,
-                    max_input_tokens: count("max_input_tokens", max_input_tokens)?,
-                    max_output_tokens: count("max_output_tokens", max_output_tokens)?,
-                    starting_url,
-                    avoid_domains,
-                    terminate_on_completion,
-                };
-                options.validate()?;
-                Ok(options)
-            })(),
-        )?;
+        let options = read_options(py, options, enigma::binding::task_options, mode.blocking)?;
         let session = self.inner.clone();
         run(
             py,
@@ -161,13 +135,13 @@ impl PySession {
         self.command(py, self.mode()?, |s| async move { s.release().await })
     }
 
-    fn click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
-        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+    fn click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
         self.command(py, self.mode()?, move |s| async move { s.click(x, y).await })
     }
 
-    fn double_click(&self, py: Python<'_>, x: Int, y: Int) -> PyResult<Py<PyAny>> {
-        let (x, y) = self.refuse(py, coordinate("x", x).and_then(|x| Ok((x, coordinate("y", y)?))))?;
+    fn double_click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
         self.command(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
     }
 

@@ -1,15 +1,14 @@
 //! `enigma._native.Simulator`: the simulator (crate `enigma-sim`) served in-process, for
 //! `enigma.testing`.
 
-use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::time::Duration;
 
-use enigma_sim::{RateLimitScope, SimConfig, SimHandle};
+use enigma_sim::{SimConfig, SimHandle, SimSettings};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use crate::convert::json_to_py;
+use crate::convert::{json_to_py, read_options};
 use crate::runtime;
 
 #[pyclass(name = "Simulator", module = "enigma._native", frozen)]
@@ -18,49 +17,34 @@ pub(crate) struct PySimulator {
     url: String,
 }
 
-fn sim_seconds(field: &str, secs: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(secs)
-        .map_err(|_| PyValueError::new_err(format!("{field} must be a non-negative number of seconds, got {secs}")))
+/// The simulator's own defaults (`SimConfig::default()`), in the units of `Simulator(...)`:
+/// `enigma.testing.Simulator` takes its keyword defaults from here, so they are written once.
+#[pyfunction]
+pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let c = SimConfig::default();
+    let d = PyDict::new(py);
+    d.set_item("time_scale", c.time_scale)?;
+    d.set_item("inline_wait", c.inline_wait.as_secs_f64())?;
+    d.set_item("idle_timeout", c.idle_timeout.as_secs_f64())?;
+    d.set_item("instance_grace", c.instance_grace.as_secs_f64())?;
+    d.set_item("rate_limit", c.rate_limit)?;
+    d.set_item("rate_limit_scope", c.rate_limit_scope.as_str())?;
+    d.set_item("max_sessions", c.max_sessions)?;
+    d.set_item("initial_balance", c.initial_balance)?;
+    d.set_item("seed", c.seed)?;
+    d.set_item("host", c.bind.ip().to_string())?;
+    d.set_item("port", c.bind.port())?;
+    Ok(d)
 }
 
 #[pymethods]
 impl PySimulator {
+    /// `settings`: those given (keys of `enigma_sim::SimSettings`, in seconds; `rate_limit` 0
+    /// is off), over the simulator's own defaults.
     #[new]
-    #[pyo3(signature = (*, time_scale=1.0, inline_wait=50.0, idle_timeout=300.0, instance_grace=300.0,
-        rate_limit=Some(10), rate_limit_scope="shared", max_sessions=5, initial_balance=100.0, seed=0,
-        host="127.0.0.1", port=0))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        time_scale: f64,
-        inline_wait: f64,
-        idle_timeout: f64,
-        instance_grace: f64,
-        rate_limit: Option<u32>,
-        rate_limit_scope: &str,
-        max_sessions: u32,
-        initial_balance: f64,
-        seed: u64,
-        host: &str,
-        port: u16,
-    ) -> PyResult<Self> {
-        let bind: SocketAddr = format!("{host}:{port}")
-            .parse()
-            .or_else(|_| format!("[{host}]:{port}").parse())
-            .map_err(|_| PyValueError::new_err(format!("host must be an IP address, got {host:?}")))?;
-        let config = SimConfig {
-            bind,
-            time_scale,
-            inline_wait: sim_seconds("inline_wait", inline_wait)?,
-            idle_timeout: sim_seconds("idle_timeout", idle_timeout)?,
-            instance_grace: sim_seconds("instance_grace", instance_grace)?,
-            rate_limit,
-            rate_limit_scope: rate_limit_scope.parse::<RateLimitScope>().map_err(PyValueError::new_err)?,
-            max_sessions,
-            initial_balance,
-            seed,
-        };
-        config.validate().map_err(PyValueError::new_err)?;
+    fn new(py: Python<'_>, settings: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let settings: SimSettings = read_options(py, settings, enigma::binding::settings, false)?;
+        let config = settings.config().map_err(PyValueError::new_err)?;
         let handle = py
             .detach(|| runtime::block_on(enigma_sim::Simulator::start(config)))?
             .map_err(|e| PyOSError::new_err(format!("cannot start the simulator: {e}")))?;

@@ -1,11 +1,11 @@
 //! `enigma._native.Task`: one task of a session.
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::bridge::{Mode, run, run_wait};
-use crate::client::{PyClient, check_pid, wait_options};
-use crate::convert::{result_to_py, status_to_py};
-use crate::errors::to_py_err;
+use crate::client::{PyClient, check_pid};
+use crate::convert::{read_options, result_to_py, status_to_py};
 use crate::session::PySession;
 
 #[pyclass(name = "Task", module = "enigma._native", frozen)]
@@ -61,16 +61,11 @@ impl PyTask {
 
     /// Waits for the outcome. `on_status(status)` is called with every status polled meanwhile,
     /// on the caller's thread (the event loop's, for asyncio).
-    #[pyo3(signature = (timeout=None, max_cost=None, *, on_status=None))]
-    fn result(
-        &self,
-        py: Python<'_>,
-        timeout: Option<f64>,
-        max_cost: Option<f64>,
-        on_status: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
+    /// `options` holds the wait's keyword arguments (`timeout`, `max_cost`).
+    #[pyo3(signature = (options, *, on_status=None))]
+    fn result(&self, py: Python<'_>, options: &Bound<'_, PyDict>, on_status: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let mode = self.mode()?;
-        let options = wait_options(timeout, max_cost).map_err(|e| to_py_err(py, e, mode.blocking))?;
+        let options = read_options(py, options, enigma::binding::wait_options, mode.blocking)?;
         let task = self.inner.clone();
         // A timeout or cost stop names this very task: `err.task` is this handle again.
         let waited = self.inner.clone();

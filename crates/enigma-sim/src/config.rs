@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use serde::Deserialize;
+
 /// How the per-key rate limit of the POST endpoints is counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RateLimitScope {
@@ -74,6 +76,98 @@ impl SimConfig {
     }
 }
 
+/// Settings of a simulator as the bindings pass them (Python's `Simulator(...)`, Node's
+/// `startSimulator({...})`, read by `enigma::binding::settings`): each one given overrides
+/// [`SimConfig::default`], so the defaults are written once. Durations are simulated seconds;
+/// `rate_limit: 0` turns the limiter off.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimSettings {
+    /// IP address to listen on.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Port (0: any free one).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// See [`SimConfig::time_scale`].
+    #[serde(default)]
+    pub time_scale: Option<f64>,
+    /// See [`SimConfig::inline_wait`] (seconds).
+    #[serde(default)]
+    pub inline_wait: Option<f64>,
+    /// See [`SimConfig::idle_timeout`] (seconds).
+    #[serde(default)]
+    pub idle_timeout: Option<f64>,
+    /// See [`SimConfig::instance_grace`] (seconds).
+    #[serde(default)]
+    pub instance_grace: Option<f64>,
+    /// See [`SimConfig::rate_limit`]; 0 turns it off.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
+    /// `shared` or `per_endpoint`.
+    #[serde(default)]
+    pub rate_limit_scope: Option<String>,
+    /// See [`SimConfig::max_sessions`].
+    #[serde(default)]
+    pub max_sessions: Option<u32>,
+    /// See [`SimConfig::initial_balance`].
+    #[serde(default)]
+    pub initial_balance: Option<f64>,
+    /// See [`SimConfig::seed`].
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+impl SimSettings {
+    /// The defaults with these settings over them, checked; the error names the setting.
+    pub fn config(self) -> Result<SimConfig, String> {
+        let mut c = SimConfig::default();
+        if self.host.is_some() || self.port.is_some() {
+            let host = self.host.unwrap_or_else(|| c.bind.ip().to_string());
+            let port = self.port.unwrap_or(c.bind.port());
+            c.bind = format!("{host}:{port}")
+                .parse()
+                .or_else(|_| format!("[{host}]:{port}").parse())
+                .map_err(|_| format!("host must be an IP address, got {host:?}"))?;
+        }
+        let seconds = |field: &str, secs: f64| {
+            Duration::try_from_secs_f64(secs)
+                .map_err(|_| format!("{field} must be a non-negative number of seconds, got {secs}"))
+        };
+        c.time_scale = self.time_scale.unwrap_or(c.time_scale);
+        if let Some(secs) = self.inline_wait {
+            c.inline_wait = seconds("inline_wait", secs)?;
+        }
+        if let Some(secs) = self.idle_timeout {
+            c.idle_timeout = seconds("idle_timeout", secs)?;
+        }
+        if let Some(secs) = self.instance_grace {
+            c.instance_grace = seconds("instance_grace", secs)?;
+        }
+        if let Some(n) = self.rate_limit {
+            c.rate_limit = (n > 0).then_some(n);
+        }
+        if let Some(scope) = self.rate_limit_scope {
+            c.rate_limit_scope = scope.parse()?;
+        }
+        c.max_sessions = self.max_sessions.unwrap_or(c.max_sessions);
+        c.initial_balance = self.initial_balance.unwrap_or(c.initial_balance);
+        c.seed = self.seed.unwrap_or(c.seed);
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+impl RateLimitScope {
+    /// `shared` or `per_endpoint` (what [`str::parse`] reads back).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateLimitScope::Shared => "shared",
+            RateLimitScope::PerEndpoint => "per_endpoint",
+        }
+    }
+}
+
 impl std::str::FromStr for RateLimitScope {
     type Err = String;
 
@@ -100,5 +194,13 @@ mod tests {
         assert!(SimConfig { rate_limit: Some(0), ..SimConfig::default() }.validate().is_err());
         assert_eq!("per_endpoint".parse::<RateLimitScope>(), Ok(RateLimitScope::PerEndpoint));
         assert!("global".parse::<RateLimitScope>().is_err());
+        let settings = SimSettings { inline_wait: Some(0.5), rate_limit: Some(0), ..SimSettings::default() };
+        let config = settings.config().unwrap();
+        assert_eq!((config.inline_wait, config.rate_limit), (Duration::from_millis(500), None));
+        assert_eq!(config.max_sessions, SimConfig::default().max_sessions);
+        let bad_host = SimSettings { host: Some("localhost".into()), ..SimSettings::default() };
+        assert!(bad_host.config().unwrap_err().contains("host"));
+        let ipv6 = SimSettings { host: Some("::1".into()), port: Some(0), ..SimSettings::default() };
+        assert!(ipv6.config().unwrap().bind.is_ipv6());
     }
 }

@@ -40,6 +40,6 @@ mod stats;
 mod time_fmt;
 mod validate;
 
-pub use config::{RateLimitScope, SimConfig};
+pub use config::{RateLimitScope, SimConfig, SimSettings};
 pub use directives::InstanceBehaviour;
 pub use server::{SimHandle, Simulator};

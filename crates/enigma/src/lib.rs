@@ -29,7 +29,9 @@
 //! Four layers; a file imports only from its own layer or the layers below it, never up, and
 //! no two files import each other (`docs/architecture.md` has the picture):
 //!
-//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`), messages
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`; `parse` reads them
+//!   as the bindings pass them, in Python's or Node's spelling, and `view` shows values back in
+//!   it), messages
 //!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
 //!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
 //!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
@@ -44,7 +46,8 @@
 //!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
 //!
 //! Where things go: a new option is a field in `model/options.rs` with its rule in
-//! `model/validate.rs`; a new error is a variant in `model/error.rs` with its `code()` (a wait
+//! `model/validate.rs`; the bindings take it with no change of theirs, and their signature
+//! tests ask for its spelling in Python's `_async.py` and Node's `index.d.ts`; a new error is a variant in `model/error.rs` with its `code()` (a wait
 //! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
 //! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
 //! public is re-exported here, at the crate root.
@@ -74,7 +77,16 @@ pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Resu
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
-pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+/// For the language bindings: options read from one value per call, in the caller's spelling,
+/// and values shown in it.
+pub mod binding {
+    pub use crate::model::parse::{
+        OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options, settings,
+        start_task_options, task_options, to_camel, wait_options,
+    };
+    pub use crate::model::view::{StatusView, spelled};
+}
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;

@@ -295,3 +295,25 @@ async fn socket_commands_are_applied_in_the_order_they_were_sent() {
     }
     session.terminate().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_session_can_override_the_clients_live_events_setting() {
+    let sim = sim_with(short_inline()).await;
+    // The client uses live events; this session keeps to REST.
+    let session = client(&sim).start_session(SessionOptions::new().live_events(false)).await.unwrap();
+    let mut events = session.events();
+    assert!(matches!(events.next().await, Some(Event::ConnectError { .. })));
+    session.pause().await.unwrap();
+    assert_eq!(stat(&sim, "requests.byMessage.state:pause"), 1, "without the socket, commands use REST");
+    assert_eq!(stat(&sim, "sockets.total"), 0);
+    session.terminate().await.unwrap();
+
+    // The client keeps to REST; this session (made by run-task) uses live events.
+    let rest_only = builder(&sim).live_events(false).build().unwrap();
+    let task = rest_only
+        .start_task(SessionOptions::new().task_details("Live anyway #sim duration=5").live_events(true))
+        .await
+        .unwrap();
+    assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
+    assert_eq!(stat(&sim, "sockets.total"), 1, "the one-shot session's wait used the socket");
+}

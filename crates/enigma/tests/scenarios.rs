@@ -222,6 +222,7 @@ fn session_options(args: &Value) -> SessionOptions {
         starting_url: args["startingUrl"].as_str().map(str::to_owned),
         avoid_domains: strings(&args["avoidDomains"]),
         terminate_on_completion: args["terminateOnCompletion"].as_bool(),
+        ..SessionOptions::new()
     }
 }
 

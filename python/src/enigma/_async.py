@@ -11,7 +11,7 @@ from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
 from . import _signals
-from ._handles import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log
+from ._handles import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from ._progress import Progress
 from .events import AnyEvent
@@ -106,22 +106,17 @@ class AsyncClient(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "AsyncSession":
         """Starts a browser session (it bills until it ends). ``max_duration`` is in ms
-        (1..300000). The session is an async context manager that terminates it on leaving::
+        (1..300000). ``live_events`` overrides the client's setting for this session
+        (``False``: its waits and commands keep to REST).
+        The session is an async context manager that terminates it on leaving::
 
             async with await client.start_session(starting_url="https://example.com") as s:
                 ...
         """
-        native = await self._native.start_session(
-            task_details=task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = await self._native.start_session(options(locals()))
         self._started_session()
         return AsyncSession(native, self)
 
@@ -137,6 +132,7 @@ class AsyncClient(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> TaskResult:
         """One-shot: a session that runs one task and ends by itself; returns the result.
 
@@ -144,18 +140,9 @@ class AsyncClient(ClientBase):
         ``result.question``) ends the session before returning, so the question cannot be
         answered here; to answer questions, use ``start_session`` and ``new_task``. Cancelled
         (Ctrl-C, ``asyncio`` cancellation), the session is terminated too."""
+        args = options(locals())
         with _signals.one_shot(self):
-            return await self._native.run_task(
-                task_details,
-                timeout=timeout,
-                max_cost=max_cost,
-                starting_url=starting_url,
-                max_duration=max_duration,
-                max_input_tokens=max_input_tokens,
-                max_output_tokens=max_output_tokens,
-                avoid_domains=avoid_domains,
-                terminate_on_completion=terminate_on_completion,
-            )
+            return await self._native.run_task(args)
 
     async def start_task(
         self,
@@ -167,17 +154,10 @@ class AsyncClient(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "AsyncTask":
         """One-shot without waiting: starts ``run-task`` and returns the task to wait on."""
-        native = await self._native.start_task(
-            task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = await self._native.start_task(options(locals()))
         return AsyncTask(native, self)
 
     def session(self, session_id: str) -> "AsyncSession":
@@ -269,15 +249,7 @@ class AsyncSession(SessionBase):
     ) -> "AsyncTask":
         """Starts a task (``max_duration`` in ms). One runs at a time, one more may wait
         queued; a third raises :class:`~enigma.errors.TaskAlreadyRunningError`."""
-        native = await self._native.new_task(
-            task_details,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            starting_url=starting_url,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = await self._native.new_task(options(locals()))
         return AsyncTask(native, self._client_obj)
 
     async def pause(self) -> None:
@@ -355,11 +327,12 @@ class AsyncTask(TaskBase):
         every status polled meanwhile. ``progress=True`` shows the wait (state, cost, outcome):
         a tqdm bar when tqdm is installed (``pip install enigma-click[progress]``), else a line
         on stderr."""
+        wait = options(locals(), "on_status", "progress")
         if not progress:
-            return await self._native.result(timeout, max_cost, on_status=on_status)
+            return await self._native.result(wait, on_status=on_status)
         shown = Progress(self.id)
         try:
-            result = await self._native.result(timeout, max_cost, on_status=shown.chain(on_status))
+            result = await self._native.result(wait, on_status=shown.chain(on_status))
         except BaseException as err:
             shown.finish(None, err)
             raise

@@ -32,6 +32,14 @@ BLOCKING = True
 # Wrapping native objects in the public classes of their mode.
 
 
+def options(args: Dict[str, Any], *skip: str) -> Dict[str, Any]:
+    """A call's options from its ``locals()``: every argument given (not None) but ``self`` and
+    ``skip``. The core reads and checks them by name, so a public signature is the one place
+    where Python spells an option (``tests/test_option_signatures.py`` checks it against the
+    core's field list)."""
+    return {k: v for k, v in args.items() if v is not None and k != "self" and k not in skip}
+
+
 def wrap_client(native: _ext.Client) -> "Union[AsyncClient, Client]":
     if native.blocking:
         from ._sync import Client
@@ -73,18 +81,7 @@ def _client_for(settings: Settings, blocking: bool) -> _ext.Client:
     key = (os.getpid(), blocking, tuple(sorted((k, repr(v)) for k, v in settings.items())))
     client = _CLIENTS.get(key)
     if client is None:
-        backoff = settings.get("retry_backoff")
-        client = _ext.Client(
-            None,
-            settings["base_url"],
-            request_timeout=settings["request_timeout"],
-            max_retries=settings["max_retries"],
-            poll_interval=settings["poll_interval"],
-            allow_insecure_http=settings["allow_insecure_http"],
-            live_events=settings.get("live_events"),
-            blocking=blocking,
-            retry_backoff=tuple(backoff) if backoff else None,
-        )
+        client = _ext.Client(dict(settings), blocking=blocking)
         _CLIENTS[key] = client
     return client
 
@@ -120,17 +117,20 @@ class ClientBase:
         live_events: Optional[bool] = None,
         handle_signals: Optional[bool] = None,
     ) -> None:
-        self._native = _ext.Client(
-            api_key,
-            base_url,
+        first, longest = retry_backoff if retry_backoff is not None else (None, None)
+        settings = dict(
+            api_key=api_key,
+            base_url=base_url,
             request_timeout=request_timeout,
             max_retries=max_retries,
             poll_interval=poll_interval,
             allow_insecure_http=allow_insecure_http,
             live_events=live_events,
-            blocking=blocking,
-            retry_backoff=retry_backoff,
+            retry_backoff=first,
+            retry_backoff_max=longest,
         )
+        # Only what the caller gave: the rest is the core's `ENIGMA_*`-or-default.
+        self._native = _ext.Client({k: v for k, v in settings.items() if v is not None}, blocking=blocking)
         self._terminate_on_exit = terminate_on_exit
         self._handle_signals = _signals.enabled_by_env() if handle_signals is None else bool(handle_signals)
         self._pid = os.getpid()

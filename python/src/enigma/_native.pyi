@@ -7,11 +7,11 @@ it cancels the Rust future). Handles made by a client share its mode. Errors are
 :mod:`enigma.errors`. Calls on a handle made before ``os.fork()`` raise ``RuntimeError``.
 """
 
-from typing import Any, Dict, List, Optional, Tuple, final
+from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__", "ERROR_CODES", "EVENT_TYPES"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -21,19 +21,10 @@ EVENT_TYPES: List[str]
 
 @final
 class Client:
-    def __new__(
-        cls,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        *,
-        request_timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        poll_interval: Optional[float] = None,
-        allow_insecure_http: bool = False,
-        live_events: Optional[bool] = None,
-        blocking: bool = False,
-        retry_backoff: Optional[Tuple[float, float]] = None,
-    ) -> Self: ...
+    def __new__(cls, settings: Dict[str, Any], *, blocking: bool = False) -> Self:
+        """``settings``: those given (``api_key``, ``base_url``, ``request_timeout``, ``max_retries``,
+        ``retry_backoff``, ``retry_backoff_max``, ``poll_interval`` (seconds), ``allow_insecure_http``,
+        ``live_events``, ...); the core reads and checks them, the rest come from ``ENIGMA_*``."""
     @property
     def blocking(self) -> bool: ...
     @property
@@ -45,43 +36,11 @@ class Client:
         """Settings that travel with pickled handles (never the key)."""
     def with_mode(self, *, blocking: bool) -> Client:
         """The same client (pool, open sessions) in the given mode."""
-    def start_session(
-        self,
-        *,
-        task_details: Optional[str] = None,
-        starting_url: Optional[str] = None,
-        max_duration: Optional[int] = None,
-        max_input_tokens: Optional[int] = None,
-        max_output_tokens: Optional[int] = None,
-        avoid_domains: Optional[List[str]] = None,
-        terminate_on_completion: Optional[bool] = None,
-    ) -> Any:
+    def start_session(self, options: Dict[str, Any]) -> Any:
         """-> Session (or a future of one)."""
-    def run_task(
-        self,
-        task_details: str,
-        *,
-        timeout: Optional[float] = None,
-        max_cost: Optional[float] = None,
-        starting_url: Optional[str] = None,
-        max_duration: Optional[int] = None,
-        max_input_tokens: Optional[int] = None,
-        max_output_tokens: Optional[int] = None,
-        avoid_domains: Optional[List[str]] = None,
-        terminate_on_completion: Optional[bool] = None,
-    ) -> Any:
+    def run_task(self, options: Dict[str, Any]) -> Any:
         """-> enigma.TaskResult (or a future of one)."""
-    def start_task(
-        self,
-        task_details: str,
-        *,
-        starting_url: Optional[str] = None,
-        max_duration: Optional[int] = None,
-        max_input_tokens: Optional[int] = None,
-        max_output_tokens: Optional[int] = None,
-        avoid_domains: Optional[List[str]] = None,
-        terminate_on_completion: Optional[bool] = None,
-    ) -> Any:
+    def start_task(self, options: Dict[str, Any]) -> Any:
         """-> Task (or a future of one)."""
     def session(self, session_id: str) -> Session: ...
     def task(self, session_id: str, task_id: str) -> Task: ...
@@ -116,17 +75,7 @@ class Session:
     def task(self, task_id: str) -> Task: ...
     def events(self) -> EventStream:
         """The session's live events."""
-    def new_task(
-        self,
-        task_details: str,
-        *,
-        max_duration: Optional[int] = None,
-        max_input_tokens: Optional[int] = None,
-        max_output_tokens: Optional[int] = None,
-        starting_url: Optional[str] = None,
-        avoid_domains: Optional[List[str]] = None,
-        terminate_on_completion: Optional[bool] = None,
-    ) -> Any:
+    def new_task(self, options: Dict[str, Any]) -> Any:
         """-> Task (or a future of one)."""
     def pause(self) -> Any: ...
     def resume(self) -> Any: ...
@@ -154,13 +103,7 @@ class Task:
     def session(self) -> Session: ...
     def poll(self) -> Any:
         """-> enigma.TaskStatus (or a future of one)."""
-    def result(
-        self,
-        timeout: Optional[float] = None,
-        max_cost: Optional[float] = None,
-        *,
-        on_status: Optional[Any] = None,
-    ) -> Any:
+    def result(self, options: Dict[str, Any], *, on_status: Optional[Any] = None) -> Any:
         """-> enigma.TaskResult (or a future of one)."""
 
 @final
@@ -175,21 +118,8 @@ class EventStream:
 
 @final
 class Simulator:
-    def __new__(
-        cls,
-        *,
-        time_scale: float = 1.0,
-        inline_wait: float = 50.0,
-        idle_timeout: float = 300.0,
-        instance_grace: float = 300.0,
-        rate_limit: Optional[int] = ...,
-        rate_limit_scope: str = "shared",
-        max_sessions: int = 5,
-        initial_balance: float = 100.0,
-        seed: int = 0,
-        host: str = "127.0.0.1",
-        port: int = 0,
-    ) -> Self: ...
+    def __new__(cls, settings: Dict[str, Any]) -> Self:
+        """``settings``: those given, over the simulator's own defaults (:func:`simulator_defaults`)."""
     @property
     def url(self) -> str: ...
     @property
@@ -208,5 +138,9 @@ def shutdown() -> None:
     """Stops the runtime of this process (interpreter exit)."""
 
 def runtime_alive() -> bool: ...
+def option_fields() -> Dict[str, List[str]]:
+    """The core's option fields in Python's spelling: ``{"session": [...], "task": [...], "wait": [...]}``."""
+def simulator_defaults() -> Dict[str, Any]:
+    """The simulator's own defaults, keyed as the settings of ``Simulator(...)``."""
 def refresh() -> None:
     """Forgets cached logger levels of the Rust side."""

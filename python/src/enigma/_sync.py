@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Tuple, Type
 
 from . import _native as _ext
 from . import _signals
-from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log
+from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from ._progress import Progress
 from .events import AnyEvent
@@ -108,22 +108,17 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "Session":
         """Starts a browser session (it bills until it ends). ``max_duration`` is in ms
-        (1..300000). The session is a context manager that terminates it on leaving::
+        (1..300000). ``live_events`` overrides the client's setting for this session
+        (``False``: its waits and commands keep to REST).
+        The session is a context manager that terminates it on leaving::
 
             with client.start_session(starting_url="https://example.com") as s:
                 ...
         """
-        native = self._native.start_session(
-            task_details=task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.start_session(options(locals()))
         self._started_session()
         return Session(native, self)
 
@@ -139,6 +134,7 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> TaskResult:
         """One-shot: a session that runs one task and ends by itself; returns the result.
 
@@ -146,18 +142,9 @@ class Client(ClientBase):
         ``result.question``) ends the session before returning, so the question cannot be
         answered here; to answer questions, use ``start_session`` and ``new_task``. Cancelled
         (Ctrl-C, ``asyncio`` cancellation), the session is terminated too."""
+        args = options(locals())
         with _signals.one_shot(self):
-            return self._native.run_task(
-                task_details,
-                timeout=timeout,
-                max_cost=max_cost,
-                starting_url=starting_url,
-                max_duration=max_duration,
-                max_input_tokens=max_input_tokens,
-                max_output_tokens=max_output_tokens,
-                avoid_domains=avoid_domains,
-                terminate_on_completion=terminate_on_completion,
-            )
+            return self._native.run_task(args)
 
     def start_task(
         self,
@@ -169,17 +156,10 @@ class Client(ClientBase):
         max_output_tokens: Optional[int] = None,
         avoid_domains: Optional[List[str]] = None,
         terminate_on_completion: Optional[bool] = None,
+        live_events: Optional[bool] = None,
     ) -> "Task":
         """One-shot without waiting: starts ``run-task`` and returns the task to wait on."""
-        native = self._native.start_task(
-            task_details,
-            starting_url=starting_url,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.start_task(options(locals()))
         return Task(native, self)
 
     def session(self, session_id: str) -> "Session":
@@ -272,15 +252,7 @@ class Session(SessionBase):
     ) -> "Task":
         """Starts a task (``max_duration`` in ms). One runs at a time, one more may wait
         queued; a third raises :class:`~enigma.errors.TaskAlreadyRunningError`."""
-        native = self._native.new_task(
-            task_details,
-            max_duration=max_duration,
-            max_input_tokens=max_input_tokens,
-            max_output_tokens=max_output_tokens,
-            starting_url=starting_url,
-            avoid_domains=avoid_domains,
-            terminate_on_completion=terminate_on_completion,
-        )
+        native = self._native.new_task(options(locals()))
         return Task(native, self._client_obj)
 
     def pause(self) -> None:
@@ -358,11 +330,12 @@ class Task(TaskBase):
         every status polled meanwhile. ``progress=True`` shows the wait (state, cost, outcome):
         a tqdm bar when tqdm is installed (``pip install enigma-click[progress]``), else a line
         on stderr."""
+        wait = options(locals(), "on_status", "progress")
         if not progress:
-            return self._native.result(timeout, max_cost, on_status=on_status)
+            return self._native.result(wait, on_status=on_status)
         shown = Progress(self.id)
         try:
-            result = self._native.result(timeout, max_cost, on_status=shown.chain(on_status))
+            result = self._native.result(wait, on_status=shown.chain(on_status))
         except BaseException as err:
             shown.finish(None, err)
             raise

@@ -38,6 +38,9 @@ __all__ = ["Simulator"]
 
 _keys = itertools.count()
 
+# The simulator's own defaults (crate enigma-sim's `SimConfig::default()`), written there once.
+_DEFAULTS: Dict[str, Any] = _native.simulator_defaults()
+
 
 class Simulator:
     """The simulator, listening on loopback in this process.
@@ -54,33 +57,23 @@ class Simulator:
     def __init__(
         self,
         *,
-        time_scale: float = 1.0,
-        inline_wait: float = 50.0,
-        idle_timeout: float = 300.0,
-        instance_grace: float = 300.0,
-        rate_limit: Optional[int] = 10,
-        rate_limit_scope: str = "shared",
-        max_sessions: int = 5,
-        initial_balance: float = 100.0,
-        seed: int = 0,
-        host: str = "127.0.0.1",
-        port: int = 0,
+        time_scale: float = _DEFAULTS["time_scale"],
+        inline_wait: float = _DEFAULTS["inline_wait"],
+        idle_timeout: float = _DEFAULTS["idle_timeout"],
+        instance_grace: float = _DEFAULTS["instance_grace"],
+        rate_limit: Optional[int] = _DEFAULTS["rate_limit"],
+        rate_limit_scope: str = _DEFAULTS["rate_limit_scope"],
+        max_sessions: int = _DEFAULTS["max_sessions"],
+        initial_balance: float = _DEFAULTS["initial_balance"],
+        seed: int = _DEFAULTS["seed"],
+        host: str = _DEFAULTS["host"],
+        port: int = _DEFAULTS["port"],
     ) -> None:
         self.time_scale = time_scale
-        self._native = _native.Simulator(
-            time_scale=time_scale,
-            inline_wait=inline_wait,
-            idle_timeout=idle_timeout,
-            instance_grace=instance_grace,
-            # 0 means off in every language (the CLI, Node); the native option spells off as None.
-            rate_limit=None if rate_limit == 0 else rate_limit,
-            rate_limit_scope=rate_limit_scope,
-            max_sessions=max_sessions,
-            initial_balance=initial_balance,
-            seed=seed,
-            host=host,
-            port=port,
-        )
+        settings = dict(locals())
+        del settings["self"]
+        settings["rate_limit"] = rate_limit or 0  # 0 and None both turn the limiter off, as in the CLI and Node
+        self._native = _native.Simulator(settings)
 
     @property
     def url(self) -> str:

@@ -6,6 +6,7 @@ use super::client::Client;
 use crate::model::api_key::ApiKey;
 use crate::model::config::{ClientConfig, parse_base_url};
 use crate::model::error::Result;
+use crate::model::options::ClientSettings;
 
 impl Client {
     /// A builder starting from the environment's settings.
@@ -61,6 +62,14 @@ impl ClientBuilder {
             c.retry_backoff_max = max;
         })
     }
+    /// First backoff delay between retries (default 0.5 s), doubled each retry.
+    pub fn retry_backoff_first(self, first: Duration) -> Self {
+        self.with(|c| c.retry_backoff = first)
+    }
+    /// Longest backoff delay between retries (default 30 s).
+    pub fn retry_backoff_max(self, max: Duration) -> Self {
+        self.with(|c| c.retry_backoff_max = max)
+    }
     /// Longest `Retry-After` waited out before a retry (default 60 s); when the service asks
     /// for more, the error is returned at once with `retry_after`.
     pub fn retry_after_max(self, max: Duration) -> Self {
@@ -91,6 +100,32 @@ impl ClientBuilder {
     pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
         self.with(|c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Applies every setting given (a binding's [`ClientSettings`]); the others stay as they are.
+    pub fn settings(mut self, s: ClientSettings) -> Self {
+        if let Some(key) = s.api_key {
+            self = self.api_key(key);
+        }
+        if let Some(url) = s.base_url {
+            self = self.base_url(url);
+        }
+        if let Some(pem) = s.extra_root_ca_pem {
+            self = self.extra_root_ca_pem(pem.into_bytes());
+        }
+        if let Some(prefix) = s.user_agent_prefix {
+            self = self.user_agent_prefix(prefix);
+        }
+        self.with(|c| {
+            // (`binding::client_settings` refuses a count beyond u32 with the caller's field name.)
+            c.max_retries = s.max_retries.map_or(c.max_retries, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            c.request_timeout = s.request_timeout.unwrap_or(c.request_timeout);
+            c.connect_timeout = s.connect_timeout.unwrap_or(c.connect_timeout);
+            c.retry_backoff = s.retry_backoff.unwrap_or(c.retry_backoff);
+            c.retry_backoff_max = s.retry_backoff_max.unwrap_or(c.retry_backoff_max);
+            c.poll_interval = s.poll_interval.unwrap_or(c.poll_interval);
+            c.allow_insecure_http = s.allow_insecure_http.unwrap_or(c.allow_insecure_http);
+            c.live_events = s.live_events.unwrap_or(c.live_events);
+        })
     }
     /// Builds the client.
     pub fn build(self) -> Result<Client> {

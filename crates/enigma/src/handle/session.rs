@@ -34,7 +34,8 @@ pub struct SessionInfo {
     pub web_view_url: Option<String>,
     /// The WebRTC (WHEP) video stream.
     pub web_rtc_url: Option<String>,
-    /// Viewport (width, height).
+    /// Viewport (width, height); serialised as `{width, height}`.
+    #[serde(serialize_with = "width_height")]
     pub dimensions: Option<(u64, u64)>,
     /// The initial task as the service understood it.
     pub initial_prompt: Option<String>,
@@ -46,6 +47,15 @@ pub struct SessionInfo {
     pub message: Option<String>,
     /// The whole answer.
     pub raw: Value,
+}
+
+fn width_height<S: serde::Serializer>(dims: &Option<(u64, u64)>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Dimensions {
+        width: u64,
+        height: u64,
+    }
+    dims.map(|(width, height)| Dimensions { width, height }).serialize(s)
 }
 
 impl SessionInfo {
@@ -94,22 +104,36 @@ impl Session {
         info: SessionInfo,
         initial_task_id: Option<&str>,
         sent_at: Instant,
+        live_events: Option<bool>,
     ) -> Session {
-        Session::make(client, id, Some(info), initial_task_id.map(|t| (t, sent_at)))
+        Session::make(client, id, Some(info), initial_task_id.map(|t| (t, sent_at)), live_events)
     }
 
     pub(crate) fn attach(client: Client, id: &str) -> Session {
-        Session::make(client, id, None, None)
+        Session::make(client, id, None, None, None)
     }
 
-    fn make(client: Client, id: &str, info: Option<SessionInfo>, initial_task: Option<(&str, Instant)>) -> Session {
+    /// A handle on a session just made by run-task, with its own `live_events` setting.
+    pub(crate) fn attach_started(client: Client, id: &str, live_events: Option<bool>) -> Session {
+        Session::make(client, id, None, None, live_events)
+    }
+
+    /// `live_events`: the session's own setting, else the client's.
+    fn make(
+        client: Client,
+        id: &str,
+        info: Option<SessionInfo>,
+        initial_task: Option<(&str, Instant)>,
+        live_events: Option<bool>,
+    ) -> Session {
         // The socket URL the service gave, else the base URL (re-attached sessions).
         let socket_url = info
             .as_ref()
             .and_then(|i| i.socket_url.as_deref())
             .and_then(|u| url::Url::parse(u).ok())
             .unwrap_or_else(|| client.config().base_url.clone());
-        let live = LiveSlot::new(id, socket_url, client.config());
+        let live_events = live_events.unwrap_or(client.config().live_events);
+        let live = LiveSlot::new(id, socket_url, client.config(), live_events);
         let initial_task = initial_task
             .map(|(task_id, sent_at)| Task::new(client.clone(), id, task_id, None, live.clone(), Some(sent_at)));
         let terminated = AtomicBool::new(false);

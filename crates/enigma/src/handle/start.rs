@@ -48,7 +48,8 @@ impl Client {
                 .map_err(|e| Error::unknown_outcome("start-session", Some(id), &e))?,
             false => None,
         };
-        let session = Session::started(self.clone(), id, SessionInfo::from_body(&answer), initial_task_id, sent_at);
+        let info = SessionInfo::from_body(&answer);
+        let session = Session::started(self.clone(), id, info, initial_task_id, sent_at, options.live_events);
         // Connect now, so the socket is up before anything needs to wait.
         session.live_slot().connect_in_background();
         Ok(session)
@@ -136,7 +137,8 @@ impl Client {
         let answer = self.create(body, "/start/run-task", "run-task").await?;
         let session_id = answer::required_id(&answer, "sessionId", "run-task")
             .map_err(|e| Error::unknown_outcome("run-task", None, &e))?;
-        let task = Session::attach(self.clone(), session_id).task_from_answer(&answer, "run-task", sent_at)?;
+        let task = Session::attach_started(self.clone(), session_id, options.live_events)
+            .task_from_answer(&answer, "run-task", sent_at)?;
         tracing::Span::current().record("session", task.session_id()).record("task", task.id());
         Ok(task)
     }

@@ -42,7 +42,8 @@ pub(crate) struct LiveSlot {
 }
 
 impl LiveSlot {
-    pub(crate) fn new(session_id: &str, socket_url: Url, config: &ClientConfig) -> Arc<LiveSlot> {
+    /// `enabled`: whether this session uses live events (its own setting, else the client's).
+    pub(crate) fn new(session_id: &str, socket_url: Url, config: &ClientConfig, enabled: bool) -> Arc<LiveSlot> {
         Arc::new(LiveSlot {
             session_id: session_id.to_owned(),
             socket_url,
@@ -50,14 +51,14 @@ impl LiveSlot {
             extra_root_ca_pem: config.extra_root_ca_pem.clone(),
             // One bound for everything the service sends: an HTTP answer or a socket message.
             max_frame_bytes: config.max_response_bytes,
-            enabled: config.live_events,
+            enabled,
             current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),
             ended: AtomicBool::new(false),
         })
     }
 
-    /// Whether live events are switched on for this client.
+    /// Whether live events are switched on for this session.
     pub(crate) fn enabled(&self) -> bool {
         self.enabled
     }

@@ -6,6 +6,7 @@ use url::Url;
 
 use super::api_key::ApiKey;
 use super::error::{Error, Result};
+use super::options::ClientSettings;
 
 /// The production service.
 pub const DEFAULT_BASE_URL: &str = "https://connect.enigma.click";
@@ -66,6 +67,25 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// The settings in use as a binding passes them in, without the key: what a binding shows
+    /// (Node's `client.config`) and what a pickled Python handle carries to another process.
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings {
+            api_key: None,
+            base_url: Some(self.base_url.as_str().trim_end_matches('/').to_owned()),
+            request_timeout: Some(self.request_timeout),
+            connect_timeout: Some(self.connect_timeout),
+            max_retries: Some(u64::from(self.max_retries)),
+            retry_backoff: Some(self.retry_backoff),
+            retry_backoff_max: Some(self.retry_backoff_max),
+            poll_interval: Some(self.poll_interval),
+            allow_insecure_http: Some(self.allow_insecure_http),
+            extra_root_ca_pem: self.extra_root_ca_pem.as_ref().map(|pem| String::from_utf8_lossy(pem).into_owned()),
+            live_events: Some(self.live_events),
+            user_agent_prefix: self.user_agent_prefix.clone(),
+        }
+    }
+
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
     /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
     /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off) and

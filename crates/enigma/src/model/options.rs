@@ -1,35 +1,57 @@
-//! Options of sessions, tasks and waits, with the contract's field names on the wire.
+//! Options of sessions, tasks and waits: plain data with the contract's field names on the wire
+//! (camelCase), and the canonical (Rust, snake_case) names when read from a binding
+//! (`model/parse.rs`).
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Options of `start-session` (contract §2.1) and, with a required task, of `run-task` (§2.3).
-/// Every field is optional; `None` leaves the service's default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionOptions {
-    /// An initial task that starts at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_details: Option<String>,
-    /// Session lifetime in ms, 1..=300000 (service default 300000).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_duration: Option<u64>,
-    /// Input token budget (service default 100000).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_input_tokens: Option<u64>,
-    /// Output token budget (service default 100000).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_output_tokens: Option<u64>,
-    /// The http(s) URL the browser opens first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_url: Option<String>,
-    /// Domains the agent must not visit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avoid_domains: Option<Vec<String>>,
-    /// End the session after its first task.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub terminate_on_completion: Option<bool>,
+/// Defines an option struct with the fields every task takes (at session start, for its first
+/// task, and in `newTask`), so that those fields are written once. A macro rather than
+/// `#[serde(flatten)]`: serde does not support `deny_unknown_fields` with `flatten`, and a
+/// flattened struct loses the path of a bad field, so its error could not name the field.
+macro_rules! with_task_fields {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($own)*
+            /// Time limit in ms, 1..=300000 (service default 300000).
+            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
+            pub max_duration: Option<u64>,
+            /// Input token budget (service default 100000).
+            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
+            pub max_input_tokens: Option<u64>,
+            /// Output token budget (service default 100000).
+            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
+            pub max_output_tokens: Option<u64>,
+            /// The http(s) URL the browser opens first.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub starting_url: Option<String>,
+            /// Domains the agent must not visit.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub avoid_domains: Option<Vec<String>>,
+            /// End the session after this task.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub terminate_on_completion: Option<bool>,
+        }
+    };
+}
+
+with_task_fields! {
+    /// Options of `start-session` (contract §2.1) and, with a required task, of `run-task` (§2.3).
+    /// Every field is optional; `None` leaves the service's (or the client's) default.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
+    pub struct SessionOptions {
+        /// An initial task that starts at once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task_details: Option<String>,
+        /// Use the live (Socket.IO) connection for this session's waits, commands and events;
+        /// `None` takes the client's setting ([`crate::ClientBuilder::live_events`]). Not sent
+        /// to the service.
+        #[serde(default, skip_serializing)]
+        pub live_events: Option<bool>,
+    }
 }
 
 impl SessionOptions {
@@ -62,32 +84,21 @@ impl SessionOptions {
         self.terminate_on_completion = Some(yes);
         self
     }
+    /// Sets `live_events` for this session (overrides the client's setting).
+    pub fn live_events(mut self, on: bool) -> Self {
+        self.live_events = Some(on);
+        self
+    }
 }
 
-/// Options of a `newTask` message (contract §3).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskOptions {
-    /// What the agent should do (required, non-empty).
-    pub task_details: String,
-    /// Task time limit in ms, 1..=300000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_duration: Option<u64>,
-    /// Input token budget.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_input_tokens: Option<u64>,
-    /// Output token budget.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_output_tokens: Option<u64>,
-    /// An http(s) URL to open first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_url: Option<String>,
-    /// Domains the agent must not visit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avoid_domains: Option<Vec<String>>,
-    /// End the session after this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub terminate_on_completion: Option<bool>,
+with_task_fields! {
+    /// Options of a `newTask` message (contract §3).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
+    pub struct TaskOptions {
+        /// What the agent should do (required, non-empty).
+        pub task_details: String,
+    }
 }
 
 impl TaskOptions {
@@ -112,12 +123,16 @@ impl TaskOptions {
     }
 }
 
-/// How to wait for a task's result.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// How to wait for a task's result. Read from a binding, `timeout` is in seconds (Python's
+/// `timeout`; Node's `timeoutMs` is converted, see `model/parse.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WaitOptions {
     /// Give up after this long (the task goes on; the error holds its handle). `None`: no limit.
+    #[serde(default, deserialize_with = "seconds")]
     pub timeout: Option<Duration>,
     /// Stop the task when its cost passes this many USD.
+    #[serde(default)]
     pub max_cost: Option<f64>,
 }
 
@@ -151,5 +166,100 @@ impl RunTaskOptions {
     /// A one-shot task with the service's defaults.
     pub fn new(task_details: impl Into<String>) -> Self {
         RunTaskOptions { session: SessionOptions::new().task_details(task_details), wait: WaitOptions::new() }
+    }
+}
+
+/// Client settings as a binding passes them (Python's `Client(...)`, Node's `new Client({...})`):
+/// each one given overrides its `ENIGMA_*` variable and the default; the rest stay unset here,
+/// so the defaults are the core's alone. Durations are seconds (Node's `...Ms` are converted).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    /// The API key.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// The service's base URL.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Whole-request timeout.
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
+    pub request_timeout: Option<Duration>,
+    /// Connect timeout.
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
+    pub connect_timeout: Option<Duration>,
+    /// Retries of requests that are safe to retry.
+    #[serde(default, deserialize_with = "count")]
+    pub max_retries: Option<u64>,
+    /// First backoff delay between retries.
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
+    pub retry_backoff: Option<Duration>,
+    /// Longest backoff delay between retries.
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
+    pub retry_backoff_max: Option<Duration>,
+    /// Default poll interval of waits.
+    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
+    pub poll_interval: Option<Duration>,
+    /// Allow the key over plain http to a non-loopback host.
+    #[serde(default)]
+    pub allow_insecure_http: Option<bool>,
+    /// Extra trusted root certificates (PEM).
+    #[serde(default)]
+    pub extra_root_ca_pem: Option<String>,
+    /// Use the live connection for waits, commands and events.
+    #[serde(default)]
+    pub live_events: Option<bool>,
+    /// Prepended to the User-Agent.
+    #[serde(default)]
+    pub user_agent_prefix: Option<String>,
+}
+
+/// A whole number >= 0, from an integer or a float without fraction (JavaScript has only
+/// floats), so that `1.5`, `-5` and `"60000"` are refused with a reason.
+fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    struct Count;
+    impl serde::de::Visitor<'_> for Count {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number >= 0")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v).map(Some).map_err(|_| E::custom(format!("must be a whole number >= 0, got {v}")))
+        }
+        fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
+            u64::try_from(v).map(Some).map_err(|_| E::custom(format!("must be at most {}, got {v}", u64::MAX)))
+        }
+        fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
+            Err(E::custom(format!("must be a whole number >= 0, got {v}")))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // 2^53: the largest whole number a JavaScript number holds exactly.
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+                Ok(Some(v as u64))
+            } else {
+                Err(E::custom(format!("must be a whole number >= 0, got {v}")))
+            }
+        }
+    }
+    deserializer.deserialize_any(Count)
+}
+
+/// A duration as a number of seconds.
+fn as_seconds<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    duration.map(|d| d.as_secs_f64()).serialize(s)
+}
+
+/// A duration from a number of seconds (>= 0).
+fn seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    match Option::<f64>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(s) => Duration::try_from_secs_f64(s)
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("must be a non-negative duration")),
     }
 }

@@ -1,0 +1,391 @@
+//! Options from a binding: each call's options cross the boundary as one JSON-like value
+//! (Python through `pythonize`, Node through napi's `serde-json`), and are read here into the
+//! option structs by serde, then checked by the local rules (`validate.rs`). An error names the
+//! field as the caller spells it, so each binding only forwards it.
+//!
+//! The canonical names are the Rust field names (snake_case) and durations are seconds: that is
+//! Python's spelling. Node spells the same fields in camelCase, and a duration as milliseconds
+//! with an `Ms` suffix (`timeoutMs`); [`Spelling`] carries both ways.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::error::Error;
+use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::validate;
+
+/// Fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's. The
+/// options', the client's settings, and the simulator's (`enigma-sim`'s `SimSettings`).
+pub(crate) const DURATIONS: &[&str] = &[
+    "timeout",
+    "request_timeout",
+    "connect_timeout",
+    "retry_backoff",
+    "retry_backoff_max",
+    "poll_interval",
+    "inline_wait",
+    "idle_timeout",
+    "instance_grace",
+];
+
+/// How a language spells option fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    /// Python: the canonical snake_case names; durations in seconds.
+    Snake,
+    /// Node: camelCase; durations in milliseconds, named with an `Ms` suffix.
+    Camel,
+}
+
+impl Spelling {
+    /// The caller's name of a canonical field (`max_duration` -> `maxDuration`, `timeout` ->
+    /// `timeoutMs` in Node).
+    pub fn spell(self, canonical: &str) -> String {
+        match self {
+            Spelling::Snake => canonical.to_owned(),
+            Spelling::Camel if DURATIONS.contains(&canonical) => format!("{}Ms", to_camel(canonical)),
+            Spelling::Camel => to_camel(canonical),
+        }
+    }
+
+    /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
+    /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
+    pub fn error(self, err: Error) -> Error {
+        match err {
+            Error::Validation { field, reason } if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                Error::Validation { field: self.spell(&field), reason }
+            }
+            other => other,
+        }
+    }
+
+    /// The canonical field and value of one caller's key, or `None` for a key this spelling
+    /// does not produce (e.g. `max_duration` or `timeout` in Node).
+    fn canonical(self, key: &str, value: Value) -> Option<(String, Value)> {
+        let (name, value) = match (self, key.strip_suffix("Ms")) {
+            (Spelling::Camel, Some(stem)) if DURATIONS.contains(&to_snake(stem).as_str()) => {
+                let seconds = match value.as_f64() {
+                    Some(ms) => Value::from(ms / 1000.0),
+                    None => value, // left for serde to refuse by its type
+                };
+                (to_snake(stem), seconds)
+            }
+            (Spelling::Camel, _) => (to_snake(key), value),
+            (Spelling::Snake, _) => (key.to_owned(), value),
+        };
+        (self.spell(&name) == key).then_some((name, value))
+    }
+}
+
+/// Which options a call takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionsKind {
+    /// `start_session` (and, with its task, `start_task`).
+    Session,
+    /// `new_task`.
+    Task,
+    /// A wait (`result`); `run_task` takes these and the session's.
+    Wait,
+}
+
+impl OptionsKind {
+    /// Every kind, for the bindings' exported field lists.
+    pub const ALL: [OptionsKind; 3] = [OptionsKind::Session, OptionsKind::Task, OptionsKind::Wait];
+
+    /// The kind's name in the exported lists.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptionsKind::Session => "session",
+            OptionsKind::Task => "task",
+            OptionsKind::Wait => "wait",
+        }
+    }
+
+    /// The fields of this kind, canonical, in declaration order. Derived from the structs
+    /// themselves, so a new field appears here (and in the bindings' signature tests) at once.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            OptionsKind::Session => serde_aux::serde_introspection::serde_introspect::<SessionOptions>(),
+            OptionsKind::Task => serde_aux::serde_introspection::serde_introspect::<TaskOptions>(),
+            OptionsKind::Wait => serde_aux::serde_introspection::serde_introspect::<WaitOptions>(),
+        }
+    }
+
+    /// The fields as `spelling` spells them.
+    pub fn spelled_fields(self, spelling: Spelling) -> Vec<String> {
+        self.fields().iter().map(|f| spelling.spell(f)).collect()
+    }
+}
+
+/// Options a binding passed that cannot be used: the field as the caller spells it, why, and
+/// whether the value had the wrong type (Python raises `TypeError` for that; every other case,
+/// and every case in Node, is a `validation` error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionsError {
+    /// The field, in the caller's spelling (`options` when the value is not an object).
+    pub field: String,
+    /// What is wrong with it.
+    pub reason: String,
+    /// The value had a type the field never takes (e.g. a string for a count).
+    pub wrong_type: bool,
+}
+
+impl OptionsError {
+    /// An error about a caller's field (already in the caller's spelling).
+    pub fn new(field: impl Into<String>, reason: impl Into<String>, wrong_type: bool) -> Self {
+        OptionsError { field: field.into(), reason: reason.into(), wrong_type }
+    }
+}
+
+impl From<OptionsError> for Error {
+    fn from(err: OptionsError) -> Error {
+        Error::validation(&err.field, err.reason)
+    }
+}
+
+impl std::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid {}: {}", self.field, self.reason)
+    }
+}
+
+/// Options of `start_session`.
+pub fn session_options(value: Value, spelling: Spelling) -> Result<SessionOptions, OptionsError> {
+    let options = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
+    checked(validate::session_options(&options, false), spelling)?;
+    Ok(options)
+}
+
+/// Options of `start_task`: a session's, its task required.
+pub fn start_task_options(value: Value, spelling: Spelling) -> Result<SessionOptions, OptionsError> {
+    let options = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
+    checked(validate::session_options(&options, true), spelling)?;
+    Ok(options)
+}
+
+/// Options of `run_task`: one object with the session's fields (its task required) and the
+/// wait's.
+pub fn run_task_options(value: Value, spelling: Spelling) -> Result<RunTaskOptions, OptionsError> {
+    let mut parts = take(value, &[OptionsKind::Wait, OptionsKind::Session], spelling)?.into_iter();
+    let (wait, session) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let options = RunTaskOptions { session: read(session, spelling)?, wait: read(wait, spelling)? };
+    checked(validate::session_options(&options.session, true), spelling)?;
+    checked(validate::wait_options(&options.wait), spelling)?;
+    Ok(options)
+}
+
+/// Options of `new_task`.
+pub fn task_options(value: Value, spelling: Spelling) -> Result<TaskOptions, OptionsError> {
+    let options: TaskOptions = read(take(value, &[OptionsKind::Task], spelling)?.remove(0), spelling)?;
+    checked(validate::task_options(&options), spelling)?;
+    Ok(options)
+}
+
+/// Options of a wait.
+pub fn wait_options(value: Value, spelling: Spelling) -> Result<WaitOptions, OptionsError> {
+    let options = read(take(value, &[OptionsKind::Wait], spelling)?.remove(0), spelling)?;
+    checked(validate::wait_options(&options), spelling)?;
+    Ok(options)
+}
+
+/// Settings of any serde struct with `deny_unknown_fields` (the simulator's, for one), read
+/// like options: `null` is none given; an error names the field as the caller spells it.
+pub fn settings<T: DeserializeOwned>(value: Value, spelling: Spelling) -> Result<T, OptionsError> {
+    let fields = serde_aux::serde_introspection::serde_introspect::<T>();
+    read(take_fields(value, &[fields], spelling)?.remove(0), spelling)
+}
+
+/// A client's settings (`null`: none given). A `max_retries` beyond `u32` is refused here.
+pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSettings, OptionsError> {
+    let settings: ClientSettings = settings(value, spelling)?;
+    if let Some(n) = settings.max_retries.filter(|n| u32::try_from(*n).is_err()) {
+        return Err(OptionsError::new(
+            spelling.spell("max_retries"),
+            format!("must be at most {}, got {n}", u32::MAX),
+            false,
+        ));
+    }
+    Ok(settings)
+}
+
+/// A window coordinate (`x` or `y`) as a binding passed it: a whole number that a `u32` holds
+/// (the command then checks the window's range). A non-number has the wrong type.
+pub fn coordinate(field: &str, value: Value, spelling: Spelling) -> Result<u32, OptionsError> {
+    let range = if field == "x" { validate::X_RANGE } else { validate::Y_RANGE };
+    let whole = value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64));
+    whole.and_then(|v| u32::try_from(v).ok()).ok_or_else(|| {
+        let reason = format!("must be within {}..={} (window coordinates), got {value}", range.start(), range.end());
+        OptionsError::new(spelling.spell(field), reason, !value.is_number())
+    })
+}
+
+/// The caller's object as canonical maps, one per kind (a key goes to the first kind that has
+/// it). `null` is no options; a key no kind has is refused here, in the caller's spelling.
+fn take(value: Value, kinds: &[OptionsKind], spelling: Spelling) -> Result<Vec<Map<String, Value>>, OptionsError> {
+    let fields: Vec<&'static [&'static str]> = kinds.iter().map(|k| k.fields()).collect();
+    take_fields(value, &fields, spelling)
+}
+
+/// [`take`] for lists of canonical field names.
+fn take_fields(
+    value: Value,
+    kinds: &[&'static [&'static str]],
+    spelling: Spelling,
+) -> Result<Vec<Map<String, Value>>, OptionsError> {
+    let object = match value {
+        Value::Null => Map::new(),
+        Value::Object(object) => object,
+        other => return Err(OptionsError::new("options", format!("must be an object, got {other}"), true)),
+    };
+    let mut parts = vec![Map::new(); kinds.len()];
+    for (key, value) in object {
+        let slot = spelling
+            .canonical(&key, value)
+            .and_then(|(name, value)| Some((kinds.iter().position(|k| k.contains(&name.as_str()))?, name, value)));
+        let Some((index, name, value)) = slot else {
+            let known: Vec<String> = kinds.iter().flat_map(|k| k.iter().map(|f| spelling.spell(f))).collect();
+            return Err(OptionsError::new(key, format!("is not an option here (known: {})", known.join(", ")), false));
+        };
+        parts[index].insert(name, value);
+    }
+    Ok(parts)
+}
+
+/// Serde reads one kind's map; an error names its top-level field.
+fn read<T: DeserializeOwned>(map: Map<String, Value>, spelling: Spelling) -> Result<T, OptionsError> {
+    serde_path_to_error::deserialize(Value::Object(map)).map_err(|err| {
+        let field = err.path().iter().find_map(|segment| match segment {
+            serde_path_to_error::Segment::Map { key } => Some(spelling.spell(key)),
+            _ => None,
+        });
+        let inner = err.into_inner().to_string();
+        // serde's own wording for a value of the wrong type (`Error::invalid_type`); a unit
+        // test below pins it.
+        let wrong_type = inner.starts_with("invalid type:");
+        OptionsError::new(field.unwrap_or_else(|| "options".to_owned()), inner, wrong_type)
+    })
+}
+
+/// A local rule's refusal, with its field in the caller's spelling.
+fn checked(result: Result<(), Error>, spelling: Spelling) -> Result<(), OptionsError> {
+    result.map_err(|err| match err {
+        Error::Validation { field, reason } => OptionsError::new(spelling.spell(&field), reason, false),
+        other => OptionsError::new("options", other.to_string(), false),
+    })
+}
+
+/// `max_duration` -> `maxDuration` (a name's camelCase, with no rule for durations).
+pub fn to_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `maxDuration` -> `max_duration`.
+fn to_snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn refused<T: std::fmt::Debug>(result: Result<T, OptionsError>) -> (String, bool) {
+        let err = result.expect_err("expected a refusal");
+        (err.field, err.wrong_type)
+    }
+
+    #[test]
+    fn reads_each_spelling_into_the_same_options() {
+        let python = json!({"task_details": "x", "max_duration": 60000, "avoid_domains": ["a.com"],
+            "live_events": false, "timeout": 1.5, "max_cost": 0.5, "starting_url": null});
+        let node = json!({"taskDetails": "x", "maxDuration": 60000.0, "avoidDomains": ["a.com"],
+            "liveEvents": false, "timeoutMs": 1500, "maxCost": 0.5});
+        let a = run_task_options(python, Spelling::Snake).unwrap();
+        assert_eq!(a, run_task_options(node, Spelling::Camel).unwrap());
+        assert_eq!(a.session.max_duration, Some(60000));
+        assert_eq!(a.session.live_events, Some(false));
+        assert_eq!(a.wait.timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(session_options(Value::Null, Spelling::Camel).unwrap(), SessionOptions::new());
+    }
+
+    #[test]
+    fn refusals_name_the_field_as_the_caller_spells_it() {
+        let s = Spelling::Snake;
+        let c = Spelling::Camel;
+        assert_eq!(refused(session_options(json!({"max_duration": 0}), s)), ("max_duration".into(), false));
+        assert_eq!(refused(session_options(json!({"maxDuration": 0}), c)), ("maxDuration".into(), false));
+        assert_eq!(refused(session_options(json!({"maxDuration": 1.5}), c)), ("maxDuration".into(), false));
+        assert_eq!(refused(session_options(json!({"maxDuration": -5}), c)), ("maxDuration".into(), false));
+        assert_eq!(refused(session_options(json!({"max_duration": "10"}), s)), ("max_duration".into(), true));
+        assert_eq!(refused(session_options(json!({"avoidDomains": "x.com"}), c)), ("avoidDomains".into(), true));
+        assert_eq!(refused(wait_options(json!({"timeoutMs": -1}), c)), ("timeoutMs".into(), false));
+        assert_eq!(refused(wait_options(json!({"max_cost": -1}), s)), ("max_cost".into(), false));
+        assert_eq!(refused(run_task_options(json!({}), c)), ("taskDetails".into(), false));
+        assert_eq!(refused(task_options(json!({"taskDetails": 42}), c)), ("taskDetails".into(), true));
+        // Keys of the other spelling, or of another call, are unknown.
+        assert_eq!(refused(session_options(json!({"max_duration": 1}), c)).0, "max_duration");
+        assert_eq!(refused(wait_options(json!({"timeout": 1}), c)).0, "timeout");
+        assert_eq!(refused(session_options(json!({"timeoutMs": 1}), c)).0, "timeoutMs");
+        assert_eq!(refused(task_options(json!({"task_details": "x", "live_events": true}), s)).0, "live_events");
+        assert_eq!(refused(session_options(json!("x"), s)), ("options".into(), true));
+    }
+
+    #[test]
+    fn client_settings_read_both_spellings_and_name_bad_fields() {
+        let node = json!({"requestTimeoutMs": 1500, "maxRetries": 3, "retryBackoffMaxMs": 2000, "liveEvents": false});
+        let python = json!({"request_timeout": 1.5, "max_retries": 3, "retry_backoff_max": 2.0, "live_events": false});
+        let settings = client_settings(node, Spelling::Camel).unwrap();
+        assert_eq!(settings, client_settings(python, Spelling::Snake).unwrap());
+        assert_eq!(settings.request_timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(settings.retry_backoff, None, "what is not given stays unset (the core's default)");
+        assert_eq!(refused(client_settings(json!({"maxRetries": 4294967296u64}), Spelling::Camel)).0, "maxRetries");
+        assert_eq!(refused(client_settings(json!({"max_retries": -1}), Spelling::Snake)).0, "max_retries");
+        assert_eq!(refused(client_settings(json!({"pollIntervalMs": -1}), Spelling::Camel)).0, "pollIntervalMs");
+        assert_eq!(refused(client_settings(json!({"handleSignals": true}), Spelling::Camel)).0, "handleSignals");
+        let built = Spelling::Camel.error(Error::validation("request_timeout", "must be greater than zero"));
+        assert!(matches!(built, Error::Validation { field, .. } if field == "requestTimeoutMs"));
+    }
+
+    #[test]
+    fn coordinates_are_whole_numbers_a_u32_holds() {
+        assert_eq!(coordinate("x", json!(512), Spelling::Camel), Ok(512));
+        assert_eq!(coordinate("y", json!(400.0), Spelling::Camel), Ok(400));
+        assert_eq!(refused(coordinate("x", json!(-1), Spelling::Snake)), ("x".into(), false));
+        assert_eq!(refused(coordinate("y", json!(1.5), Spelling::Snake)), ("y".into(), false));
+        assert_eq!(refused(coordinate("x", json!(4294967296u64), Spelling::Snake)), ("x".into(), false));
+        assert_eq!(refused(coordinate("x", json!("a"), Spelling::Camel)), ("x".into(), true));
+    }
+
+    #[test]
+    fn field_lists_come_from_the_structs() {
+        assert_eq!(OptionsKind::Wait.spelled_fields(Spelling::Camel), ["timeoutMs", "maxCost"]);
+        let session = OptionsKind::Session.fields();
+        let task = OptionsKind::Task.fields();
+        assert!(session.contains(&"live_events") && !task.contains(&"live_events"));
+        assert!(task.iter().all(|f| session.contains(f)), "a task field that a session lacks: {task:?}");
+    }
+}

@@ -1,0 +1,126 @@
+//! Values as the bindings show them: a core value's serde form (flat where the Rust type is an
+//! enum), with its keys spelled as the language spells them. The service's own JSON (`raw`)
+//! is passed on as it came.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::classify::{TaskState, TaskStatus};
+use super::parse::{DURATIONS, Spelling};
+use super::usage::Usage;
+
+/// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
+/// null (or `paused: false`) where the state has none.
+#[derive(Debug, Serialize)]
+pub struct StatusView<'a> {
+    /// The state's name.
+    pub state: &'static str,
+    /// Running and paused.
+    pub paused: bool,
+    /// The agent's answer (completed).
+    pub message: Option<&'a str>,
+    /// The agent's question (guardrail).
+    pub question: Option<&'a str>,
+    /// When it completed (completed).
+    pub completed_at: Option<&'a str>,
+    /// The service's failure code (failed).
+    pub error_code: Option<&'a str>,
+    /// The service's failure text (failed).
+    pub error: Option<&'a str>,
+    /// Every state but running: the task is over (`TaskState::is_final`).
+    pub done: bool,
+    /// Usage so far.
+    pub usage: &'a Usage,
+    /// The body the status was read from.
+    pub raw: &'a Value,
+}
+
+impl TaskStatus {
+    /// The flat form the bindings show.
+    pub fn view(&self) -> StatusView<'_> {
+        let mut view = StatusView {
+            state: self.state.name(),
+            paused: false,
+            message: None,
+            question: None,
+            completed_at: None,
+            error_code: None,
+            error: None,
+            done: self.state.is_final(),
+            usage: &self.usage,
+            raw: &self.raw,
+        };
+        match &self.state {
+            TaskState::Running { paused } => view.paused = *paused,
+            TaskState::Completed { message, completed_at } => {
+                view.message = Some(message);
+                view.completed_at = completed_at.as_deref();
+            }
+            TaskState::Guardrail { question } => view.question = Some(question),
+            TaskState::Failed { code, error } => {
+                view.error_code = Some(code);
+                view.error = Some(error);
+            }
+            TaskState::Stopped | TaskState::Terminated => {}
+        }
+        view
+    }
+}
+
+/// `value`'s serde form with object keys in `spelling` (nested objects too, but never inside a
+/// `raw` field, which is the service's JSON), durations in the spelling's unit.
+pub fn spelled<T: Serialize>(value: &T, spelling: Spelling) -> Value {
+    respell(serde_json::to_value(value).unwrap_or(Value::Null), spelling)
+}
+
+fn respell(value: Value, spelling: Spelling) -> Value {
+    match value {
+        Value::Object(map) if spelling != Spelling::Snake => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v.as_f64()) {
+                        ("raw", _) => v,
+                        // A duration: seconds here, milliseconds in Node (`...Ms`).
+                        (name, Some(secs)) if DURATIONS.contains(&name) => Value::from(secs * 1000.0),
+                        _ => respell(v, spelling),
+                    };
+                    (spelling.spell(&k), v)
+                })
+                .collect::<Map<_, _>>(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| respell(v, spelling)).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_status_is_flat_and_spelled_per_language_with_raw_untouched() {
+        let raw = json!({"status": "failed", "error_code": "X", "some_key": 1});
+        let status = TaskStatus {
+            state: TaskState::Failed { code: "X".into(), error: "broke".into() },
+            usage: Usage { input_tokens: Some(3), ..Usage::default() },
+            raw: raw.clone(),
+        };
+        let node = spelled(&status.view(), Spelling::Camel);
+        assert_eq!(node["state"], "failed");
+        assert_eq!(node["errorCode"], "X");
+        assert_eq!(node["paused"], false);
+        assert_eq!(node["usage"]["inputTokens"], 3);
+        assert_eq!(node["raw"], raw);
+        let settings = super::super::options::ClientSettings {
+            request_timeout: Some(std::time::Duration::from_millis(200)),
+            ..Default::default()
+        };
+        assert_eq!(spelled(&settings, Spelling::Camel)["requestTimeoutMs"], 200.0);
+        assert_eq!(spelled(&settings, Spelling::Snake)["request_timeout"], 0.2);
+        let python = spelled(&status.view(), Spelling::Snake);
+        assert_eq!(python["error_code"], "X");
+        assert_eq!(python["message"], Value::Null);
+    }
+}
