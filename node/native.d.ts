@@ -49,6 +49,13 @@ export declare class NativeClient {
   health(cancel?: CancelToken | undefined | null): Promise<object>
   /** Active instance connections. */
   activeSockets(cancel?: CancelToken | undefined | null): Promise<object>
+  /**
+   * Closes the client (the core's `Client::close`): its later calls reject with a validation
+   * error naming `client`; handles made before keep working. Idempotent.
+   */
+  close(): void
+  /** Whether the client was closed. */
+  get closed(): boolean
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): Array<string>
   /** Terminates every open session; resolves to the ids that could not be terminated. */
@@ -125,6 +132,28 @@ export declare class NativeTask {
 }
 
 /**
+ * The core's list of error codes (`enigma::ErrorCode::ALL`), which `lib/errors.js` is tested
+ * against.
+ */
+export declare function errorCodes(): Array<string>
+
+/**
+ * The core's live event types in the Node spelling (`taskCompleted`): every `type` an event
+ * of `session.events()` can have, which `index.d.ts`'s `EnigmaEvent` union is tested against.
+ */
+export declare function eventTypes(): Array<string>
+
+/** One log record of the SDK. */
+export interface LogRecordData {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** Where it comes from (`enigma::rest::http`, ...). */
+  target: string
+  /** The message, then its fields as `key=value`. */
+  message: string
+}
+
+/**
  * The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
  * test that checks `index.d.ts` against them.
  */
@@ -132,6 +161,12 @@ export declare function optionFields(): Record<string, Array<string>>
 
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
+
+/**
+ * Sends the SDK's records at `level` and above to `callback`, or stops sending them (`null`).
+ * Returns false when another subscriber owns the process's records.
+ */
+export declare function setLogSink(level: string, callback?: ((record: LogRecordData) => void) | null | undefined): boolean
 
 /** Starts a simulator on loopback (any free port unless `port` is given). */
 export declare function startSimulator(options?: object | undefined | null): Promise<NativeSimulator>
