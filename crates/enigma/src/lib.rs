@@ -51,11 +51,16 @@
 
 #![warn(missing_docs)]
 
+mod batch;
 mod handle;
 mod live;
 mod model;
 mod rest;
 
+pub use batch::{
+    Batch, BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler, GuardrailQuestion,
+    ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
+};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
 pub use handle::client::Client;
