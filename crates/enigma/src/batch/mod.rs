@@ -44,6 +44,7 @@ pub struct Batch {
     items: mpsc::UnboundedReceiver<BatchItem>,
     runner: Arc<Runner>,
     done: watch::Receiver<Option<BatchSummary>>,
+    previous: Vec<BatchItem>,
 }
 
 impl Client {
@@ -78,7 +79,7 @@ impl Client {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut queue = VecDeque::new();
         let mut reattach = VecDeque::new();
-        let (mut previously_done, mut early) = (0, Vec::new());
+        let (mut previously_done, mut early, mut previous) = (0, Vec::new(), Vec::new());
         for (index, input) in inputs.into_iter().enumerate() {
             let spec = match input {
                 Ok(spec) => spec,
@@ -93,7 +94,10 @@ impl Client {
                 Some(Prior::Ended(item)) if item.outcome == BatchOutcome::Unknown && options.retry_unknown => {
                     queue.push_back(job)
                 }
-                Some(Prior::Ended(_)) => previously_done += 1,
+                Some(Prior::Ended(item)) => {
+                    previously_done += 1;
+                    previous.push((**item).clone());
+                }
                 Some(Prior::Submitted { session_id, task_id }) => {
                     reattach.push_back(Job { reattach: Some((session_id.clone(), task_id.clone())), ..job })
                 }
@@ -151,7 +155,7 @@ impl Client {
             // The summary is set before the stream ends.
             driver.close();
         });
-        Ok(Batch { items: rx, runner, done })
+        Ok(Batch { items: rx, runner, done, previous })
     }
 
     /// Like [`Client::run_many`], with the tasks and options as serde values (the bindings'
@@ -169,6 +173,13 @@ impl Batch {
     /// Where the batch stands now.
     pub fn progress(&self) -> BatchProgress {
         self.runner.tally.progress()
+    }
+
+    /// The items a journal shows ended in earlier runs (not run again and not in the stream):
+    /// lets a caller whose own record of them was cut short (a kill between the journal's
+    /// record and its own) complete it.
+    pub fn previous_items(&self) -> &[BatchItem] {
+        &self.previous
     }
 
     /// The summary, once the batch has ended (after the stream ended).
