@@ -75,6 +75,14 @@ pub(crate) fn wait_options(timeout: Option<f64>, max_cost: Option<f64>) -> enigm
 
 #[pymethods]
 impl PyClient {
+    /// Starts a batch: `tasks_json` a JSON list of task texts or spec objects, `options_json` a
+    /// JSON object of batch options; `guardrail`: questions come out of the batch's `next()`.
+    #[pyo3(signature = (tasks_json, options_json, guardrail=false))]
+    fn run_many(&self, py: Python<'_>, tasks_json: &str, options_json: &str, guardrail: bool) -> PyResult<crate::batch::PyBatch> {
+        check_pid(self.pid)?;
+        crate::batch::PyBatch::start(py, self.inner.clone(), tasks_json, options_json, guardrail, self.blocking)
+    }
+
     #[new]
     #[pyo3(signature = (api_key=None, base_url=None, *, request_timeout=None, max_retries=None, poll_interval=None,
         allow_insecure_http=false, live_events=None, blocking=false, retry_backoff=None))]

@@ -59,6 +59,7 @@ impl PySimulator {
             max_sessions,
             initial_balance,
             seed,
+            ..SimConfig::default()
         };
         config.validate().map_err(PyValueError::new_err)?;
         let handle = py

@@ -41,6 +41,8 @@ class Client:
         """Settings that travel with pickled handles (never the key)."""
     def with_mode(self, *, blocking: bool) -> Client:
         """The same client (pool, open sessions) in the given mode."""
+    def run_many(self, tasks_json: str, options_json: str, guardrail: bool = False) -> Batch:
+        """Starts a batch (tasks and options as JSON texts, checked by the core)."""
     def start_session(
         self,
         *,
@@ -164,6 +166,17 @@ class EventStream:
     def next(self) -> Any:
         """-> an enigma.events.Event, or None at the end (or a future of it)."""
     def close(self) -> None: ...
+
+@final
+class Batch:
+    def next(self) -> Any:
+        """-> an item dict, a guardrail question dict (with ``token``), or None at the end (or a future of it)."""
+    def answer(self, token: int, text: Optional[str] = None) -> None: ...
+    def progress(self) -> Dict[str, Any]: ...
+    def summary(self) -> Any: ...
+    def cancel(self) -> None: ...
+    def finished(self) -> Any:
+        """-> the summary dict (or a future of it)."""
 
 @final
 class Simulator:
