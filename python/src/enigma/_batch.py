@@ -9,6 +9,7 @@ progress bar (``tqdm``, when installed).
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import json
 import os
@@ -107,7 +108,8 @@ class BatchResults(List[BatchItem]):
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame``, one row per task (needs ``pandas``)."""
         try:
-            import pandas
+            # Imported by name: an optional extra, with no stubs needed to type-check this module.
+            pandas = importlib.import_module("pandas")
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_pandas() needs pandas: pip install pandas") from exc
         rows = []
@@ -153,7 +155,7 @@ class _Bar:
         if not wanted:
             return
         try:
-            from tqdm.auto import tqdm
+            tqdm = importlib.import_module("tqdm.auto").tqdm
         except ImportError:
             return
         progress = native.progress()

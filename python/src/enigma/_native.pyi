@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "__version__"]
 
 __version__: str
 
