@@ -58,7 +58,7 @@ mod model;
 mod rest;
 
 pub use batch::{
-    Batch, BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler, GuardrailQuestion,
+    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler, GuardrailQuestion,
     ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
 };
 pub use handle::builder::ClientBuilder;

@@ -170,6 +170,12 @@ impl Client {
 }
 
 impl Batch {
+    /// The next task to end (`None` once every task has ended): the stream's next item, without
+    /// needing `StreamExt`.
+    pub async fn next(&mut self) -> Option<BatchItem> {
+        self.items.recv().await
+    }
+
     /// Where the batch stands now.
     pub fn progress(&self) -> BatchProgress {
         self.runner.tally.progress()
@@ -203,9 +209,39 @@ impl Batch {
         }
     }
 
+    /// A cloneable view of the batch (progress, summary, cancel) that needs no access to the
+    /// stream: for a display, or a binding whose reader holds the stream.
+    pub fn monitor(&self) -> BatchMonitor {
+        BatchMonitor { runner: self.runner.clone(), done: self.done.clone() }
+    }
+
     /// A token that cancels the batch (for a signal handler or a binding's abort).
     pub fn cancel_token(&self) -> CancellationToken {
         self.runner.cancel.clone()
+    }
+}
+
+/// Progress, summary and cancel of a [`Batch`], apart from its stream ([`Batch::monitor`]).
+#[derive(Clone)]
+pub struct BatchMonitor {
+    runner: Arc<Runner>,
+    done: watch::Receiver<Option<BatchSummary>>,
+}
+
+impl BatchMonitor {
+    /// Where the batch stands now.
+    pub fn progress(&self) -> BatchProgress {
+        self.runner.tally.progress()
+    }
+
+    /// The summary, once the batch has ended.
+    pub fn summary(&self) -> Option<BatchSummary> {
+        self.done.borrow().clone()
+    }
+
+    /// Stops the batch, like [`Batch::cancel`].
+    pub fn cancel(&self) {
+        self.runner.cancel.cancel();
     }
 }
 
