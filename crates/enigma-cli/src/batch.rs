@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use enigma::{BatchOptions, BatchOutcome, Error};
-use futures_util::StreamExt;
 
 use crate::batch_args::BatchArgs;
 use crate::batch_input::{self, invalid};
@@ -26,7 +25,11 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
         // Nothing is sent: the whole file is refused, every bad line named.
         return Err(invalid(
             "file",
-            format!("{} invalid line(s), nothing was sent (--skip-invalid runs the rest):\n  {}", errors.len(), errors.join("\n  ")),
+            format!(
+                "{} invalid line(s), nothing was sent (--skip-invalid runs the rest):\n  {}",
+                errors.len(),
+                errors.join("\n  ")
+            ),
         ));
     }
     let options = BatchOptions {

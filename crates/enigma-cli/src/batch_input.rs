@@ -33,8 +33,8 @@ pub fn reason(err: &Error) -> String {
 }
 
 pub fn read(path: &Path) -> Result<Input, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| invalid("file", format!("cannot read {}: {e}", path.display())))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| invalid("file", format!("cannot read {}: {e}", path.display())))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
     match ext.as_str() {

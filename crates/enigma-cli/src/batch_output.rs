@@ -119,8 +119,11 @@ pub fn summary(summary: &BatchSummary, skipped_lines: &[String], json: bool) {
     }
     println!("{:<22}{:>8}", "total", summary.total);
     match summary.budget {
-        Some(budget) => println!("spent ${:.4} of ${budget:.2}{}", summary.spent,
-            if summary.budget_reached { " (budget reached: running tasks stopped, no new ones started)" } else { "" }),
+        Some(budget) => println!(
+            "spent ${:.4} of ${budget:.2}{}",
+            summary.spent,
+            if summary.budget_reached { " (budget reached: running tasks stopped, no new ones started)" } else { "" }
+        ),
         None => println!("spent ${:.4}", summary.spent),
     }
     println!("wall time {:.1}s, concurrency at the end {}", summary.wall_secs, summary.concurrency_end);

@@ -27,7 +27,9 @@ fn write_tasks(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
 }
 
 fn jsonl(n: usize, directive: &str) -> Vec<String> {
-    (0..n).map(|i| serde_json::json!({"task": format!("task {i} #sim {directive}"), "id": format!("t{i}")}).to_string()).collect()
+    (0..n)
+        .map(|i| serde_json::json!({"task": format!("task {i} #sim {directive}"), "id": format!("t{i}")}).to_string())
+        .collect()
 }
 
 fn out_lines(path: &Path) -> Vec<Value> {
@@ -56,7 +58,11 @@ fn a_jsonl_csv_or_text_file_gives_one_out_line_per_task_with_its_line_number() {
     let dir = dir();
     let files = [
         write_tasks(&dir, "tasks.jsonl", &jsonl(4, "")),
-        write_tasks(&dir, "tasks.csv", &["id,task,maxCost".into(), "a,first #sim cost=0.01,0.5".into(), "b,second,".into()]),
+        write_tasks(
+            &dir,
+            "tasks.csv",
+            &["id,task,maxCost".into(), "a,first #sim cost=0.01,0.5".into(), "b,second,".into()],
+        ),
         write_tasks(&dir, "tasks.txt", &["first task".into(), "".into(), "second task".into()]),
     ];
     for (file, expected_lines) in files.iter().zip([vec![1, 2, 3, 4], vec![2, 3], vec![1, 3]]) {
@@ -65,7 +71,10 @@ fn a_jsonl_csv_or_text_file_gives_one_out_line_per_task_with_its_line_number() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         let lines = out_lines(&out);
         let numbers: BTreeSet<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
-        assert_eq!(numbers.into_iter().collect::<Vec<_>>(), expected_lines.iter().map(|n| *n as u64).collect::<Vec<_>>());
+        assert_eq!(
+            numbers.into_iter().collect::<Vec<_>>(),
+            expected_lines.iter().map(|n| *n as u64).collect::<Vec<_>>()
+        );
         for line in &lines {
             assert_eq!(line["outcome"], "completed", "{line}");
             assert!(line["sessionId"].is_string() && line["taskId"].is_string());
@@ -199,7 +208,14 @@ fn lost_create_answers_are_unknown_and_resubmitted_only_with_retry_unknown() {
     let (out, journal) = (dir.join("out.jsonl"), dir.join("journal.jsonl"));
     let batch = |extra: &[&str]| {
         let mut command = sim.enigma();
-        command.arg("batch").arg(&file).arg("--out").arg(&out).arg("--journal").arg(&journal).args(["--concurrency", "1"]);
+        command
+            .arg("batch")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--concurrency", "1"]);
         command.args(extra);
         run(&mut command)
     };
@@ -240,7 +256,13 @@ fn ctrl_c_terminates_every_session_and_exits_130() {
         let dir = dir();
         let file = write_tasks(&dir, "tasks.jsonl", &jsonl(10, "duration=2000"));
         let mut command = sim.enigma();
-        command.arg("batch").arg(&file).arg("--out").arg(dir.join("out.jsonl")).arg("--journal").arg(dir.join("j.jsonl"));
+        command
+            .arg("batch")
+            .arg(&file)
+            .arg("--out")
+            .arg(dir.join("out.jsonl"))
+            .arg("--journal")
+            .arg(dir.join("j.jsonl"));
         let mut child = spawn_with_sigint(&command, disposition);
         until(Duration::from_secs(20), || sim.stat(&["tasks", "running"]) >= 5, "five tasks running");
         let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
@@ -254,7 +276,8 @@ fn ctrl_c_terminates_every_session_and_exits_130() {
 #[test]
 fn without_a_key_it_runs_on_the_built_in_simulator() {
     let dir = dir();
-    let file = write_tasks(&dir, "tasks.txt", &["say hello #sim duration=0.5".into(), "say bye #sim duration=0.5".into()]);
+    let file =
+        write_tasks(&dir, "tasks.txt", &["say hello #sim duration=0.5".into(), "say bye #sim duration=0.5".into()]);
     let out = dir.join("out.jsonl");
     let output = run(enigma().arg("batch").arg(&file).arg("--out").arg(&out));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -28,7 +28,12 @@ pub struct NativeBatch {
 }
 
 /// Starts a batch on the current runtime (call inside napi's).
-pub(crate) fn start(client: &enigma::Client, tasks: &Value, options: &Value, guardrail: bool) -> enigma::Result<NativeBatch> {
+pub(crate) fn start(
+    client: &enigma::Client,
+    tasks: &Value,
+    options: &Value,
+    guardrail: bool,
+) -> enigma::Result<NativeBatch> {
     let (question_tx, question_rx) = mpsc::unbounded_channel();
     let answers: Answers = Arc::default();
     let handler: Option<enigma::GuardrailHandler> = guardrail.then(|| {

@@ -8,7 +8,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use futures_util::StreamExt;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
@@ -21,7 +20,7 @@ use crate::runtime;
 
 /// What `next()` returns: an ended task, or a question for the guardrail callback.
 enum Next {
-    Item(enigma::BatchItem),
+    Item(Box<enigma::BatchItem>),
     Question(u64, enigma::GuardrailQuestion),
 }
 
@@ -32,6 +31,7 @@ struct Shared {
     /// What was read for a caller that stopped waiting, returned first.
     returned: Mutex<VecDeque<Next>>,
     ended: std::sync::atomic::AtomicBool,
+    monitor: enigma::BatchMonitor,
 }
 
 #[pyclass(name = "Batch", module = "enigma._native", frozen)]
@@ -71,19 +71,24 @@ impl PyBatch {
             });
             handler
         });
-        let batch = py.detach(|| runtime::block_on(async move {
-            let (options, skip_invalid) = enigma::BatchOptions::from_value(&options)?;
-            let inputs = enigma::specs_from_value(&tasks, skip_invalid)?;
-            client.run_many_inputs(inputs, enigma::BatchOptions { on_guardrail: handler, ..options })
-        }))?
-        .map_err(|e| to_py_err(py, e, blocking))?;
+        let batch = py
+            .detach(|| {
+                runtime::block_on(async move {
+                    let (options, skip_invalid) = enigma::BatchOptions::from_value(&options)?;
+                    let inputs = enigma::specs_from_value(&tasks, skip_invalid)?;
+                    client.run_many_inputs(inputs, enigma::BatchOptions { on_guardrail: handler, ..options })
+                })
+            })?
+            .map_err(|e| to_py_err(py, e, blocking))?;
         let cancel = batch.cancel_token();
+        let monitor = batch.monitor();
         let shared = Shared {
             batch: tokio::sync::Mutex::new(batch),
             questions: tokio::sync::Mutex::new(question_rx),
             answers,
             returned: Mutex::new(VecDeque::new()),
             ended: Default::default(),
+            monitor,
         };
         Ok(PyBatch { shared: Arc::new(shared), cancel, blocking, pid: std::process::id() })
     }
@@ -108,7 +113,7 @@ impl PyBatch {
                 let mut batch = shared.batch.lock().await;
                 let mut questions = shared.questions.lock().await;
                 let next = tokio::select! {
-                    item = batch.next() => item.map(Next::Item),
+                    item = batch.next() => item.map(|i| Next::Item(Box::new(i))),
                     Some((token, question)) = questions.recv() => Some(Next::Question(token, question)),
                 };
                 if next.is_none() {
@@ -145,24 +150,12 @@ impl PyBatch {
 
     /// Where the batch stands (a dict: total, done, failed, running, queued, spent, budget...).
     fn progress(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let progress = match self.shared.batch.try_lock() {
-            Ok(batch) => batch.progress(),
-            // A `next()` holds the batch: read the progress through the runtime instead.
-            Err(_) => {
-                let shared = self.shared.clone();
-                py.detach(|| runtime::block_on(async move { shared.batch.lock().await.progress() }))?
-            }
-        };
-        json_to_py(py, &serde_json::to_value(&progress).unwrap_or_default())
+        json_to_py(py, &serde_json::to_value(self.shared.monitor.progress()).unwrap_or_default())
     }
 
     /// The summary (a dict) once the batch has ended, else None.
     fn summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let summary = match self.shared.batch.try_lock() {
-            Ok(batch) => batch.summary(),
-            Err(_) => None,
-        };
-        match summary {
+        match self.shared.monitor.summary() {
             Some(summary) => json_to_py(py, &serde_json::to_value(&summary).unwrap_or_default()),
             None => Ok(py.None()),
         }

@@ -58,8 +58,8 @@ mod model;
 mod rest;
 
 pub use batch::{
-    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler, GuardrailQuestion,
-    ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
+    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler,
+    GuardrailQuestion, ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
 };
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};

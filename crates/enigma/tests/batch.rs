@@ -10,7 +10,6 @@ use std::time::Duration;
 use common::{client, sim_config, sim_with, stat};
 use enigma::{Batch, BatchItem, BatchOptions, BatchOutcome, TaskSpec};
 use enigma_sim::SimConfig;
-use futures_util::StreamExt;
 
 fn specs(n: usize, directive: &str) -> Vec<TaskSpec> {
     (0..n).map(|i| TaskSpec::new(format!("task {i} #sim {directive}"))).collect()
@@ -37,18 +36,18 @@ async fn until_no_session_open(sim: &enigma_sim::SimHandle) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_tasks_under_the_default_limits_each_end_once_without_429s() {
     // The service's limits (10 POSTs per window, 5 sessions), with a 1 s window so it runs fast.
-    let sim = sim_with(SimConfig {
-        rate_limit: Some(10),
-        rate_limit_window: Duration::from_secs(1),
-        ..sim_config()
-    })
-    .await;
+    let sim =
+        sim_with(SimConfig { rate_limit: Some(10), rate_limit_window: Duration::from_secs(1), ..sim_config() }).await;
     let client = client(&sim);
     let (items, summary) = collect(client.run_many(specs(200, "duration=5"), BatchOptions::default()).unwrap()).await;
     let indexes: BTreeSet<usize> = items.iter().map(|i| i.index).collect();
     assert_eq!(items.len(), 200, "one item per task");
     assert_eq!(indexes.len(), 200, "each task ends exactly once");
-    assert!(items.iter().all(|i| i.outcome == BatchOutcome::Completed), "{:?}", items.iter().find(|i| i.outcome != BatchOutcome::Completed));
+    assert!(
+        items.iter().all(|i| i.outcome == BatchOutcome::Completed),
+        "{:?}",
+        items.iter().find(|i| i.outcome != BatchOutcome::Completed)
+    );
     assert_eq!(summary.outcomes["completed"], 200);
     assert_eq!(stat(&sim, "tasks.started"), 200, "no task created twice");
     assert!(stat(&sim, "sessions.maxOpenPerKey") <= 5, "{}", sim.stats()["sessions"]);
@@ -65,8 +64,12 @@ async fn the_budget_stops_running_tasks_and_starts_no_new_ones() {
     let (items, summary) = collect(client.run_many(specs(20, "duration=60 cost=0.5"), options).unwrap()).await;
     assert!(summary.budget_reached, "{summary:?}");
     assert!(summary.not_started > 0, "{summary:?}");
-    assert!(items.iter().any(|i| i.outcome == BatchOutcome::Stopped
-        && i.error.as_ref().is_some_and(|e| e.code == "budget")), "{items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.outcome == BatchOutcome::Stopped && i.error.as_ref().is_some_and(|e| e.code == "budget")),
+        "{items:?}"
+    );
     assert!(stat(&sim, "commands.byMessage.state:stop") >= 1, "stops sent: {}", sim.stats()["commands"]);
     assert_eq!(stat(&sim, "tasks.started") as usize, items.len(), "nothing started past the budget");
     until_no_session_open(&sim).await;
@@ -158,9 +161,8 @@ async fn a_guardrail_ends_its_task_by_default_and_a_handler_can_answer_it() {
     assert_eq!(items[0].question.as_deref(), Some("Which size?"));
     until_no_session_open(&sim).await;
 
-    let handler: enigma::GuardrailHandler = Arc::new(|q| {
-        Box::pin(async move { (q.question == "Which size?").then(|| "42".to_owned()) })
-    });
+    let handler: enigma::GuardrailHandler =
+        Arc::new(|q| Box::pin(async move { (q.question == "Which size?").then(|| "42".to_owned()) }));
     let options = BatchOptions { on_guardrail: Some(handler), ..BatchOptions::default() };
     let (items, _) = collect(client.run_many(vec![TaskSpec::new(task)], options).unwrap()).await;
     assert_eq!(items[0].outcome, BatchOutcome::Completed, "{items:?}");

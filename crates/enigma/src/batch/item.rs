@@ -65,7 +65,11 @@ pub struct ItemError {
 
 impl From<&Error> for ItemError {
     fn from(err: &Error) -> ItemError {
-        ItemError { code: err.code().to_owned(), message: err.to_string(), server_code: err.server_code().map(str::to_owned) }
+        ItemError {
+            code: err.code().to_owned(),
+            message: err.to_string(),
+            server_code: err.server_code().map(str::to_owned),
+        }
     }
 }
 

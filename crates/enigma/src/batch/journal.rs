@@ -56,8 +56,10 @@ impl Journal {
     /// Opens (or creates) the journal and reads what it holds. A torn last line (no newline,
     /// not JSON) is cut off and reported; a bad line elsewhere is an error naming it.
     pub(crate) fn open(path: &Path) -> Result<(Journal, JournalState)> {
-        let io = |what: &str, e: std::io::Error| Error::validation("journal", format!("{what} {}: {e}", path.display()));
-        let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(|e| io("cannot open", e))?;
+        let io =
+            |what: &str, e: std::io::Error| Error::validation("journal", format!("{what} {}: {e}", path.display()));
+        let mut file =
+            OpenOptions::new().read(true).append(true).create(true).open(path).map_err(|e| io("cannot open", e))?;
         let mut state = JournalState::default();
         let mut good_end = 0u64;
         let mut lines = Vec::new();
@@ -81,7 +83,10 @@ impl Journal {
             let parsed: Option<Value> = serde_json::from_slice(&raw).ok();
             let Some(record) = parsed.filter(|_| complete) else {
                 if number + 1 == count {
-                    tracing::warn!(line = number + 1, "the journal's last line is torn (an interrupted write): dropped");
+                    tracing::warn!(
+                        line = number + 1,
+                        "the journal's last line is torn (an interrupted write): dropped"
+                    );
                     state.torn_line = Some(number + 1);
                     file.set_len(offset).map_err(|e| io("cannot repair", e))?;
                     break;
@@ -112,8 +117,10 @@ impl Journal {
     }
 
     pub(crate) async fn submitted(&self, index: usize, digest: &str, session_id: &str, task_id: &str) -> Result<()> {
-        self.write(json!({ "i": index, "event": "submitted", "digest": digest, "sessionId": session_id, "taskId": task_id }))
-            .await
+        self.write(
+            json!({ "i": index, "event": "submitted", "digest": digest, "sessionId": session_id, "taskId": task_id }),
+        )
+        .await
     }
 
     pub(crate) async fn refused(&self, index: usize, digest: &str) -> Result<()> {

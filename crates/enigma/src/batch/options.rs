@@ -112,10 +112,17 @@ impl BatchOptions {
             let camel: String = key
                 .split('_')
                 .enumerate()
-                .map(|(i, p)| if i == 0 { p.to_owned() } else { p[..1.min(p.len())].to_uppercase() + &p[1.min(p.len())..] })
+                .map(
+                    |(i, p)| {
+                        if i == 0 { p.to_owned() } else { p[..1.min(p.len())].to_uppercase() + &p[1.min(p.len())..] }
+                    },
+                )
                 .collect();
             let count = |v: &Value| {
-                v.as_u64().filter(|n| *n >= 1).map(|n| n as usize).ok_or_else(|| Error::validation(key, "must be a whole number, at least 1"))
+                v.as_u64()
+                    .filter(|n| *n >= 1)
+                    .map(|n| n as usize)
+                    .ok_or_else(|| Error::validation(key, "must be a whole number, at least 1"))
             };
             let flag = |v: &Value| v.as_bool().ok_or_else(|| Error::validation(key, "must be true or false"));
             match camel.as_str() {
@@ -125,7 +132,8 @@ impl BatchOptions {
                     options.budget = Some(v.as_f64().ok_or_else(|| Error::validation(key, "must be a number of USD"))?)
                 }
                 "journal" => {
-                    options.journal = Some(PathBuf::from(v.as_str().ok_or_else(|| Error::validation(key, "must be a path"))?))
+                    options.journal =
+                        Some(PathBuf::from(v.as_str().ok_or_else(|| Error::validation(key, "must be a path"))?))
                 }
                 "retryUnknown" => options.retry_unknown = flag(v)?,
                 "skipInvalid" => skip_invalid = flag(v)?,

@@ -63,7 +63,7 @@ enum Next {
 
 /// How a task run ended, for the worker.
 enum Ran {
-    Ended(BatchItem),
+    Ended(Box<BatchItem>),
     /// The batch was cancelled and the session terminated.
     Cancelled,
 }
@@ -158,6 +158,7 @@ impl Runner {
         let session = task.session();
         match self.wait(&job, &task, &session, started).await {
             Ran::Ended(item) => {
+                let item = *item;
                 // A one-shot session ends by itself after its task, unless the task waits on a
                 // question or the wait gave up while it ran: then it is ours to end.
                 let ends_itself = matches!(item.outcome, BatchOutcome::Completed | BatchOutcome::Stopped)
@@ -214,7 +215,7 @@ impl Runner {
         loop {
             self.journal(|j| j.submitted(job.index, &job.digest, session.id(), task.id())).await;
             let item = match self.wait(&job, &task, &session, started).await {
-                Ran::Ended(item) => item,
+                Ran::Ended(item) => *item,
                 Ran::Cancelled => return Next::Continue,
             };
             let reusable = matches!(item.outcome, BatchOutcome::Completed | BatchOutcome::Stopped);
@@ -251,14 +252,19 @@ impl Runner {
         let task = match self.client.task(session_id, task_id) {
             Ok(task) => task,
             Err(err) => {
-                self.finish(BatchItem::from_error(job.index, job.spec.id.clone(), &err, BatchOutcome::Failed), &job, started)
-                    .await;
+                self.finish(
+                    BatchItem::from_error(job.index, job.spec.id.clone(), &err, BatchOutcome::Failed),
+                    &job,
+                    started,
+                )
+                .await;
                 return Next::Continue;
             }
         };
         let session = task.session();
         self.client.track_session(session_id);
-        if let Ran::Ended(mut item) = self.wait(&job, &task, &session, started).await {
+        if let Ran::Ended(item) = self.wait(&job, &task, &session, started).await {
+            let mut item = *item;
             item.reattached = true;
             item.session_id.get_or_insert_with(|| session_id.to_owned());
             item.task_id.get_or_insert_with(|| task_id.to_owned());
@@ -386,7 +392,7 @@ impl Runner {
             item.session_id.get_or_insert_with(|| task.session_id().to_owned());
             item.task_id.get_or_insert_with(|| task.id().to_owned());
             item.timings = timings(started);
-            return Ran::Ended(item);
+            return Ran::Ended(Box::new(item));
         }
     }
 

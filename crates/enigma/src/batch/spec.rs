@@ -233,7 +233,10 @@ mod tests {
     #[test]
     fn errors_name_the_label_and_the_problem() {
         let err = |v: Value| TaskSpec::from_value(&v, "line 4").unwrap_err().to_string();
-        assert_eq!(err(json!({"task": "t", "colour": 1})).split(" (known").next().unwrap(), "invalid line 4: unknown option 'colour'");
+        assert_eq!(
+            err(json!({"task": "t", "colour": 1})).split(" (known").next().unwrap(),
+            "invalid line 4: unknown option 'colour'"
+        );
         assert!(err(json!({"task": "  "})).contains("line 4"));
         assert!(err(json!({"id": 1})).contains("missing 'task'"));
         assert!(err(json!({"task": "t", "maxCost": -1})).contains("max_cost"));
