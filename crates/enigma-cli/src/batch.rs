@@ -39,6 +39,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
         tasks_per_session: args.tasks_per_session,
         retry_unknown: args.retry_unknown,
         on_guardrail: None,
+        ..BatchOptions::default()
     };
     options.check()?;
     let written = crate::batch_output::indexes_in(&args.out);

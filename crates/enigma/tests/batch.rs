@@ -39,7 +39,8 @@ async fn two_hundred_tasks_under_the_default_limits_each_end_once_without_429s()
     let sim =
         sim_with(SimConfig { rate_limit: Some(10), rate_limit_window: Duration::from_secs(1), ..sim_config() }).await;
     let client = client(&sim);
-    let (items, summary) = collect(client.run_many(specs(200, "duration=5"), BatchOptions::default()).unwrap()).await;
+    let options = BatchOptions { rate_window: Duration::from_secs(1), ..BatchOptions::default() };
+    let (items, summary) = collect(client.run_many(specs(200, "duration=5"), options).unwrap()).await;
     let indexes: BTreeSet<usize> = items.iter().map(|i| i.index).collect();
     assert_eq!(items.len(), 200, "one item per task");
     assert_eq!(indexes.len(), 200, "each task ends exactly once");
@@ -52,6 +53,7 @@ async fn two_hundred_tasks_under_the_default_limits_each_end_once_without_429s()
     assert_eq!(stat(&sim, "tasks.started"), 200, "no task created twice");
     assert!(stat(&sim, "sessions.maxOpenPerKey") <= 5, "{}", sim.stats()["sessions"]);
     let (limited, requests) = (stat(&sim, "requests.rateLimited"), stat(&sim, "requests.total"));
+    eprintln!("200 tasks: {requests} requests, {limited} refused with 429, {:.1}s", summary.wall_secs);
     assert!(limited * 50 <= requests, "429s {limited} of {requests} requests (more than 2%)");
     until_no_session_open(&sim).await;
 }

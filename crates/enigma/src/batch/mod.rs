@@ -130,7 +130,7 @@ impl Client {
         }
         let runner = Arc::new(Runner {
             client: self.clone(),
-            pacer: Pacer::new(self.clone()),
+            pacer: Pacer::new(self.clone(), options.rate_window),
             journal,
             queue: Mutex::new(reattach),
             tally,

@@ -45,6 +45,9 @@ pub struct BatchOptions {
     pub retry_unknown: bool,
     /// Answers guardrail questions; without it a question ends its task (`guardrail`).
     pub on_guardrail: Option<GuardrailHandler>,
+    /// The length of the key's sliding rate-limit window: 60 s on the service (contract §5.1).
+    /// Only a simulator with a shortened window needs another value.
+    pub rate_window: std::time::Duration,
 }
 
 impl Default for BatchOptions {
@@ -56,6 +59,7 @@ impl Default for BatchOptions {
             tasks_per_session: 1,
             retry_unknown: false,
             on_guardrail: None,
+            rate_window: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -81,6 +85,9 @@ impl BatchOptions {
     pub fn check(&self) -> Result<()> {
         if self.concurrency == 0 {
             return Err(Error::validation("concurrency", "must be at least 1"));
+        }
+        if self.rate_window.is_zero() {
+            return Err(Error::validation("rate_window", "must be positive"));
         }
         if self.tasks_per_session == 0 {
             return Err(Error::validation("tasks_per_session", "must be at least 1"));
