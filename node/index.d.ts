@@ -209,6 +209,118 @@ export interface ActiveSockets {
   raw: any
 }
 
+/** A batch task: its text, or its text with options and an id (echoed in its item). */
+export type TaskSpec =
+  | string
+  | {
+      taskDetails: string
+      id?: string | number
+      startingUrl?: string
+      maxDuration?: number
+      maxInputTokens?: number
+      maxOutputTokens?: number
+      avoidDomains?: string[]
+      /** Stop the task when its cost passes this many USD. */
+      maxCost?: number
+      /** Give up waiting after this long (its session is then terminated). */
+      timeoutMs?: number
+    }
+
+/** How a batch task ended. */
+export type BatchOutcome = 'completed' | 'guardrail' | 'stopped' | 'failed' | 'unknown' | 'skipped'
+
+/** One task's end. */
+export interface BatchItem {
+  /** The task's index in the input. */
+  index: number
+  id: string | null
+  /** `unknown`: its create's answer was lost (it may have run); never resubmitted unless `retryUnknown`. */
+  outcome: BatchOutcome
+  message: string | null
+  question: string | null
+  usage: Usage
+  /** What ended it: `code` (`task_failed`, `cost_limit`, `budget`, `outcome_unknown`...), `message`, `serverCode`. */
+  error: { code: string; message: string; serverCode?: string } | null
+  sessionId: string | null
+  taskId: string | null
+  timings: { startedAtMs: number; endedAtMs: number; durationSecs: number }
+  /** Started by an earlier run (from the journal) and waited on by id. */
+  reattached: boolean
+}
+
+/** Where a batch stands. */
+export interface BatchProgress {
+  total: number
+  done: number
+  failed: number
+  running: number
+  queued: number
+  previouslyDone: number
+  spent: number
+  budget: number | null
+  concurrency: number
+  elapsedSecs: number
+}
+
+/** A batch's end. */
+export interface BatchSummary {
+  total: number
+  outcomes: Record<BatchOutcome, number>
+  previouslyDone: number
+  notStarted: number
+  cancelled: number
+  spent: number
+  budget: number | null
+  budgetReached: boolean
+  wasCancelled: boolean
+  wallSecs: number
+  journalTornLine: number | null
+  concurrencyEnd: number
+}
+
+/** A guardrail question of a batch task. */
+export interface BatchQuestion {
+  index: number
+  id: string | null
+  question: string
+  sessionId: string
+  taskId: string
+}
+
+/** Options of {@link Client.runMany}. */
+export interface BatchOptions extends Abortable {
+  /** Sessions at once (default 5, the key's limit); lowered by itself on `SESSION_LIMIT_REACHED`. */
+  concurrency?: number
+  /** Total USD: when ended plus running tasks' cost reaches it, running tasks stop and no new one starts. */
+  budget?: number
+  /** A JSONL journal: a rerun with it skips what finished and re-attaches to what ran. */
+  journal?: string
+  /** Tasks run one after another in one session (default 1). */
+  tasksPerSession?: number
+  /** Resubmit the tasks the journal shows `unknown`. */
+  retryUnknown?: boolean
+  /** Run the valid tasks; invalid ones end `skipped`. */
+  skipInvalid?: boolean
+  /** Answers a question (a string resumes the task); `null` ends it with outcome `guardrail`. */
+  onGuardrail?: (question: BatchQuestion) => string | null | undefined | Promise<string | null | undefined>
+  /** Called after each item with the progress. */
+  onProgress?: (progress: BatchProgress, item: BatchItem) => void
+}
+
+/** A running batch: an async iterator of {@link BatchItem}s. */
+export declare class BatchRun implements AsyncIterableIterator<BatchItem> {
+  [Symbol.asyncIterator](): BatchRun
+  next(): Promise<IteratorResult<BatchItem, undefined>>
+  /** Cancels the batch and waits until its sessions are terminated. */
+  return(value?: unknown): Promise<IteratorResult<BatchItem, undefined>>
+  /** The summary once the batch has ended, else null. */
+  readonly summary: BatchSummary | null
+  /** Where the batch stands (null before the first `next()`). */
+  progress(): BatchProgress | null
+  /** Stops the batch: no new task starts and every session it opened is terminated. */
+  cancel(): void
+}
+
 /**
  * The entry point: one connection pool shared by every session and task made from it. Never
  * shows its key in `util.inspect` or JSON; never keeps the process alive.
@@ -239,6 +351,14 @@ export declare class Client {
    * one-shot session. A string is the task.
    */
   runTask(options: RunTaskOptions | string): Promise<TaskResult>
+  /**
+   * Runs many tasks under this key, within its limits: `for await (const item of
+   * client.runMany(tasks, { concurrency, budget, journal }))`. Items come in completion order,
+   * tagged with `index` (and the task's `id`). Bad tasks or options reject the first `next()`
+   * with a {@link ValidationError} naming them (`tasks[3]`), before anything is sent. Leaving
+   * the loop (`break`) or aborting `signal` cancels the batch and terminates its sessions.
+   */
+  runMany(tasks: Array<TaskSpec>, options?: BatchOptions): BatchRun
   /** One-shot without waiting: run-task, returning the task to wait on. */
   startTask(options: (SessionOptions & { taskDetails: string }) | string): Promise<Task>
   /** Re-attaches to a session by id (e.g. started in another process). @throws {ValidationError} */

@@ -5,6 +5,7 @@ const cjs = createRequire(import.meta.url)('./lib/index.js')
 
 export const {
   Client,
+  BatchRun,
   Session,
   Task,
   version,

@@ -14,6 +14,25 @@ export declare class CancelToken {
   get cancelled(): boolean
 }
 
+/** A running batch, pulled one item at a time. */
+export declare class NativeBatch {
+  /**
+   * The next ended task (a plain object, camelCase) or guardrail question
+   * (`{ token, question }`), or `null` once every task has ended.
+   */
+  next(cancel?: CancelToken | undefined | null): Promise<Record<string, unknown> | null>
+  /** Answers question `token`: a text resumes the task with it; `null` ends it (`guardrail`). */
+  answer(token: number, text?: string | undefined | null): void
+  /** Where the batch stands (total, done, failed, running, queued, spent, budget...). */
+  progress(): Record<string, unknown>
+  /** The summary once the batch has ended, else `null`. */
+  summary(): Record<string, unknown> | null
+  /** Stops the batch: no new task starts and every session it opened is terminated. */
+  cancel(): void
+  /** Waits for the batch's end (items not read are dropped); the summary. */
+  finished(): Promise<Record<string, unknown>>
+}
+
 /** An Enigma client: one connection pool, shared by every session and task made from it. */
 export declare class NativeClient {
   /**
@@ -26,6 +45,12 @@ export declare class NativeClient {
    * only in redacted form (`apiKey`).
    */
   get config(): object
+  /**
+   * Starts a batch: `tasks` a list of task texts or spec objects, `options` the batch options
+   * (camelCase); `guardrail`: questions come out of the batch's `next()`. Bad tasks or
+   * options reject with a validation error naming them, before anything is sent.
+   */
+  runMany(tasks: any, options: any, guardrail: boolean): Promise<NativeBatch>
   /**
    * Starts a session. Cancelling rejects at once and drops the request; the core then
    * terminates the session if the service had already made it.

@@ -5,6 +5,7 @@ const { call, callSync, checkSignal } = require('./call')
 const { abortError, ValidationError } = require('./errors')
 const { Session } = require('./session')
 const { Task } = require('./task')
+const { BatchRun } = require('./batch')
 const signals = require('./signals')
 const { version } = require('../package.json')
 
@@ -121,6 +122,14 @@ class Client {
     const [session, signal] = sessionArgs(options)
     const run = (linked) => call(linked, (t) => this.#live().runTask(session, t), this._makeTask)
     return signals.guardCall(this, signal, run)
+  }
+
+  /**
+   * Runs many tasks under this key: `for await (const item of client.runMany(tasks, options))`.
+   * See `BatchRun` (lib/batch.js) and the README's "Batches".
+   */
+  runMany(tasks, options = {}) {
+    return new BatchRun((t, o, g) => this.#live().runMany(t, o, g), tasks, options)
   }
 
   /** One-shot without waiting: run-task, returning the task to wait on. */

@@ -9,6 +9,7 @@ const { version } = require('../package.json')
 
 module.exports = {
   Client,
+  BatchRun: require('./batch').BatchRun,
   Session,
   Task,
   version,

@@ -36,6 +36,7 @@ NAMES: Dict[str, str] = {
     "AsyncSession": "Session",
     "AsyncTask": "Task",
     "AsyncEventStream": "EventStream",
+    "AsyncBatch": "Batch",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",

@@ -65,6 +65,9 @@ pub enum Command {
     Task(TaskCommand),
     /// Print a session's live events (agent thoughts, actions, outcomes) as they arrive.
     Watch(SessionId),
+    /// Run many tasks from a file (JSONL, CSV with a `task` column, or one task per line) within
+    /// the key's limits, with a budget and a journal to resume from.
+    Batch(crate::batch_args::BatchArgs),
     /// Check the service's health.
     Health,
     /// Serve the local simulator (a stand-in for the service, with a scripted agent).
@@ -195,6 +198,9 @@ pub struct SimArgs {
     /// POST requests per key per 60 s; 0 turns the rate limiter off.
     #[arg(long, default_value_t = 10)]
     pub rate_limit: u32,
+    /// Length of the rate-limit window, wall seconds (the service's is 60).
+    #[arg(long, default_value_t = 60.0)]
+    pub rate_limit_window: f64,
     /// Whether the rate limit is one budget for all POST endpoints or one per endpoint.
     #[arg(long, value_enum, default_value_t = Scope::Shared)]
     pub rate_limit_scope: Scope,

@@ -21,6 +21,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Command::Session(command) => interrupt::or_ctrl_c(session(command, json)).await,
         Command::Task(command) => interrupt::or_ctrl_c(task(command, json)).await,
         Command::Watch(args) => interrupt::or_ctrl_c(watch(&args.session_id, json)).await,
+        Command::Batch(args) => crate::batch::run(args, json).await,
         Command::Health => interrupt::or_ctrl_c(health(json)).await,
     }
 }
@@ -188,6 +189,7 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
         inline_wait: Duration::from_secs_f64(args.inline_wait),
         idle_timeout: Duration::from_secs_f64(args.idle_timeout),
         rate_limit: (args.rate_limit > 0).then_some(args.rate_limit),
+        rate_limit_window: Duration::try_from_secs_f64(args.rate_limit_window).unwrap_or_default(),
         rate_limit_scope: match args.rate_limit_scope {
             Scope::Shared => RateLimitScope::Shared,
             Scope::PerEndpoint => RateLimitScope::PerEndpoint,

@@ -1,6 +1,10 @@
 //! `enigma`: run a browser-agent task, drive a session, serve the simulator.
 
 mod args;
+mod batch;
+mod batch_args;
+mod batch_input;
+mod batch_output;
 mod commands;
 mod connect;
 mod exit;

@@ -39,6 +39,21 @@ impl NativeClient {
         shown
     }
 
+    /// Starts a batch: `tasks` a list of task texts or spec objects, `options` the batch options
+    /// (camelCase); `guardrail`: questions come out of the batch's `next()`. Bad tasks or
+    /// options reject with a validation error naming them, before anything is sent.
+    #[napi(ts_return_type = "Promise<NativeBatch>")]
+    pub fn run_many<'e>(
+        &self,
+        env: &'e Env,
+        tasks: serde_json::Value,
+        options: serde_json::Value,
+        guardrail: bool,
+    ) -> Result<PromiseRaw<'e, crate::batch::NativeBatch>> {
+        let client = self.inner.clone();
+        spawn(env, None, async move { crate::batch::start(&client, &tasks, &options, guardrail) }, |b| b)
+    }
+
     /// Starts a session. Cancelling rejects at once and drops the request; the core then
     /// terminates the session if the service had already made it.
     #[napi(ts_return_type = "Promise<NativeSession>")]

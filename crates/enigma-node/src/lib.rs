@@ -7,6 +7,7 @@
 //! when the caller's `AbortSignal` fires, and the Rust future is dropped at once.
 #![deny(clippy::all)]
 
+mod batch;
 mod cancel;
 mod cleanup;
 mod client;
@@ -18,6 +19,7 @@ mod session;
 mod sim;
 mod task;
 
+pub use batch::NativeBatch;
 pub use cancel::CancelToken;
 pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::NativeClient;

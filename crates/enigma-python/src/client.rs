@@ -40,6 +40,20 @@ impl PyClient {
 
 #[pymethods]
 impl PyClient {
+    /// Starts a batch: `tasks_json` a JSON list of task texts or spec objects, `options_json` a
+    /// JSON object of batch options; `guardrail`: questions come out of the batch's `next()`.
+    #[pyo3(signature = (tasks_json, options_json, guardrail=false))]
+    fn run_many(
+        &self,
+        py: Python<'_>,
+        tasks_json: &str,
+        options_json: &str,
+        guardrail: bool,
+    ) -> PyResult<crate::batch::PyBatch> {
+        check_pid(self.pid)?;
+        crate::batch::PyBatch::start(py, self.inner.clone(), tasks_json, options_json, guardrail, self.blocking)
+    }
+
     /// `settings`: the client settings given (keys of `enigma.ClientSettings`, e.g.
     /// `request_timeout` in seconds); the others come from `ENIGMA_*`, then the core's defaults.
     #[new]

@@ -2,6 +2,7 @@
 //! arguments, calls the core (`enigma`), and maps the result or error. The typed Python layer is
 //! `python/src/enigma/`; the exception classes are defined there (`enigma.errors`).
 
+mod batch;
 mod bridge;
 mod client;
 mod convert;
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<task::PyTask>()?;
     m.add_class::<events::PyEventStream>()?;
     m.add_class::<sim::PySimulator>()?;
+    m.add_class::<batch::PyBatch>()?;
     m.add_function(wrap_pyfunction!(runtime::drain, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::pending_cleanups, m)?)?;

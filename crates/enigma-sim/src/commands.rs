@@ -65,6 +65,7 @@ impl AppState {
         let (mut inner, now) = self.advance();
         let current = inner.open_sessions_of(key);
         if current >= self.config.max_sessions {
+            inner.stats.session_limited += 1;
             return Err(ApiError::session_limit(current, self.config.max_sessions));
         }
         self.check_balance(&mut inner, key)?;
@@ -80,6 +81,7 @@ impl AppState {
         };
         inner.sessions.insert(session_id.clone(), session);
         inner.stats.sessions_total += 1;
+        inner.stats.max_open_per_key = inner.stats.max_open_per_key.max(u64::from(current) + 1);
         let task_id = req.script.clone().map(|script| {
             let task_id = inner.ids.next_id();
             add_task(&mut inner, Task::new(task_id.clone(), session_id.clone(), script), now);

@@ -22,7 +22,7 @@ pub struct SimConfig {
     pub bind: SocketAddr,
     /// Speed of simulated time: `1.0` is real time, `0.01` makes a 3 s task take 30 ms of wall time.
     /// Scales every simulated timer (task steps, inline wait, idle timeout, `maxDuration`,
-    /// instance grace) except the rate-limit window, which is always 60 s of wall time.
+    /// instance grace) except the rate-limit window, which is wall time (`rate_limit_window`).
     pub time_scale: f64,
     /// How long `newTask` / `run-task` wait for a result before answering "pending" (simulated). Default 50 s.
     pub inline_wait: Duration,
@@ -33,6 +33,9 @@ pub struct SimConfig {
     pub instance_grace: Duration,
     /// Requests per API key per sliding 60 s window on the POST endpoints. Default `Some(10)`; `None` disables it.
     pub rate_limit: Option<u32>,
+    /// Length of the sliding rate-limit window, wall time. Default 60 s (the service's); tests of
+    /// clients that pace themselves shorten it to see many windows in seconds.
+    pub rate_limit_window: Duration,
     /// Whether the rate-limit budget is shared by the POST endpoints or kept per endpoint.
     pub rate_limit_scope: RateLimitScope,
     /// Concurrent open sessions per API key. Default 5.
@@ -52,6 +55,7 @@ impl Default for SimConfig {
             idle_timeout: Duration::from_secs(300),
             instance_grace: Duration::from_secs(300),
             rate_limit: Some(10),
+            rate_limit_window: Duration::from_secs(60),
             rate_limit_scope: RateLimitScope::Shared,
             max_sessions: 5,
             initial_balance: 100.0,
@@ -68,6 +72,9 @@ impl SimConfig {
         }
         if !self.initial_balance.is_finite() {
             return Err(format!("initial_balance must be a finite number of USD, got {}", self.initial_balance));
+        }
+        if self.rate_limit_window.is_zero() {
+            return Err("rate_limit_window must be positive".to_owned());
         }
         if self.rate_limit == Some(0) {
             return Err("rate_limit must be positive (None turns the limiter off)".to_owned());

@@ -1,4 +1,4 @@
-//! Per-key sliding-window rate limiting of the POST endpoints (always 60 s of wall time).
+//! Per-key sliding-window rate limiting of the POST endpoints (60 s of wall time by default).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -6,8 +6,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::http::{HeaderMap, HeaderValue};
 
 use crate::config::RateLimitScope;
-
-const WINDOW: Duration = Duration::from_secs(60);
 
 /// What a limiter check tells the client, as `X-RateLimit-*` headers.
 #[derive(Clone, Copy, Debug)]
@@ -34,12 +32,13 @@ impl RateInfo {
 pub(crate) struct RateLimiter {
     limit: Option<u32>,
     scope: RateLimitScope,
+    window: Duration,
     windows: HashMap<String, VecDeque<Instant>>,
 }
 
 impl RateLimiter {
-    pub(crate) fn new(limit: Option<u32>, scope: RateLimitScope) -> Self {
-        RateLimiter { limit, scope, windows: HashMap::new() }
+    pub(crate) fn new(limit: Option<u32>, scope: RateLimitScope, window: Duration) -> Self {
+        RateLimiter { limit, scope, window, windows: HashMap::new() }
     }
 
     /// Counts one request of `key` to `endpoint`; `None` when limiting is off.
@@ -51,15 +50,16 @@ impl RateLimiter {
             RateLimitScope::PerEndpoint => format!("{key}\n{endpoint}"),
         };
         let now = Instant::now();
+        let length = self.window;
         let window = self.windows.entry(bucket).or_default();
-        while window.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        while window.front().is_some_and(|t| now.duration_since(*t) >= length) {
             window.pop_front();
         }
         let accepted = (window.len() as u32) < limit;
         if accepted {
             window.push_back(now);
         }
-        let until_free = window.front().map(|t| WINDOW.saturating_sub(now.duration_since(*t))).unwrap_or(WINDOW);
+        let until_free = window.front().map(|t| length.saturating_sub(now.duration_since(*t))).unwrap_or(length);
         let unix_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let reset = (unix_now + until_free).as_secs_f64().ceil() as u64;
         Some(RateInfo {
@@ -77,7 +77,7 @@ mod tests {
 
     #[test]
     fn refuses_after_limit() {
-        let mut rl = RateLimiter::new(Some(2), RateLimitScope::Shared);
+        let mut rl = RateLimiter::new(Some(2), RateLimitScope::Shared, Duration::from_secs(60));
         assert_eq!(rl.check("k", "a").unwrap().remaining, 1);
         assert_eq!(rl.check("k", "b").unwrap().remaining, 0);
         let refused = rl.check("k", "a").unwrap();
@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn per_endpoint_scope() {
-        let mut rl = RateLimiter::new(Some(1), RateLimitScope::PerEndpoint);
+        let mut rl = RateLimiter::new(Some(1), RateLimitScope::PerEndpoint, Duration::from_secs(60));
         assert!(rl.check("k", "a").unwrap().retry_after.is_none());
         assert!(rl.check("k", "b").unwrap().retry_after.is_none());
         assert!(rl.check("k", "a").unwrap().retry_after.is_some());

@@ -42,7 +42,7 @@ impl AppState {
             sessions: HashMap::new(),
             tasks: HashMap::new(),
             accounts: HashMap::new(),
-            rate: RateLimiter::new(config.rate_limit, config.rate_limit_scope),
+            rate: RateLimiter::new(config.rate_limit, config.rate_limit_scope, config.rate_limit_window),
             faults: Faults::default(),
             stats: Stats::default(),
             sockets: SocketRegistry::default(),

@@ -63,6 +63,12 @@ impl MessageCounts {
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     pub sessions_total: u64,
+    /// The most sessions one key ever had open at once (high-water mark over all keys).
+    pub max_open_per_key: u64,
+    /// POSTs refused with 429 `RATE_LIMIT_EXCEEDED` by the rate limiter (faults not counted).
+    pub rate_limited: u64,
+    /// Creates refused with 429 `SESSION_LIMIT_REACHED`.
+    pub session_limited: u64,
     pub tasks_started: u64,
     pub tasks_completed: u64,
     pub tasks_failed: u64,
@@ -116,7 +122,12 @@ impl Stats {
             *commands.entry(message.clone()).or_default() += n;
         }
         json!({
-            "sessions": { "open": open_sessions, "total": self.sessions_total },
+            "sessions": {
+                "open": open_sessions,
+                "total": self.sessions_total,
+                "maxOpenPerKey": self.max_open_per_key,
+                "sessionLimited": self.session_limited,
+            },
             "tasks": {
                 "started": self.tasks_started,
                 "running": running_tasks,
@@ -126,6 +137,7 @@ impl Stats {
             },
             "requests": {
                 "total": self.requests_total,
+                "rateLimited": self.rate_limited,
                 "byEndpoint": by_endpoint,
                 "byActionType": by_action_type,
                 "byMessage": by_message,

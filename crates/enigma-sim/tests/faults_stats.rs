@@ -94,10 +94,11 @@ async fn stats_shape_and_counts() {
     assert_eq!(
         empty,
         json!({
-            "sessions": { "open": 0, "total": 0 },
+            "sessions": { "open": 0, "total": 0, "maxOpenPerKey": 0, "sessionLimited": 0 },
             "tasks": { "started": 0, "running": 0, "completed": 0, "failed": 0, "stopped": 0 },
             "requests": {
                 "total": 0,
+                "rateLimited": 0,
                 "byEndpoint": {
                     "POST /start/start-session": 0, "POST /start/send-message": 0, "POST /start/run-task": 0,
                     "GET /task": 0, "GET /start/health": 0, "GET /start/active-sockets": 0
@@ -128,7 +129,7 @@ async fn stats_shape_and_counts() {
     sim.get("/start/active-sockets").await;
     sleep_ms(10).await;
     let s = sim.handle.stats();
-    assert_eq!(s["sessions"], json!({ "open": 1, "total": 1 }));
+    assert_eq!(s["sessions"], json!({ "open": 1, "total": 1, "maxOpenPerKey": 1, "sessionLimited": 0 }));
     assert_eq!(s["tasks"]["started"], 1);
     assert_eq!(s["tasks"]["running"], 1);
     let r = &s["requests"];

@@ -134,3 +134,31 @@ async fn insufficient_balance() {
     assert_eq!(broke.status, 402);
     assert_eq!(broke.body["balance"], 0.0);
 }
+
+#[tokio::test]
+async fn a_shortened_rate_window_frees_its_budget_and_refusals_are_counted() {
+    let window = std::time::Duration::from_millis(300);
+    let sim = Sim::start(SimConfig { rate_limit: Some(2), rate_limit_window: window, ..fast() }).await;
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200);
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200);
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 429);
+    tokio::time::sleep(window).await;
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200, "the window has passed");
+    let stats = sim.stats().await;
+    assert_eq!(stats["requests"]["rateLimited"], 1);
+    assert!(SimConfig { rate_limit_window: std::time::Duration::ZERO, ..fast() }.validate().is_err());
+}
+
+#[tokio::test]
+async fn stats_keep_the_high_water_mark_of_open_sessions_and_count_session_limit_refusals() {
+    let sim = Sim::start(SimConfig { max_sessions: 2, ..fast() }).await;
+    let (first, _) = sim.session("").await;
+    sim.session("").await;
+    assert_eq!(sim.post("/start/start-session", json!({})).await.status, 429);
+    sim.state(&first, "terminate").await;
+    sim.session("").await;
+    let stats = sim.stats().await;
+    assert_eq!(stats["sessions"]["maxOpenPerKey"], 2, "never more than 2 at once");
+    assert_eq!(stats["sessions"]["sessionLimited"], 1);
+    assert_eq!(stats["sessions"]["total"], 3);
+}

@@ -54,12 +54,17 @@
 
 #![deny(missing_docs)]
 
+mod batch;
 mod diagnostics;
 mod handle;
 mod live;
 mod model;
 mod rest;
 
+pub use batch::{
+    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler,
+    GuardrailQuestion, ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
+};
 pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};

@@ -18,6 +18,7 @@ logger; :mod:`enigma.testing` runs the simulator in-process for offline tests.
 
 from . import errors, events
 from ._async import AsyncClient, AsyncEventStream, AsyncSession, AsyncTask
+from ._batch import AsyncBatch, Batch, BatchItem, BatchResults, GuardrailQuestion, ItemError
 from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, Usage
 from ._native import __version__
 from ._sync import Client, EventStream, Session, Task
@@ -57,6 +58,12 @@ __all__ = [
     "Session",
     "Task",
     "EventStream",
+    "AsyncBatch",
+    "Batch",
+    "BatchItem",
+    "BatchResults",
+    "GuardrailQuestion",
+    "ItemError",
     "TaskResult",
     "TaskStatus",
     "Usage",

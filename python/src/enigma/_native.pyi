@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -36,6 +36,8 @@ class Client:
         """Settings that travel with pickled handles (never the key)."""
     def with_mode(self, *, blocking: bool) -> Client:
         """The same client (pool, open sessions) in the given mode."""
+    def run_many(self, tasks_json: str, options_json: str, guardrail: bool = False) -> Batch:
+        """Starts a batch (tasks and options as JSON texts, checked by the core)."""
     def start_session(self, options: Dict[str, Any]) -> Any:
         """-> Session (or a future of one)."""
     def run_task(self, options: Dict[str, Any]) -> Any:
@@ -115,6 +117,17 @@ class EventStream:
     def next(self) -> Any:
         """-> an enigma.events.Event, or None at the end (or a future of it)."""
     def close(self) -> None: ...
+
+@final
+class Batch:
+    def next(self) -> Any:
+        """-> an item dict, a guardrail question dict (with ``token``), or None at the end (or a future of it)."""
+    def answer(self, token: int, text: Optional[str] = None) -> None: ...
+    def progress(self) -> Dict[str, Any]: ...
+    def summary(self) -> Any: ...
+    def cancel(self) -> None: ...
+    def finished(self) -> Any:
+        """-> the summary dict (or a future of it)."""
 
 @final
 class Simulator:

@@ -9,10 +9,12 @@ Ctrl-C at once with ``KeyboardInterrupt`` (the Rust call is cancelled).
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Callable, List, Optional, Tuple, Type
+import os
+from typing import Callable, Iterable, List, Optional, Tuple, Type, Union
 
 from . import _native as _ext
 from . import _signals
+from ._batch import Batch, GuardrailCallback, TaskSpec, _options
 from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus
 from ._progress import Progress
@@ -121,6 +123,32 @@ class Client(ClientBase):
         native = self._native.start_session(options(locals()))
         self._started_session()
         return Session(native, self)
+
+    def run_many(
+        self,
+        tasks: Iterable[TaskSpec],
+        *,
+        concurrency: int = 5,
+        budget: Optional[float] = None,
+        journal: Union[None, str, "os.PathLike[str]"] = None,
+        tasks_per_session: int = 1,
+        on_guardrail: Optional[GuardrailCallback] = None,
+        progress: bool = False,
+        retry_unknown: bool = False,
+        skip_invalid: bool = False,
+    ) -> Batch:
+        """Runs many tasks under this key: ``for item in client.run_many(tasks):``.
+
+        Items come in completion order, tagged with ``index`` (and the task's ``id``). At most
+        ``concurrency`` sessions at once (lowered by itself when the key has no free session);
+        creates are paced from the service's rate-limit headers. ``budget`` (USD): when ended
+        plus running tasks' cost reaches it, running tasks are stopped and no new one starts.
+        ``journal``: a JSONL file; a rerun with it skips what finished and re-attaches to what
+        ran. ``on_guardrail(question)`` may return an answer (or None: the task ends
+        ``guardrail``). ``progress=True`` draws a tqdm bar when tqdm is installed. Bad tasks or
+        options raise ``ValidationError`` naming them (``tasks[3]``) before anything is sent."""
+        options = _options(concurrency, budget, journal, tasks_per_session, retry_unknown, skip_invalid)
+        return Batch(self._native, tasks, options, on_guardrail, progress)
 
     def run_task(
         self,

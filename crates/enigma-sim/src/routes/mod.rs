@@ -61,7 +61,14 @@ where
         Ok(key) => key,
         Err(e) => return e.into_response(),
     };
-    let info = state.lock().rate.check(&key, endpoint);
+    let info = {
+        let mut inner = state.lock();
+        let info = inner.rate.check(&key, endpoint);
+        if info.is_some_and(|i| i.retry_after.is_some()) {
+            inner.stats.rate_limited += 1;
+        }
+        info
+    };
     if let Some(info) = info {
         if let Some(retry_after) = info.retry_after {
             let mut response = ApiError::rate_limited(retry_after).into_response();

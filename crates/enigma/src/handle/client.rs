@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::model::config::ClientConfig;
-use crate::model::error::{Error, Result};
+use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
 use crate::rest::http::{Auth, Request, Transport, path_of};
@@ -122,6 +122,12 @@ impl Client {
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
         self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The `X-RateLimit-*` headers of the latest answer that carried them, and how many answers
+    /// carried them so far (a counter that tells a fresh reading from a stale one).
+    pub fn rate_limit_seen(&self) -> (Option<RateLimitInfo>, u64) {
+        self.inner.transport.rate_limit_seen()
     }
 
     /// Service health (`GET /start/health`, no key needed).

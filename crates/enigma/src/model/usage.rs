@@ -1,6 +1,6 @@
 //! One `Usage` type merging every place the service reports usage and cost (contract §2.5).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Tokens, time and cost of a task so far (or in total, on a final answer).
@@ -8,7 +8,7 @@ use serde_json::Value;
 /// Every field is optional because the service reports them in several places and shapes:
 /// `data.prompt_tokens`, `usage.inputTokens`, `result.usage`, `data.usage`... [`Usage::from_body`]
 /// merges them all.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Input (prompt) tokens.
     pub input_tokens: Option<u64>,

@@ -53,6 +53,9 @@ pub(crate) struct Request<'a> {
 pub(crate) struct Transport {
     http: reqwest::Client,
     pub(crate) config: ClientConfig,
+    /// The rate-limit headers of the latest answer that had them, and how many such answers
+    /// came: what a pacer (the batch runner) reads to send creates before the key runs out.
+    rate_seen: std::sync::Mutex<(Option<RateLimitInfo>, u64)>,
 }
 
 /// Why one attempt failed, with what the retry decision needs.
@@ -91,7 +94,7 @@ impl Transport {
             message: format!("cannot build the HTTP client: {e}"),
             never_sent: true,
         })?;
-        Ok(Transport { http, config })
+        Ok(Transport { http, config, rate_seen: std::sync::Mutex::default() })
     }
 
     /// Sends the request, retrying what is safe to retry, and returns the JSON body of a 2xx answer.
@@ -152,6 +155,18 @@ impl Transport {
             tracing::debug!(operation = request.operation, error = %e, "no answer");
             transport_failure(&e)
         })?;
+        if let Some(info) = rate_limit_info(response.headers()) {
+            let mut seen = self.rate_seen.lock().unwrap_or_else(|e| e.into_inner());
+            // Answers can come back out of order (a create that waited for its inline result
+            // answers late, with the reading of when it arrived): keep the newest reading, the
+            // one with the later reset or, within one window, fewer requests left.
+            let newer = seen.0.is_none_or(|old| {
+                (info.reset, std::cmp::Reverse(info.remaining)) >= (old.reset, std::cmp::Reverse(old.remaining))
+            });
+            if newer {
+                *seen = (Some(info), seen.1 + 1);
+            }
+        }
         let status = response.status();
         tracing::debug!(operation = request.operation, path = %request.path, status = status.as_u16(), "answer");
         if status.is_success() {
@@ -163,6 +178,11 @@ impl Transport {
         let limit = ERROR_BODY_READ_BYTES.min(self.config.max_response_bytes);
         let (body, _) = read_body(&mut response, limit).await.unwrap_or_default();
         Err(Failure::Api(api_error(status, &headers, &body)))
+    }
+
+    /// The latest rate-limit headers seen, and a counter of answers that carried them.
+    pub(crate) fn rate_limit_seen(&self) -> (Option<RateLimitInfo>, u64) {
+        *self.rate_seen.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The JSON of a 2xx answer: at most `max_response_bytes` read, strict UTF-8, JSON.

@@ -1,0 +1,136 @@
+//! What `enigma batch` writes: the `--out` lines, the live progress bar, the final table.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use enigma::{BatchItem, BatchProgress, BatchSummary, Error};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+/// The `--out` file, appended to: one JSON line per task as it ends.
+pub struct OutFile(File);
+
+impl OutFile {
+    pub fn open(path: &Path) -> Result<OutFile, Error> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map(OutFile)
+            .map_err(|e| crate::batch_input::invalid("out", format!("cannot open {}: {e}", path.display())))
+    }
+
+    /// Writes the task's line (flushed: a reader sees each task as it ends).
+    pub fn write(&mut self, item: &BatchItem, line: usize) -> Result<(), Error> {
+        let record = json!({
+            "line": line,
+            "index": item.index,
+            "id": item.id,
+            "outcome": item.outcome,
+            "message": item.message,
+            "question": item.question,
+            "usage": item.usage,
+            "errorCode": item.error.as_ref().map(|e| e.code.as_str()),
+            "serverCode": item.error.as_ref().and_then(|e| e.server_code.as_deref()),
+            "error": item.error.as_ref().map(|e| e.message.as_str()),
+            "sessionId": item.session_id,
+            "taskId": item.task_id,
+            "reattached": item.reattached,
+            "durationSecs": item.timings.duration_secs,
+        });
+        writeln!(self.0, "{record}")
+            .and_then(|()| self.0.flush())
+            .map_err(|e| crate::batch_input::invalid("out", format!("cannot write: {e}")))
+    }
+}
+
+/// The task indexes an existing out file already has a line for (none when it does not exist).
+pub fn indexes_in(path: &Path) -> std::collections::HashSet<usize> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["index"].as_u64().map(|i| i as usize))
+        .collect()
+}
+
+/// The live display on stderr: a bar with done / running / failed / queued, spend against the
+/// budget and an ETA; nothing when stderr is not a terminal or in JSON mode.
+pub struct Display(Option<ProgressBar>);
+
+impl Display {
+    pub fn new(quiet: bool, todo: usize) -> Display {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(todo as u64);
+            let style = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Display(bar)
+    }
+
+    pub fn update(&self, progress: &BatchProgress) {
+        let Some(bar) = &self.0 else { return };
+        bar.set_position(progress.done as u64);
+        let spend = match progress.budget {
+            Some(budget) => format!("${:.2} / ${budget:.2}", progress.spent),
+            None => format!("${:.2}", progress.spent),
+        };
+        bar.set_message(format!(
+            "done {} · running {} · failed {} · queued {} · {spend}",
+            progress.done, progress.running, progress.failed, progress.queued
+        ));
+    }
+
+    pub fn note(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The final table (text) or the summary as JSON.
+pub fn summary(summary: &BatchSummary, skipped_lines: &[String], json: bool) {
+    if json {
+        crate::output::print_json(&json!({ "summary": summary, "skippedLines": skipped_lines }));
+        return;
+    }
+    println!("{:<22}{:>8}", "outcome", "tasks");
+    for (outcome, count) in &summary.outcomes {
+        println!("{outcome:<22}{count:>8}");
+    }
+    let rows = [
+        ("previously done", summary.previously_done),
+        ("not started", summary.not_started),
+        ("cancelled", summary.cancelled),
+    ];
+    for (label, count) in rows {
+        println!("{label:<22}{count:>8}");
+    }
+    println!("{:<22}{:>8}", "total", summary.total);
+    match summary.budget {
+        Some(budget) => println!(
+            "spent ${:.4} of ${budget:.2}{}",
+            summary.spent,
+            if summary.budget_reached { " (budget reached: running tasks stopped, no new ones started)" } else { "" }
+        ),
+        None => println!("spent ${:.4}", summary.spent),
+    }
+    println!("wall time {:.1}s, concurrency at the end {}", summary.wall_secs, summary.concurrency_end);
+    if let Some(line) = summary.journal_torn_line {
+        println!("journal: its torn last line {line} (an interrupted write) was dropped");
+    }
+    for line in skipped_lines {
+        println!("skipped {line}");
+    }
+}
