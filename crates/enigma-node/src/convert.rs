@@ -34,7 +34,3 @@ pub fn option_fields() -> std::collections::HashMap<String, Vec<String>> {
 pub(crate) fn data<T: serde::Serialize>(value: T) -> Value {
     spelled(&value, Spelling::Camel)
 }
-
-pub(crate) fn usage_json(u: &enigma::Usage) -> Value {
-    spelled(u, Spelling::Camel)
-}

@@ -35,11 +35,6 @@ fn model_of<T: serde::Serialize>(
     Ok(model(py, cell, name)?.call((), Some(&kw))?.unbind())
 }
 
-pub(crate) fn usage_to_py(py: Python<'_>, usage: &enigma::Usage) -> PyResult<Py<PyAny>> {
-    static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    model_of(py, &USAGE, "Usage", usage)
-}
-
 pub(crate) fn result_to_py(py: Python<'_>, result: enigma::TaskResult) -> PyResult<Py<PyAny>> {
     static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     model_of(py, &RESULT, "TaskResult", &result)
