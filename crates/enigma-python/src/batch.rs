@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::bridge::{Mode, run, run_or_keep};
 use crate::client::check_pid;
 use crate::convert::json_to_py;
-use crate::errors::{invalid, to_py_err};
+use crate::errors::to_py_err;
 use crate::runtime;
 
 /// What `next()` returns: an ended task, or a question for the guardrail callback.
@@ -53,10 +53,20 @@ impl PyBatch {
         guardrail: bool,
         blocking: bool,
     ) -> PyResult<PyBatch> {
-        let tasks: Value = serde_json::from_str(tasks_json)
-            .map_err(|e| to_py_err(py, invalid("tasks", format!("not JSON: {e}")), blocking))?;
-        let options: Value = serde_json::from_str(options_json)
-            .map_err(|e| to_py_err(py, invalid("options", format!("not JSON: {e}")), blocking))?;
+        let tasks: Value = serde_json::from_str(tasks_json).map_err(|e| {
+            to_py_err(
+                py,
+                enigma::Error::Validation { field: "tasks".into(), reason: format!("not JSON: {e}") },
+                blocking,
+            )
+        })?;
+        let options: Value = serde_json::from_str(options_json).map_err(|e| {
+            to_py_err(
+                py,
+                enigma::Error::Validation { field: "options".into(), reason: format!("not JSON: {e}") },
+                blocking,
+            )
+        })?;
         let (question_tx, question_rx) = mpsc::unbounded_channel();
         let answers: Arc<Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>> = Arc::default();
         let handler: Option<enigma::GuardrailHandler> = guardrail.then(|| {

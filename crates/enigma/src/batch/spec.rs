@@ -131,6 +131,7 @@ impl TaskSpec {
             starting_url: spec.task.starting_url.clone(),
             avoid_domains: spec.task.avoid_domains.clone(),
             terminate_on_completion: None,
+            live_events: None,
         };
         spec.checked(label)
     }
