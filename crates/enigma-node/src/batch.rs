@@ -4,26 +4,20 @@
 //! `{ token, question }`; `answer(token, text)` answers it. Tasks and options cross as serde
 //! values, parsed and checked by the core (errors name the task: `tasks[3]`).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::to_camel;
-
-type Answers = Arc<Mutex<HashMap<u32, oneshot::Sender<Option<String>>>>>;
 
 /// A running batch, pulled one item at a time.
 #[napi]
 pub struct NativeBatch {
     batch: Arc<tokio::sync::Mutex<enigma::Batch>>,
-    questions: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<(u32, enigma::GuardrailQuestion)>>>,
-    answers: Answers,
+    desk: Arc<enigma::GuardrailDesk>,
     monitor: enigma::BatchMonitor,
 }
 
@@ -34,29 +28,13 @@ pub(crate) fn start(
     options: &Value,
     guardrail: bool,
 ) -> enigma::Result<NativeBatch> {
-    let (question_tx, question_rx) = mpsc::unbounded_channel();
-    let answers: Answers = Arc::default();
-    let handler: Option<enigma::GuardrailHandler> = guardrail.then(|| {
-        let (tokens, answers) = (Arc::new(AtomicU32::new(0)), answers.clone());
-        let handler: enigma::GuardrailHandler = Arc::new(move |question| {
-            let token = tokens.fetch_add(1, Ordering::SeqCst);
-            let (tx, rx) = oneshot::channel();
-            answers.lock().unwrap_or_else(|e| e.into_inner()).insert(token, tx);
-            let _ = question_tx.send((token, question));
-            Box::pin(async move { rx.await.ok().flatten() })
-        });
-        handler
-    });
+    let (desk, handler) = enigma::GuardrailDesk::new();
+    let handler = guardrail.then_some(handler);
     let (options, skip_invalid) = enigma::BatchOptions::from_value(options)?;
     let inputs = enigma::specs_from_value(tasks, skip_invalid)?;
     let batch = client.run_many_inputs(inputs, enigma::BatchOptions { on_guardrail: handler, ..options })?;
     let monitor = batch.monitor();
-    Ok(NativeBatch {
-        batch: Arc::new(tokio::sync::Mutex::new(batch)),
-        questions: Arc::new(tokio::sync::Mutex::new(question_rx)),
-        answers,
-        monitor,
-    })
+    Ok(NativeBatch { batch: Arc::new(tokio::sync::Mutex::new(batch)), desk: Arc::new(desk), monitor })
 }
 
 #[napi]
@@ -65,13 +43,12 @@ impl NativeBatch {
     /// (`{ token, question }`), or `null` once every task has ended.
     #[napi(ts_return_type = "Promise<Record<string, unknown> | null>")]
     pub fn next<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, Option<Value>>> {
-        let (batch, questions) = (self.batch.clone(), self.questions.clone());
+        let (batch, desk) = (self.batch.clone(), self.desk.clone());
         let work = async move {
             let mut batch = batch.lock().await;
-            let mut questions = questions.lock().await;
             Ok(tokio::select! {
                 item = batch.next() => item.map(|item| item_json(&item)),
-                Some((token, q)) = questions.recv() => Some(json!({
+                Some((token, q)) = desk.next_question() => Some(json!({
                     "token": token,
                     "question": { "index": q.index, "id": q.id, "question": q.question,
                                   "sessionId": q.session_id, "taskId": q.task_id },
@@ -84,9 +61,7 @@ impl NativeBatch {
     /// Answers question `token`: a text resumes the task with it; `null` ends it (`guardrail`).
     #[napi]
     pub fn answer(&self, token: u32, text: Option<String>) {
-        if let Some(tx) = self.answers.lock().unwrap_or_else(|e| e.into_inner()).remove(&token) {
-            let _ = tx.send(text);
-        }
+        self.desk.answer(token, text);
     }
 
     /// Where the batch stands (total, done, failed, running, queued, spent, budget...).
@@ -105,7 +80,7 @@ impl NativeBatch {
     #[napi]
     pub fn cancel(&self) {
         self.monitor.cancel();
-        self.answers.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.desk.drop_pending();
     }
 
     /// Waits for the batch's end (items not read are dropped); the summary.

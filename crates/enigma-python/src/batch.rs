@@ -4,13 +4,12 @@
 //! token; `answer(token, text)` answers it. Tasks and options cross as one JSON text each,
 //! parsed and checked by the core (errors name the task: `tasks[3]`).
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
 
 use crate::bridge::{Mode, run, run_or_keep};
 use crate::client::check_pid;
@@ -21,13 +20,12 @@ use crate::runtime;
 /// What `next()` returns: an ended task, or a question for the guardrail callback.
 enum Next {
     Item(Box<enigma::BatchItem>),
-    Question(u64, enigma::GuardrailQuestion),
+    Question(u32, enigma::GuardrailQuestion),
 }
 
 struct Shared {
     batch: tokio::sync::Mutex<enigma::Batch>,
-    questions: tokio::sync::Mutex<mpsc::UnboundedReceiver<(u64, enigma::GuardrailQuestion)>>,
-    answers: Arc<Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>>,
+    desk: enigma::GuardrailDesk,
     /// What was read for a caller that stopped waiting, returned first.
     returned: Mutex<VecDeque<Next>>,
     ended: std::sync::atomic::AtomicBool,
@@ -67,20 +65,8 @@ impl PyBatch {
                 blocking,
             )
         })?;
-        let (question_tx, question_rx) = mpsc::unbounded_channel();
-        let answers: Arc<Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>> = Arc::default();
-        let handler: Option<enigma::GuardrailHandler> = guardrail.then(|| {
-            let tokens = Arc::new(AtomicU64::new(0));
-            let answers = answers.clone();
-            let handler: enigma::GuardrailHandler = Arc::new(move |question| {
-                let token = tokens.fetch_add(1, Ordering::SeqCst);
-                let (tx, rx) = oneshot::channel();
-                answers.lock().unwrap_or_else(|e| e.into_inner()).insert(token, tx);
-                let _ = question_tx.send((token, question));
-                Box::pin(async move { rx.await.ok().flatten() })
-            });
-            handler
-        });
+        let (desk, handler) = enigma::GuardrailDesk::new();
+        let handler = guardrail.then_some(handler);
         let batch = py
             .detach(|| {
                 runtime::block_on(async move {
@@ -94,8 +80,7 @@ impl PyBatch {
         let monitor = batch.monitor();
         let shared = Shared {
             batch: tokio::sync::Mutex::new(batch),
-            questions: tokio::sync::Mutex::new(question_rx),
-            answers,
+            desk,
             returned: Mutex::new(VecDeque::new()),
             ended: Default::default(),
             monitor,
@@ -121,10 +106,9 @@ impl PyBatch {
                     return Ok(Some(next));
                 }
                 let mut batch = shared.batch.lock().await;
-                let mut questions = shared.questions.lock().await;
                 let next = tokio::select! {
                     item = batch.next() => item.map(|i| Next::Item(Box::new(i))),
-                    Some((token, question)) = questions.recv() => Some(Next::Question(token, question)),
+                    Some((token, question)) = shared.desk.next_question() => Some(Next::Question(token, question)),
                 };
                 if next.is_none() {
                     shared.ended.store(true, Ordering::SeqCst);
@@ -152,10 +136,8 @@ impl PyBatch {
 
     /// Answers question `token`: a text resumes the task with it; None ends it (`guardrail`).
     #[pyo3(signature = (token, text=None))]
-    fn answer(&self, token: u64, text: Option<String>) {
-        if let Some(tx) = self.shared.answers.lock().unwrap_or_else(|e| e.into_inner()).remove(&token) {
-            let _ = tx.send(text);
-        }
+    fn answer(&self, token: u32, text: Option<String>) {
+        self.shared.desk.answer(token, text);
     }
 
     /// Where the batch stands (a dict: total, done, failed, running, queued, spent, budget...).
@@ -175,7 +157,7 @@ impl PyBatch {
     /// waiting for an answer end their tasks.
     fn cancel(&self) {
         self.cancel.cancel();
-        self.shared.answers.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.shared.desk.drop_pending();
     }
 
     /// Waits until the batch has ended (every session it opened ended); the summary (a dict).

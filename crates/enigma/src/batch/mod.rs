@@ -5,6 +5,7 @@
 //! summary), `pacer` (rate-limit pacing from the service's headers), `journal` (the JSONL
 //! journal), `tally` (counts and spend), `runner` (the workers).
 
+mod guardrail_desk;
 mod item;
 mod journal;
 mod options;
@@ -25,6 +26,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+pub use guardrail_desk::GuardrailDesk;
 pub use item::{BatchItem, BatchOutcome, BatchProgress, BatchSummary, ItemError, Timings};
 pub use options::{BatchOptions, GuardrailHandler, GuardrailQuestion};
 pub use spec::{SPEC_KEYS, TaskSpec, specs_from_value};
