@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use enigma::binding::Spelling;
 use enigma::{Error, Event, TaskResult, TaskState, TaskStatus, Usage};
 use serde_json::{Value, json};
 
@@ -40,16 +41,7 @@ pub fn status(status: &TaskStatus, json: bool) {
 /// Prints an error (to stderr as text, to stdout as JSON) and returns its exit code.
 pub fn report_error(err: &Error, json: bool) -> ExitCode {
     if json {
-        print_json(&json!({"error": {
-            "code": err.code(),
-            "message": err.to_string(),
-            "status": err.status(),
-            "serverCode": err.server_code(),
-            "retryAfter": err.retry_after().map(|d| d.as_secs_f64()),
-            "sessionId": err.session_id(),
-            "taskId": err.task_id(),
-            "usage": err.usage(),
-        }}));
+        print_json(&json!({ "error": error_json(err) }));
     } else {
         eprintln!("error [{}]: {err}", err.code());
         if let Some(usage) = err.usage() {
@@ -57,6 +49,22 @@ pub fn report_error(err: &Error, json: bool) -> ExitCode {
         }
     }
     exit::for_error(err)
+}
+
+/// The core's error payload (`Error::payload`, the form Python and Node receive) in the
+/// CLI's camelCase. The keys this output always had stay present (`null` when absent), and
+/// `usage` keeps the same form as in a result, so scripts written against it keep working.
+fn error_json(err: &Error) -> Value {
+    let mut body = enigma::binding::spelled(&err.payload(), Spelling::Camel);
+    if let Value::Object(fields) = &mut body {
+        for key in ["status", "serverCode", "retryAfter", "sessionId", "taskId", "usage"] {
+            fields.entry(key).or_insert(Value::Null);
+        }
+        if let Some(usage) = err.usage() {
+            fields.insert("usage".into(), serde_json::to_value(usage).unwrap_or(Value::Null));
+        }
+    }
+    body
 }
 
 pub fn print_json(value: &Value) {

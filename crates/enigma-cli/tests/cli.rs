@@ -38,6 +38,18 @@ fn exit_codes_tell_failure_kinds_apart() {
     let body: Value = serde_json::from_str(&stdout(&failed)).unwrap();
     assert_eq!(body["error"]["code"], "task_failed");
     assert_eq!(body["error"]["serverCode"], "NAVIGATION_TIMEOUT");
+    // The whole core payload (the one Python and Node get), camelCase; old keys stay.
+    assert_eq!(body["error"]["retryable"], false);
+    assert!(body["error"]["taskId"].is_string() && body["error"]["sessionId"].is_string(), "{body}");
+    assert!(body["error"]["usage"]["cost"].is_number(), "{body}");
+    assert!(body["error"]["status"].is_null() && body["error"]["retryAfter"].is_null(), "{body}");
+
+    let refused = run(sim.enigma().args(["--json", "run", "x", "--max-duration", "0"]));
+    assert_eq!(refused.status.code(), Some(3));
+    let body: Value = serde_json::from_str(&stdout(&refused)).unwrap();
+    assert_eq!(body["error"]["code"], "validation");
+    assert_eq!(body["error"]["field"], "max_duration", "{body}");
+    assert!(body["error"]["reason"].is_string(), "{body}");
 
     let costly = run(sim.enigma().args(["run", "Crawl #sim duration=200 cost=5", "--max-cost", "0.01"]));
     assert_eq!(costly.status.code(), Some(10), "{}", stderr(&costly));
