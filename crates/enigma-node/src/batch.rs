@@ -21,7 +21,12 @@ pub struct NativeBatch {
 }
 
 /// Starts a batch on the current runtime (call inside napi's).
-pub(crate) fn start(client: &enigma::Client, tasks: &Value, options: &Value, guardrail: bool) -> enigma::Result<NativeBatch> {
+pub(crate) fn start(
+    client: &enigma::Client,
+    tasks: &Value,
+    options: &Value,
+    guardrail: bool,
+) -> enigma::Result<NativeBatch> {
     let feed = enigma::BatchFeed::start(client, tasks, options, guardrail, Spelling::Camel)?;
     Ok(NativeBatch { feed: Arc::new(feed) })
 }

@@ -42,7 +42,9 @@ impl PyBatch {
         let (tasks, options) = (value("tasks", tasks)?, value("options", options)?);
         let snake = enigma::binding::Spelling::Snake;
         let feed = py
-            .detach(|| runtime::block_on(async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, snake) }))?
+            .detach(|| {
+                runtime::block_on(async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, snake) })
+            })?
             .map_err(|e| to_py_err(py, e, blocking))?;
         Ok(PyBatch { feed: Arc::new(feed), blocking, pid: std::process::id() })
     }
@@ -96,9 +98,12 @@ impl PyBatch {
         check_pid(self.pid)?;
         let mode = Mode { blocking: self.blocking, detached: false };
         let feed = self.feed.clone();
-        run(py, mode, move |_| async move { Ok::<_, enigma::Error>(feed.finished().await) }, |py, summary| {
-            json_to_py(py, &summary)
-        })
+        run(
+            py,
+            mode,
+            move |_| async move { Ok::<_, enigma::Error>(feed.finished().await) },
+            |py, summary| json_to_py(py, &summary),
+        )
     }
 
     fn __repr__(&self) -> String {

@@ -38,7 +38,7 @@ async fn an_item_given_back_comes_out_first_and_each_task_ends_once() {
 async fn a_next_dropped_while_waiting_loses_nothing() {
     let sim = sim_with(sim_config()).await;
     let client = client(&sim);
-    let tasks = json!(["slow #sim duration=20"]);
+    let tasks = json!(["slow #sim duration=50"]);
     let feed = BatchFeed::start(&client, &tasks, &Value::Null, false, Spelling::Camel).unwrap();
     // A caller that gives up (a timeout, an aborted signal) drops the call mid-wait.
     for _ in 0..3 {
@@ -124,7 +124,8 @@ async fn bad_specs_and_options_name_the_field_as_the_caller_spells_it_before_any
 async fn a_spec_in_the_callers_spelling_reaches_the_service_with_its_options() {
     let sim = sim_with(sim_config()).await;
     let client = client(&sim);
-    let tasks = json!([{"task_details": "t", "id": 7, "max_cost": 5.0, "timeout": 30, "starting_url": "https://a.example"}]);
+    let tasks =
+        json!([{"task_details": "t", "id": 7, "max_cost": 5.0, "timeout": 30, "starting_url": "https://a.example"}]);
     let options = json!({"concurrency": 2, "budget": null, "skip_invalid": true});
     let feed = BatchFeed::start(&client, &tasks, &options, false, Spelling::Snake).unwrap();
     let ended = item(feed.next().await);

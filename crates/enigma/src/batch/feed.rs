@@ -180,6 +180,9 @@ impl BatchFeed {
 
 impl std::fmt::Debug for BatchFeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchFeed").field("progress", &self.monitor.progress()).field("spelling", &self.spelling).finish()
+        f.debug_struct("BatchFeed")
+            .field("progress", &self.monitor.progress())
+            .field("spelling", &self.spelling)
+            .finish()
     }
 }

@@ -52,7 +52,9 @@ impl TaskSpec {
         let mut canonical = Map::new();
         for (key, v) in object {
             let (name, v) = match key.as_str() {
-                "timeoutMs" => ("timeout".to_owned(), v.as_f64().map_or_else(|| v.clone(), |ms| Value::from(ms / 1000.0))),
+                "timeoutMs" => {
+                    ("timeout".to_owned(), v.as_f64().map_or_else(|| v.clone(), |ms| Value::from(ms / 1000.0)))
+                }
                 _ => (parse::to_snake(key), v.clone()),
             };
             if canonical.insert(name, v).is_some() {
