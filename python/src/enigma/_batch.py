@@ -202,7 +202,8 @@ class _BatchBase:
     def progress(self) -> Dict[str, Any]:
         """Where the batch stands: ``total``, ``done``, ``failed``, ``running``, ``queued``,
         ``spent``, ``budget``, ``concurrency``..."""
-        return self._native.progress()
+        progress: Dict[str, Any] = self._native.progress()
+        return progress
 
     def cancel(self) -> None:
         """Stops the batch: no new task starts and every session it opened is terminated."""
