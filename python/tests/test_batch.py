@@ -84,6 +84,20 @@ async def test_an_item_read_for_a_cancelled_next_comes_out_of_a_later_one(aclien
     assert sorted([item.index async for item in batch]) == [0, 1, 2]
 
 
+def test_task_and_batch_options_are_read_in_python_spelling_errors_naming_the_field(
+    client: enigma.Client, sim: Simulator
+) -> None:
+    with pytest.raises(enigma.ValidationError, match=r"tasks\[1\].*max_duration"):
+        client.run_many(["ok", {"task_details": "x", "max_duration": 0}])
+    with pytest.raises(enigma.ValidationError, match="unknown option 'maxDuration'"):
+        client.run_many([{"task_details": "x", "maxDuration": 5}])
+    with pytest.raises(enigma.ValidationError, match="tasks_per_session"):
+        client.run_many(["ok"], tasks_per_session=0)
+    assert sim.stat("requests.total") == 0
+    [item] = list(client.run_many([{"task": "y", "id": 7, "timeout": 30, "max_cost": 5}]))
+    assert (item.id, item.outcome) == ("7", "completed")
+
+
 async def test_leaving_the_loop_cancels_and_terminates_every_session(aclient: enigma.AsyncClient, sim: Simulator) -> None:
     batch = aclient.run_many([f"t{i} #sim duration=1000" for i in range(10)])
     while sim.stat("tasks.running") < 5:
