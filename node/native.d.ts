@@ -18,7 +18,8 @@ export declare class CancelToken {
 export declare class NativeBatch {
   /**
    * The next ended task (a plain object, camelCase) or guardrail question
-   * (`{ token, question }`), or `null` once every task has ended.
+   * (`{ token, question }`), or `null` once every task has ended. A cancelled call loses
+   * nothing (the core's `next()` is cancellation-safe).
    */
   next(cancel?: CancelToken | undefined | null): Promise<Record<string, unknown> | null>
   /** Answers question `token`: a text resumes the task with it; `null` ends it (`guardrail`). */

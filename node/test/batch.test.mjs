@@ -66,6 +66,19 @@ test('bad tasks reject with a ValidationError naming them, before anything is se
   assert.equal(stat(sim, 'requests.total'), before)
 })
 
+test('task and batch options are read by the core in Node\'s spelling, their errors naming the field so', async () => {
+  const client = makeClient(sim)
+  const before = stat(sim, 'requests.total')
+  await assert.rejects(all(client.runMany([{ taskDetails: 'x', maxDuration: 0 }])), ValidationError)
+  await assert.rejects(all(client.runMany(['ok', { taskDetails: 'x', maxDuration: 0 }])), /tasks\[1\].*maxDuration/)
+  await assert.rejects(all(client.runMany([{ taskDetails: 'x', max_duration: 5 }])), /unknown option 'max_duration'/)
+  await assert.rejects(all(client.runMany(['ok'], { tasksPerSession: 0 })), /tasksPerSession/)
+  assert.equal(stat(sim, 'requests.total'), before)
+  const [item] = await all(client.runMany([{ task: 'y', id: 7, timeoutMs: 30_000, maxCost: 5 }]))
+  assert.equal(item.id, '7')
+  assert.equal(item.outcome, 'completed')
+})
+
 test('an aborted signal cancels the batch, terminates its sessions and rejects with AbortError', async () => {
   const client = makeClient(sim)
   const controller = new AbortController()

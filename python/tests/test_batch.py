@@ -4,6 +4,7 @@ guardrail callback, bad input, progress and pandas (when installed)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,31 @@ def test_bad_tasks_raise_validation_naming_the_task_and_send_nothing(client: eni
     assert sim.stat("requests.total") == 0
     items = list(client.run_many(["fine", {"task": "x", "colour": "red"}], skip_invalid=True))
     assert sorted((i.index, i.outcome) for i in items) == [(0, "completed"), (1, "skipped")]
+
+
+async def test_an_item_read_for_a_cancelled_next_comes_out_of_a_later_one(aclient: enigma.AsyncClient) -> None:
+    batch = aclient.run_many(["a", "b", "c"])
+    while batch.progress()["done"] < 3:
+        await asyncio.sleep(0.01)
+    reading = asyncio.ensure_future(batch.__anext__())
+    await asyncio.sleep(0)  # the read starts; the core has an item for it at once...
+    time.sleep(0.2)  # ...which waits for this loop (blocked here) to hand it over
+    reading.cancel()  # the caller stops waiting before that: the core takes the item back
+    assert sorted([item.index async for item in batch]) == [0, 1, 2]
+
+
+def test_task_and_batch_options_are_read_in_python_spelling_errors_naming_the_field(
+    client: enigma.Client, sim: Simulator
+) -> None:
+    with pytest.raises(enigma.ValidationError, match=r"tasks\[1\].*max_duration"):
+        client.run_many(["ok", {"task_details": "x", "max_duration": 0}])
+    with pytest.raises(enigma.ValidationError, match="unknown option 'maxDuration'"):
+        client.run_many([{"task_details": "x", "maxDuration": 5}])
+    with pytest.raises(enigma.ValidationError, match="tasks_per_session"):
+        client.run_many(["ok"], tasks_per_session=0)
+    assert sim.stat("requests.total") == 0
+    [item] = list(client.run_many([{"task": "y", "id": 7, "timeout": 30, "max_cost": 5}]))
+    assert (item.id, item.outcome) == ("7", "completed")
 
 
 async def test_leaving_the_loop_cancels_and_terminates_every_session(aclient: enigma.AsyncClient, sim: Simulator) -> None:

@@ -40,18 +40,18 @@ impl PyClient {
 
 #[pymethods]
 impl PyClient {
-    /// Starts a batch: `tasks_json` a JSON list of task texts or spec objects, `options_json` a
-    /// JSON object of batch options; `guardrail`: questions come out of the batch's `next()`.
-    #[pyo3(signature = (tasks_json, options_json, guardrail=false))]
+    /// Starts a batch: `tasks` a list of task texts or spec dicts, `options` a dict of batch
+    /// options (snake_case); `guardrail`: questions come out of the batch's `next()`.
+    #[pyo3(signature = (tasks, options, guardrail=false))]
     fn run_many(
         &self,
         py: Python<'_>,
-        tasks_json: &str,
-        options_json: &str,
+        tasks: &Bound<'_, PyAny>,
+        options: &Bound<'_, PyAny>,
         guardrail: bool,
     ) -> PyResult<crate::batch::PyBatch> {
         check_pid(self.pid)?;
-        crate::batch::PyBatch::start(py, self.inner.clone(), tasks_json, options_json, guardrail, self.blocking)
+        crate::batch::PyBatch::start(py, self.inner.clone(), tasks, options, guardrail, self.blocking)
     }
 
     /// `settings`: the client settings given (keys of `enigma.ClientSettings`, e.g.

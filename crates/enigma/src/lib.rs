@@ -62,8 +62,8 @@ mod model;
 mod rest;
 
 pub use batch::{
-    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailDesk,
-    GuardrailHandler, GuardrailQuestion, ItemError, SPEC_KEYS, TaskSpec, Timings, specs_from_value,
+    Batch, BatchFeed, BatchItem, BatchMonitor, BatchNext, BatchOptions, BatchOutcome, BatchProgress, BatchSummary,
+    GuardrailDesk, GuardrailHandler, GuardrailQuestion, ItemError, TaskSpec, Timings, specs_from_value,
 };
 pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Union
@@ -130,21 +129,19 @@ def _options(
     tasks_per_session: int,
     retry_unknown: bool,
     skip_invalid: bool,
-) -> str:
-    return json.dumps(
-        {
-            "concurrency": concurrency,
-            "budget": budget,
-            "journal": os.fspath(journal) if journal is not None else None,
-            "tasksPerSession": tasks_per_session,
-            "retryUnknown": retry_unknown,
-            "skipInvalid": skip_invalid,
-        }
-    )
+) -> Dict[str, Any]:
+    return {
+        "concurrency": concurrency,
+        "budget": budget,
+        "journal": os.fspath(journal) if journal is not None else None,
+        "tasks_per_session": tasks_per_session,
+        "retry_unknown": retry_unknown,
+        "skip_invalid": skip_invalid,
+    }
 
 
-def _tasks(tasks: Iterable[TaskSpec]) -> str:
-    return json.dumps([t if isinstance(t, str) else dict(t) for t in tasks])
+def _tasks(tasks: Iterable[TaskSpec]) -> List[Any]:
+    return [t if isinstance(t, str) else dict(t) for t in tasks]
 
 
 class _Bar:
@@ -159,7 +156,7 @@ class _Bar:
         except ImportError:
             return
         progress = native.progress()
-        self._bar = tqdm(total=progress["total"] - progress["previouslyDone"], unit="task")
+        self._bar = tqdm(total=progress["total"] - progress["previously_done"], unit="task")
 
     def update(self, native: Any) -> None:
         if self._bar is None:
@@ -182,7 +179,7 @@ class _BatchBase:
         self,
         client: Any,
         tasks: Iterable[TaskSpec],
-        options: str,
+        options: Dict[str, Any],
         on_guardrail: Optional[Callable[..., Any]],
         progress: bool,
     ) -> None:
@@ -199,13 +196,14 @@ class _BatchBase:
         if self._summary is None:
             raw = self._native.summary()
             if raw is not None:
-                self._summary = _snake(raw)
+                self._summary = raw
         return self._summary
 
     def progress(self) -> Dict[str, Any]:
         """Where the batch stands: ``total``, ``done``, ``failed``, ``running``, ``queued``,
         ``spent``, ``budget``, ``concurrency``..."""
-        return _snake(self._native.progress())
+        progress: Dict[str, Any] = self._native.progress()
+        return progress
 
     def cancel(self) -> None:
         """Stops the batch: no new task starts and every session it opened is terminated."""
@@ -219,7 +217,7 @@ class _BatchBase:
 
     def _question(self, data: Dict[str, Any]) -> GuardrailQuestion:
         q = data["question"]
-        return GuardrailQuestion(q["index"], q.get("id"), q["question"], q["sessionId"], q["taskId"])
+        return GuardrailQuestion(q["index"], q.get("id"), q["question"], q["session_id"], q["task_id"])
 
 
 class AsyncBatch(_BatchBase):
@@ -247,7 +245,7 @@ class AsyncBatch(_BatchBase):
     async def aclose(self) -> None:
         """Cancels the batch (if running) and waits for its end."""
         self._native.cancel()
-        self._summary = _snake(await self._native.finished())
+        self._summary = await self._native.finished()
         self._bar.close()
 
     async def __aenter__(self) -> "AsyncBatch":
@@ -279,7 +277,7 @@ class Batch(_BatchBase):
     def close(self) -> None:
         """Cancels the batch (if running) and waits for its end."""
         self._native.cancel()
-        self._summary = _snake(self._native.finished())
+        self._summary = self._native.finished()
         self._bar.close()
 
     def __enter__(self) -> "Batch":
@@ -287,15 +285,6 @@ class Batch(_BatchBase):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _snake(data: Dict[str, Any]) -> Dict[str, Any]:
-    """camelCase keys (the core's JSON) as snake_case."""
-    out = {}
-    for key, value in data.items():
-        snake = "".join("_" + c.lower() if c.isupper() else c for c in key)
-        out[snake] = value
-    return out
 
 
 GuardrailCallback = Callable[[GuardrailQuestion], Union[Optional[str], Awaitable[Optional[str]]]]

@@ -36,8 +36,8 @@ class Client:
         """Settings that travel with pickled handles (never the key)."""
     def with_mode(self, *, blocking: bool) -> Client:
         """The same client (pool, open sessions) in the given mode."""
-    def run_many(self, tasks_json: str, options_json: str, guardrail: bool = False) -> Batch:
-        """Starts a batch (tasks and options as JSON texts, checked by the core)."""
+    def run_many(self, tasks: List[Any], options: Dict[str, Any], guardrail: bool = False) -> Batch:
+        """Starts a batch (tasks and options as Python objects, read and checked by the core)."""
     def start_session(self, options: Dict[str, Any]) -> Any:
         """-> Session (or a future of one)."""
     def run_task(self, options: Dict[str, Any]) -> Any:

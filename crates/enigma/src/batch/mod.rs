@@ -2,9 +2,10 @@
 //! a crash, and progress ([`Client::run_many`]).
 //!
 //! Files: `spec` (a task spec from one serde value), `options`, `item` (items, progress,
-//! summary), `pacer` (rate-limit pacing from the service's headers), `journal` (the JSONL
+//! summary), `feed` (a batch as a binding reads it), `guardrail_desk` (questions by token), `pacer` (rate-limit pacing from the service's headers), `journal` (the JSONL
 //! journal), `tally` (counts and spend), `runner` (the workers).
 
+mod feed;
 mod guardrail_desk;
 mod item;
 mod journal;
@@ -22,14 +23,14 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::Stream;
-use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+pub use feed::{BatchFeed, BatchNext};
 pub use guardrail_desk::GuardrailDesk;
 pub use item::{BatchItem, BatchOutcome, BatchProgress, BatchSummary, ItemError, Timings};
 pub use options::{BatchOptions, GuardrailHandler, GuardrailQuestion};
-pub use spec::{SPEC_KEYS, TaskSpec, specs_from_value};
+pub use spec::{TaskSpec, specs_from_value};
 
 use crate::handle::client::Client;
 use crate::model::error::{Error, Result};
@@ -158,16 +159,6 @@ impl Client {
             driver.close();
         });
         Ok(Batch { items: rx, runner, done, previous })
-    }
-
-    /// Like [`Client::run_many`], with the tasks and options as serde values (the bindings'
-    /// path): `tasks` a list of strings or spec objects (see [`TaskSpec::from_value`]),
-    /// `options` an object of [`BatchOptions`] fields in camelCase or snake_case, plus
-    /// `skipInvalid`. Errors name the task (`tasks[3]`).
-    pub fn run_many_value(&self, tasks: &Value, options: &Value) -> Result<(Batch, BatchOptions)> {
-        let (options, skip_invalid) = BatchOptions::from_value(options)?;
-        let inputs = specs_from_value(tasks, skip_invalid)?;
-        Ok((self.run_many_inputs(inputs, options.clone())?, options))
     }
 }
 

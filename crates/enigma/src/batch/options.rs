@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::error::{Error, Result};
+use crate::model::parse::{self, Spelling};
 
 /// A guardrail question of a batch task, for the handler to answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,8 +79,19 @@ impl std::fmt::Debug for BatchOptions {
     }
 }
 
-/// The keys an options object may hold (camelCase; snake_case is read as the same key).
-const OPTION_KEYS: &[&str] = &["concurrency", "budget", "journal", "tasksPerSession", "retryUnknown", "skipInvalid"];
+/// The batch options a binding passes, as one object in the caller's spelling (read by the
+/// core's option parser, `model/parse.rs`). What is not given (or `null`) keeps its default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GivenOptions {
+    concurrency: Option<usize>,
+    budget: Option<f64>,
+    journal: Option<PathBuf>,
+    tasks_per_session: Option<usize>,
+    retry_unknown: Option<bool>,
+    /// Run the valid tasks and report the bad ones as `skipped` (how the tasks are read).
+    skip_invalid: Option<bool>,
+}
 
 impl BatchOptions {
     /// Checks the options; the error names the option.
@@ -100,59 +113,21 @@ impl BatchOptions {
         Ok(())
     }
 
-    /// Reads options from one object (the bindings' keyword arguments), with `skipInvalid`
-    /// returned beside them (it concerns reading the tasks, not running them). `null` values
-    /// keep the default.
-    pub fn from_value(value: &Value) -> Result<(BatchOptions, bool)> {
-        let mut options = BatchOptions::default();
-        let mut skip_invalid = false;
-        let Some(object) = value.as_object() else {
-            return match value {
-                Value::Null => Ok((options, false)),
-                _ => Err(Error::validation("options", "must be an object")),
-            };
+    /// Reads options from one object (the bindings' keyword arguments) in `spelling`, with
+    /// `skip_invalid` returned beside them (it concerns reading the tasks, not running them).
+    /// Errors name the field as the caller spells it (`tasks_per_session`, `tasksPerSession`).
+    pub fn from_value(value: &Value, spelling: Spelling) -> Result<(BatchOptions, bool)> {
+        let given: GivenOptions = parse::settings(value.clone(), spelling)?;
+        let default = BatchOptions::default();
+        let options = BatchOptions {
+            concurrency: given.concurrency.unwrap_or(default.concurrency),
+            budget: given.budget,
+            journal: given.journal,
+            tasks_per_session: given.tasks_per_session.unwrap_or(default.tasks_per_session),
+            retry_unknown: given.retry_unknown.unwrap_or(default.retry_unknown),
+            ..default
         };
-        for (key, v) in object {
-            if v.is_null() {
-                continue;
-            }
-            let camel: String = key
-                .split('_')
-                .enumerate()
-                .map(
-                    |(i, p)| {
-                        if i == 0 { p.to_owned() } else { p[..1.min(p.len())].to_uppercase() + &p[1.min(p.len())..] }
-                    },
-                )
-                .collect();
-            let count = |v: &Value| {
-                v.as_u64()
-                    .filter(|n| *n >= 1)
-                    .map(|n| n as usize)
-                    .ok_or_else(|| Error::validation(key, "must be a whole number, at least 1"))
-            };
-            let flag = |v: &Value| v.as_bool().ok_or_else(|| Error::validation(key, "must be true or false"));
-            match camel.as_str() {
-                "concurrency" => options.concurrency = count(v)?,
-                "tasksPerSession" => options.tasks_per_session = count(v)?,
-                "budget" => {
-                    options.budget = Some(v.as_f64().ok_or_else(|| Error::validation(key, "must be a number of USD"))?)
-                }
-                "journal" => {
-                    options.journal =
-                        Some(PathBuf::from(v.as_str().ok_or_else(|| Error::validation(key, "must be a path"))?))
-                }
-                "retryUnknown" => options.retry_unknown = flag(v)?,
-                "skipInvalid" => skip_invalid = flag(v)?,
-                _ => {
-                    return Err(Error::validation(
-                        key,
-                        format!("is not a batch option (known: {})", OPTION_KEYS.join(", ")),
-                    ));
-                }
-            }
-        }
-        options.check()?;
-        Ok((options, skip_invalid))
+        options.check().map_err(|e| spelling.error(e))?;
+        Ok((options, given.skip_invalid.unwrap_or(false)))
     }
 }

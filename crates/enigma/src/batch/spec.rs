@@ -1,6 +1,8 @@
 //! Task specs: what one task of a batch is, read from one serde value (a string, or an object
-//! of the task text and its options), so the CLI's JSONL lines and the bindings' lists share
-//! one parser and one set of error texts.
+//! of the task text and its options). The options go through the core's option parser
+//! (`model/parse.rs`: the fields, types and rules of `new_task` and of a wait), so a batch task
+//! takes what a task takes, spelled as the caller spells it; the error names the task (`tasks[3]`,
+//! `line 4`) and the field.
 
 use std::time::Duration;
 
@@ -8,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::model::error::{Error, Result};
 use crate::model::options::{SessionOptions, TaskOptions, WaitOptions};
+use crate::model::parse::{self, OptionsError, OptionsKind, Spelling};
 use crate::model::validate;
 
 /// One task of a batch: its text, the options of the session that runs it and of the task
@@ -28,21 +31,8 @@ pub struct TaskSpec {
     pub timeout: Option<Duration>,
 }
 
-/// The options a spec object may hold, in the API's camelCase; snake_case spellings are read
-/// as the same key.
-pub const SPEC_KEYS: &[&str] = &[
-    "task",
-    "taskDetails",
-    "id",
-    "maxDuration",
-    "maxInputTokens",
-    "maxOutputTokens",
-    "startingUrl",
-    "avoidDomains",
-    "maxCost",
-    "timeout",
-    "timeoutMs",
-];
+/// A task field a spec does not take: the batch owns the end of the sessions it opens.
+const NOT_IN_SPECS: &[&str] = &["terminate_on_completion"];
 
 impl TaskSpec {
     /// A spec with just the task text.
@@ -51,89 +41,96 @@ impl TaskSpec {
         TaskSpec { task: TaskOptions::new(task_details.clone()), task_details, ..TaskSpec::default() }
     }
 
-    /// Reads a spec from a string (the task text) or an object (`task` or `task_details` /
-    /// `taskDetails`, `id`, and options in camelCase or snake_case). `label` names the input in
-    /// errors (`line 4`, `tasks[3]`).
+    /// Reads a spec from a file's line (the CLI's JSONL and CSV): a string (the task text) or an
+    /// object whose keys may be in either spelling (`startingUrl` or `starting_url`; `timeout`
+    /// in seconds or `timeoutMs`). Errors name the fields canonically (`max_cost`). `label`
+    /// names the input in errors (`line 4`).
     pub fn from_value(value: &Value, label: &str) -> Result<TaskSpec> {
+        let Value::Object(object) = value else {
+            return TaskSpec::from_spelled(value, label, Spelling::Snake);
+        };
+        let mut canonical = Map::new();
+        for (key, v) in object {
+            let (name, v) = match key.as_str() {
+                "timeoutMs" => {
+                    ("timeout".to_owned(), v.as_f64().map_or_else(|| v.clone(), |ms| Value::from(ms / 1000.0)))
+                }
+                _ => (parse::to_snake(key), v.clone()),
+            };
+            if canonical.insert(name, v).is_some() {
+                return Err(Error::validation(label, format!("option '{key}' given twice")));
+            }
+        }
+        TaskSpec::from_spelled(&Value::Object(canonical), label, Spelling::Snake)
+    }
+
+    /// Reads a spec as a binding passes it: a string (the task text) or an object of the task
+    /// text (`task`, or `task_details` / `taskDetails`), `id`, and the options of a task and a
+    /// wait in `spelling` (`max_duration` and `timeout` in seconds in Python, `maxDuration` and
+    /// `timeoutMs` in Node). `label` names the input in errors (`tasks[3]`).
+    pub fn from_spelled(value: &Value, label: &str, spelling: Spelling) -> Result<TaskSpec> {
         let bad = |reason: String| Error::validation(label, reason);
+        let details = spelling.spell("task_details");
+        let text_only;
         let object = match value {
-            Value::String(text) => return TaskSpec::new(text.as_str()).checked(label),
+            Value::String(_) => {
+                text_only = Map::from_iter([(details.clone(), value.clone())]);
+                &text_only
+            }
             Value::Object(object) => object,
             other => return Err(bad(format!("a task must be a string or an object, got {}", kind(other)))),
         };
-        let mut fields = Map::new();
+        let task_fields: Vec<String> = OptionsKind::Task
+            .fields()
+            .iter()
+            .filter(|f| !NOT_IN_SPECS.contains(f))
+            .map(|f| spelling.spell(f))
+            .collect();
+        let wait_fields = OptionsKind::Wait.spelled_fields(spelling);
+        let (mut task, mut wait, mut id) = (Map::new(), Map::new(), None);
         for (key, v) in object {
-            let camel = camel_case(key);
-            if !SPEC_KEYS.contains(&camel.as_str()) {
-                return Err(bad(format!("unknown option '{key}' (known: {})", SPEC_KEYS.join(", "))));
-            }
-            if fields.insert(camel, v.clone()).is_some() {
-                return Err(bad(format!("option '{key}' given twice")));
+            match key.as_str() {
+                "id" => id = Some(v),
+                "task" if object.contains_key(&details) => {
+                    return Err(bad(format!("give 'task' or '{details}', not both")));
+                }
+                "task" => _ = task.insert(details.clone(), v.clone()),
+                k if task_fields.iter().any(|f| f == k) => _ = task.insert(key.clone(), v.clone()),
+                k if wait_fields.iter().any(|f| f == k) => _ = wait.insert(key.clone(), v.clone()),
+                _ => {
+                    let known = ["task", "id"].iter().map(|k| k.to_string()).chain(task_fields.iter().cloned());
+                    let known: Vec<String> = known.chain(wait_fields.iter().cloned()).collect();
+                    return Err(bad(format!("unknown option '{key}' (known: {})", known.join(", "))));
+                }
             }
         }
-        let text = match (fields.get("task"), fields.get("taskDetails")) {
-            (Some(_), Some(_)) => return Err(bad("give 'task' or 'taskDetails', not both".to_owned())),
-            (Some(t), None) | (None, Some(t)) => t.as_str().ok_or_else(|| bad("the task must be a string".into()))?,
-            (None, None) => return Err(bad("missing 'task' (the task text)".to_owned())),
-        };
-        let mut spec = TaskSpec::new(text);
-        spec.id = match fields.get("id") {
+        if !task.contains_key(&details) {
+            return Err(bad("missing 'task' (the task text)".to_owned()));
+        }
+        let in_label = |err: OptionsError| Error::validation(label, format!("{} {}", err.field, err.reason));
+        let task = parse::task_options(Value::Object(task), spelling).map_err(in_label)?;
+        let wait = parse::wait_options(Value::Object(wait), spelling).map_err(in_label)?;
+        if wait.timeout.is_some_and(|t| t.is_zero()) {
+            return Err(bad(format!("{} must be positive", spelling.spell("timeout"))));
+        }
+        let id = match id {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(other) => return Err(bad(format!("'id' must be a string or a number, got {}", kind(other)))),
         };
-        let uint = |key: &str| -> Result<Option<u64>> {
-            match fields.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => v.as_u64().map(Some).ok_or_else(|| bad(format!("'{key}' must be a whole number, got {v}"))),
-            }
-        };
-        let number = |key: &str| -> Result<Option<f64>> {
-            match fields.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => v.as_f64().map(Some).ok_or_else(|| bad(format!("'{key}' must be a number, got {v}"))),
-            }
-        };
-        spec.task.max_duration = uint("maxDuration")?;
-        spec.task.max_input_tokens = uint("maxInputTokens")?;
-        spec.task.max_output_tokens = uint("maxOutputTokens")?;
-        spec.task.starting_url = match fields.get("startingUrl") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(v.as_str().ok_or_else(|| bad("'startingUrl' must be a string".into()))?.to_owned()),
-        };
-        spec.task.avoid_domains = match fields.get("avoidDomains") {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(|d| d.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| bad("'avoidDomains' must be a list of strings".into()))?,
-            ),
-            Some(_) => return Err(bad("'avoidDomains' must be a list of strings".into())),
-        };
-        spec.max_cost = number("maxCost")?;
-        spec.timeout = match (number("timeout")?, uint("timeoutMs")?) {
-            (Some(_), Some(_)) => return Err(bad("give 'timeout' (seconds) or 'timeoutMs', not both".into())),
-            (Some(secs), None) => Some(
-                Duration::try_from_secs_f64(secs)
-                    .map_err(|_| bad(format!("'timeout' must be a positive number of seconds, got {secs}")))?,
-            ),
-            (None, Some(ms)) => Some(Duration::from_millis(ms)),
-            (None, None) => None,
-        };
-        spec.session = SessionOptions {
+        let session = SessionOptions {
             task_details: None,
-            max_duration: spec.task.max_duration,
-            max_input_tokens: spec.task.max_input_tokens,
-            max_output_tokens: spec.task.max_output_tokens,
-            starting_url: spec.task.starting_url.clone(),
-            avoid_domains: spec.task.avoid_domains.clone(),
+            max_duration: task.max_duration,
+            max_input_tokens: task.max_input_tokens,
+            max_output_tokens: task.max_output_tokens,
+            starting_url: task.starting_url.clone(),
+            avoid_domains: task.avoid_domains.clone(),
             terminate_on_completion: None,
             live_events: None,
         };
-        spec.checked(label)
+        let WaitOptions { timeout, max_cost } = wait;
+        Ok(TaskSpec { task_details: task.task_details.clone(), session, task, id, max_cost, timeout })
     }
 
     /// Checks the spec with the SDK's own rules; the error names `label` and the option.
@@ -165,23 +162,6 @@ impl TaskSpec {
     }
 }
 
-/// `max_cost` → `maxCost`; camelCase stays as it is.
-fn camel_case(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        match (c, upper) {
-            ('_', _) => upper = true,
-            (c, true) => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            (c, false) => out.push(c),
-        }
-    }
-    out
-}
-
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -193,16 +173,16 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Reads a list of specs (`tasks`, a JSON array), each labelled `tasks[i]`. With `skip_invalid`
-/// a bad entry is kept as its error (reported as a `skipped` item); otherwise the first bad
-/// entry is the error, before anything is sent.
-pub fn specs_from_value(tasks: &Value, skip_invalid: bool) -> Result<Vec<Result<TaskSpec>>> {
+/// Reads a list of specs (`tasks`, a JSON array, in a binding's `spelling`), each labelled
+/// `tasks[i]`. With `skip_invalid` a bad entry is kept as its error (reported as a `skipped`
+/// item); otherwise the first bad entry is the error, before anything is sent.
+pub fn specs_from_value(tasks: &Value, skip_invalid: bool, spelling: Spelling) -> Result<Vec<Result<TaskSpec>>> {
     let Value::Array(items) = tasks else {
         return Err(Error::validation("tasks", "must be a list of tasks"));
     };
     let mut specs = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        match TaskSpec::from_value(item, &format!("tasks[{i}]")) {
+        match TaskSpec::from_spelled(item, &format!("tasks[{i}]"), spelling) {
             Ok(spec) => specs.push(Ok(spec)),
             Err(err) if skip_invalid => specs.push(Err(err)),
             Err(err) => return Err(err),

@@ -292,7 +292,7 @@ pub fn to_camel(name: &str) -> String {
 }
 
 /// `maxDuration` -> `max_duration`.
-fn to_snake(name: &str) -> String {
+pub(crate) fn to_snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         if c.is_ascii_uppercase() {
