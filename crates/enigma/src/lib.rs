@@ -57,6 +57,7 @@
 mod batch;
 mod diagnostics;
 mod handle;
+mod host;
 mod live;
 mod model;
 mod rest;
@@ -84,13 +85,16 @@ pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
-/// and values shown in it.
+/// and values shown in it; the process's runtime for a host that has none, and a pull of live
+/// events that a caller may give up on without losing one.
 pub mod binding {
+    pub use crate::host::event_pull::{EventPull, Pulled};
+    pub use crate::host::runtime;
     pub use crate::model::parse::{
         OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options, settings,
         start_task_options, task_options, to_camel, wait_options,
     };
-    pub use crate::model::view::{StatusView, spelled};
+    pub use crate::model::view::{StatusView, spelled, spelled_event};
 }
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};

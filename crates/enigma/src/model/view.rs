@@ -1,11 +1,12 @@
 //! Values as the bindings show them: a core value's serde form (flat where the Rust type is an
-//! enum), with its keys spelled as the language spells them. The service's own JSON (`raw`)
-//! is passed on as it came.
+//! enum), with its keys spelled as the language spells them. The service's own JSON (`raw`, an
+//! unknown event's `payload`) is passed on as it came.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::classify::{TaskState, TaskStatus};
+use super::event::Event;
 use super::parse::{DURATIONS, Spelling};
 use super::usage::Usage;
 
@@ -68,9 +69,19 @@ impl TaskStatus {
 }
 
 /// `value`'s serde form with object keys in `spelling` (nested objects too, but never inside a
-/// `raw` field, which is the service's JSON), durations in the spelling's unit.
+/// `raw` or `payload` field, which is the service's JSON), durations in the spelling's unit.
 pub fn spelled<T: Serialize>(value: &T, spelling: Spelling) -> Value {
     respell(serde_json::to_value(value).unwrap_or(Value::Null), spelling)
+}
+
+/// A live event as the bindings show it: [`spelled`], its `type` too (`task_completed` is
+/// `taskCompleted` in Node).
+pub fn spelled_event(event: &Event, spelling: Spelling) -> Value {
+    let mut value = spelled(event, spelling);
+    if let Some(Value::String(kind)) = value.get_mut("type") {
+        *kind = spelling.spell(kind);
+    }
+    value
 }
 
 fn respell(value: Value, spelling: Spelling) -> Value {
@@ -79,7 +90,7 @@ fn respell(value: Value, spelling: Spelling) -> Value {
             map.into_iter()
                 .map(|(k, v)| {
                     let v = match (k.as_str(), v.as_f64()) {
-                        ("raw", _) => v,
+                        ("raw" | "payload", _) => v,
                         // A duration: seconds here, milliseconds in Node (`...Ms`).
                         (name, Some(secs)) if DURATIONS.contains(&name) => Value::from(secs * 1000.0),
                         _ => respell(v, spelling),
@@ -122,5 +133,28 @@ mod tests {
         let python = spelled(&status.view(), Spelling::Snake);
         assert_eq!(python["error_code"], "X");
         assert_eq!(python["message"], Value::Null);
+    }
+
+    #[test]
+    fn an_event_is_spelled_per_language_with_the_service_json_untouched() {
+        let done = Event::from_socket(
+            "message",
+            json!({"type": "task_completed", "taskId": "t1", "snake_key": 1, "data": {"usage": {"inputTokens": 2}}}),
+        );
+        let node = spelled_event(&done, Spelling::Camel);
+        assert_eq!(node["type"], "taskCompleted");
+        assert_eq!(node["taskId"], "t1");
+        assert_eq!(node["usage"]["inputTokens"], 2);
+        assert_eq!(node["raw"]["snake_key"], 1);
+        let python = spelled_event(&done, Spelling::Snake);
+        assert_eq!(python, done.to_json());
+        assert_eq!(python["type"], "task_completed");
+
+        let unknown = Event::from_socket("sim:custom_thing", json!({"some_key": {"inner_key": 1}}));
+        let node = spelled_event(&unknown, Spelling::Camel);
+        assert_eq!(node["type"], "raw");
+        assert_eq!(node["payload"], json!({"some_key": {"inner_key": 1}}));
+        let lost = Event::from_socket("instance:disconnected", json!({"gracePeriod": 5}));
+        assert_eq!(spelled_event(&lost, Spelling::Camel)["gracePeriodMs"], 5);
     }
 }
