@@ -48,12 +48,15 @@ impl PyEventStream {
         let mode = Mode { blocking: self.blocking, detached: false };
         let pull = self.events.next();
         // An answer nobody waits for any more is dropped, which gives its event back.
-        run(py, mode, move |_| async move { Ok::<_, enigma::Error>(pull.await) }, |py, pulled| {
-            match pulled.take() {
+        run(
+            py,
+            mode,
+            move |_| async move { Ok::<_, enigma::Error>(pull.await) },
+            |py, pulled| match pulled.take() {
                 None => Ok(py.None()),
                 Some(event) => event_to_py(py, &event),
-            }
-        })
+            },
+        )
     }
 
     /// Stops the stream: a `next()` in flight returns None, later ones too. Idempotent.

@@ -141,7 +141,7 @@ where
 /// An abort only asks the runtime to drop the work; until it has, [`drain`] counts the work as
 /// detached: dropping it is what starts the core's cleanups (the terminate of a cancelled
 /// `run_task`, say), and an exit that looked before the drop would miss them.
-pub fn spawn_abortable<F>(work: F) -> Result<Abort, RuntimeError>
+pub fn spawn_abortable<F>(fut: F) -> Result<Abort, RuntimeError>
 where
     F: Future<Output = ()> + Send + 'static,
 {
@@ -151,7 +151,7 @@ where
     let handle = rt.handle.spawn(async move {
         // Declared before the work, so dropped after it (and after the cleanups it spawns).
         let _guard = guard;
-        let work = work;
+        let work = fut;
         work.await;
     });
     Ok(Abort { rt, state, handle: handle.abort_handle() })
