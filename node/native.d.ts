@@ -88,11 +88,15 @@ export declare class NativeClient {
   terminateOpenSessions(): Promise<Array<string>>
 }
 
-/** A session's live events, pulled one at a time. */
+/**
+ * A session's live events, pulled one at a time (`enigma::binding::EventPull`: a `next()`
+ * cancelled by its signal loses no event).
+ */
 export declare class NativeEventStream {
   /**
-   * The next event (a plain object with a camelCase `type`), or `null` once the stream has
-   * ended or was closed. Calls made together are answered in order.
+   * The next event (a plain object in the core's Node spelling: `type` and field names in
+   * camelCase, `raw` as received), or `null` once the stream has ended or was closed. Calls
+   * made together are answered in order.
    */
   next(cancel?: CancelToken | undefined | null): Promise<Record<string, unknown> | null>
   /**

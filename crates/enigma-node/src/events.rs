@@ -2,52 +2,37 @@
 //! The JS layer pulls with `next()`; no JS callback is stored, so nothing here keeps the
 //! process alive, and `close()` (or garbage collection) drops the core stream.
 
-use std::sync::Arc;
-
 use enigma::EventStream;
+use enigma::binding::{EventPull, Spelling, spelled_event};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
-use tokio::sync::Mutex;
-use tokio_util::sync::CancellationToken;
 
 use crate::cancel::{CancelToken, spawn, token_of};
 use crate::convert::to_camel;
-use crate::errors::camel_keys;
 
-/// A session's live events, pulled one at a time.
+/// A session's live events, pulled one at a time (`enigma::binding::EventPull`: a `next()`
+/// cancelled by its signal loses no event).
 #[napi]
 pub struct NativeEventStream {
-    stream: Arc<Mutex<Option<EventStream>>>,
-    closed: CancellationToken,
+    events: EventPull,
 }
 
 impl From<EventStream> for NativeEventStream {
     fn from(stream: EventStream) -> Self {
-        NativeEventStream { stream: Arc::new(Mutex::new(Some(stream))), closed: CancellationToken::new() }
+        NativeEventStream { events: EventPull::new(stream) }
     }
 }
 
 #[napi]
 impl NativeEventStream {
-    /// The next event (a plain object with a camelCase `type`), or `null` once the stream has
-    /// ended or was closed. Calls made together are answered in order.
+    /// The next event (a plain object in the core's Node spelling: `type` and field names in
+    /// camelCase, `raw` as received), or `null` once the stream has ended or was closed. Calls
+    /// made together are answered in order.
     #[napi(ts_return_type = "Promise<Record<string, unknown> | null>")]
     pub fn next<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, Option<Value>>> {
-        let (stream, closed) = (self.stream.clone(), self.closed.clone());
-        let work = async move {
-            let mut guard = stream.lock().await;
-            let Some(events) = guard.as_mut() else { return Ok(None) };
-            let event = tokio::select! {
-                biased;
-                _ = closed.cancelled() => None,
-                event = events.next() => event,
-            };
-            if event.is_none() {
-                *guard = None; // ended or closed: let the connection go
-            }
-            Ok(event.map(|e| event_json(e.to_json())))
-        };
+        let pull = self.events.next();
+        let work = async move { Ok(pull.await.take().map(|event| spelled_event(&event, Spelling::Camel))) };
         spawn(env, token_of(cancel), work, |v| v)
     }
 
@@ -55,23 +40,8 @@ impl NativeEventStream {
     /// live connection closes when nothing else uses it). Later calls do nothing.
     #[napi]
     pub fn close(&self) {
-        self.closed.cancel();
-        if let Ok(mut guard) = self.stream.try_lock() {
-            *guard = None;
-        }
+        self.events.close();
     }
-}
-
-/// The core's JSON form of an event in the Node spelling: `type` and field names in camelCase
-/// (`task_completed` → `taskCompleted`, `task_id` → `taskId`); `raw` and `payload` as received.
-fn event_json(event: Value) -> Value {
-    let mut event = camel_keys(event, &["usage"]);
-    if let Some(kind) = event.get_mut("type")
-        && let Value::String(text) = kind
-    {
-        *text = to_camel(text);
-    }
-    event
 }
 
 /// The core's live event types in the Node spelling (`taskCompleted`): every `type` an event

@@ -4,6 +4,7 @@
 //! picked out here: a new field of the payload reaches Python by itself.
 
 use enigma::ErrorCode;
+use enigma::binding::{Spelling, spelled_error};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -31,8 +32,7 @@ pub(crate) fn to_py_err_with_task(
 
 fn build(py: Python<'_>, err: &enigma::Error, blocking: bool, task: Option<enigma::Task>) -> PyResult<PyErr> {
     static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let payload = serde_json::to_value(err.payload())
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot serialise the error: {e}")))?;
+    let payload = spelled_error(err, Spelling::Snake);
     // Only the errors that leave the task running hand it back (`err.task`).
     let task = match task {
         Some(task) if matches!(err.error_code(), ErrorCode::WaitTimeout | ErrorCode::CostLimit) => {

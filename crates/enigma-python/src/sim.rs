@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use enigma_sim::{SimConfig, SimHandle, SimSettings};
+use enigma_sim::{SimHandle, SimSettings};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -17,24 +17,11 @@ pub(crate) struct PySimulator {
     url: String,
 }
 
-/// The simulator's own defaults (`SimConfig::default()`), in the units of `Simulator(...)`:
+/// The simulator's own defaults (`SimSettings::defaults()`), in the units of `Simulator(...)`:
 /// `enigma.testing.Simulator` takes its keyword defaults from here, so they are written once.
 #[pyfunction]
-pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let c = SimConfig::default();
-    let d = PyDict::new(py);
-    d.set_item("time_scale", c.time_scale)?;
-    d.set_item("inline_wait", c.inline_wait.as_secs_f64())?;
-    d.set_item("idle_timeout", c.idle_timeout.as_secs_f64())?;
-    d.set_item("instance_grace", c.instance_grace.as_secs_f64())?;
-    d.set_item("rate_limit", c.rate_limit)?;
-    d.set_item("rate_limit_scope", c.rate_limit_scope.as_str())?;
-    d.set_item("max_sessions", c.max_sessions)?;
-    d.set_item("initial_balance", c.initial_balance)?;
-    d.set_item("seed", c.seed)?;
-    d.set_item("host", c.bind.ip().to_string())?;
-    d.set_item("port", c.bind.port())?;
-    Ok(d)
+pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    json_to_py(py, &serde_json::to_value(SimSettings::defaults()).unwrap_or_default())
 }
 
 #[pymethods]

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How the per-key rate limit of the POST endpoints is counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,8 +86,9 @@ impl SimConfig {
 /// Settings of a simulator as the bindings pass them (Python's `Simulator(...)`, Node's
 /// `startSimulator({...})`, read by `enigma::binding::settings`): each one given overrides
 /// [`SimConfig::default`], so the defaults are written once. Durations are simulated seconds;
-/// `rate_limit: 0` turns the limiter off.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `rate_limit: 0` turns the limiter off. [`SimSettings::defaults`] serialises to the defaults
+/// in this form, for the bindings' keyword defaults.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimSettings {
     /// IP address to listen on.
@@ -126,6 +127,24 @@ pub struct SimSettings {
 }
 
 impl SimSettings {
+    /// Every setting given, at [`SimConfig::default`]'s value.
+    pub fn defaults() -> SimSettings {
+        let c = SimConfig::default();
+        SimSettings {
+            host: Some(c.bind.ip().to_string()),
+            port: Some(c.bind.port()),
+            time_scale: Some(c.time_scale),
+            inline_wait: Some(c.inline_wait.as_secs_f64()),
+            idle_timeout: Some(c.idle_timeout.as_secs_f64()),
+            instance_grace: Some(c.instance_grace.as_secs_f64()),
+            rate_limit: Some(c.rate_limit.unwrap_or(0)),
+            rate_limit_scope: Some(c.rate_limit_scope.as_str().to_owned()),
+            max_sessions: Some(c.max_sessions),
+            initial_balance: Some(c.initial_balance),
+            seed: Some(c.seed),
+        }
+    }
+
     /// The defaults with these settings over them, checked; the error names the setting.
     pub fn config(self) -> Result<SimConfig, String> {
         let mut c = SimConfig::default();
@@ -209,5 +228,17 @@ mod tests {
         assert!(bad_host.config().unwrap_err().contains("host"));
         let ipv6 = SimSettings { host: Some("::1".into()), port: Some(0), ..SimSettings::default() };
         assert!(ipv6.config().unwrap().bind.is_ipv6());
+    }
+
+    #[test]
+    fn the_defaults_in_settings_form_give_back_the_default_config() {
+        let defaults = SimSettings::defaults();
+        let json = serde_json::to_value(&defaults).unwrap();
+        let fields = json.as_object().unwrap();
+        assert!(fields.values().all(|v| !v.is_null()), "every setting has its default: {json}");
+        assert_eq!(serde_json::from_value::<SimSettings>(json.clone()).unwrap(), defaults);
+        assert_eq!(json["inline_wait"], 50.0);
+        assert_eq!(json["rate_limit_scope"], "shared");
+        assert_eq!(format!("{:?}", defaults.config().unwrap()), format!("{:?}", SimConfig::default()));
     }
 }

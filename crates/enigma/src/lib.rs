@@ -22,11 +22,12 @@
 //! # }
 //! ```
 //!
-//! The core runs inside whatever tokio runtime the caller has; it owns none.
+//! The core runs inside whatever tokio runtime the caller has; it owns none. A host that has
+//! none (the Python binding) uses `enigma::binding::runtime`, the one the core offers for it.
 //!
 //! # Layout
 //!
-//! Four layers; a file imports only from its own layer or the layers below it, never up, and
+//! Four layers (and `host/` for the bindings on top); a file imports only from its own layer or the layers below it, never up, and
 //! no two files import each other (`docs/architecture.md` has the picture):
 //!
 //! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`; `parse` reads them
@@ -44,6 +45,11 @@
 //!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`.
 //!   Inside it, one way too: `client` <- `task` <- `wait`; `client`, `task` <- `session` <-
 //!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
+//! - `host/` (over `handle/`): what a language host embedding the core needs, so that no
+//!   binding writes it again: `runtime` (one tokio runtime per process for a host that has
+//!   none: fork-aware, detached work counted, `drain` at exit) and `event_pull` (live events
+//!   pulled by callers who may give up on a pull, losing no event). Public as
+//!   `enigma::binding`, with `model/parse` and `model/view`.
 //!
 //! Where things go: a new option is a field in `model/options.rs` with its rule in
 //! `model/validate.rs`; the bindings take it with no change of theirs, and their signature
@@ -57,6 +63,7 @@
 mod batch;
 mod diagnostics;
 mod handle;
+mod host;
 mod live;
 mod model;
 mod rest;
@@ -84,13 +91,16 @@ pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
-/// and values shown in it.
+/// and values shown in it; the process's runtime for a host that has none, and a pull of live
+/// events that a caller may give up on without losing one.
 pub mod binding {
+    pub use crate::host::event_pull::{EventPull, Pulled};
+    pub use crate::host::runtime;
     pub use crate::model::parse::{
         OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options, settings,
         start_task_options, task_options, to_camel, wait_options,
     };
-    pub use crate::model::view::{StatusView, spelled};
+    pub use crate::model::view::{StatusView, spelled, spelled_error, spelled_event};
 }
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};

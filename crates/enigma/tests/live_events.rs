@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use enigma::binding::EventPull;
 use enigma::{Event, EventStream, Outcome, Session, SessionOptions, TaskOptions, WaitOptions};
 use enigma_sim::SimConfig;
 use serde_json::json;
@@ -316,4 +317,42 @@ async fn a_session_can_override_the_clients_live_events_setting() {
         .unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     assert_eq!(stat(&sim, "sockets.total"), 1, "the one-shot session's wait used the socket");
+}
+
+/// `enigma::binding::EventPull`, what the bindings pull with: an answer nobody took goes back to
+/// the front, and a pull waiting behind it gets it, so no event is lost or reordered.
+#[tokio::test]
+async fn a_pulled_event_nobody_took_goes_back_to_the_front() {
+    let sim = sim_with(short_inline()).await;
+    let client = client(&sim);
+    let session = client.start_session(SessionOptions::new()).await.unwrap();
+    let pull = EventPull::new(session.events());
+    let next = async || tokio::time::timeout(Duration::from_secs(5), pull.next()).await.unwrap();
+    assert!(matches!(next().await.take(), Some(Event::Connected)));
+    session.new_task(TaskOptions::new("Search for keyboards #sim steps=2")).await.unwrap();
+
+    assert!(matches!(next().await.take(), Some(Event::AgentThought { .. })));
+    let given_up = next().await; // its caller stopped waiting: never taken
+    let behind = tokio::spawn(pull.next());
+    drop(given_up);
+    let handed_on = tokio::time::timeout(Duration::from_secs(5), behind).await.unwrap().unwrap().take();
+    assert!(matches!(handed_on, Some(Event::Action { .. })), "{handed_on:?}");
+    assert!(matches!(next().await.take(), Some(Event::ResponseUpdate { .. })));
+}
+
+#[tokio::test]
+async fn closing_a_pull_ends_the_one_in_flight_and_every_later_one() {
+    let sim = sim_with(short_inline()).await;
+    let client = client(&sim);
+    let session = client.start_session(SessionOptions::new()).await.unwrap();
+    let pull = EventPull::new(session.events());
+    assert!(matches!(pull.next().await.take(), Some(Event::Connected)));
+    assert!(!pull.is_closed());
+    let in_flight = tokio::spawn(pull.next());
+    tokio::task::yield_now().await;
+    pull.close();
+    let answer = tokio::time::timeout(Duration::from_secs(5), in_flight).await.unwrap().unwrap();
+    assert_eq!(answer.take(), None);
+    assert!(pull.is_closed());
+    assert_eq!(pull.next().await.take(), None);
 }

@@ -1,12 +1,14 @@
 //! Values as the bindings show them: a core value's serde form (flat where the Rust type is an
-//! enum), with its keys spelled as the language spells them. The service's own JSON (`raw`)
-//! is passed on as it came.
+//! enum), with its keys spelled as the language spells them. The service's own JSON (`raw`, an
+//! unknown event's `payload`, an error's `details`) is passed on as it came.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::classify::{TaskState, TaskStatus};
-use super::parse::{DURATIONS, Spelling};
+use super::error::Error;
+use super::event::Event;
+use super::parse::{DURATIONS, Spelling, to_camel};
 use super::usage::Usage;
 
 /// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
@@ -68,9 +70,32 @@ impl TaskStatus {
 }
 
 /// `value`'s serde form with object keys in `spelling` (nested objects too, but never inside a
-/// `raw` field, which is the service's JSON), durations in the spelling's unit.
+/// `raw`, `payload` or `details` field, which is the service's JSON), durations in the
+/// spelling's unit.
 pub fn spelled<T: Serialize>(value: &T, spelling: Spelling) -> Value {
     respell(serde_json::to_value(value).unwrap_or(Value::Null), spelling)
+}
+
+/// A live event as the bindings show it: [`spelled`], its `type` too (`task_completed` is
+/// `taskCompleted` in Node).
+pub fn spelled_event(event: &Event, spelling: Spelling) -> Value {
+    let mut value = spelled(event, spelling);
+    if let Some(Value::String(kind)) = value.get_mut("type") {
+        *kind = spelling.spell(kind);
+    }
+    value
+}
+
+/// An error as the bindings hand it over: its one payload ([`Error::payload`]), [`spelled`]; a
+/// validation error's field too, and so its message (`invalid maxDuration: ...` in Node).
+pub fn spelled_error(err: &Error, spelling: Spelling) -> Value {
+    let payload = match err {
+        Error::Validation { field, reason } if spelling == Spelling::Camel => {
+            Error::Validation { field: to_camel(field), reason: reason.clone() }.payload()
+        }
+        other => other.payload(),
+    };
+    spelled(&payload, spelling)
 }
 
 fn respell(value: Value, spelling: Spelling) -> Value {
@@ -79,7 +104,7 @@ fn respell(value: Value, spelling: Spelling) -> Value {
             map.into_iter()
                 .map(|(k, v)| {
                     let v = match (k.as_str(), v.as_f64()) {
-                        ("raw", _) => v,
+                        ("raw" | "payload" | "details", _) => v,
                         // A duration: seconds here, milliseconds in Node (`...Ms`).
                         (name, Some(secs)) if DURATIONS.contains(&name) => Value::from(secs * 1000.0),
                         _ => respell(v, spelling),
@@ -98,6 +123,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::error::{ApiErrorDetails, ApiErrorKind, RateLimitInfo};
 
     #[test]
     fn a_status_is_flat_and_spelled_per_language_with_raw_untouched() {
@@ -122,5 +148,57 @@ mod tests {
         let python = spelled(&status.view(), Spelling::Snake);
         assert_eq!(python["error_code"], "X");
         assert_eq!(python["message"], Value::Null);
+    }
+
+    #[test]
+    fn an_event_is_spelled_per_language_with_the_service_json_untouched() {
+        let done = Event::from_socket(
+            "message",
+            json!({"type": "task_completed", "taskId": "t1", "snake_key": 1, "data": {"usage": {"inputTokens": 2}}}),
+        );
+        let node = spelled_event(&done, Spelling::Camel);
+        assert_eq!(node["type"], "taskCompleted");
+        assert_eq!(node["taskId"], "t1");
+        assert_eq!(node["usage"]["inputTokens"], 2);
+        assert_eq!(node["raw"]["snake_key"], 1);
+        let python = spelled_event(&done, Spelling::Snake);
+        assert_eq!(python, done.to_json());
+        assert_eq!(python["type"], "task_completed");
+
+        let unknown = Event::from_socket("sim:custom_thing", json!({"some_key": {"inner_key": 1}}));
+        let node = spelled_event(&unknown, Spelling::Camel);
+        assert_eq!(node["type"], "raw");
+        assert_eq!(node["payload"], json!({"some_key": {"inner_key": 1}}));
+        let lost = Event::from_socket("instance:disconnected", json!({"gracePeriod": 5}));
+        assert_eq!(spelled_event(&lost, Spelling::Camel)["gracePeriodMs"], 5);
+    }
+
+    #[test]
+    fn an_error_is_spelled_per_language_with_the_service_details_untouched() {
+        let invalid = Error::Validation { field: "max_duration".into(), reason: "too long".into() };
+        let node = spelled_error(&invalid, Spelling::Camel);
+        assert_eq!(node["code"], "validation");
+        assert_eq!(node["field"], "maxDuration");
+        assert_eq!(node["message"], "invalid maxDuration: too long");
+        let python = spelled_error(&invalid, Spelling::Snake);
+        assert_eq!(python, serde_json::to_value(invalid.payload()).unwrap());
+        assert_eq!(python["message"], "invalid max_duration: too long");
+
+        let limited = Error::Api {
+            kind: ApiErrorKind::RateLimited,
+            details: Box::new(ApiErrorDetails {
+                status: 429,
+                server_code: None,
+                message: "slow down".into(),
+                details: Some(json!({"snake_key": 1})),
+                balance: None,
+                retry_after: None,
+                rate_limit: Some(RateLimitInfo { remaining: Some(0), ..RateLimitInfo::default() }),
+                body: String::new(),
+            }),
+        };
+        let node = spelled_error(&limited, Spelling::Camel);
+        assert_eq!(node["rateLimit"]["remaining"], 0);
+        assert_eq!(node["details"], json!({"snake_key": 1}));
     }
 }
