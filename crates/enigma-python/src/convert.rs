@@ -3,6 +3,7 @@
 
 use enigma::binding::{OptionsError, OptionsKind, Spelling};
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt};
@@ -15,43 +16,73 @@ pub(crate) fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     Ok(pythonize::pythonize(py, value)?.unbind())
 }
 
-fn model<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    Ok(cell.import(py, "enigma._models", name)?.clone())
+/// A class of `enigma._models`, with its dataclass fields (for [`instance_of`]).
+struct Model {
+    class: Py<PyAny>,
+    fields: Py<PyDict>,
+}
+
+fn model<'py>(py: Python<'py>, cell: &'static PyOnceLock<Model>, name: &str) -> PyResult<&'py Model> {
+    cell.get_or_try_init(py, || {
+        let class = py.import("enigma._models")?.getattr(name)?;
+        let fields = class.getattr(intern!(py, "__dataclass_fields__"))?.cast_into::<PyDict>()?.unbind();
+        Ok(Model { class: class.unbind(), fields })
+    })
+}
+
+/// `model(**kw)`, without running the frozen dataclass's `__init__` when `kw` names every field
+/// and nothing else: that `__init__` sets each field through `object.__setattr__` (about 6 µs
+/// for a status and its usage, a tenth of a poll), where filling the instance's `__dict__` at
+/// once gives the same object (no field has a `__post_init__` or a converter). Anything else
+/// goes through the class as before, with its errors.
+fn instance_of<'py>(py: Python<'py>, model: &Model, kw: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    static OBJECT_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let class = model.class.bind(py);
+    let fields = model.fields.bind(py);
+    let complete = kw.len() == fields.len() && kw.iter().all(|(k, _)| fields.contains(k).unwrap_or(false));
+    if !complete {
+        return class.call((), Some(&kw));
+    }
+    let new = OBJECT_NEW
+        .get_or_try_init(py, || PyResult::Ok(py.import("builtins")?.getattr("object")?.getattr("__new__")?.unbind()))?;
+    let instance = new.bind(py).call1((class,))?;
+    instance.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?.update(kw.as_mapping())?;
+    Ok(instance)
 }
 
 /// A core value as the `enigma._models` class with the same fields, from the value's serde
 /// form (its `usage`, if any, as a `Usage` too).
 fn model_of<T: serde::Serialize>(
     py: Python<'_>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
+    cell: &'static PyOnceLock<Model>,
     name: &str,
     value: &T,
 ) -> PyResult<Py<PyAny>> {
     let kw = pythonize::pythonize(py, value)?.cast_into::<PyDict>()?;
-    if let Some(usage) = kw.get_item("usage")? {
-        static USAGE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        kw.set_item("usage", model(py, &USAGE, "Usage")?.call((), Some(&usage.cast_into::<PyDict>()?))?)?;
+    if let Some(usage) = kw.get_item(intern!(py, "usage"))? {
+        static USAGE: PyOnceLock<Model> = PyOnceLock::new();
+        kw.set_item(intern!(py, "usage"), instance_of(py, model(py, &USAGE, "Usage")?, usage.cast_into::<PyDict>()?)?)?;
     }
-    Ok(model(py, cell, name)?.call((), Some(&kw))?.unbind())
+    Ok(instance_of(py, model(py, cell, name)?, kw)?.unbind())
 }
 
 pub(crate) fn result_to_py(py: Python<'_>, result: enigma::TaskResult) -> PyResult<Py<PyAny>> {
-    static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static RESULT: PyOnceLock<Model> = PyOnceLock::new();
     model_of(py, &RESULT, "TaskResult", &result)
 }
 
 pub(crate) fn status_to_py(py: Python<'_>, status: &enigma::TaskStatus) -> PyResult<Py<PyAny>> {
-    static STATUS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static STATUS: PyOnceLock<Model> = PyOnceLock::new();
     model_of(py, &STATUS, "TaskStatus", &status.view())
 }
 
 pub(crate) fn health_to_py(py: Python<'_>, health: enigma::Health) -> PyResult<Py<PyAny>> {
-    static HEALTH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static HEALTH: PyOnceLock<Model> = PyOnceLock::new();
     model_of(py, &HEALTH, "Health", &health)
 }
 
 pub(crate) fn sockets_to_py(py: Python<'_>, sockets: enigma::ActiveSockets) -> PyResult<Py<PyAny>> {
-    static SOCKETS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static SOCKETS: PyOnceLock<Model> = PyOnceLock::new();
     model_of(py, &SOCKETS, "ActiveSockets", &sockets)
 }
 
