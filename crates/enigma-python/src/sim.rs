@@ -1,9 +1,7 @@
 //! `enigma._native.Simulator`: the simulator (crate `enigma-sim`) served in-process, for
 //! `enigma.testing`.
 
-use std::sync::Mutex;
-
-use enigma_sim::{SimHandle, SimSettings};
+use enigma_sim::{SharedSim, SimSettings};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -13,8 +11,7 @@ use crate::runtime;
 
 #[pyclass(name = "Simulator", module = "enigma._native", frozen)]
 pub(crate) struct PySimulator {
-    handle: Mutex<Option<SimHandle>>,
-    url: String,
+    sim: SharedSim,
 }
 
 /// The simulator's own defaults (`SimSettings::defaults()`), in the units of `Simulator(...)`:
@@ -32,42 +29,37 @@ impl PySimulator {
     fn new(py: Python<'_>, settings: &Bound<'_, PyDict>) -> PyResult<Self> {
         let settings: SimSettings = read_options(py, settings, enigma::binding::settings, false)?;
         let config = settings.config().map_err(PyValueError::new_err)?;
-        let handle = py
-            .detach(|| runtime::block_on(enigma_sim::Simulator::start(config)))?
+        let sim = py
+            .detach(|| runtime::block_on(SharedSim::start(config)))?
             .map_err(|e| PyOSError::new_err(format!("cannot start the simulator: {e}")))?;
-        let url = handle.url();
-        Ok(PySimulator { handle: Mutex::new(Some(handle)), url })
+        Ok(PySimulator { sim })
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     #[getter]
     fn url(&self) -> &str {
-        &self.url
+        self.sim.url()
     }
 
     /// The `/_sim/stats` counters as a dict.
     fn stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let guard = self.handle.lock().unwrap_or_else(|e| e.into_inner());
-        let handle = guard.as_ref().ok_or_else(|| PyRuntimeError::new_err("the simulator is closed"))?;
-        json_to_py(py, &handle.stats())
+        let stats = self.sim.stats().ok_or_else(|| PyRuntimeError::new_err("the simulator is closed"))?;
+        json_to_py(py, &stats)
     }
 
     /// Whether `close()` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.handle.lock().unwrap_or_else(|e| e.into_inner()).is_none()
+        self.sim.is_closed()
     }
 
     /// Stops the server (open requests get a few seconds to finish). Idempotent.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let handle = self.handle.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(handle) = handle {
-            py.detach(|| runtime::block_on(handle.shutdown()))?;
-        }
-        Ok(())
+        let shutdown = self.sim.close();
+        py.detach(|| runtime::block_on(shutdown))
     }
 
     fn __repr__(&self) -> String {
-        format!("Simulator(url={:?})", self.url)
+        format!("Simulator(url={:?})", self.sim.url())
     }
 }

@@ -302,11 +302,24 @@ async fn works_on_a_current_thread_runtime() {
     sim.handle.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_shared_simulator_closes_once_from_any_reference() {
+    let sim = std::sync::Arc::new(enigma_sim::SharedSim::start(common::fast()).await.unwrap());
+    let url = format!("{}/start/health", sim.url());
+    assert!(reqwest::get(&url).await.unwrap().status().is_success());
+    assert_eq!(sim.stats().expect("stats while open")["sessions"]["open"], 0);
+    let (first, second) = (sim.close(), sim.clone().close());
+    assert!(sim.is_closed() && sim.stats().is_none(), "closed as soon as close() is called");
+    tokio::time::timeout(Duration::from_secs(10), async { tokio::join!(first, second) }).await.expect("bounded");
+    assert!(reqwest::get(&url).await.is_err(), "the server stopped");
+}
+
 #[test]
 fn public_types_are_send_sync_clone_debug() {
     fn send_sync<T: Send + Sync>() {}
     fn clone_debug<T: Clone + std::fmt::Debug>() {}
     send_sync::<enigma_sim::SimHandle>();
+    send_sync::<enigma_sim::SharedSim>();
     clone_debug::<SimConfig>();
     clone_debug::<enigma_sim::RateLimitScope>();
 }
