@@ -120,11 +120,7 @@ impl NativeClient {
 
     /// Active instance connections.
     #[napi(ts_return_type = "Promise<object>")]
-    pub fn active_sockets<'e>(
-        &self,
-        env: &'e Env,
-        cancel: Option<&CancelToken>,
-    ) -> Result<PromiseRaw<'e, JsData>> {
+    pub fn active_sockets<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, JsData>> {
         let client = self.inner.clone();
         spawn(env, token_of(cancel), async move { client.active_sockets().await }, js_data)
     }
