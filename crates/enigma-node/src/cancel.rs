@@ -3,6 +3,9 @@
 //! keep the process alive.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -66,6 +69,13 @@ pub(crate) async fn cancellable<T>(
 }
 
 /// Spawns a core future as a JS promise: cancellable, core errors mapped, value converted.
+///
+/// One tokio task per call. (`Env::spawn_future_with_callback` spawns two: the work, and a
+/// second that awaits its `JoinHandle` only to turn a panic into a rejection. Each spawn from
+/// the JS thread, and the second one's wake-up when the first ends, can wake a parked worker:
+/// measured, both runtime workers burnt about 80-120 µs of CPU per sequential `task.poll()`
+/// against 35 µs in the raw core.) The panic is caught inside the one task instead, and
+/// rejects the promise the same way.
 pub(crate) fn spawn<'env, T, V, F>(
     env: &'env Env,
     token: Option<CancellationToken>,
@@ -77,9 +87,24 @@ where
     V: ToNapiValue + 'static,
     F: Future<Output = enigma::Result<T>> + Send + 'static,
 {
-    // The core's error crosses as data: the future hands it over as a value, and the settle
-    // callback (on the JS thread) makes the JS error that carries its payload.
-    env.spawn_future_with_callback(async move { Ok(cancellable(token, work).await) }, move |env, outcome| {
-        outcome.map(convert).map_err(|err| to_js(env, &err))
-    })
+    let (deferred, promise) = env.create_deferred::<V, _>()?;
+    napi::bindgen_prelude::spawn(async move {
+        let outcome = AssertUnwindSafe(cancellable(token, work)).catch_unwind().await;
+        // The core's error crosses as data: it is handed over as a value, and the settle
+        // callback (on the JS thread) makes the JS error that carries its payload.
+        deferred.resolve(move |env| match outcome {
+            Ok(Ok(value)) => Ok(convert(value)),
+            Ok(Err(err)) => Err(to_js(&env, &err)),
+            Err(panic) => Err(napi::Error::new(Status::GenericFailure, panic_message(&*panic))),
+        });
+    });
+    Ok(PromiseRaw::new(env.raw(), promise.raw()))
+}
+
+/// A panic's text, as napi words it for a panicking async function.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    match panic.downcast_ref::<&str>() {
+        Some(text) => (*text).to_owned(),
+        None => "Panic in async function".to_owned(),
+    }
 }

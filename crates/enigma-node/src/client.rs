@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{data, read_options};
+use crate::convert::{JsData, data, js_data, read_options};
 use crate::errors::OrThrow;
 use crate::session::NativeSession;
 use crate::task::NativeTask;
@@ -76,13 +76,13 @@ impl NativeClient {
         env: &'e Env,
         #[napi(ts_arg_type = "object")] options: serde_json::Value,
         cancel: Option<&CancelToken>,
-    ) -> Result<PromiseRaw<'e, serde_json::Value>> {
+    ) -> Result<PromiseRaw<'e, JsData>> {
         let options = read_options(Some(options), enigma::binding::run_task_options).or_throw(env)?;
         let client = self.inner.clone();
         let token = token_of(cancel);
         // The core terminates the one-shot session when this future is dropped (an abort).
         let work = async move { client.run_task(options).await };
-        spawn(env, token, work, data)
+        spawn(env, token, work, js_data)
     }
 
     /// run-task without waiting: the task to wait on. Cancelling rejects at once (the core
@@ -113,20 +113,16 @@ impl NativeClient {
 
     /// Service health.
     #[napi(ts_return_type = "Promise<object>")]
-    pub fn health<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, serde_json::Value>> {
+    pub fn health<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, JsData>> {
         let client = self.inner.clone();
-        spawn(env, token_of(cancel), async move { client.health().await }, data)
+        spawn(env, token_of(cancel), async move { client.health().await }, js_data)
     }
 
     /// Active instance connections.
     #[napi(ts_return_type = "Promise<object>")]
-    pub fn active_sockets<'e>(
-        &self,
-        env: &'e Env,
-        cancel: Option<&CancelToken>,
-    ) -> Result<PromiseRaw<'e, serde_json::Value>> {
+    pub fn active_sockets<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, JsData>> {
         let client = self.inner.clone();
-        spawn(env, token_of(cancel), async move { client.active_sockets().await }, data)
+        spawn(env, token_of(cancel), async move { client.active_sockets().await }, js_data)
     }
 
     /// Closes the client (the core's `Client::close`): its later calls reject with a validation

@@ -3,6 +3,8 @@
 //! (their serde form, in camelCase).
 
 use enigma::binding::{OptionsKind, Spelling, spelled};
+use napi::bindgen_prelude::{Env, Function, JsObjectValue, JsValue, Object, ToNapiValue, Unknown};
+use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -33,4 +35,47 @@ pub fn option_fields() -> std::collections::HashMap<String, Vec<String>> {
 /// The public shapes are declared in `index.d.ts`.
 pub(crate) fn data<T: serde::Serialize>(value: T) -> Value {
     spelled(&value, Spelling::Camel)
+}
+
+/// A core value on its way to JS as data (see [`data`]): what the promise-returning calls
+/// resolve to. It crosses as one JSON text that V8's `JSON.parse` turns into the object, which
+/// costs a fraction of building it property by property through napi (one key string and one
+/// `napi_set_property` per field): the conversion was the largest share of a `task.poll()`'s
+/// JS-thread time. The result is the same plain object, with the same keys in the same order.
+/// A value holding an integer beyond 2^53 takes napi's own path, so it still arrives as a
+/// `BigInt` rather than a rounded number.
+pub struct JsData(Value);
+
+/// A core value as JS data, made on the JS thread by `JSON.parse` (see [`JsData`]).
+pub(crate) fn js_data<T: serde::Serialize>(value: T) -> JsData {
+    JsData(data(value))
+}
+
+impl ToNapiValue for JsData {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        if !fits_json_numbers(&value.0) {
+            // SAFETY: called by napi on the JS thread with its live `env`, as this function is.
+            return unsafe { Value::to_napi_value(env, value.0) };
+        }
+        let text = serde_json::to_string(&value.0).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let json: Object = Env::from_raw(env).get_global()?.get_named_property("JSON")?;
+        let parse: Function<String, Unknown> = json.get_named_property("parse")?;
+        Ok(parse.call(text)?.raw())
+    }
+}
+
+/// Whether every number in `value` reads back the same from JSON text: napi makes a `BigInt`
+/// of an integer past 2^53 - 1, `JSON.parse` a rounded number.
+fn fits_json_numbers(value: &Value) -> bool {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u <= MAX_SAFE,
+            (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE,
+            _ => true,
+        },
+        Value::Array(items) => items.iter().all(fits_json_numbers),
+        Value::Object(fields) => fields.values().all(fits_json_numbers),
+        _ => true,
+    }
 }

@@ -4,16 +4,15 @@ use enigma::{Task, TaskStatus};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
-use serde_json::Value;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{data, read_options};
+use crate::convert::{JsData, js_data, read_options};
 use crate::errors::OrThrow;
 use crate::session::NativeSession;
 
 /// A progress callback: weak (it never keeps the process alive), called without a Rust-side
 /// error argument, its own exceptions caught.
-type OnStatus = ThreadsafeFunction<Value, (), Value, Status, false, true>;
+type OnStatus = ThreadsafeFunction<JsData, (), JsData, Status, false, true>;
 
 /// A task of a session.
 #[napi]
@@ -47,9 +46,9 @@ impl NativeTask {
 
     /// One look at the task.
     #[napi(ts_return_type = "Promise<object>")]
-    pub fn poll<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, Value>> {
+    pub fn poll<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, JsData>> {
         let task = self.inner.clone();
-        spawn(env, token_of(cancel), async move { task.poll().await }, |s| data(s.view()))
+        spawn(env, token_of(cancel), async move { task.poll().await }, |s| js_data(s.view()))
     }
 
     /// Waits for the outcome. `on_status` (optional) is called with every status polled.
@@ -60,13 +59,13 @@ impl NativeTask {
         #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
         cancel: Option<&CancelToken>,
         #[napi(ts_arg_type = "((status: object) => void) | undefined | null")] on_status: Option<
-            Function<'e, Value, ()>,
+            Function<'e, JsData, ()>,
         >,
-    ) -> Result<PromiseRaw<'e, Value>> {
+    ) -> Result<PromiseRaw<'e, JsData>> {
         let options = read_options(options, enigma::binding::wait_options).or_throw(env)?;
         let task = self.inner.clone();
         let Some(on_status) = on_status else {
-            return spawn(env, token_of(cancel), async move { task.result(options).await }, data);
+            return spawn(env, token_of(cancel), async move { task.result(options).await }, js_data);
         };
         let callback: std::sync::Arc<OnStatus> = std::sync::Arc::new(
             on_status.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?,
@@ -74,7 +73,7 @@ impl NativeTask {
         let work = async move {
             let notify = move |status: &TaskStatus| {
                 let callback = callback.clone();
-                let shown = data(status.view());
+                let shown = js_data(status.view());
                 // Fire and forget: a throwing callback is caught (and ignored), never fatal.
                 tokio::spawn(async move {
                     let _ = callback.call_async_catch(shown).await;
@@ -82,6 +81,6 @@ impl NativeTask {
             };
             task.result_with_progress(options, notify).await
         };
-        spawn(env, token_of(cancel), work, data)
+        spawn(env, token_of(cancel), work, js_data)
     }
 }
