@@ -125,13 +125,13 @@ export declare class NativeSession {
   /** A handle on a task of this session. */
   task(taskId: string): NativeTask
   newTask(options: object, cancel?: CancelToken | undefined | null): Promise<NativeTask>
-  pause(cancel?: CancelToken | undefined | null): Promise<void>
-  resume(cancel?: CancelToken | undefined | null): Promise<void>
-  stop(cancel?: CancelToken | undefined | null): Promise<void>
+  /**
+   * A command without arguments, by its core name in camelCase (`enigma::SessionCommand`:
+   * `pause`, `resume`, `stop`, `takeOver`, `release`).
+   */
+  command(name: string, cancel?: CancelToken | undefined | null): Promise<void>
   /** Not cancellable: a terminate always runs to its end. */
   terminate(): Promise<void>
-  takeOver(cancel?: CancelToken | undefined | null): Promise<void>
-  release(cancel?: CancelToken | undefined | null): Promise<void>
   click(x: number, y: number, cancel?: CancelToken | undefined | null): Promise<void>
   doubleClick(x: number, y: number, cancel?: CancelToken | undefined | null): Promise<void>
   typeText(text: string, humanLike?: boolean | undefined | null, cancel?: CancelToken | undefined | null): Promise<void>
@@ -191,6 +191,12 @@ export declare function optionFields(): Record<string, Array<string>>
 
 /** How many background cleanups are still running. */
 export declare function pendingCleanups(): number
+
+/**
+ * The core's session commands without arguments in the Node spelling (`takeOver`), each a
+ * method of `Session` (and declared in `index.d.ts`), which a test checks.
+ */
+export declare function sessionCommands(): Array<string>
 
 /**
  * Sends the SDK's records at `level` and above to `callback`, or stops sending them (`null`).

@@ -74,17 +74,17 @@ class Session {
 
   /** Pauses the current task after its current action. */
   pause(options) {
-    return call(options?.signal, (t) => this.#native.pause(t))
+    return call(options?.signal, (t) => this.#native.command('pause', t))
   }
 
   /** Resumes a paused task. */
   resume(options) {
-    return call(options?.signal, (t) => this.#native.resume(t))
+    return call(options?.signal, (t) => this.#native.command('resume', t))
   }
 
   /** Stops the current task; the session stays usable. */
   stop(options) {
-    return call(options?.signal, (t) => this.#native.stop(t))
+    return call(options?.signal, (t) => this.#native.command('stop', t))
   }
 
   /** Ends the session (final; safe to call twice; not abortable). */
@@ -98,12 +98,12 @@ class Session {
 
   /** Takes manual control of the browser (the agent pauses). */
   takeOver(options) {
-    return call(options?.signal, (t) => this.#native.takeOver(t))
+    return call(options?.signal, (t) => this.#native.command('takeOver', t))
   }
 
   /** Gives control back to the agent. */
   release(options) {
-    return call(options?.signal, (t) => this.#native.release(t))
+    return call(options?.signal, (t) => this.#native.command('release', t))
   }
 
   /** Clicks at window coordinates (x 0–1024, y 155–755). */

@@ -2,7 +2,9 @@
 // (native `errorCodes()`, from `enigma::ErrorCode::ALL`) has its class, exported from the
 // CommonJS and ESM entries and declared in index.d.ts; every live event type (native
 // `eventTypes()`, from `enigma::EventKind::ALL`) is a member of index.d.ts's `EnigmaEvent`
-// union. A code or event added to the core without its Node spelling fails here.
+// union; every session command without arguments (`sessionCommands()`, from
+// `enigma::SessionCommand::ALL`) is a `Session` method. A code, event or command added to the core
+// without its Node spelling fails here.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -46,6 +48,22 @@ test('every core event type is a member of the EnigmaEvent union', () => {
     return body[1].match(/type: '(\w+)'/)[1]
   })
   assert.deepEqual([...declared].sort(), [...types].sort())
+})
+
+test('every core session command is a Session method, declared in index.d.ts', () => {
+  const commands = native.sessionCommands()
+  assert.ok(commands.length > 0, 'the binding exports the core list')
+  const declared = dts.match(/export declare class Session\b[^{]*\{([^]*?)\n\}/)[1]
+  for (const name of commands) {
+    assert.equal(typeof cjs.Session.prototype[name], 'function', `Session has no ${name}()`)
+    assert.match(declared, new RegExp(`^\\s+${name}\\(`, 'm'), `index.d.ts's Session lacks ${name}()`)
+  }
+})
+
+test('a session command unknown to the core is refused before anything is sent', async () => {
+  const client = new native.NativeClient({ apiKey: 'enig_x', baseUrl: 'http://127.0.0.1:9' })
+  const session = client.session('s'.repeat(12))
+  assert.throws(() => session.command('take_over'), (err) => err.enigmaPayload.code === 'validation' && /takeOver/.test(err.message))
 })
 
 test('a native error carries the core payload as data, not JSON in its message', () => {

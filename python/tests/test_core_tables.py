@@ -1,8 +1,9 @@
 """The Python package checked against the core's tables: every error code the core has
 (``enigma._native.ERROR_CODES``, from ``enigma::ErrorCode::ALL``) has its exception class,
 exported from ``enigma``; every live event type (``EVENT_TYPES``, from ``enigma::EventKind::ALL``)
-has its event class in ``enigma.events``. A code or event added to the core without its Python
-class fails here."""
+has its event class in ``enigma.events``; every session command without arguments
+(``SESSION_COMMANDS``, from ``enigma::SessionCommand::ALL``) is a session method. A code, event
+or command added to the core without its Python side fails here."""
 
 from __future__ import annotations
 
@@ -36,6 +37,25 @@ def test_every_core_event_type_has_its_class_in_the_union() -> None:
         cls = by_type[kind]
         assert issubclass(cls, events.Event) and cls.__name__ in events.__all__
         assert events._CLASSES[kind] is cls, f"events._from_json does not map {kind!r}"
+
+
+def test_every_core_session_command_is_a_method_of_both_session_classes() -> None:
+    # Each method sends its command by the core's name; one missing here is a core command
+    # Python cannot reach.
+    assert _native.SESSION_COMMANDS, "the binding exports the core's list"
+    for name in _native.SESSION_COMMANDS:
+        for cls in (enigma.AsyncSession, enigma.Session):
+            assert callable(getattr(cls, name, None)), f"{cls.__name__} has no {name}()"
+
+
+async def test_a_session_command_unknown_to_the_core_is_a_validation_error(aclient: enigma.AsyncClient) -> None:
+    session = aclient.session("s" * 12)
+    try:
+        await session._native.command("takeOver")
+    except enigma.ValidationError as err:
+        assert err.field == "command" and "take_over" in str(err)
+    else:
+        raise AssertionError("an unknown command must be refused before anything is sent")
 
 
 async def test_an_error_reaches_python_as_the_core_serialised_it(sim: object, aclient: enigma.AsyncClient) -> None:

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use enigma::binding::Spelling;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -20,15 +19,10 @@ pub struct NativeBatch {
     feed: Arc<enigma::BatchFeed>,
 }
 
-/// Starts a batch on the current runtime (call inside napi's).
-pub(crate) fn start(
-    client: &enigma::Client,
-    tasks: &Value,
-    options: &Value,
-    guardrail: bool,
-) -> enigma::Result<NativeBatch> {
-    let feed = enigma::BatchFeed::start(client, tasks, options, guardrail, Spelling::Camel)?;
-    Ok(NativeBatch { feed: Arc::new(feed) })
+impl From<enigma::BatchFeed> for NativeBatch {
+    fn from(feed: enigma::BatchFeed) -> Self {
+        NativeBatch { feed: Arc::new(feed) }
+    }
 }
 
 #[napi]

@@ -1,6 +1,7 @@
 //! `NativeClient`: wraps `enigma::Client`.
 
 use enigma::Client;
+use enigma::binding::Spelling;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -51,7 +52,8 @@ impl NativeClient {
         guardrail: bool,
     ) -> Result<PromiseRaw<'e, crate::batch::NativeBatch>> {
         let client = self.inner.clone();
-        spawn(env, None, async move { crate::batch::start(&client, &tasks, &options, guardrail) }, |b| b)
+        let start = async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, Spelling::Camel) };
+        spawn(env, None, start, crate::batch::NativeBatch::from)
     }
 
     /// Starts a session. Cancelling rejects at once and drops the request; the core then

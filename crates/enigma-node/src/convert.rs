@@ -53,7 +53,7 @@ pub(crate) fn js_data<T: serde::Serialize>(value: T) -> JsData {
 
 impl ToNapiValue for JsData {
     unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
-        if !fits_json_numbers(&value.0) {
+        if !enigma::binding::exact_as_js_numbers(&value.0) {
             // SAFETY: called by napi on the JS thread with its live `env`, as this function is.
             return unsafe { Value::to_napi_value(env, value.0) };
         }
@@ -61,21 +61,5 @@ impl ToNapiValue for JsData {
         let json: Object = Env::from_raw(env).get_global()?.get_named_property("JSON")?;
         let parse: Function<String, Unknown> = json.get_named_property("parse")?;
         Ok(parse.call(text)?.raw())
-    }
-}
-
-/// Whether every number in `value` reads back the same from JSON text: napi makes a `BigInt`
-/// of an integer past 2^53 - 1, `JSON.parse` a rounded number.
-fn fits_json_numbers(value: &Value) -> bool {
-    const MAX_SAFE: u64 = (1 << 53) - 1;
-    match value {
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => u <= MAX_SAFE,
-            (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE,
-            _ => true,
-        },
-        Value::Array(items) => items.iter().all(fits_json_numbers),
-        Value::Object(fields) => fields.values().all(fits_json_numbers),
-        _ => true,
     }
 }

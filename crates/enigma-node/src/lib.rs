@@ -27,6 +27,6 @@ pub use convert::option_fields;
 pub use errors::error_codes;
 pub use events::{NativeEventStream, event_types};
 pub use logger::{LogRecordData, set_log_sink};
-pub use session::NativeSession;
+pub use session::{NativeSession, session_commands};
 pub use sim::{NativeSimulator, start_simulator};
 pub use task::NativeTask;

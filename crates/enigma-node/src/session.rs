@@ -1,6 +1,7 @@
 //! `NativeSession`: wraps `enigma::Session`.
 
 use enigma::Session;
+use enigma::binding::Spelling;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -85,35 +86,18 @@ impl NativeSession {
         spawn(env, token_of(cancel), async move { s.new_task(options).await }, NativeTask::from)
     }
 
+    /// A command without arguments, by its core name in camelCase (`enigma::SessionCommand`:
+    /// `pause`, `resume`, `stop`, `takeOver`, `release`).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn pause<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        command!(env, cancel, self.inner, |s| s.pause())
-    }
-
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn resume<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        command!(env, cancel, self.inner, |s| s.resume())
-    }
-
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn stop<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        command!(env, cancel, self.inner, |s| s.stop())
+    pub fn command<'e>(&self, env: &'e Env, name: String, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
+        let command = enigma::SessionCommand::named(&name, Spelling::Camel).or_throw(env)?;
+        command!(env, cancel, self.inner, |s| s.command(command))
     }
 
     /// Not cancellable: a terminate always runs to its end.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn terminate<'e>(&self, env: &'e Env) -> Result<PromiseRaw<'e, ()>> {
         command!(env, None, self.inner, |s| s.terminate())
-    }
-
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn take_over<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        command!(env, cancel, self.inner, |s| s.take_over())
-    }
-
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn release<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        command!(env, cancel, self.inner, |s| s.release())
     }
 
     #[napi(ts_return_type = "Promise<void>")]
@@ -168,4 +152,11 @@ impl NativeSession {
         let resume = resume.unwrap_or(true);
         command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, resume))
     }
+}
+
+/// The core's session commands without arguments in the Node spelling (`takeOver`), each a
+/// method of `Session` (and declared in `index.d.ts`), which a test checks.
+#[napi]
+pub fn session_commands() -> Vec<String> {
+    enigma::SessionCommand::ALL.iter().map(|c| Spelling::Camel.spell(c.name())).collect()
 }

@@ -20,9 +20,11 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::init(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    // The core's tables, which `enigma.errors` and `enigma.events` are tested against.
+    // The core's tables, which `enigma.errors`, `enigma.events` and the session methods are
+    // tested against.
     m.add("ERROR_CODES", errors::error_codes())?;
     m.add("EVENT_TYPES", events::event_types())?;
+    m.add("SESSION_COMMANDS", enigma::SessionCommand::ALL.map(|c| c.name()).to_vec())?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<session::PySession>()?;
     m.add_class::<task::PyTask>()?;

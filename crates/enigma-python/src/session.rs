@@ -2,6 +2,7 @@
 
 use std::future::Future;
 
+use enigma::binding::Spelling;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -30,7 +31,7 @@ impl PySession {
     }
 
     /// A command answered with nothing.
-    fn command<M, Fut>(&self, py: Python<'_>, mode: Mode, make: M) -> PyResult<Py<PyAny>>
+    fn send<M, Fut>(&self, py: Python<'_>, mode: Mode, make: M) -> PyResult<Py<PyAny>>
     where
         M: FnOnce(enigma::Session) -> Fut,
         Fut: Future<Output = enigma::Result<()>> + Send + 'static,
@@ -107,16 +108,11 @@ impl PySession {
         )
     }
 
-    fn pause(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, |s| async move { s.pause().await })
-    }
-
-    fn resume(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, |s| async move { s.resume().await })
-    }
-
-    fn stop(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, |s| async move { s.stop().await })
+    /// A command without arguments, by its core name (`enigma::SessionCommand`: `pause`,
+    /// `resume`, `stop`, `take_over`, `release`).
+    fn command(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        let command = self.refuse(py, enigma::SessionCommand::named(name, Spelling::Snake))?;
+        self.send(py, self.mode()?, move |s| async move { s.command(command).await })
     }
 
     /// Ends the session. `detached=True`: it runs to its end even if the caller stops waiting
@@ -124,39 +120,31 @@ impl PySession {
     #[pyo3(signature = (*, detached=false))]
     fn terminate(&self, py: Python<'_>, detached: bool) -> PyResult<Py<PyAny>> {
         let mode = Mode { detached, ..self.mode()? };
-        self.command(py, mode, |s| async move { s.terminate().await })
-    }
-
-    fn take_over(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, |s| async move { s.take_over().await })
-    }
-
-    fn release(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, |s| async move { s.release().await })
+        self.send(py, mode, |s| async move { s.terminate().await })
     }
 
     fn click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
-        self.command(py, self.mode()?, move |s| async move { s.click(x, y).await })
+        self.send(py, self.mode()?, move |s| async move { s.click(x, y).await })
     }
 
     fn double_click(&self, py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let (x, y) = (coordinate(py, "x", x, self.blocking)?, coordinate(py, "y", y, self.blocking)?);
-        self.command(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
+        self.send(py, self.mode()?, move |s| async move { s.double_click(x, y).await })
     }
 
     #[pyo3(signature = (text, human_like=false))]
     fn type_text(&self, py: Python<'_>, text: String, human_like: bool) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, move |s| async move { s.type_text(&text, human_like).await })
+        self.send(py, self.mode()?, move |s| async move { s.type_text(&text, human_like).await })
     }
 
     fn press_key(&self, py: Python<'_>, key: String) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, move |s| async move { s.press_key(&key).await })
+        self.send(py, self.mode()?, move |s| async move { s.press_key(&key).await })
     }
 
     #[pyo3(signature = (text, resume=true))]
     fn answer_guardrail(&self, py: Python<'_>, text: String, resume: bool) -> PyResult<Py<PyAny>> {
-        self.command(py, self.mode()?, move |s| async move { s.answer_guardrail(&text, resume).await })
+        self.send(py, self.mode()?, move |s| async move { s.answer_guardrail(&text, resume).await })
     }
 
     fn __repr__(&self) -> String {

@@ -88,7 +88,7 @@ pub use model::config::{
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
-pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
 /// and values shown in it; the process's runtime for a host that has none, and a pull of live
@@ -100,7 +100,7 @@ pub mod binding {
         OptionsError, OptionsKind, Spelling, client_settings, coordinate, run_task_options, session_options, settings,
         start_task_options, task_options, to_camel, wait_options,
     };
-    pub use crate::model::view::{StatusView, spelled, spelled_error, spelled_event};
+    pub use crate::model::view::{StatusView, exact_as_js_numbers, spelled, spelled_error, spelled_event};
 }
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};

@@ -282,15 +282,15 @@ class AsyncSession(SessionBase):
 
     async def pause(self) -> None:
         """Pauses the current task after its current action."""
-        await self._native.pause()
+        await self._native.command("pause")
 
     async def resume(self) -> None:
         """Resumes a paused task."""
-        await self._native.resume()
+        await self._native.command("resume")
 
     async def stop(self) -> None:
         """Stops the current task; the session takes new ones."""
-        await self._native.stop()
+        await self._native.command("stop")
 
     async def terminate(self) -> None:
         """Ends the session (final; idempotent)."""
@@ -299,11 +299,11 @@ class AsyncSession(SessionBase):
 
     async def take_over(self) -> None:
         """Takes manual control of the browser (the agent pauses)."""
-        await self._native.take_over()
+        await self._native.command("take_over")
 
     async def release(self) -> None:
         """Gives control back to the agent."""
-        await self._native.release()
+        await self._native.command("release")
 
     async def click(self, x: int, y: int) -> None:
         """Clicks at window coordinates (x 0-1024, y 155-755)."""

@@ -11,13 +11,15 @@ from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
 """The core's error codes (``enigma::ErrorCode::ALL``): each has its class in :mod:`enigma.errors`."""
 EVENT_TYPES: List[str]
 """The core's live event types (``enigma::EventKind::ALL``): each has its class in :mod:`enigma.events`."""
+SESSION_COMMANDS: List[str]
+"""The core's commands without arguments (``enigma::SessionCommand::ALL``), for ``Session.command``: each is a method of the session classes."""
 
 @final
 class Client:
@@ -79,13 +81,9 @@ class Session:
         """The session's live events."""
     def new_task(self, options: Dict[str, Any]) -> Any:
         """-> Task (or a future of one)."""
-    def pause(self) -> Any: ...
-    def resume(self) -> Any: ...
-    def stop(self) -> Any: ...
+    def command(self, name: str) -> Any: ...
     def terminate(self, *, detached: bool = False) -> Any:
         """``detached``: runs to its end even if the caller stops waiting."""
-    def take_over(self) -> Any: ...
-    def release(self) -> Any: ...
     def click(self, x: int, y: int) -> Any: ...
     def double_click(self, x: int, y: int) -> Any: ...
     def type_text(self, text: str, human_like: bool = False) -> Any: ...

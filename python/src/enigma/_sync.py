@@ -285,15 +285,15 @@ class Session(SessionBase):
 
     def pause(self) -> None:
         """Pauses the current task after its current action."""
-        self._native.pause()
+        self._native.command("pause")
 
     def resume(self) -> None:
         """Resumes a paused task."""
-        self._native.resume()
+        self._native.command("resume")
 
     def stop(self) -> None:
         """Stops the current task; the session takes new ones."""
-        self._native.stop()
+        self._native.command("stop")
 
     def terminate(self) -> None:
         """Ends the session (final; idempotent)."""
@@ -302,11 +302,11 @@ class Session(SessionBase):
 
     def take_over(self) -> None:
         """Takes manual control of the browser (the agent pauses)."""
-        self._native.take_over()
+        self._native.command("take_over")
 
     def release(self) -> None:
         """Gives control back to the agent."""
-        self._native.release()
+        self._native.command("release")
 
     def click(self, x: int, y: int) -> None:
         """Clicks at window coordinates (x 0-1024, y 155-755)."""

@@ -17,7 +17,7 @@ use crate::live::LiveSlot;
 use crate::model::classify::classify;
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
-use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, StateCommand};
+use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
 use crate::model::options::TaskOptions;
 use crate::model::validate;
 use crate::rest::answer;
@@ -207,17 +207,17 @@ impl Session {
 
     /// Pauses the current task after its current action.
     pub async fn pause(&self) -> Result<()> {
-        self.state(StateCommand::Pause).await
+        self.command(SessionCommand::Pause).await
     }
 
     /// Resumes a paused task.
     pub async fn resume(&self) -> Result<()> {
-        self.state(StateCommand::Resume).await
+        self.command(SessionCommand::Resume).await
     }
 
     /// Stops the current task; the session stays usable.
     pub async fn stop(&self) -> Result<()> {
-        self.state(StateCommand::Stop).await
+        self.command(SessionCommand::Stop).await
     }
 
     /// Ends the session (final). Safe to call more than once, and a session the service already
@@ -243,12 +243,18 @@ impl Session {
 
     /// Takes manual control of the browser (the agent pauses).
     pub async fn take_over(&self) -> Result<()> {
-        self.interact(Interaction::TakeOverControl).await
+        self.command(SessionCommand::TakeOver).await
     }
 
     /// Gives control back to the agent.
     pub async fn release(&self) -> Result<()> {
-        self.interact(Interaction::ReleaseControl).await
+        self.command(SessionCommand::Release).await
+    }
+
+    /// Sends a command that takes no arguments (what [`pause`](Self::pause), `resume`, `stop`,
+    /// `take_over` and `release` send), for callers that hold it as a value.
+    pub async fn command(&self, command: SessionCommand) -> Result<()> {
+        self.send(command.message()).await.map(drop)
     }
 
     /// Clicks at window coordinates (x 0–1024, y 155–755).
@@ -304,10 +310,6 @@ impl Session {
             return Ok(serde_json::json!({ "success": true, "message": "Message sent over the live connection" }));
         }
         self.inner.client.send_message_raw(&self.inner.id, &message).await
-    }
-
-    async fn state(&self, command: StateCommand) -> Result<()> {
-        self.send(Message::State { new_state: command }).await.map(drop)
     }
 
     async fn interact(&self, action: Interaction) -> Result<()> {

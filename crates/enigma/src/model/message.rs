@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
+use super::error::{Error, Result};
 use super::options::TaskOptions;
+use super::parse::Spelling;
 
 /// A command to a session. Serialises to the contract's `message` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,6 +80,59 @@ impl StateCommand {
             StateCommand::Resume => "resume",
             StateCommand::Stop => "stop",
             StateCommand::Terminate => "terminate",
+        }
+    }
+}
+
+/// The commands a session takes without arguments, each one message (a state command or an
+/// interaction). The bindings send them by name ([`SessionCommand::named`]), so this list is
+/// the one place they are spelled; each language's test checks its public methods against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCommand {
+    /// [`Session::pause`](crate::Session::pause).
+    Pause,
+    /// [`Session::resume`](crate::Session::resume).
+    Resume,
+    /// [`Session::stop`](crate::Session::stop).
+    Stop,
+    /// [`Session::take_over`](crate::Session::take_over).
+    TakeOver,
+    /// [`Session::release`](crate::Session::release).
+    Release,
+}
+
+impl SessionCommand {
+    /// Every command.
+    pub const ALL: [SessionCommand; 5] = [Self::Pause, Self::Resume, Self::Stop, Self::TakeOver, Self::Release];
+
+    /// The canonical (snake_case) name: the method's name in Rust and Python.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Stop => "stop",
+            Self::TakeOver => "take_over",
+            Self::Release => "release",
+        }
+    }
+
+    /// The command a binding names in its spelling (`take_over` / `takeOver`); a validation
+    /// error naming `command` for any other name.
+    pub fn named(name: &str, spelling: Spelling) -> Result<SessionCommand> {
+        Self::ALL.into_iter().find(|c| spelling.spell(c.name()) == name).ok_or_else(|| {
+            let known: Vec<String> = Self::ALL.iter().map(|c| spelling.spell(c.name())).collect();
+            Error::validation("command", format!("unknown command '{name}' (known: {})", known.join(", ")))
+        })
+    }
+
+    /// The message that carries it.
+    pub(crate) fn message(self) -> Message {
+        match self {
+            Self::Pause => Message::State { new_state: StateCommand::Pause },
+            Self::Resume => Message::State { new_state: StateCommand::Resume },
+            Self::Stop => Message::State { new_state: StateCommand::Stop },
+            Self::TakeOver => Message::Interaction { action: Interaction::TakeOverControl },
+            Self::Release => Message::Interaction { action: Interaction::ReleaseControl },
         }
     }
 }
@@ -212,5 +267,19 @@ mod tests {
             json!({"actionType":"guardrail","taskDetails":"use guest","newState":"resume"})
         );
         assert_eq!(answer.label(), "guardrail:resume");
+    }
+
+    #[test]
+    fn session_commands_are_named_per_language_and_send_their_message() {
+        assert_eq!(SessionCommand::named("take_over", Spelling::Snake).unwrap(), SessionCommand::TakeOver);
+        assert_eq!(SessionCommand::named("takeOver", Spelling::Camel).unwrap(), SessionCommand::TakeOver);
+        let err = SessionCommand::named("takeOver", Spelling::Snake).unwrap_err().to_string();
+        assert!(err.contains("command") && err.contains("take_over"), "{err}");
+        let wire = |c: SessionCommand| serde_json::to_value(c.message()).unwrap();
+        assert_eq!(wire(SessionCommand::Pause), json!({"actionType": "state", "newState": "pause"}));
+        assert_eq!(
+            wire(SessionCommand::Release),
+            json!({"actionType": "interaction", "action": {"type": "releaseControl"}})
+        );
     }
 }

@@ -98,6 +98,23 @@ pub fn spelled_error(err: &Error, spelling: Spelling) -> Value {
     spelled(&payload, spelling)
 }
 
+/// Whether JSON text carries every number in `value` to JavaScript exactly: `JSON.parse` rounds
+/// an integer beyond 2^53 - 1 (napi's property-by-property conversion makes it a `BigInt`). The
+/// Node binding hands data over as one JSON text when this holds, the faster way.
+pub fn exact_as_js_numbers(value: &Value) -> bool {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
+    match value {
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u <= MAX_SAFE,
+            (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE,
+            _ => true,
+        },
+        Value::Array(items) => items.iter().all(exact_as_js_numbers),
+        Value::Object(fields) => fields.values().all(exact_as_js_numbers),
+        _ => true,
+    }
+}
+
 fn respell(value: Value, spelling: Spelling) -> Value {
     match value {
         Value::Object(map) if spelling != Spelling::Snake => Value::Object(
@@ -124,6 +141,14 @@ mod tests {
 
     use super::*;
     use crate::model::error::{ApiErrorDetails, ApiErrorKind, RateLimitInfo};
+
+    #[test]
+    fn numbers_past_2_pow_53_are_not_exact_in_javascript() {
+        let max_safe = (1u64 << 53) - 1;
+        assert!(exact_as_js_numbers(&json!({"a": [1, -2.5, max_safe, -(max_safe as i64)], "b": "x"})));
+        assert!(!exact_as_js_numbers(&json!({"a": {"deep": [max_safe + 1]}})));
+        assert!(!exact_as_js_numbers(&json!([-(max_safe as i64) - 1])));
+    }
 
     #[test]
     fn a_status_is_flat_and_spelled_per_language_with_raw_untouched() {
