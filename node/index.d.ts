@@ -50,6 +50,12 @@ export interface ClientOptions {
    * `ENIGMA_HANDLE_SIGNALS=0` turns the default off. See the README's "Signals".
    */
   handleSignals?: boolean
+  /**
+   * Terminate the sessions this client still has open when `close()` is called, and when the
+   * process runs out of work (`beforeExit`; not on `process.exit()` or a crash). Default false:
+   * they stay open, as in Python (`terminate_on_exit`).
+   */
+  terminateOnExit?: boolean
 }
 
 /** The configuration a client uses; the key only in redacted form. */
@@ -334,6 +340,8 @@ export declare class Client {
   readonly config: ClientConfig
   /** Whether SIGINT/SIGTERM end this client's open sessions first (option `handleSignals`). */
   readonly handleSignals: boolean
+  /** Whether `close()` and the process's natural exit terminate open sessions (option `terminateOnExit`). */
+  readonly terminateOnExit: boolean
   /** Starts a session. It bills until it ends: prefer {@link Client.withSession} or `await using`. */
   startSession(options?: SessionOptions): Promise<Session>
   /**
@@ -375,10 +383,11 @@ export declare class Client {
   terminateOpenSessions(): Promise<string[]>
   /**
    * Optional: later calls of the client reject (or throw) with {@link ValidationError} naming
-   * `client`, as in Python; handles made before keep working. Open sessions are not terminated
-   * (see {@link Client.terminateOpenSessions}, which still works after it).
+   * `client`, as in Python; handles made before keep working. Open sessions are terminated only
+   * with the `terminateOnExit` option (the promise settles once they are); otherwise they stay
+   * open (see {@link Client.terminateOpenSessions}, which still works after it). Idempotent.
    */
-  close(): void
+  close(): Promise<void>
   /** Whether {@link Client.close} was called. */
   readonly closed: boolean
   toJSON(): { baseUrl: string }

@@ -24,14 +24,17 @@ function sessionArgs(options) {
 class Client {
   #native
   #handleSignals
+  #terminateOnExit
 
   constructor(options = {}) {
     if (options !== null && typeof options !== 'object') {
       throw new ValidationError('invalid options: must be an object', { code: 'validation', field: 'options' })
     }
-    const { handleSignals, ...settings } = { userAgentPrefix: `enigma-node/${version}`, ...(options ?? {}) }
+    const { handleSignals, terminateOnExit, ...settings } = { userAgentPrefix: `enigma-node/${version}`, ...(options ?? {}) }
     this.#native = callSync(() => new NativeClient(settings))
     this.#handleSignals = handleSignals === undefined ? signals.enabledByEnv() : Boolean(handleSignals)
+    this.#terminateOnExit = Boolean(terminateOnExit)
+    if (this.#terminateOnExit) signals.terminateAtExit(this)
     // Bound once: error mapping re-creates the task handles that errors carry.
     Object.defineProperty(this, '_makeTask', {
       value: (sessionId, taskId) => this._wrapTask(this.#native.task(sessionId, taskId)),
@@ -49,6 +52,14 @@ class Client {
    */
   get handleSignals() {
     return this.#handleSignals
+  }
+
+  /**
+   * Whether `close()` and the process's natural exit terminate the sessions this client still
+   * has open (option `terminateOnExit`, default false, as Python's `terminate_on_exit`).
+   */
+  get terminateOnExit() {
+    return this.#terminateOnExit
   }
 
   /** The configuration in use; the key only in redacted form. */
@@ -176,12 +187,18 @@ class Client {
   /**
    * Releases the client: its later calls reject (or throw) with a ValidationError naming
    * `client`, as in Python; handles made before keep working. Optional (an unused client is
-   * freed by the garbage collector and never keeps the process alive). Open sessions are not
-   * terminated: call `terminateOpenSessions()` first if that is wanted (it still works after
-   * `close()`).
+   * freed by the garbage collector and never keeps the process alive). Open sessions are
+   * terminated only with `terminateOnExit: true` (the promise settles once they are; a failure
+   * is reported with `process.emitWarning`); otherwise they stay open, and
+   * `terminateOpenSessions()` still ends them after `close()`. Idempotent.
    */
-  close() {
+  async close() {
+    const first = !this.#native.closed
     this.#native.close()
+    if (!first || !this.#terminateOnExit) return
+    for (const id of await this.terminateOpenSessions()) {
+      process.emitWarning(`could not terminate session ${id} on close()`, { code: 'ENIGMA_TERMINATE_FAILED' })
+    }
   }
 
   /** Whether `close()` was called. */

@@ -13,8 +13,9 @@
 //   4. if no other listener of the user's is there, re-raises the signal, so the process ends
 //      as the signal would have ended it (exit code 128+n in a shell); otherwise the exit is
 //      left to the user's listeners.
-// Separately, `beforeExit` waits (once, within WAIT_MS) for background terminates still
-// running: they run on the native runtime, which does not keep the event loop alive.
+// Separately, `beforeExit` (once) terminates the sessions still open through clients made with
+// `terminateOnExit`, and waits (within WAIT_MS) for background terminates still running: they
+// run on the native runtime, which does not keep the event loop alive.
 
 const native = require('./native')
 const { checkSignal } = require('./call')
@@ -22,6 +23,8 @@ const { checkSignal } = require('./call')
 const SIGNALS = ['SIGINT', 'SIGTERM']
 const WAIT_MS = 5000
 
+/** Clients made with `terminateOnExit`: their sessions still open at `beforeExit` are terminated. */
+const terminating = new Set()
 /** Clients with handleSignals on that opened sessions (dropped once none is open). */
 const clients = new Set()
 /** Session-opening calls running: { controller, settled }. */
@@ -32,6 +35,12 @@ let exitHooked = false
 function enabledByEnv() {
   const value = String(process.env.ENIGMA_HANDLE_SIGNALS ?? '1').trim().toLowerCase()
   return !['0', 'false', 'no', 'off'].includes(value)
+}
+
+/** `client` was made with `terminateOnExit`: end its open sessions when the process runs out of work. */
+function terminateAtExit(client) {
+  terminating.add(client)
+  hookExit()
 }
 
 /** `client` opened a session: protect it until none of its sessions is open. */
@@ -73,13 +82,17 @@ async function guardCall(client, userSignal, start) {
 /** Something ended: uninstall the listeners when nothing is left to protect. */
 function settle() {
   for (const client of clients) {
-    let open = []
-    try {
-      open = client.openSessionIds()
-    } catch {}
-    if (open.length === 0) clients.delete(client)
+    if (openIds(client).length === 0) clients.delete(client)
   }
   if (clients.size === 0 && running.size === 0) disarm()
+}
+
+function openIds(client) {
+  try {
+    return client.openSessionIds()
+  } catch {
+    return []
+  }
 }
 
 function arm() {
@@ -125,10 +138,15 @@ function hookExit() {
   exitHooked = true
   let waited = false
   process.on('beforeExit', () => {
-    if (waited || native.pendingCleanups() === 0) return
+    if (waited) return
+    const closing = [...terminating].filter((client) => openIds(client).length > 0)
+    if (closing.length === 0 && native.pendingCleanups() === 0) return
     waited = true // once: a cleanup that never finishes must not hold the process forever
-    native.waitForCleanups(WAIT_MS).catch(() => {})
+    // The pending native promises keep the event loop alive until they settle.
+    Promise.allSettled(closing.map((client) => client.terminateOpenSessions()))
+      .then(() => native.waitForCleanups(WAIT_MS))
+      .catch(() => {})
   })
 }
 
-module.exports = { enabledByEnv, sessionOpened, guardCall, settle, WAIT_MS }
+module.exports = { enabledByEnv, sessionOpened, guardCall, settle, terminateAtExit, WAIT_MS }
