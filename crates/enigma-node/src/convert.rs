@@ -8,8 +8,6 @@ use napi::sys;
 use napi_derive::napi;
 use serde_json::Value;
 
-pub(crate) use enigma::binding::to_camel;
-
 /// A window coordinate, checked by the core.
 pub(crate) fn coordinate(field: &str, value: Value) -> enigma::Result<u32> {
     enigma::binding::coordinate(field, value, Spelling::Camel).map_err(Into::into)

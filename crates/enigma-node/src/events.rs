@@ -9,7 +9,6 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::to_camel;
 
 /// A session's live events, pulled one at a time (`enigma::binding::EventPull`: a `next()`
 /// cancelled by its signal loses no event).
@@ -48,5 +47,5 @@ impl NativeEventStream {
 /// of `session.events()` can have, which `index.d.ts`'s `EnigmaEvent` union is tested against.
 #[napi]
 pub fn event_types() -> Vec<String> {
-    enigma::EventKind::ALL.iter().map(|kind| to_camel(kind.as_str())).collect()
+    enigma::EventKind::ALL.iter().map(|kind| Spelling::Camel.spell(kind.as_str())).collect()
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use enigma::binding::EventPull;
 use enigma::{Event, EventStream, Outcome, Session, SessionOptions, TaskOptions, WaitOptions};
-use enigma_sim::SimConfig;
+use enigma_sim::{SimConfig, SimHandle};
 use serde_json::json;
 
 fn short_inline() -> SimConfig {
@@ -319,16 +319,22 @@ async fn a_session_can_override_the_clients_live_events_setting() {
     assert_eq!(stat(&sim, "sockets.total"), 1, "the one-shot session's wait used the socket");
 }
 
+/// A session on a simulator of its own, and a pull of its events past the first (`Connected`).
+async fn pulled_session() -> (SimHandle, Session, EventPull) {
+    let sim = sim_with(short_inline()).await;
+    let session = client(&sim).start_session(SessionOptions::new()).await.unwrap();
+    let pull = EventPull::new(session.events());
+    let first = tokio::time::timeout(Duration::from_secs(5), pull.next()).await.unwrap().take();
+    assert!(matches!(first, Some(Event::Connected)), "{first:?}");
+    (sim, session, pull)
+}
+
 /// `enigma::binding::EventPull`, what the bindings pull with: an answer nobody took goes back to
 /// the front, and a pull waiting behind it gets it, so no event is lost or reordered.
 #[tokio::test]
 async fn a_pulled_event_nobody_took_goes_back_to_the_front() {
-    let sim = sim_with(short_inline()).await;
-    let client = client(&sim);
-    let session = client.start_session(SessionOptions::new()).await.unwrap();
-    let pull = EventPull::new(session.events());
+    let (_sim, session, pull) = pulled_session().await;
     let next = async || tokio::time::timeout(Duration::from_secs(5), pull.next()).await.unwrap();
-    assert!(matches!(next().await.take(), Some(Event::Connected)));
     session.new_task(TaskOptions::new("Search for keyboards #sim steps=2")).await.unwrap();
 
     assert!(matches!(next().await.take(), Some(Event::AgentThought { .. })));
@@ -342,11 +348,7 @@ async fn a_pulled_event_nobody_took_goes_back_to_the_front() {
 
 #[tokio::test]
 async fn closing_a_pull_ends_the_one_in_flight_and_every_later_one() {
-    let sim = sim_with(short_inline()).await;
-    let client = client(&sim);
-    let session = client.start_session(SessionOptions::new()).await.unwrap();
-    let pull = EventPull::new(session.events());
-    assert!(matches!(pull.next().await.take(), Some(Event::Connected)));
+    let (_sim, _session, pull) = pulled_session().await;
     assert!(!pull.is_closed());
     let in_flight = tokio::spawn(pull.next());
     tokio::task::yield_now().await;
