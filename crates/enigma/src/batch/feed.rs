@@ -35,16 +35,6 @@ pub enum BatchNext {
     },
 }
 
-/// A question as the bindings show it (`{token, question: {...}}`).
-#[derive(Serialize)]
-struct QuestionView<'a> {
-    index: usize,
-    id: Option<&'a str>,
-    question: &'a str,
-    session_id: &'a str,
-    task_id: &'a str,
-}
-
 impl BatchNext {
     /// The form a binding hands over. An item is its record (the form the CLI's `--out` and the
     /// journal hold) with its `usage` in `spelling`; a question is `{token, question}` with the
@@ -56,15 +46,8 @@ impl BatchNext {
                 Spelling::Snake => serde_json::to_value(item).unwrap_or_default(),
                 Spelling::Camel => spelled(item, spelling),
             },
-            BatchNext::Question { token, question: q } => {
-                let view = QuestionView {
-                    index: q.index,
-                    id: q.id.as_deref(),
-                    question: &q.question,
-                    session_id: &q.session_id,
-                    task_id: &q.task_id,
-                };
-                json!({ "token": token, "question": spelled(&view, spelling) })
+            BatchNext::Question { token, question } => {
+                json!({ "token": token, "question": spelled(question, spelling) })
             }
         }
     }

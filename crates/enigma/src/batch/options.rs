@@ -10,8 +10,9 @@ use serde_json::Value;
 use crate::model::error::{Error, Result};
 use crate::model::parse::{self, Spelling};
 
-/// A guardrail question of a batch task, for the handler to answer.
-#[derive(Debug, Clone, PartialEq)]
+/// A guardrail question of a batch task, for the handler to answer (serialised as the
+/// bindings show it, inside `{token, question}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GuardrailQuestion {
     /// The task's index in the input.
     pub index: usize,
