@@ -20,7 +20,8 @@ async fn main() -> common::Result {
         Ok(result) => println!("finished under the ceiling: {} {:?}", result.outcome.as_str(), result.usage.cost),
         // The SDK sent `stop`; the session was ended with the call.
         Err(Error::CostLimit { usage, limit, task_id, .. }) => {
-            println!("stopped at {:.2} USD (limit {limit:.2} USD), task {task_id}", usage.cost.unwrap_or_default())
+            let task = task_id.as_deref().unwrap_or("(not named yet)");
+            println!("stopped at {:.2} USD (limit {limit:.2} USD), task {task}", usage.cost.unwrap_or_default())
         }
         Err(other) => return Err(other.into()),
     }

@@ -18,7 +18,12 @@ async fn main() -> common::Result {
         // The child: ENIGMA_API_KEY / ENIGMA_BASE_URL come from the parent's environment.
         let task = example.client.task(session_id, task_id)?; // no request: ids are enough
         let result = task.result(WaitOptions::new().timeout(Duration::from_secs(300))).await?;
-        println!("[child] task {} of session {}: {}", task.id(), task.session_id(), result.outcome.as_str());
+        println!(
+            "[child] task {} of session {}: {}",
+            task.id().unwrap_or_default(),
+            task.session_id(),
+            result.outcome.as_str()
+        );
     } else {
         let child_env = example.child_env();
         let text = example.task("Find the weather in Paris", "#sim duration=20");
@@ -26,9 +31,11 @@ async fn main() -> common::Result {
             .client
             .with_session(SessionOptions::new(), |session| async move {
                 let task = session.new_task(TaskOptions::new(text)).await?;
-                println!("[parent] started task {} in session {}", task.id(), session.id());
+                // The id, once the service named the task (a handle can exist before).
+                let task_id = task.wait_for_id().await?;
+                println!("[parent] started task {task_id} in session {}", session.id());
                 let status = tokio::process::Command::new(std::env::current_exe()?)
-                    .args([session.id(), task.id()])
+                    .args([session.id(), task_id.as_str()])
                     .envs(child_env)
                     .status()
                     .await?;

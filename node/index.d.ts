@@ -626,7 +626,13 @@ export declare class Session implements AsyncDisposable {
 /** A task of a session: ids plus the client. Re-made from ids with {@link Client.task}. */
 export declare class Task {
   private constructor()
-  readonly id: string
+  /**
+   * The task id; `null` until the service names the task. The service holds the answer to a
+   * new task up to 50 s; some services name it earlier, on its first event.
+   */
+  readonly id: string | null
+  /** The task id, once the service names the task (at once if it already did). */
+  waitForId(options?: Abortable): Promise<string>
   readonly sessionId: string
   /** A handle on the task's session (re-attached by id). */
   session(): Session
@@ -638,7 +644,7 @@ export declare class Task {
    * task was stopped), {@link SessionEndedError} or {@link AbortError}.
    */
   result(options?: WaitOptions): Promise<TaskResult>
-  toJSON(): { id: string; sessionId: string }
+  toJSON(): { id: string | null; sessionId: string }
 }
 
 /** The core's stable error codes. */

@@ -13,9 +13,14 @@ class Task {
     this.#client = client
   }
 
-  /** The task id. */
+  /** The task id; `null` until the service names the task (see `waitForId`). */
   get id() {
     return this.#native.id
+  }
+
+  /** The task id, once the service names the task (at once if it already did). */
+  waitForId(options = {}) {
+    return call(options?.signal, (token) => this.#native.waitForId(token))
   }
 
   /** The session's id. */

@@ -129,10 +129,13 @@ async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error>
                 let result = task.result(WaitOptions::new()).await?;
                 return Ok(output::result(&result, json));
             }
+            // The id once the service names the task: at once on most services, at the end of
+            // the inline wait (50 s at most) on one that names tasks only in the answer.
+            let task_id = task.wait_for_id().await?;
             if json {
-                output::print_json(&json!({"sessionId": task.session_id(), "taskId": task.id()}));
+                output::print_json(&json!({"sessionId": task.session_id(), "taskId": task_id}));
             } else {
-                println!("{}", task.id());
+                println!("{task_id}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -146,7 +149,8 @@ async fn start(client: &enigma::Client, args: StartArgs, json: bool) -> Result<E
     options.max_duration = args.max_duration;
     options.terminate_on_completion = args.terminate_on_completion.then_some(true);
     let session = client.start_session(options).await?;
-    let task_id = session.initial_task().map(|t| t.id().to_owned());
+    // Named by the start answer on some services; on others only by the task's events later.
+    let task_id = session.initial_task().and_then(|t| t.id()).map(str::to_owned);
     if json {
         output::print_json(&json!({
             "sessionId": session.id(),

@@ -202,7 +202,7 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
 #[test]
 fn lost_create_answers_are_unknown_and_resubmitted_only_with_retry_unknown() {
     let sim = fast_sim();
-    sim.fault(serde_json::json!({"endpoint": "POST /start/run-task", "action": "drop", "count": 2}));
+    sim.fault(serde_json::json!({"endpoint": "POST /start/start-session", "action": "drop", "count": 2}));
     let dir = dir();
     let file = write_tasks(&dir, "tasks.jsonl", &jsonl(5, ""));
     let (out, journal) = (dir.join("out.jsonl"), dir.join("journal.jsonl"));

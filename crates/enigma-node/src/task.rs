@@ -28,9 +28,17 @@ impl From<Task> for NativeTask {
 
 #[napi]
 impl NativeTask {
+    /// `null` until the service names the task (see `waitForId`).
     #[napi(getter)]
-    pub fn id(&self) -> String {
-        self.inner.id().to_owned()
+    pub fn id(&self) -> Option<String> {
+        self.inner.id().map(str::to_owned)
+    }
+
+    /// The task id, once the service names the task.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn wait_for_id<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, String>> {
+        let task = self.inner.clone();
+        spawn(env, token_of(cancel), async move { task.wait_for_id().await }, std::convert::identity)
     }
 
     #[napi(getter)]

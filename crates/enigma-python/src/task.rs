@@ -28,9 +28,21 @@ impl PyTask {
 
 #[pymethods]
 impl PyTask {
+    /// `None` until the service names the task (see `wait_for_id`).
     #[getter]
-    fn id(&self) -> &str {
+    fn id(&self) -> Option<&str> {
         self.inner.id()
+    }
+
+    /// The task id, once the service names the task.
+    fn wait_for_id(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let task = self.inner.clone();
+        run(
+            py,
+            self.mode()?,
+            move |_| async move { task.wait_for_id().await },
+            |py, id| Ok(pyo3::types::PyString::new(py, &id).into_any().unbind()),
+        )
     }
 
     #[getter]

@@ -77,7 +77,7 @@ pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
 pub use handle::client::Client;
 pub use handle::event_stream::EventStream;
-pub use handle::session::{Session, SessionInfo};
+pub use handle::session::{ACCEPT_WAIT, Session, SessionInfo};
 pub use handle::task::Task;
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};

@@ -93,7 +93,7 @@ async fn a_per_task_max_cost_stops_that_task() {
 async fn lost_create_answers_are_unknown_and_resubmitted_only_when_asked() {
     let sim = sim_with(sim_config()).await;
     let http = reqwest::Client::new();
-    let fault = serde_json::json!({"endpoint": "POST /start/run-task", "action": "drop", "count": 2});
+    let fault = serde_json::json!({"endpoint": "POST /start/start-session", "action": "drop", "count": 2});
     http.post(format!("{}/_sim/faults", sim.url())).json(&fault).send().await.unwrap();
     let dir = tempdir();
     let journal = dir.join("run.jsonl");

@@ -61,7 +61,7 @@ async fn terminate_ends_the_session_under_its_task_and_refuses_later_commands_lo
     session.terminate().await.unwrap();
     let err = task.result(WaitOptions::new()).await.unwrap_err();
     assert_eq!(err.code(), "session_ended", "{err}");
-    assert_eq!(err.task_id(), Some(task.id()));
+    assert_eq!(err.task_id(), task.id());
     let sent = stat(&sim, "requests.total");
     let refused = session.pause().await.unwrap_err();
     assert_eq!(refused.code(), "session_ended");
@@ -213,9 +213,10 @@ async fn with_session_terminates_on_success_error_and_cancellation() {
 async fn task_of_re_attaches_the_task_a_wait_error_names_and_nothing_else() {
     let sim = sim().await;
     let client = client(&sim);
-    let timeout = enigma::Error::WaitTimeout { session_id: "s1".into(), task_id: "t1".into(), waited: Duration::ZERO };
+    let timeout =
+        enigma::Error::WaitTimeout { session_id: "s1".into(), task_id: Some("t1".into()), waited: Duration::ZERO };
     let task = client.task_of(&timeout).expect("a wait timeout names its task");
-    assert_eq!((task.session_id(), task.id()), ("s1", "t1"));
+    assert_eq!((task.session_id(), task.id()), ("s1", Some("t1")));
     let ended = enigma::Error::SessionEnded { session_id: "s1".into(), task_id: Some("t1".into()) };
     assert!(client.task_of(&ended).is_none(), "only a wait's errors hand a task back");
 }

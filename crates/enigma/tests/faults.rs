@@ -13,7 +13,8 @@ use enigma_sim::SimHandle;
 use serde_json::json;
 
 const START: &str = "POST /start/start-session";
-const RUN: &str = "POST /start/run-task";
+/// What `run_task` / `start_task` send: a start-session that ends after its task.
+const RUN: &str = "POST /start/start-session";
 const SEND: &str = "POST /start/send-message";
 
 fn starts(sim: &SimHandle) -> u64 {
@@ -54,7 +55,7 @@ async fn a_502_or_504_after_start_session_did_its_work_is_outcome_unknown_never_
 #[tokio::test]
 async fn a_504_after_new_task_is_outcome_unknown_naming_the_session() {
     let sim = sim().await;
-    let client = client(&sim);
+    let client = rest_only(&sim);
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     fault(&sim, json!({"endpoint": SEND, "status": 504, "afterProcessing": true})).await;
     let err = session.new_task(TaskOptions::new("Book a flight")).await.unwrap_err();
@@ -70,7 +71,7 @@ async fn a_502_after_run_task_is_outcome_unknown() {
     let sim = sim().await;
     fault(&sim, json!({"endpoint": RUN, "status": 502, "afterProcessing": true})).await;
     let err = client(&sim).start_task(SessionOptions::new().task_details("Find a hotel")).await.unwrap_err();
-    assert_unknown(&err, "run-task");
+    assert_unknown(&err, "start-session");
     assert_eq!(stat(&sim, &format!("requests.byEndpoint.{RUN}")), 1);
     assert_eq!((stat(&sim, "sessions.total"), stat(&sim, "tasks.started")), (1, 1));
 }
@@ -179,7 +180,7 @@ async fn invalid_utf8_in_a_2xx_answer_is_decode_or_outcome_unknown_on_a_create()
 #[tokio::test]
 async fn a_task_id_that_is_not_an_id_never_reaches_a_url() {
     let sim = sim().await;
-    let client = client(&sim);
+    let client = rest_only(&sim);
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     fault(&sim, json!({"endpoint": SEND, "action": "patch", "patch": {"taskId": "../../start/health"}})).await;
     let err = session.new_task(TaskOptions::new("t")).await.unwrap_err();
@@ -206,7 +207,7 @@ async fn a_session_id_that_is_not_an_id_is_refused() {
     assert_eq!(err.session_id(), None, "an invalid id is never handed back");
     assert!(client.open_session_ids().is_empty());
     let err = client.start_task(SessionOptions::new().task_details("t")).await.unwrap_err();
-    assert_unknown(&err, "run-task");
+    assert_unknown(&err, "start-session");
 }
 
 // --- Retry-After (item 10) ---
@@ -338,4 +339,26 @@ async fn a_redirect_is_never_followed_so_a_create_is_never_sent_twice() {
     // Following the 307 would have re-sent the POST to the simulator (seen before the fix: the
     // resend reached it, without the key, and came back as `authentication`).
     assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats());
+}
+
+/// A client on REST only: a create's answer is then all that names its task (live events
+/// would name it earlier; a create whose answer is lost but whose task an event named is a
+/// task, see `a_new_task_named_by_its_events_survives_a_lost_answer`).
+fn rest_only(sim: &SimHandle) -> enigma::Client {
+    builder(sim).live_events(false).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_new_task_named_by_its_events_survives_a_lost_answer() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let session = client.start_session(SessionOptions::new()).await.unwrap();
+    fault(&sim, json!({"endpoint": SEND, "status": 504, "afterProcessing": true})).await;
+    // The events named the task before the answer was lost: it was created, and it is known.
+    let task = session.new_task(TaskOptions::new("Book a flight")).await.unwrap();
+    assert!(task.id().is_some());
+    let result = task.result(enigma::WaitOptions::new()).await.unwrap();
+    assert_eq!(result.outcome, enigma::Outcome::Completed);
+    assert_eq!(stat(&sim, "requests.byMessage.newTask"), 1, "never resent");
+    session.terminate().await.unwrap();
 }

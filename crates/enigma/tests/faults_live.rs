@@ -121,11 +121,11 @@ async fn a_wait_that_missed_its_outcome_in_a_flood_checks_over_rest() {
     let waited = session.new_task(TaskOptions::new("First #sim duration=30")).await.unwrap();
     let flood = session.new_task(TaskOptions::new("Flood after it #sim steps=1000 duration=10")).await.unwrap();
     let flood_passed = Arc::new(AtomicBool::new(false));
-    watch_for_completion(events, flood.id().to_owned(), flood_passed.clone());
+    watch_for_completion(events, flood.wait_for_id().await.unwrap(), flood_passed.clone());
 
     // A re-attached handle: its wait starts with a REST check, whose progress callback blocks
     // its thread until the flood (after the waited task's outcome) has reached the client.
-    let handle = client.task(session.id(), waited.id()).unwrap();
+    let handle = client.task(session.id(), &waited.wait_for_id().await.unwrap()).unwrap();
     let mut unblocked = None;
     let result = tokio::time::timeout(
         Duration::from_secs(20),
@@ -165,7 +165,7 @@ async fn a_slow_stream_reader_is_told_how_many_events_it_missed() {
     assert_eq!(fast.next().await, Some(Event::Connected));
     let flood = session.new_task(TaskOptions::new("Flood #sim steps=1000 duration=10")).await.unwrap();
     let flood_passed = Arc::new(AtomicBool::new(false));
-    watch_for_completion(fast, flood.id().to_owned(), flood_passed.clone());
+    watch_for_completion(fast, flood.wait_for_id().await.unwrap(), flood_passed.clone());
     for _ in 0..1000 {
         if flood_passed.load(Ordering::SeqCst) {
             break;

@@ -71,7 +71,7 @@ async fn every_task_event_arrives_typed_and_in_order() {
     );
     for event in &seen {
         if !matches!(event, Event::Connected) {
-            assert_eq!(event.task_id(), Some(task.id()), "{event:?}");
+            assert_eq!(event.task_id(), task.id(), "{event:?}");
         }
     }
     let Some(Event::TaskCompleted { message, usage, .. }) = seen.last() else { unreachable!() };

@@ -43,8 +43,8 @@ async fn the_sdks_spans_reach_opentelemetry_with_session_and_task_ids() {
 
     let new_task = named("new_task").next().expect("a new_task span");
     assert_eq!(attribute(new_task, "session").as_deref(), Some(session.id()));
-    assert_eq!(attribute(new_task, "task").as_deref(), Some(task.id()));
-    let wait = named("wait").find(|s| attribute(s, "task").as_deref() == Some(task.id())).expect("a wait span");
+    assert_eq!(attribute(new_task, "task").as_deref(), task.id());
+    let wait = named("wait").find(|s| attribute(s, "task").as_deref() == task.id()).expect("a wait span");
     assert_eq!(attribute(wait, "session").as_deref(), Some(session.id()));
     let terminate = named("terminate").find(|s| attribute(s, "session").as_deref() == Some(session.id()));
     assert!(terminate.is_some(), "terminate has its span: {:?}", spans.iter().map(|s| &s.name).collect::<Vec<_>>());

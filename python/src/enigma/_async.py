@@ -334,8 +334,12 @@ class AsyncTask(TaskBase):
         """The task's session (re-attached by id)."""
         return AsyncSession(self._native.session(), self._client_obj)
 
+    async def wait_for_id(self) -> str:
+        """The task id, once the service names the task (at once if it already did)."""
+        return await self._native.wait_for_id()
+
     async def poll(self) -> TaskStatus:
-        """One look at the task."""
+        """One look at the task (first waits until the service names it)."""
         return await self._native.poll()
 
     async def result(

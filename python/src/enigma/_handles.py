@@ -229,8 +229,10 @@ class TaskBase:
         self._client_obj = client
 
     @property
-    def id(self) -> str:
-        """The task id."""
+    def id(self) -> Optional[str]:
+        """The task id; ``None`` until the service names the task. The service holds the answer
+        to a new task up to 50 s; some services name the task earlier, on its first event.
+        ``wait_for_id()`` waits for it."""
         return self._native.id
 
     @property
@@ -239,6 +241,8 @@ class TaskBase:
         return self._native.session_id
 
     def __reduce__(self) -> Any:
+        if self.id is None:
+            raise TypeError("a task the service has not named yet cannot be pickled: wait_for_id() first")
         return (reattach_task, (self.session_id, self.id, self._native.client.settings(), self._native.blocking))
 
     def __repr__(self) -> str:

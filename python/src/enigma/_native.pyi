@@ -93,7 +93,9 @@ class Session:
 @final
 class Task:
     @property
-    def id(self) -> str: ...
+    def id(self) -> Optional[str]: ...
+    def wait_for_id(self) -> Any:
+        """-> str (or a future of one)."""
     @property
     def session_id(self) -> str: ...
     @property

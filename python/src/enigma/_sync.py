@@ -337,8 +337,12 @@ class Task(TaskBase):
         """The task's session (re-attached by id)."""
         return Session(self._native.session(), self._client_obj)
 
+    def wait_for_id(self) -> str:
+        """The task id, once the service names the task (at once if it already did)."""
+        return self._native.wait_for_id()
+
     def poll(self) -> TaskStatus:
-        """One look at the task."""
+        """One look at the task (first waits until the service names it)."""
         return self._native.poll()
 
     def result(

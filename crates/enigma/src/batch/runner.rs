@@ -154,7 +154,7 @@ impl Runner {
             Err(err) => return self.create_failed(job, err, started).await,
         };
         self.client.track_session(task.session_id());
-        self.journal(|j| j.submitted(job.index, &job.digest, task.session_id(), task.id())).await;
+        self.journal_submitted(&job, &task).await;
         let session = task.session();
         match self.wait(&job, &task, &session, started).await {
             Ran::Ended(item) => {
@@ -213,7 +213,7 @@ impl Runner {
         let (mut job, mut task, mut started) = (first, task, started);
         let mut run = 1;
         loop {
-            self.journal(|j| j.submitted(job.index, &job.digest, session.id(), task.id())).await;
+            self.journal_submitted(&job, &task).await;
             let item = match self.wait(&job, &task, &session, started).await {
                 Ran::Ended(item) => *item,
                 Ran::Cancelled => return Next::Continue,
@@ -355,8 +355,13 @@ impl Runner {
                     _ = self.budget_hit.cancelled(), if !stop_sent => {
                         stop_sent = true;
                         self.halt.store(true, Ordering::SeqCst);
-                        if let Err(err) = session.stop().await {
-                            tracing::warn!(session = session.id(), error = %err, "could not stop a task at the budget");
+                        match session.stop().await {
+                            Ok(()) => {}
+                            // It ended by itself meanwhile: nothing left to stop.
+                            Err(err) if err.error_code() == crate::ErrorCode::SessionNotFound => {}
+                            Err(err) => {
+                                tracing::warn!(session = session.id(), error = %err, "could not stop a task at the budget");
+                            }
                         }
                     }
                 }
@@ -390,7 +395,9 @@ impl Runner {
                 });
             }
             item.session_id.get_or_insert_with(|| task.session_id().to_owned());
-            item.task_id.get_or_insert_with(|| task.id().to_owned());
+            if let Some(task_id) = task.id() {
+                item.task_id.get_or_insert_with(|| task_id.to_owned());
+            }
             item.timings = timings(started);
             return Ran::Ended(Box::new(item));
         }
@@ -403,7 +410,7 @@ impl Runner {
             id: job.spec.id.clone(),
             question: question.to_owned(),
             session_id: task.session_id().to_owned(),
-            task_id: task.id().to_owned(),
+            task_id: task.id().unwrap_or_default().to_owned(),
         };
         tokio::select! {
             answer = handler(asked) => answer.filter(|a| !a.trim().is_empty()),
@@ -440,6 +447,14 @@ impl Runner {
         // A caller that stopped reading still gets its sessions ended; nothing else to do.
         if let Some(items) = self.items.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let _ = items.send(item);
+        }
+    }
+
+    /// Journals a task the service named, so that a resumed batch re-attaches to it. A task
+    /// not named yet stays `sent` (a resume cannot tell whether it started).
+    async fn journal_submitted(&self, job: &Job, task: &Task) {
+        if let Some(task_id) = task.id() {
+            self.journal(|j| j.submitted(job.index, &job.digest, task.session_id(), task_id)).await;
         }
     }
 

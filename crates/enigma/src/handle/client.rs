@@ -56,6 +56,9 @@ struct ClientInner {
     open_sessions: Mutex<BTreeSet<String>>,
     /// Set by [`Client::close`]: the client's own calls refuse from then on.
     closed: AtomicBool,
+    /// The highest spend rate (USD per second of wall time since a task was sent) seen on any
+    /// task: what bounds the cost of a task the service has not named yet (see `wait.rs`).
+    spend_rate: Mutex<Option<f64>>,
 }
 
 impl Client {
@@ -72,6 +75,7 @@ impl Client {
             transport: Transport::new(config)?,
             open_sessions: Mutex::default(),
             closed: AtomicBool::new(false),
+            spend_rate: Mutex::new(None),
         };
         Ok(Client { inner: Arc::new(inner) })
     }
@@ -122,6 +126,24 @@ impl Client {
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
         self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The highest spend rate (USD per second) seen on a task of this client, if any.
+    pub(crate) fn spend_rate(&self) -> Option<f64> {
+        *self.inner.spend_rate.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Notes a task's cost after it ran `elapsed` since it was sent.
+    pub(crate) fn note_spend(&self, cost: f64, elapsed: std::time::Duration) {
+        // Too early a look says little about a rate (and divides by almost nothing).
+        if !(cost.is_finite() && cost > 0.0) || elapsed < std::time::Duration::from_millis(100) {
+            return;
+        }
+        let rate = cost / elapsed.as_secs_f64();
+        let mut seen = self.inner.spend_rate.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.is_none_or(|r| rate > r) {
+            *seen = Some(rate);
+        }
     }
 
     /// The `X-RateLimit-*` headers of the latest answer that carried them, and how many answers

@@ -2,6 +2,7 @@
 //! outcome, the event stream, and the tracked cleanups. Imports the wire layers and the model;
 //! inside, one way: `client` <- `task` <- `wait`, `session` <- `start` (see the crate docs).
 
+pub(crate) mod birth;
 pub(crate) mod builder;
 pub(crate) mod cleanup;
 pub(crate) mod client;

@@ -10,11 +10,12 @@ use serde_json::Value;
 
 use tokio::time::Instant;
 
+use super::birth::{Birth, Lookout, Stage};
 use super::client::Client;
 use super::event_stream::EventStream;
 use super::task::Task;
 use crate::live::LiveSlot;
-use crate::model::classify::classify;
+use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
 use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
@@ -24,6 +25,11 @@ use crate::rest::answer;
 
 /// How long a new task waits for the session's socket to finish connecting.
 const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long [`Session::new_task`] waits for the service to name or refuse the task before it
+/// returns a handle whose id comes later. Refusals (a task already running, an unknown
+/// session, no balance) come back at once, so they stay `new_task`'s own errors.
+pub const ACCEPT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What start-session answered (contract §2.1), beyond the id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,24 +104,19 @@ struct SessionInner {
 }
 
 impl Session {
+    /// A session just started; `initial_task` is the birth of the task its `task_details` started.
     pub(crate) fn started(
         client: Client,
         id: &str,
         info: SessionInfo,
-        initial_task_id: Option<&str>,
-        sent_at: Instant,
+        initial_task: Option<(Arc<Birth>, Instant)>,
         live_events: Option<bool>,
     ) -> Session {
-        Session::make(client, id, Some(info), initial_task_id.map(|t| (t, sent_at)), live_events)
+        Session::make(client, id, Some(info), initial_task, live_events)
     }
 
     pub(crate) fn attach(client: Client, id: &str) -> Session {
         Session::make(client, id, None, None, None)
-    }
-
-    /// A handle on a session just made by run-task, with its own `live_events` setting.
-    pub(crate) fn attach_started(client: Client, id: &str, live_events: Option<bool>) -> Session {
-        Session::make(client, id, None, None, live_events)
     }
 
     /// `live_events`: the session's own setting, else the client's.
@@ -123,7 +124,7 @@ impl Session {
         client: Client,
         id: &str,
         info: Option<SessionInfo>,
-        initial_task: Option<(&str, Instant)>,
+        initial_task: Option<(Arc<Birth>, Instant)>,
         live_events: Option<bool>,
     ) -> Session {
         // The socket URL the service gave, else the base URL (re-attached sessions).
@@ -134,8 +135,8 @@ impl Session {
             .unwrap_or_else(|| client.config().base_url.clone());
         let live_events = live_events.unwrap_or(client.config().live_events);
         let live = LiveSlot::new(id, socket_url, client.config(), live_events);
-        let initial_task = initial_task
-            .map(|(task_id, sent_at)| Task::new(client.clone(), id, task_id, None, live.clone(), Some(sent_at)));
+        let initial_task =
+            initial_task.map(|(birth, sent_at)| Task::new(client.clone(), id, birth, live.clone(), Some(sent_at)));
         let terminated = AtomicBool::new(false);
         let inner = SessionInner { client, id: id.to_owned(), info, initial_task, live, terminated };
         Session { inner: Arc::new(inner) }
@@ -167,7 +168,10 @@ impl Session {
         self.info()?.web_view_url.as_deref()
     }
 
-    /// The task started by `task_details` at start, when the service named it.
+    /// The task started by `task_details` at start. Its id may come later
+    /// ([`Task::wait_for_id`]): the documented answer does not name it, so it is learned from
+    /// the session's events (`task_completed` at the latest); with live events off and a
+    /// service that does not name it, waiting on it fails with `outcome_unknown`.
     pub fn initial_task(&self) -> Option<&Task> {
         self.inner.initial_task.as_ref()
     }
@@ -185,12 +189,20 @@ impl Session {
     /// A handle on a task of this session.
     pub fn task(&self, task_id: &str) -> Result<Task> {
         validate::id("task_id", task_id)?;
-        Ok(Task::new(self.inner.client.clone(), &self.inner.id, task_id, None, self.inner.live.clone(), None))
+        let birth = Birth::named(task_id, None, false);
+        Ok(Task::new(self.inner.client.clone(), &self.inner.id, birth, self.inner.live.clone(), None))
     }
 
     /// Starts a task. One runs at a time; one more waits queued; a third is refused
-    /// ([`ApiErrorKind::TaskAlreadyRunning`](crate::ApiErrorKind::TaskAlreadyRunning)). The
-    /// service may answer inline (within 50 s); the task then holds its result.
+    /// ([`ApiErrorKind::TaskAlreadyRunning`](crate::ApiErrorKind::TaskAlreadyRunning)).
+    ///
+    /// Returns as soon as the service named the task (its answer, or an event of the session
+    /// that names a new task) or refused it, and after at most [`ACCEPT_WAIT`] otherwise, with
+    /// a handle whose id comes later ([`Task::id`]): the service holds the answer to `newTask`
+    /// until the task ends or 50 s passed. The task runs meanwhile, so the session's commands
+    /// (`pause`, `stop`...) act on it at once; the answer, when it comes, feeds the handle (an
+    /// inline outcome needs no further request), and a create that failed after this returned
+    /// is the error of the task's wait.
     #[tracing::instrument(name = "new_task", level = "info", skip_all, fields(session = %self.inner.id, task = tracing::field::Empty))]
     pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
         validate::task_options(&options)?;
@@ -198,11 +210,21 @@ impl Session {
         // A socket still connecting (it starts with the session) is worth a moment: with it up
         // before the task starts, the wait sees every event and needs no REST check.
         self.inner.live.settle(SETTLE_LIMIT).await;
+        let birth = Birth::pending(options.terminate_on_completion == Some(true));
+        let lookout = Lookout::on(&self.inner.live);
         let sent_at = Instant::now();
-        let body = self.inner.client.send_message_raw(&self.inner.id, &Message::NewTask(NewTask::new(options))).await?;
-        let task = self.task_from_answer(&body, "newTask", sent_at)?;
-        tracing::Span::current().record("task", task.id());
-        Ok(task)
+        let message = Message::NewTask(NewTask::new(options));
+        // The request is a child of this call's span, though it outlives the call.
+        let create = create_task(self.clone(), message, birth.clone(), lookout);
+        tokio::spawn(tracing::Instrument::instrument(create, tracing::Span::current()));
+        birth.settled_within(ACCEPT_WAIT).await;
+        if let Stage::Failed(err) = birth.stage() {
+            return Err(err);
+        }
+        if let Some(id) = birth.id() {
+            tracing::Span::current().record("task", id);
+        }
+        Ok(Task::new(self.inner.client.clone(), &self.inner.id, birth, self.inner.live.clone(), Some(sent_at)))
     }
 
     /// Pauses the current task after its current action.
@@ -325,15 +347,41 @@ impl Session {
 }
 
 impl Session {
-    /// Reads `taskId` (and an inline outcome) from a newTask or run-task answer. Both create a
-    /// task, so an answer that cannot be read leaves the outcome unknown, never a `decode` error
-    /// a caller might answer by sending the task again.
-    pub(crate) fn task_from_answer(&self, body: &Value, operation: &str, sent_at: Instant) -> Result<Task> {
-        let unknown = |e: Error| Error::unknown_outcome(operation, Some(&self.inner.id), &e);
-        let task_id = answer::required_id(body, "taskId", operation).map_err(unknown)?;
+    /// Reads `taskId` and the inline outcome from a newTask answer. It created a task, so an
+    /// answer that cannot be read leaves the outcome unknown, never a `decode` error a caller
+    /// might answer by sending the task again.
+    fn read_task_answer(&self, body: &Value) -> Result<(String, TaskStatus)> {
+        let unknown = |e: Error| Error::unknown_outcome("newTask", Some(&self.inner.id), &e);
+        let task_id = answer::required_id(body, "taskId", "newTask").map_err(unknown)?;
         let inline = classify(body).map_err(unknown)?;
-        let (client, live) = (self.inner.client.clone(), self.inner.live.clone());
-        Ok(Task::new(client, &self.inner.id, task_id, Some(inline), live, Some(sent_at)))
+        Ok((task_id.to_owned(), inline))
+    }
+}
+
+/// Sends a `newTask` and feeds its answer to the task's birth; meanwhile, names the task as
+/// soon as an event of the session names a task no event named before.
+async fn create_task(session: Session, message: Message, birth: Arc<Birth>, mut lookout: Option<Lookout>) {
+    let request = session.inner.client.send_message_raw(&session.inner.id, &message);
+    tokio::pin!(request);
+    let answer = loop {
+        let Some(watching) = lookout.as_mut() else { break request.await };
+        tokio::select! {
+            answer = &mut request => break answer,
+            named = watching.next_new_task() => {
+                if let Some(id) = named {
+                    tracing::debug!(session = %session.inner.id, task = %id, "the new task was named by an event");
+                    birth.name(&id);
+                }
+                lookout = None;
+            }
+        }
+    };
+    match answer.and_then(|body| session.read_task_answer(&body)) {
+        Ok((id, inline)) => {
+            birth.answer(Some(inline));
+            birth.name(&id);
+        }
+        Err(err) => birth.fail(err),
     }
 }
 

@@ -7,13 +7,13 @@ use std::future::Future;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::birth::{Birth, learn_initial_task};
 use super::cleanup;
 use super::client::Client;
 use super::session::{Session, SessionInfo};
 use super::task::Task;
 use crate::model::error::{Error, Result};
-use crate::model::error_code::ErrorCode;
-use crate::model::options::{RunTaskOptions, SessionOptions};
+use crate::model::options::{RunTaskOptions, SessionOptions, TaskOptions};
 use crate::model::result::{Outcome, TaskResult};
 use crate::model::validate;
 use crate::rest::answer;
@@ -48,10 +48,28 @@ impl Client {
                 .map_err(|e| Error::unknown_outcome("start-session", Some(id), &e))?,
             false => None,
         };
+        // The initial task exists from now on, named by the answer (an extra of some services)
+        // or later by the session's events.
+        let ends_session = options.terminate_on_completion == Some(true);
+        let initial_task = has_task.then(|| match initial_task_id {
+            Some(task_id) => Birth::named(task_id, None, ends_session),
+            None => {
+                let birth = Birth::pending(ends_session);
+                birth.answer(None);
+                birth
+            }
+        });
         let info = SessionInfo::from_body(&answer);
-        let session = Session::started(self.clone(), id, info, initial_task_id, sent_at, options.live_events);
+        let initial = initial_task.clone().map(|birth| (birth, sent_at));
+        let session = Session::started(self.clone(), id, info, initial, options.live_events);
         // Connect now, so the socket is up before anything needs to wait.
         session.live_slot().connect_in_background();
+        if let Some(birth) = initial_task.filter(|b| b.id().is_none()) {
+            match session.live_slot().enabled() {
+                true => learn_initial_task(&birth, session.live_slot().clone()),
+                false => birth.unnamed(),
+            }
+        }
         Ok(session)
     }
 
@@ -97,7 +115,12 @@ impl Client {
     ///
     /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
     /// any error but `task_failed` and `session_ended` (after which the session is over) the
-    /// session is added to [`Client::open_session_ids`], so it is never left open untracked.
+    /// session stays in [`Client::open_session_ids`], so it is never left open untracked.
+    ///
+    /// Everything that guards the task acts from the moment it is sent, not when the service's
+    /// answer comes (which can take the 50 s inline wait): the wait's timeout, the cost ceiling
+    /// (see [`WaitOptions::max_cost`](crate::WaitOptions::max_cost) for its bound), and
+    /// cancellation, which terminates the session at once.
     #[tracing::instrument(name = "run_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
@@ -115,32 +138,65 @@ impl Client {
                 self.track_session(session.id());
             }
         }
-        if let Err(err) = &result
-            && !matches!(err.error_code(), ErrorCode::TaskFailed | ErrorCode::SessionEnded)
-        {
-            // The wait ended but the task may still run (a timeout, a cost ceiling, a lost
-            // connection): its session is the caller's now, so the client tracks it and
-            // `terminate_open_sessions` (and the bindings' exit and signal hooks) reach it.
-            self.track_session(session.id());
-        }
+        // Any other error (a timeout, a cost ceiling, a lost connection) may leave the task
+        // running: its session stays in `open_session_ids` (where start-session put it), so
+        // `terminate_open_sessions` and the bindings' exit and signal hooks reach it. A final
+        // outcome took it out (the session ended with its task).
         guard.0 = None;
         result
     }
 
-    /// One-shot without waiting: `run-task`, returning the task to wait on.
+    /// One-shot without waiting: a session that runs one task and ends by itself, and the task.
+    ///
+    /// It does not send `run-task`: that answer, with the session's id, can take the service's
+    /// whole 50 s inline wait, and a session whose id is unknown cannot be stopped or ended. So
+    /// it starts a session that ends after its task (`terminateOnCompletion`, which is what
+    /// run-task does) and whose id comes back at once: with live events, one start-session
+    /// with the task (its events name it); without them, start-session then `newTask` (two
+    /// rate-limited requests, so that the task is named by the `newTask` answer).
     #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
         self.check_open()?;
         validate::session_options(&options, true)?;
-        let body = to_json(&options)?;
-        let sent_at = tokio::time::Instant::now();
-        let answer = self.create(body, "/start/run-task", "run-task").await?;
-        let session_id = answer::required_id(&answer, "sessionId", "run-task")
-            .map_err(|e| Error::unknown_outcome("run-task", None, &e))?;
-        let task = Session::attach_started(self.clone(), session_id, options.live_events)
-            .task_from_answer(&answer, "run-task", sent_at)?;
+        let live_events = options.live_events.unwrap_or(self.config().live_events);
+        let task = match live_events {
+            true => {
+                let options = SessionOptions { terminate_on_completion: Some(true), ..options };
+                let session = self.start_session(options).await?;
+                session.initial_task().cloned().ok_or_else(|| Error::validation("task_details", "is required"))?
+            }
+            false => self.start_task_in_two(options).await?,
+        };
         tracing::Span::current().record("session", task.session_id()).record("task", task.id());
         Ok(task)
+    }
+
+    /// `start_task` without live events: start-session, then the task with `newTask`.
+    async fn start_task_in_two(&self, options: SessionOptions) -> Result<Task> {
+        let task = TaskOptions {
+            task_details: options.task_details.clone().unwrap_or_default(),
+            max_duration: options.max_duration,
+            max_input_tokens: options.max_input_tokens,
+            max_output_tokens: options.max_output_tokens,
+            starting_url: options.starting_url.clone(),
+            avoid_domains: options.avoid_domains.clone(),
+            terminate_on_completion: Some(true),
+        };
+        let session_options = SessionOptions {
+            max_duration: options.max_duration,
+            live_events: Some(false),
+            ..SessionOptions::default()
+        };
+        let session = self.start_session(session_options).await?;
+        let mut guard = TerminateOnDrop(Some(session.clone()));
+        let started = session.new_task(task).await;
+        guard.0 = None;
+        if started.is_err()
+            && let Err(err) = session.terminate().await
+        {
+            tracing::warn!(session = session.id(), error = %err, "could not end a session whose task was refused");
+        }
+        started
     }
 
     /// Re-attaches to a session by id (e.g. started in another process).
@@ -157,12 +213,13 @@ impl Client {
 
     /// The task a wait timeout or cost-limit stop names ([`Error::WaitTimeout`],
     /// [`Error::CostLimit`]), re-attached with this client to poll or wait on again; `None` for
-    /// other errors. Errors carry ids, not handles: this is the way back from one to a task.
+    /// other errors, and when the error names no task (the service had not named it yet: the
+    /// handle that waited still resolves it). Errors carry ids, not handles: this is the way
+    /// back from one to a task.
     pub fn task_of(&self, error: &Error) -> Option<Task> {
         match error {
-            Error::WaitTimeout { session_id, task_id, .. } | Error::CostLimit { session_id, task_id, .. } => {
-                self.task(session_id, task_id).ok()
-            }
+            Error::WaitTimeout { session_id, task_id: Some(task_id), .. }
+            | Error::CostLimit { session_id, task_id: Some(task_id), .. } => self.task(session_id, task_id).ok(),
             _ => None,
         }
     }

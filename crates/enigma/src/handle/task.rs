@@ -1,14 +1,16 @@
-//! `Task`: a handle on one task of a session (ids plus a client). Waiting for its outcome
+//! `Task`: a handle on one task of a session (ids plus a client). Its id may not be known yet:
+//! a task exists from the moment its create is sent (`birth.rs`). Waiting for its outcome
 //! (`Task::result`) is `wait.rs`; its session (`Task::session`) is `session.rs`.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::birth::Birth;
 use super::client::Client;
 use crate::live::LiveSlot;
-use crate::model::classify::{TaskState, TaskStatus, classify};
+use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::Result;
 
 /// A task of a session. Cheap to clone; re-made from ids with [`Client::task`].
@@ -16,11 +18,7 @@ use crate::model::error::Result;
 pub struct Task {
     pub(crate) client: Client,
     session_id: Arc<str>,
-    task_id: Arc<str>,
-    /// The final (or guardrail) answer that came inline with newTask/run-task, so a wait
-    /// returns it without a request. A guardrail is handed out once: after it is answered the
-    /// task runs again and must be waited on afresh.
-    inline: Arc<Mutex<Option<TaskStatus>>>,
+    pub(crate) birth: Arc<Birth>,
     /// The session's live connection (shared with the session handle).
     live: Arc<LiveSlot>,
     /// When the request that created the task was sent (unknown for a re-attached task): a
@@ -32,19 +30,25 @@ impl Task {
     pub(crate) fn new(
         client: Client,
         session_id: &str,
-        task_id: &str,
-        inline: Option<TaskStatus>,
+        birth: Arc<Birth>,
         live: Arc<LiveSlot>,
         sent_at: Option<Instant>,
     ) -> Task {
-        let inline = inline.filter(|s| s.state.is_final());
-        let inline = Arc::new(Mutex::new(inline));
-        Task { client, session_id: session_id.into(), task_id: task_id.into(), inline, live, sent_at }
+        Task { client, session_id: session_id.into(), birth, live, sent_at }
     }
 
-    /// The task id.
-    pub fn id(&self) -> &str {
-        &self.task_id
+    /// The task id, once the service named the task; `None` while its create is still
+    /// waiting for an answer from a service that names tasks only there (the documented
+    /// service holds a `newTask` answer up to 50 s, and names start-session's initial task
+    /// on its `task_completed` event). [`Task::wait_for_id`] waits for it.
+    pub fn id(&self) -> Option<&str> {
+        self.birth.id()
+    }
+
+    /// The task id, waiting until the service names the task. Fails with the create's error
+    /// if the create failed.
+    pub async fn wait_for_id(&self) -> Result<String> {
+        Ok(self.birth.named_id(&self.session_id).await?.to_string())
     }
 
     /// The session's id.
@@ -52,10 +56,12 @@ impl Task {
         &self.session_id
     }
 
-    /// One look at the task (`GET /task/:sessionId/:taskId`).
-    #[tracing::instrument(name = "poll", level = "debug", skip_all, fields(session = %self.session_id, task = %self.task_id))]
+    /// One look at the task (`GET /task/:sessionId/:taskId`); first waits until the task is
+    /// named ([`Task::wait_for_id`]).
+    #[tracing::instrument(name = "poll", level = "debug", skip_all, fields(session = %self.session_id, task = self.id()))]
     pub async fn poll(&self) -> Result<TaskStatus> {
-        let body = self.client.poll_raw(&self.session_id, &self.task_id).await?;
+        let id = self.birth.named_id(&self.session_id).await?;
+        let body = self.client.poll_raw(&self.session_id, &id).await?;
         classify(&body)
     }
 
@@ -69,16 +75,12 @@ impl Task {
 
     /// The inline answer, if any. A guardrail is taken (handed out once); final answers stay.
     pub(crate) fn take_inline(&self) -> Option<TaskStatus> {
-        let mut inline = self.inline.lock().unwrap_or_else(|e| e.into_inner());
-        match inline.as_ref()?.state {
-            TaskState::Guardrail { .. } => inline.take(),
-            _ => inline.clone(),
-        }
+        self.birth.take_inline()
     }
 }
 
 impl fmt::Debug for Task {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Task").field("id", &self.task_id).field("session_id", &self.session_id).finish()
+        f.debug_struct("Task").field("id", &self.id()).field("session_id", &self.session_id).finish()
     }
 }

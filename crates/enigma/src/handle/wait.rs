@@ -11,34 +11,43 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use super::birth::Stage;
 use super::task::Task;
 use crate::live::Live;
 use crate::model::classify::{TaskState, TaskStatus, classify, final_status};
 use crate::model::error::{Error, Result};
+use crate::model::error_code::ErrorCode;
 use crate::model::event::Event;
 use crate::model::message::{Message, StateCommand};
 use crate::model::options::WaitOptions;
-use crate::model::result::TaskResult;
+use crate::model::result::{Outcome, TaskResult};
+use crate::model::usage::Usage;
 use crate::model::validate;
 
 impl Task {
-    /// Waits for the outcome: the inline answer if one came, else polls every poll interval
-    /// until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout):
+    /// Waits for the outcome: the inline answer if one came, else the live connection's events
+    /// and polls, until a final answer, the deadline ([`Error::WaitTimeout`](crate::Error::WaitTimeout):
     /// this handle can wait again) or the cost ceiling ([`Error::CostLimit`](crate::Error::CostLimit),
-    /// after sending `stop`). A failure is [`Error::TaskFailed`](crate::Error::TaskFailed); the
-    /// session ending under the task is [`Error::SessionEnded`](crate::Error::SessionEnded).
+    /// after sending `stop`; see [`WaitOptions::max_cost`] for its bound). A failure is
+    /// [`Error::TaskFailed`](crate::Error::TaskFailed); the session ending under the task is
+    /// [`Error::SessionEnded`](crate::Error::SessionEnded).
+    ///
+    /// A task the service has not named yet (its create's answer has not come) is guarded from
+    /// the first second all the same: the deadline, the ceiling (by time, see
+    /// [`WaitOptions::max_cost`]) and dropping this future act while the create is in flight.
     pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {
-        wait_for_result(self, options, |_| {}).await
+        wait_for_result(self, options, None::<fn(&TaskStatus)>).await
     }
 
-    /// Like [`Task::result`], calling `on_status` with every status polled while waiting
-    /// (progress displays: state, cost so far).
+    /// Like [`Task::result`], calling `on_status` with every status seen while waiting
+    /// (progress displays: state, cost so far). The cost is polled every poll interval even
+    /// when live events are on, since running cost is only visible on polls.
     pub async fn result_with_progress(
         &self,
         options: WaitOptions,
         on_status: impl FnMut(&TaskStatus) + Send,
     ) -> Result<TaskResult> {
-        wait_for_result(self, options, on_status).await
+        wait_for_result(self, options, Some(on_status)).await
     }
 }
 
@@ -47,20 +56,58 @@ impl Task {
 /// needs none.
 const SAFETY_POLL: Duration = Duration::from_secs(60);
 
+/// After a stop for cost sent before the task was named, how long to wait for the create's
+/// answer (the stop ends the task, so it comes at once) to name the task and tell its usage.
+const STOP_ANSWER_WAIT: Duration = Duration::from_secs(5);
+
 #[tracing::instrument(name = "wait", level = "info", skip_all, fields(session = task.session_id(), task = task.id()))]
 pub(crate) async fn wait_for_result(
     task: &Task,
     options: WaitOptions,
-    mut on_status: impl FnMut(&TaskStatus) + Send,
+    mut on_status: Option<impl FnMut(&TaskStatus) + Send>,
 ) -> Result<TaskResult> {
     validate::wait_options(&options)?;
+    let started = Instant::now();
+    let deadline = options.timeout.map(|t| started + t);
+    let outcome = wait_named(task, &options, started, deadline, &mut on_status).await;
+    if task.birth.ends_session() && ended_the_session(&outcome) {
+        // The session ended with its task (terminate on completion): nothing to end any more.
+        task.client.forget_session(task.session_id());
+    }
+    outcome
+}
+
+/// Whether a wait's outcome means the task's session is over, when it ends with the task.
+fn ended_the_session(outcome: &Result<TaskResult>) -> bool {
+    match outcome {
+        Ok(result) => result.outcome != Outcome::Guardrail,
+        Err(err) => matches!(err.error_code(), ErrorCode::TaskFailed | ErrorCode::SessionEnded),
+    }
+}
+
+async fn wait_named(
+    task: &Task,
+    options: &WaitOptions,
+    started: Instant,
+    deadline: Option<Instant>,
+    on_status: &mut Option<impl FnMut(&TaskStatus) + Send>,
+) -> Result<TaskResult> {
+    if task.id().is_none() {
+        until_named(task, options, started, deadline).await?;
+    }
+    // Polls are the path without a socket, and how a ceiling or a progress display sees the
+    // cost grow (events carry none until the end).
+    let watches_cost = options.max_cost.is_some() || on_status.is_some();
+    let mut report = |status: &TaskStatus| {
+        if let Some(on_status) = on_status.as_mut() {
+            on_status(status);
+        }
+    };
     if let Some(status) = task.take_inline()
-        && let Some(outcome) = finish(status, task)
+        && let Some(outcome) = finish(status, task, options)
     {
         return outcome;
     }
-    let started = Instant::now();
-    let deadline = options.timeout.map(|t| started + t);
     let interval = task.client.config().poll_interval;
     let mut watch = Watch::open(task).await;
     // A check first, unless the socket has been up since before the task began: then nothing
@@ -68,8 +115,8 @@ pub(crate) async fn wait_for_result(
     let mut check_now = watch.as_ref().is_none_or(|w| !w.saw_everything_since(task.sent_at()));
     match watch.as_ref().and_then(|w| w.cached_outcome(task)) {
         Some(Cached::Trusted(status)) => {
-            on_status(&status);
-            if let Some(outcome) = finish(status, task) {
+            report(&status);
+            if let Some(outcome) = finish(status, task, options) {
                 return outcome;
             }
         }
@@ -79,8 +126,23 @@ pub(crate) async fn wait_for_result(
     // When the last REST check was made, and when the socket last proved it delivers.
     let mut last_check = Instant::now();
     let mut last_heard = last_check;
+    // An event told this task's outcome, to be confirmed by a check.
+    let mut outcome_seen = false;
     loop {
+        if check_now && outcome_seen && task.birth.is_sending() {
+            // An outcome event needs confirming while the create is still on its way: the
+            // task just ended, so its answer, which holds the outcome, comes now. It saves the
+            // poll (the inline fast path).
+            let until = Instant::now() + interval;
+            task.birth.answered_by(deadline.map_or(until, |d| d.min(until))).await;
+            if let Some(status) = task.take_inline()
+                && let Some(outcome) = finish(status, task, options)
+            {
+                return outcome;
+            }
+        }
         if check_now {
+            outcome_seen = false;
             let status = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, task.poll()).await {
                     Ok(polled) => polled?,
@@ -88,14 +150,19 @@ pub(crate) async fn wait_for_result(
                 },
                 None => task.poll().await?,
             };
-            on_status(&status);
+            report(&status);
+            if let Some(cost) = status.usage.cost
+                && let Some(sent) = task.sent_at()
+            {
+                task.client.note_spend(cost, sent.elapsed());
+            }
             if let Some(limit) = options.max_cost
                 && status.usage.cost.is_some_and(|cost| cost > limit)
                 && !status.state.is_final()
             {
                 return Err(stop_for_cost(task, status, limit).await);
             }
-            if let Some(outcome) = finish(status, task) {
+            if let Some(outcome) = finish(status, task, options) {
                 return outcome;
             }
             check_now = false;
@@ -104,8 +171,7 @@ pub(crate) async fn wait_for_result(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(timed_out(task, started));
         }
-        // Polling is the path without a socket, and how a cost ceiling sees usage grow.
-        let on_socket = watch.is_some() && options.max_cost.is_none();
+        let on_socket = watch.is_some() && !watches_cost;
         let next_check = next_check(on_socket, last_check, last_heard, interval);
         let wake = deadline.map_or(next_check, |d| next_check.min(d));
         let Some(live) = watch.as_mut() else {
@@ -121,12 +187,16 @@ pub(crate) async fn wait_for_result(
                     }
                     match live.judge(event, task) {
                         Verdict::Outcome(status) => {
-                            on_status(&status);
-                            if let Some(outcome) = finish(status, task) {
+                            report(&status);
+                            if let Some(outcome) = finish(status, task, options) {
                                 return outcome;
                             }
                         }
                         Verdict::Check => check_now = true,
+                        Verdict::Confirm => {
+                            check_now = true;
+                            outcome_seen = true;
+                        }
                         Verdict::Ignore => {}
                     }
                 }
@@ -140,6 +210,50 @@ pub(crate) async fn wait_for_result(
             },
             _ = tokio::time::sleep_until(wake) => check_now = true,
         }
+    }
+}
+
+/// Guards a task the service has not named yet with what needs no id, until it is named: the
+/// deadline, and the cost ceiling by time (its running cost cannot be polled without the id, so
+/// it is estimated with the highest spend rate this client has seen; with none seen yet the
+/// ceiling waits for the name). Returns when the task is named; fails with the create's error.
+async fn until_named(task: &Task, options: &WaitOptions, started: Instant, deadline: Option<Instant>) -> Result<()> {
+    let mut stage = task.birth.watch();
+    let ceiling = options.max_cost.and_then(|limit| {
+        let rate = task.client.spend_rate()?;
+        let reached_at = task.sent_at()? + Duration::try_from_secs_f64(limit / rate).ok()?;
+        Some((reached_at, limit))
+    });
+    loop {
+        if task.id().is_some() {
+            return Ok(());
+        }
+        let current = stage.borrow_and_update().clone();
+        match current {
+            Stage::Failed(err) => return Err(err),
+            Stage::Unnamed => return task.birth.named_id(task.session_id()).await.map(drop),
+            Stage::Sending | Stage::Answered => {}
+        }
+        let wake = [deadline, ceiling.map(|(at, _)| at)].into_iter().flatten().min();
+        tokio::select! {
+            // The sender lives in the task's birth, which `task` holds.
+            _ = stage.changed() => {}
+            _ = sleep_until(wake) => {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(timed_out(task, started));
+                }
+                if let Some((_, limit)) = ceiling {
+                    return Err(stop_unnamed_for_cost(task, limit).await);
+                }
+            }
+        }
+    }
+}
+
+async fn sleep_until(wake: Option<Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -176,7 +290,10 @@ enum Cached {
 
 enum Verdict {
     Outcome(TaskStatus),
+    /// Something may have been missed: ask the service.
     Check,
+    /// The task's outcome, to be confirmed (a guardrail, a failure).
+    Confirm,
     Ignore,
 }
 
@@ -198,7 +315,7 @@ impl Watch {
     /// An outcome seen before the waiter subscribed: a completion or stop as it stands, a
     /// guardrail or failure to confirm over REST (see `trusted`).
     fn cached_outcome(&self, task: &Task) -> Option<Cached> {
-        match classify(&self.live.final_for(task.id())?) {
+        match classify(&self.live.final_for(task.id()?)?) {
             Ok(status) if trusted(&status) => Some(Cached::Trusted(status)),
             _ => Some(Cached::Confirm),
         }
@@ -215,11 +332,11 @@ impl Watch {
             | Event::Raw { payload: raw, .. } => {
                 let Some(status) = final_status(raw) else { return Verdict::Ignore };
                 match event.task_id() {
-                    Some(id) if id == task.id() && trusted(&status) => Verdict::Outcome(status),
-                    Some(id) if id == task.id() => Verdict::Check,
+                    Some(id) if Some(id) == task.id() && trusted(&status) => Verdict::Outcome(status),
+                    Some(id) if Some(id) == task.id() => Verdict::Confirm,
                     Some(_) => Verdict::Ignore,
-                    // An outcome that names no task may be ours: ask the service.
-                    None => Verdict::Check,
+                    // An outcome that names no task (the documented events) may be ours.
+                    None => Verdict::Confirm,
                 }
             }
             _ => Verdict::Ignore,
@@ -241,29 +358,66 @@ impl std::ops::Deref for Watch {
     }
 }
 
-fn finish(status: TaskStatus, task: &Task) -> Option<Result<TaskResult>> {
-    TaskResult::from_status(status, task.session_id(), task.id())
+/// The outcome of a final status, or `None` while the task runs. A task that ended over the
+/// wait's cost ceiling is a `cost_limit` error, never a silent success.
+fn finish(status: TaskStatus, task: &Task, options: &WaitOptions) -> Option<Result<TaskResult>> {
+    if let (Some(cost), Some(sent)) = (status.usage.cost, task.sent_at())
+        && status.state.is_final()
+    {
+        task.client.note_spend(cost, sent.elapsed());
+    }
+    if let Some(limit) = options.max_cost
+        && status.usage.cost.is_some_and(|cost| cost > limit)
+        && matches!(status.state, TaskState::Completed { .. })
+    {
+        return Some(Err(cost_limit(task, status.usage, limit)));
+    }
+    TaskResult::from_status(status, task.session_id(), task.id().unwrap_or_default())
 }
 
 fn timed_out(task: &Task, started: Instant) -> Error {
     Error::WaitTimeout {
         session_id: task.session_id().to_owned(),
-        task_id: task.id().to_owned(),
+        task_id: task.id().map(str::to_owned),
         waited: started.elapsed(),
+    }
+}
+
+fn cost_limit(task: &Task, usage: Usage, limit: f64) -> Error {
+    Error::CostLimit {
+        session_id: task.session_id().to_owned(),
+        task_id: task.id().map(str::to_owned),
+        usage: Box::new(usage),
+        limit,
     }
 }
 
 /// Sends `stop` (the seed's "stop if cost exceeds threshold" tip) and reports the usage seen.
 async fn stop_for_cost(task: &Task, status: TaskStatus, limit: f64) -> Error {
+    send_stop(task).await;
+    cost_limit(task, status.usage, limit)
+}
+
+/// The ceiling was reached, by estimate, before the service named the task: `stop` (which
+/// needs no id), then the usage the create's answer (which the stop brings at once) tells.
+async fn stop_unnamed_for_cost(task: &Task, limit: f64) -> Error {
+    send_stop(task).await;
+    let named = tokio::time::timeout(STOP_ANSWER_WAIT, task.birth.named_id(task.session_id())).await;
+    let usage = match (task.take_inline(), named) {
+        (Some(status), _) => status.usage,
+        (None, Ok(Ok(_))) => task.poll().await.map(|s| s.usage).unwrap_or_default(),
+        _ => Usage::default(),
+    };
+    cost_limit(task, usage, limit)
+}
+
+/// Stops the session's current task (a stop needs no task id). Over REST, not the socket: its
+/// answer proves the service took the stop before the caller hears of it, so a poll that
+/// follows sees the task stopped. A failed stop is worth a warning: the cost error is what the
+/// caller must see.
+async fn send_stop(task: &Task) {
     let stop = Message::State { new_state: StateCommand::Stop };
     if let Err(err) = task.client.send_message_raw(task.session_id(), &stop).await {
-        // The cost error is what the caller must see; the failed stop is worth a warning.
         tracing::warn!(task = task.id(), error = %err, "could not stop the task after its cost passed the limit");
-    }
-    Error::CostLimit {
-        session_id: task.session_id().to_owned(),
-        task_id: task.id().to_owned(),
-        usage: Box::new(status.usage),
-        limit,
     }
 }

@@ -191,6 +191,16 @@ impl Live {
         self.shared.state().connected_since
     }
 
+    /// Every task an event of this connection named so far.
+    pub(crate) fn named_tasks(&self) -> std::collections::HashSet<String> {
+        self.shared.state().named.clone()
+    }
+
+    /// The first task an event of this connection named.
+    pub(crate) fn first_named_task(&self) -> Option<String> {
+        self.shared.state().first_named.clone()
+    }
+
     /// The last final or guardrail event seen for a task.
     pub(crate) fn final_for(&self, task_id: &str) -> Option<Value> {
         self.shared.state().finals.get(task_id).cloned()

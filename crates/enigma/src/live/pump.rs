@@ -1,7 +1,7 @@
 //! Turns the socket's events into [`Event`]s for every subscriber, keeping the bookkeeping
 //! waiters need: whether the connection is up since when, and each task's final event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -27,6 +27,10 @@ pub(super) struct LiveState {
     pub(super) session_ended: bool,
     /// The last final (or guardrail) event of each task, for waiters that subscribe after it.
     pub(super) finals: HashMap<String, Value>,
+    /// Every task an event named, and the first one: how a task whose create has not been
+    /// answered yet is recognised (a name not seen before its create was sent is its own).
+    pub(super) named: HashSet<String>,
+    pub(super) first_named: Option<String>,
 }
 
 impl Shared {
@@ -78,10 +82,27 @@ fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
             if name == "end_session" {
                 shared.state().session_ended = true;
             }
+            remember_named(&payload, shared);
             remember_final(&name, &payload, shared);
             Event::from_socket(&name, payload)
         }
     }
+}
+
+/// How many task names are remembered (a session runs a task at a time: plenty).
+const MAX_NAMED: usize = 4096;
+
+fn remember_named(payload: &Value, shared: &Shared) {
+    let Some(task_id) = payload.get("taskId").and_then(Value::as_str) else { return };
+    let mut state = shared.state();
+    if state.named.contains(task_id) {
+        return;
+    }
+    if state.named.len() >= MAX_NAMED {
+        state.named.clear();
+    }
+    state.named.insert(task_id.to_owned());
+    state.first_named.get_or_insert_with(|| task_id.to_owned());
 }
 
 fn remember_final(name: &str, payload: &Value, shared: &Shared) {

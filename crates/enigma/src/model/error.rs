@@ -112,23 +112,24 @@ pub enum Error {
     /// The wait's deadline passed; the task goes on and can be waited on again: re-attach with
     /// [`Client::task_of`](crate::Client::task_of) (or [`Client::task`](crate::Client::task) and
     /// the ids). Errors are data: they carry ids, not handles.
-    #[error("task {task_id} still running after waiting {:.1}s", .waited.as_secs_f64())]
+    #[error("{} still running after waiting {:.1}s", task_name(.task_id.as_deref()), .waited.as_secs_f64())]
     WaitTimeout {
         /// The task's session.
         session_id: String,
-        /// The task, still running.
-        task_id: String,
+        /// The task, still running; `None` when the service had not named it yet (its create's
+        /// answer had not come).
+        task_id: Option<String>,
         /// How long the wait lasted.
         waited: Duration,
     },
     /// The cost ceiling of a wait was passed; the SDK sent `stop`. Re-attach to the task with
     /// [`Client::task_of`](crate::Client::task_of).
-    #[error("task {task_id} stopped: cost {:.4} USD passed the limit of {limit:.4} USD", .usage.cost.unwrap_or_default())]
+    #[error("{} stopped: {}", task_name(.task_id.as_deref()), cost_text(.usage.cost, *.limit))]
     CostLimit {
         /// The task's session.
         session_id: String,
-        /// The stopped task.
-        task_id: String,
+        /// The stopped task; `None` when the service had not named it when it was stopped.
+        task_id: Option<String>,
         /// Usage when the limit was seen passed.
         usage: Box<Usage>,
         /// The limit, USD.
@@ -183,6 +184,20 @@ pub enum Error {
     /// The operation was cancelled (by the caller, an abort signal or Ctrl-C).
     #[error("cancelled")]
     Cancelled,
+}
+
+fn task_name(task_id: Option<&str>) -> String {
+    match task_id {
+        Some(id) => format!("task {id}"),
+        None => "the task (not named by the service yet)".to_owned(),
+    }
+}
+
+fn cost_text(cost: Option<f64>, limit: f64) -> String {
+    match cost {
+        Some(cost) => format!("cost {cost:.4} USD passed the limit of {limit:.4} USD"),
+        None => format!("its estimated cost reached the limit of {limit:.4} USD"),
+    }
 }
 
 fn kind_text(kind: ApiErrorKind) -> &'static str {
@@ -266,10 +281,10 @@ impl Error {
     /// The task concerned, when the error names one.
     pub fn task_id(&self) -> Option<&str> {
         match self {
-            Error::TaskFailed { task_id, .. }
-            | Error::WaitTimeout { task_id, .. }
-            | Error::CostLimit { task_id, .. } => Some(task_id),
-            Error::SessionEnded { task_id, .. } => task_id.as_deref(),
+            Error::TaskFailed { task_id, .. } => Some(task_id),
+            Error::WaitTimeout { task_id, .. }
+            | Error::CostLimit { task_id, .. }
+            | Error::SessionEnded { task_id, .. } => task_id.as_deref(),
             _ => None,
         }
     }

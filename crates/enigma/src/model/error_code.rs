@@ -267,8 +267,11 @@ mod tests {
 
     #[test]
     fn the_payload_carries_every_field_the_error_exposes() {
-        let timeout =
-            Error::WaitTimeout { session_id: "s".into(), task_id: "t".into(), waited: Duration::from_millis(1500) };
+        let timeout = Error::WaitTimeout {
+            session_id: "s".into(),
+            task_id: Some("t".into()),
+            waited: Duration::from_millis(1500),
+        };
         assert_eq!(
             serde_json::to_value(timeout.payload()).unwrap(),
             json!({"code": "wait_timeout", "message": timeout.to_string(), "retryable": false,

@@ -131,7 +131,17 @@ pub struct WaitOptions {
     /// Give up after this long (the task goes on; the error holds its handle). `None`: no limit.
     #[serde(default, deserialize_with = "seconds")]
     pub timeout: Option<Duration>,
-    /// Stop the task when its cost passes this many USD.
+    /// Stop the task when its cost passes this many USD (the wait sends `stop` and fails with
+    /// [`Error::CostLimit`](crate::Error::CostLimit)); a task that ends over it is a
+    /// `cost_limit` error too, never a silent success.
+    ///
+    /// The bound: once the service has named the task, its cost is polled every poll interval
+    /// (running cost is only visible on polls), so the spend at the stop is at most the ceiling
+    /// plus one poll interval's spend (plus the stop's round trip). Before the task is named
+    /// (a service that names it only when its create answers, up to 50 s), it is stopped when
+    /// the time since it was sent times the highest spend rate this client has seen on a task
+    /// reaches the ceiling; with no rate seen yet, nothing bounds that first stretch but the
+    /// service's answer, after which polls take over.
     #[serde(default)]
     pub max_cost: Option<f64>,
 }
