@@ -34,7 +34,8 @@ Exit codes:
   12   task already running
   13   connection, server or decode error
   14   outcome unknown (the request may have been done: check before sending it again)
-  130  cancelled (Ctrl-C)
+  130  cancelled (Ctrl-C; the open session is terminated first)
+  143  cancelled (SIGTERM, as from `timeout` or `docker stop`; the same cleanup)
 
 On the simulator (no ENIGMA_API_KEY, or `enigma sim`), `#sim` directives in the task text script
 the agent: duration=SECONDS steps=N cost=USD tokens=N message=\"...\" guardrail=\"question\"

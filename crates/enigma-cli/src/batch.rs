@@ -1,9 +1,10 @@
 //! `enigma batch FILE --out OUT`: many tasks under the key's limits (the core's batch runner),
 //! each result written to `--out` as it ends, a live progress bar, and a summary table.
 //!
-//! Ctrl-C: the first cancels the batch (every session it opened is terminated, the journal
-//! records the interrupted tasks) and exits 130 once that is done; a second exits at once,
-//! after one quick round of terminates for the sessions still open.
+//! Ctrl-C or SIGTERM: the first cancels the batch (every session it opened is terminated, the
+//! journal records the interrupted tasks) and exits 130 (Ctrl-C) or 143 (SIGTERM) once that is
+//! done; a second signal of either kind exits at once, with its own status, after one quick
+//! round of terminates for the sessions still open.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -13,9 +14,10 @@ use enigma::{BatchOptions, BatchOutcome, Error};
 use crate::batch_args::BatchArgs;
 use crate::batch_input::{self, invalid};
 use crate::batch_output::{Display, OutFile};
-use crate::connect;
+use crate::interrupt::{self, Signal, Signals};
+use crate::{connect, exit};
 
-/// How long a second Ctrl-C gives the last terminates.
+/// How long a second signal gives the last terminates.
 const LAST_TERMINATES: Duration = Duration::from_secs(3);
 
 pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
@@ -61,7 +63,9 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
         display.note(&format!("{} task(s) already finished in the journal: not run again", start.previously_done));
     }
     let mut tick = tokio::time::interval(Duration::from_millis(200));
-    let mut interrupted = false;
+    let mut interrupted: Option<Signal> = None;
+    // One listener for the whole loop, so a signal arriving while another branch runs is kept.
+    let mut signals = Signals::listen();
     loop {
         tokio::select! {
             item = batch.next() => {
@@ -73,14 +77,17 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
                 display.update(&batch.progress());
             }
             _ = tick.tick() => display.update(&batch.progress()),
-            _ = tokio::signal::ctrl_c() => {
-                if interrupted {
-                    display.note("interrupted again: quitting after one quick round of terminates");
+            received = signals.next() => {
+                if interrupted.is_some() {
+                    display.note(&format!(
+                        "interrupted again ({}): quitting after one quick round of terminates",
+                        received.name()
+                    ));
                     let _ = tokio::time::timeout(LAST_TERMINATES, connection.client.terminate_open_sessions()).await;
-                    std::process::exit(130);
+                    interrupt::exit_now(received);
                 }
-                interrupted = true;
-                display.note("interrupted: terminating the batch's sessions (press Ctrl-C again to quit at once)");
+                interrupted = Some(received);
+                display.note(&received.first_note("terminating the batch's sessions"));
                 batch.cancel();
             }
         }
@@ -89,7 +96,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
     let summary = batch.finished().await;
     crate::batch_output::summary(&summary, &errors, json);
     Ok(ExitCode::from(match () {
-        _ if summary.was_cancelled => 130,
+        _ if summary.was_cancelled => exit::for_signal(interrupted.unwrap_or(Signal::Interrupt)),
         _ if summary.complete() => 0,
         // The budget was reached (or the key refused) before every task ran: rerun with the
         // journal to go on.

@@ -13,16 +13,17 @@ use crate::{connect, interrupt, output};
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
     let json = cli.json;
-    // Ctrl-C: `run` handles it itself (its built-in simulator must outlive the terminate);
-    // `sim` stops serving; every other command stops and exits 130 (see `interrupt`).
+    // Ctrl-C and SIGTERM: `run` handles them itself (its built-in simulator must outlive the
+    // terminate); `sim` stops serving; every other command stops and exits 130 / 143 (see
+    // `interrupt`).
     match cli.command {
         Command::Run(args) => run(args, json).await,
         Command::Sim(args) => sim(args).await,
-        Command::Session(command) => interrupt::or_ctrl_c(session(command, json)).await,
-        Command::Task(command) => interrupt::or_ctrl_c(task(command, json)).await,
-        Command::Watch(args) => interrupt::or_ctrl_c(watch(&args.session_id, json)).await,
+        Command::Session(command) => interrupt::or_signal(session(command, json)).await,
+        Command::Task(command) => interrupt::or_signal(task(command, json)).await,
+        Command::Watch(args) => interrupt::or_signal(watch(&args.session_id, json)).await,
         Command::Batch(args) => crate::batch::run(args, json).await,
-        Command::Health => interrupt::or_ctrl_c(health(json)).await,
+        Command::Health => interrupt::or_signal(health(json)).await,
     }
 }
 
@@ -36,7 +37,7 @@ async fn health(json: bool) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `enigma run`: one session, one task, always terminated (also on Ctrl-C).
+/// `enigma run`: one session, one task, always terminated (also on Ctrl-C and SIGTERM).
 async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let mut options = SessionOptions::new();
     options.starting_url = args.starting_url;
@@ -70,7 +71,7 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
         printer.abort();
         result
     });
-    let outcome = interrupt::or_ctrl_c(work).await;
+    let outcome = interrupt::or_signal(work).await;
     progress.finish();
     Ok(output::result(&outcome?, json))
 }
@@ -185,7 +186,7 @@ async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
     }
 }
 
-/// `enigma sim`: serve until Ctrl-C.
+/// `enigma sim`: serve until Ctrl-C or SIGTERM.
 async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
     let config = SimConfig {
         bind: std::net::SocketAddr::new(args.host, args.port),
@@ -206,8 +207,11 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
     let handle = Simulator::start(config)
         .await
         .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;
+    // Listening before the line that tells a caller the simulator is up, so a signal sent on
+    // reading it is not lost (nor ignored, when the process started with it ignored).
+    let mut signals = interrupt::Signals::listen();
     println!("Enigma simulator listening on {}", handle.url());
-    let _ = tokio::signal::ctrl_c().await;
+    signals.next().await;
     handle.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

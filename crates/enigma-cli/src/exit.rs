@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use enigma::{Error, ErrorCode, Outcome};
 
+use crate::interrupt::{self, Signal};
+
 /// The exit code for a result.
 pub fn for_outcome(outcome: Outcome) -> ExitCode {
     ExitCode::from(match outcome {
@@ -13,9 +15,23 @@ pub fn for_outcome(outcome: Outcome) -> ExitCode {
     })
 }
 
-/// The exit code for an error: documented in the README's CLI table.
+/// The exit code for an error: documented in the README's CLI table. `cancelled` after a signal
+/// is that signal's status (130 for Ctrl-C, 143 for SIGTERM).
 pub fn for_error(err: &Error) -> ExitCode {
-    ExitCode::from(status_for(err.error_code()))
+    let code = err.error_code();
+    ExitCode::from(match interrupt::received() {
+        Some(signal) if code == ErrorCode::Cancelled => for_signal(signal),
+        _ => status_for(code),
+    })
+}
+
+/// The exit status of a command a signal ended: 128 + the signal's number, as a shell reports
+/// a process the signal killed, so `timeout`, `docker stop` and CI runners see what they expect.
+pub fn for_signal(signal: Signal) -> u8 {
+    match signal {
+        Signal::Interrupt => status_for(ErrorCode::Cancelled),
+        Signal::Terminate => 143,
+    }
 }
 
 /// The exit status of each code of the core's table. Exhaustive on purpose (no `_` arm): a new
@@ -57,5 +73,18 @@ mod tests {
                 "README's exit table has no `{code}` in the row of exit {status}"
             );
         }
+    }
+
+    /// The README's exit table names the status a SIGTERM ends a command with.
+    #[test]
+    fn the_sigterm_status_is_documented() {
+        let readme = include_str!("../../../README.md");
+        let status = for_signal(Signal::Terminate);
+        let row = readme.lines().find(|line| line.starts_with(&format!("| {status} |")));
+        assert!(
+            row.is_some_and(|row| row.contains("`cancelled`") && row.contains("SIGTERM")),
+            "no row for exit {status}"
+        );
+        assert_eq!(for_signal(Signal::Interrupt), 130);
     }
 }

@@ -1,31 +1,134 @@
-//! Ctrl-C. The first one stops the command's work (dropping it, which makes the core terminate
-//! every session the work opened, in tracked background tasks), waits for those terminates
-//! (bounded), and ends the command with the `cancelled` error (exit 130). A second Ctrl-C
-//! meanwhile exits at once, with 130 too.
+//! Ctrl-C (SIGINT) and SIGTERM, handled alike. The first stops the command's work (dropping it,
+//! which makes the core terminate every session the work opened, in tracked background tasks),
+//! waits for those terminates (bounded), and ends the command with the `cancelled` error: exit
+//! 130 for SIGINT, 143 for SIGTERM (`exit::for_signal`). A second signal of either kind meanwhile
+//! exits at once, with its own status.
 //!
-//! `tokio::signal` installs its own SIGINT handler, so this works even when the process was
-//! started with SIGINT ignored (a background job, `nohup`, some CI runners).
+//! `tokio::signal` installs its own handlers, so this works even when the process was started
+//! with the signals ignored (a background job, `nohup`, some CI runners). Off unix there is only
+//! Ctrl-C.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use enigma::Error;
 
-/// The longest the first Ctrl-C waits for terminates to finish.
+use crate::exit;
+
+/// The longest the first signal waits for terminates to finish.
 const CLEANUP_LIMIT: Duration = Duration::from_secs(10);
 
-/// Runs `work` to its end, or until Ctrl-C.
-pub async fn or_ctrl_c<T>(work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-    let mut work = Box::pin(work);
-    tokio::select! {
-        result = &mut work => return result,
-        _ = tokio::signal::ctrl_c() => {}
+/// A signal that asks the command to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT: Ctrl-C at a terminal.
+    Interrupt,
+    /// SIGTERM: `kill`, `timeout`, `docker stop`, a CI runner cancelling the job.
+    Terminate,
+}
+
+impl Signal {
+    /// How the signal is named to the user.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "Ctrl-C",
+            Signal::Terminate => "SIGTERM",
+        }
     }
+
+    /// What the user is told on the first signal, after `doing` (e.g. "terminating the session").
+    pub fn first_note(self, doing: &str) -> String {
+        match self {
+            Signal::Interrupt => format!("interrupted: {doing} (press Ctrl-C again to quit at once)"),
+            Signal::Terminate => format!("SIGTERM: {doing} (a second signal quits at once)"),
+        }
+    }
+}
+
+/// The first signal this process received, once `Signals` has seen one.
+static RECEIVED: OnceLock<Signal> = OnceLock::new();
+
+/// The first signal the process received, if any: it decides the exit status of `cancelled`.
+pub fn received() -> Option<Signal> {
+    RECEIVED.get().copied()
+}
+
+/// The handlers of SIGINT and SIGTERM, installed when this is made (on unix): from then on each
+/// signal that comes is kept until `next` takes it, even while nothing awaits it (between two
+/// `select!`s). A handler that cannot be installed never fires (its signal keeps its default).
+/// Off unix only Ctrl-C is handled.
+pub struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    /// Installs the handlers now (on unix; elsewhere Ctrl-C's is installed on the first `next`).
+    pub fn listen() -> Signals {
+        #[cfg(unix)]
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals {
+            #[cfg(unix)]
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            #[cfg(unix)]
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// Waits for the next SIGINT or SIGTERM and tells which came. On unix it is cancel-safe:
+    /// dropped unfinished, it loses no signal.
+    pub async fn next(&mut self) -> Signal {
+        let signal = self.next_signal().await;
+        let _ = RECEIVED.set(signal);
+        signal
+    }
+
+    #[cfg(unix)]
+    async fn next_signal(&mut self) -> Signal {
+        async fn recv(stream: &mut Option<tokio::signal::unix::Signal>) {
+            if let Some(stream) = stream
+                && stream.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending().await
+        }
+        tokio::select! {
+            _ = recv(&mut self.interrupt) => Signal::Interrupt,
+            _ = recv(&mut self.terminate) => Signal::Terminate,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn next_signal(&mut self) -> Signal {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        Signal::Interrupt
+    }
+}
+
+/// Exits the process at once with the status of `signal` (a second signal during a cleanup).
+pub fn exit_now(signal: Signal) -> ! {
+    std::process::exit(exit::for_signal(signal).into())
+}
+
+/// Runs `work` to its end, or until a signal.
+pub async fn or_signal<T>(work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    let mut signals = Signals::listen();
+    let mut work = Box::pin(work);
+    let first = tokio::select! {
+        result = &mut work => return result,
+        first = signals.next() => first,
+    };
     // Dropping the work is the cancellation: `with_session`, `run_task` and a start whose
     // answer is on its way each spawn the terminate of what they opened.
     drop(work);
     if enigma::pending_cleanups() > 0 {
-        eprintln!("interrupted: terminating the session (press Ctrl-C again to quit at once)");
+        eprintln!("{}", first.first_note("terminating the session"));
     }
     tokio::select! {
         left = enigma::wait_for_cleanups(CLEANUP_LIMIT) => {
@@ -33,9 +136,9 @@ pub async fn or_ctrl_c<T>(work: impl Future<Output = Result<T, Error>>) -> Resul
                 eprintln!("warning: {left} session terminate(s) did not finish within {}s", CLEANUP_LIMIT.as_secs());
             }
         }
-        _ = tokio::signal::ctrl_c() => {
-            eprintln!("interrupted again: quitting without waiting");
-            std::process::exit(130);
+        second = signals.next() => {
+            eprintln!("interrupted again ({}): quitting without waiting", second.name());
+            exit_now(second);
         }
     }
     Err(Error::Cancelled)

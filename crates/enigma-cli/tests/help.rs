@@ -82,7 +82,8 @@ fn run_help_lists_exit_codes_that_match_what_run_does_and_the_directives() {
         let output = run(sim.enigma().args(&args));
         assert_eq!(output.status.code(), Some(code_for(&text, kind)), "{kind}: {}", stderr(&output));
     }
-    assert_eq!(code_for(&text, "cancelled"), 130);
+    assert_eq!(code_for(&text, "cancelled (Ctrl-C"), 130);
+    assert_eq!(code_for(&text, "cancelled (SIGTERM"), 143);
 }
 
 #[test]
