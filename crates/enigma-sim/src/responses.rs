@@ -110,7 +110,8 @@ pub(crate) fn poll_body(task: &Task, now: f64, extras: Extras) -> Value {
             body
         }
         TaskPhase::Failed { code, error } => {
-            let mut body = json!({ "success": false, "status": "failed", "error": error, "code": code, "usage": usage });
+            let mut body =
+                json!({ "success": false, "status": "failed", "error": error, "code": code, "usage": usage });
             extras.not_pending(&mut body);
             body
         }

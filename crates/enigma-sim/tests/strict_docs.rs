@@ -17,8 +17,7 @@ const MODES: [bool; 2] = [false, true];
 /// A fast simulator in one mode; the inline wait is 5 simulated seconds (50 ms), so a long task's
 /// `newTask` answers "pending" at once.
 async fn sim(strict: bool) -> Sim {
-    Sim::start(SimConfig { strict_docs: strict, rate_limit: None, inline_wait: Duration::from_secs(5), ..fast() })
-        .await
+    Sim::start(SimConfig { strict_docs: strict, rate_limit: None, inline_wait: Duration::from_secs(5), ..fast() }).await
 }
 
 fn new_task(text: &str) -> Value {
