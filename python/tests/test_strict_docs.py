@@ -42,3 +42,17 @@ def test_extras_are_on_by_default() -> None:
 @pytest.mark.enigma_simulator(strict_docs=True)
 def test_the_fixture_marker_takes_strict_docs(enigma_simulator: Simulator) -> None:
     assert "taskId" not in start_session(enigma_simulator, "Find shoes")
+
+
+def test_the_simulator_takes_every_setting_of_the_core() -> None:
+    """``Simulator(...)``'s keywords are the simulator's settings (``SimSettings``), each with
+    the core's default: a setting added there (as ``strict_docs`` was) shows here."""
+    import inspect
+
+    from enigma import _native
+
+    defaults = _native.simulator_defaults()
+    parameters = inspect.signature(Simulator.__init__).parameters
+    keywords = {name: p.default for name, p in parameters.items() if name != "self"}
+    assert keywords == defaults
+    assert defaults["strict_docs"] is False
