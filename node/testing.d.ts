@@ -40,6 +40,13 @@ export interface SimulatorOptions {
   initialBalance?: number
   /** Ids are deterministic for a seed and a request sequence (default 0). */
   seed?: number
+  /**
+   * Documented-only mode (default false): send exactly what the service's docs promise and none
+   * of the simulator's extras (no `taskId` for start-session's initial task, no ids on events
+   * except `task_completed`, no socket acks, no `task_stopped`, no `paused` / `queued` in polls;
+   * the list is in docs/api-contract.md). For tests that assume no more than the docs.
+   */
+  strictDocs?: boolean
 }
 
 /** A fault for the next requests to one endpoint (see the simulator's README). */

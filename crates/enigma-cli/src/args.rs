@@ -214,6 +214,12 @@ pub struct SimArgs {
     /// Seed for ids and behaviour.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Documented-only mode: send exactly what the service's docs promise, none of the
+    /// simulator's extras (no id for start-session's initial task, no ids on events but
+    /// task_completed, no socket acks, no task_stopped event, no paused/queued in polls...; the
+    /// list is in docs/api-contract.md). For testing that a client assumes no more than the docs.
+    #[arg(long)]
+    pub strict_docs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

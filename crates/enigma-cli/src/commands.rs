@@ -202,6 +202,7 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
         max_sessions: args.max_sessions,
         initial_balance: args.balance,
         seed: args.seed,
+        strict_docs: args.strict_docs,
         ..SimConfig::default()
     };
     let handle = Simulator::start(config)

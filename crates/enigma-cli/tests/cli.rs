@@ -140,3 +140,20 @@ fn watch_prints_live_events_until_the_session_ends() {
     let first: Value = serde_json::from_str(stdout(&json_lines).lines().next().unwrap()).unwrap();
     assert_eq!(first["type"], "connect_error");
 }
+
+#[test]
+fn sim_strict_docs_serves_without_the_initial_task_id() {
+    for (strict, args) in
+        [(false, &["--time-scale", "0.01"][..]), (true, &["--time-scale", "0.01", "--strict-docs"][..])]
+    {
+        let sim = Sim::start(args);
+        let started = sim.post("/start/start-session", serde_json::json!({ "taskDetails": "Find shoes" }));
+        assert!(started["sessionId"].is_string(), "{started}");
+        assert_eq!(started.get("taskId").is_some(), !strict, "--strict-docs={strict}: {started}");
+        // It serves the documented API as usual: a one-shot task runs to its result.
+        let output = run(sim.enigma().args(["--json", "run", "Find laptops"]));
+        assert!(output.status.success(), "--strict-docs={strict}: {}", stderr(&output));
+        let result: Value = serde_json::from_str(&stdout(&output)).expect("JSON on stdout");
+        assert_eq!(result["outcome"], "completed", "{result}");
+    }
+}

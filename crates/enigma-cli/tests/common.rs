@@ -74,19 +74,27 @@ impl Sim {
 
     /// Arms a fault (`POST /_sim/faults`).
     pub fn fault(&self, rule: serde_json::Value) {
+        self.post("/_sim/faults", rule);
+    }
+
+    /// A raw `POST` with the test key (over a plain socket, no HTTP client needed); returns the
+    /// answer's JSON body, failing the test unless the status is 2xx.
+    pub fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
         use std::io::{Read, Write};
         let host = self.url.strip_prefix("http://").expect("http url");
-        let body = rule.to_string();
+        let body = body.to_string();
         let mut stream = std::net::TcpStream::connect(host).expect("connects");
         write!(
             stream,
-            "POST /_sim/faults HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
         .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
-        assert!(response.starts_with("HTTP/1.1 2"), "fault refused: {response}");
+        assert!(response.starts_with("HTTP/1.1 2"), "POST {path} refused: {response}");
+        let text = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {text:?}"))
     }
 }
 

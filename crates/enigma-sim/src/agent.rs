@@ -12,7 +12,6 @@ use crate::directives::failure_text;
 use crate::instance::{self, InstanceLink};
 use crate::responses::{completed_data, usage_json};
 use crate::state::{Inner, SessionStatus, Task, TaskPhase};
-use crate::time_fmt::iso8601;
 
 /// Tolerance for comparing simulated times.
 pub(crate) const EPS: f64 = 1e-9;
@@ -133,8 +132,7 @@ fn advance_task(inner: &mut Inner, task_id: &str, now: f64, timers: &Timers) {
         task.pause_requested = false;
         task.paused = true;
         task.notify();
-        let event =
-            json!({ "type": "agent", "content": "Paused after finishing the current action.", "taskId": task_id });
+        let event = json!({ "type": "agent", "content": "Paused after finishing the current action." });
         emit_for_task(inner, task_id, event);
     }
 }
@@ -178,7 +176,6 @@ fn run_points(inner: &mut Inner, task_id: &str, now: f64, grace: f64) -> Option<
                 let event = json!({
                     "type": "guardrail_trigger",
                     "data": { "type": "human_input_needed", "value": question },
-                    "taskId": task_id,
                 });
                 emit_for_task(inner, task_id, event);
                 return None;
@@ -209,20 +206,22 @@ fn run_points(inner: &mut Inner, task_id: &str, now: f64, grace: f64) -> Option<
             } else {
                 format!("Step {}/{steps}: continuing with \"{text}\"", step + 1)
             };
-            emit_for_task(inner, task_id, json!({ "type": "agent", "content": thought, "taskId": task_id }));
-            let action = json!({ "type": "action", "data": { "name": name, "target": target }, "taskId": task_id });
+            emit_for_task(inner, task_id, json!({ "type": "agent", "content": thought }));
+            let action = json!({ "type": "action", "data": { "name": name, "target": target } });
             emit_for_task(inner, task_id, action);
         } else {
             let update = format!("Step {} of {steps} done", step + 1);
-            let event = json!({ "type": "response_update", "data": { "message": update }, "taskId": task_id });
+            let event = json!({ "type": "response_update", "data": { "message": update } });
             emit_for_task(inner, task_id, event);
         }
     }
 }
 
-/// Emits a `message` event on the session of a task.
-pub(crate) fn emit_for_task(inner: &mut Inner, task_id: &str, event: Value) {
+/// Emits a `message` event on the session of a task, with the task's id as an extra (see
+/// [`crate::extras::Extras::event_task_id`]; `task_completed` carries its documented `taskId` itself).
+pub(crate) fn emit_for_task(inner: &mut Inner, task_id: &str, mut event: Value) {
     let Some(session_id) = inner.tasks.get(task_id).map(|t| t.session_id.clone()) else { return };
+    inner.extras.event_task_id(&mut event, task_id);
     if let Some(session) = inner.sessions.get_mut(&session_id) {
         session.emit_message(event);
     }
@@ -251,24 +250,23 @@ pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: 
         TaskPhase::Completed => {
             inner.stats.tasks_completed += 1;
             let task = &inner.tasks[task_id];
-            let mut data = completed_data(task, now);
-            data["usage"] = usage_json(&task.usage());
-            Some(json!({
+            let mut event = json!({
                 "type": "task_completed",
                 "taskId": task_id,
-                "data": data,
+                "data": completed_data(task, now),
                 "usage": usage_json(&task.usage()),
-                "completedAt": task.completed_at.map(iso8601),
-            }))
+            });
+            inner.extras.completed_event(&mut event, task.completed_at);
+            Some(event)
         }
         TaskPhase::Failed { code, error } => {
             inner.stats.tasks_failed += 1;
-            Some(json!({ "type": "error", "error": error, "code": code, "taskId": task_id }))
+            Some(json!({ "type": "error", "error": error, "code": code }))
         }
         TaskPhase::Stopped => {
             inner.stats.tasks_stopped += 1;
             let usage = usage_json(&inner.tasks[task_id].usage());
-            Some(json!({ "type": "task_stopped", "status": "stopped", "taskId": task_id, "usage": usage }))
+            inner.extras.task_stopped_event(task_id, usage)
         }
         _ => None,
     };

@@ -177,11 +177,7 @@ impl AppState {
                     task.last_tick = now;
                     task.notify();
                     let content = format!("Thanks, continuing with your answer: {answer}");
-                    emit_for_task(
-                        &mut inner,
-                        &task_id,
-                        json!({ "type": "agent", "content": content, "taskId": task_id }),
-                    );
+                    emit_for_task(&mut inner, &task_id, json!({ "type": "agent", "content": content }));
                 }
             }
         }
@@ -220,7 +216,7 @@ fn apply_state(inner: &mut Inner, session_id: &str, current: Option<&str>, state
                 task.notify();
                 if was_paused {
                     let task_id = task.id.clone();
-                    let event = json!({ "type": "agent", "content": "Resuming where I left off.", "taskId": task_id });
+                    let event = json!({ "type": "agent", "content": "Resuming where I left off." });
                     emit_for_task(inner, &task_id, event);
                 }
             }
@@ -231,6 +227,7 @@ fn apply_state(inner: &mut Inner, session_id: &str, current: Option<&str>, state
 
 fn apply_interaction(inner: &mut Inner, session_id: &str, current: Option<&str>, action: Map<String, Value>) {
     let kind = action.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let extras = inner.extras;
     let Some(session) = inner.sessions.get_mut(session_id) else { return };
     let mut event = match kind.as_str() {
         "takeOverControl" => {
@@ -244,13 +241,15 @@ fn apply_interaction(inner: &mut Inner, session_id: &str, current: Option<&str>,
         "CLICK" | "DOUBLE_CLICK" => json!({
             "type": "action",
             "data": { "name": kind.to_lowercase(), "target": format!("({}, {})", action["x"], action["y"]) },
-            "source": "user",
         }),
-        "TYPE" => json!({ "type": "action", "data": { "name": "type", "target": action["text"] }, "source": "user" }),
-        _ => json!({ "type": "action", "data": { "name": "key_press", "target": action["key"] }, "source": "user" }),
+        "TYPE" => json!({ "type": "action", "data": { "name": "type", "target": action["text"] } }),
+        _ => json!({ "type": "action", "data": { "name": "key_press", "target": action["key"] } }),
     };
+    if event["type"] == "action" {
+        extras.user_source(&mut event);
+    }
     if let Some(task_id) = current {
-        event["taskId"] = json!(task_id);
+        extras.event_task_id(&mut event, task_id);
     }
     if let Some(session) = inner.sessions.get_mut(session_id) {
         session.emit_message(event);

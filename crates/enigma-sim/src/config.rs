@@ -44,6 +44,11 @@ pub struct SimConfig {
     pub initial_balance: f64,
     /// Seed for ids and any other pseudo-random behaviour. Default 0.
     pub seed: u64,
+    /// Documented-only mode: send exactly what the service's docs promise and none of the
+    /// simulator's extras (the initial task's id, ids on events, socket acks, `task_stopped`,
+    /// `paused` / `queued` in polls, ids and `pending:false` on polls, ...; the list is in
+    /// `docs/api-contract.md`, "The simulator's extras"). Default `false` (extras on).
+    pub strict_docs: bool,
 }
 
 impl Default for SimConfig {
@@ -60,6 +65,7 @@ impl Default for SimConfig {
             max_sessions: 5,
             initial_balance: 100.0,
             seed: 0,
+            strict_docs: false,
         }
     }
 }
@@ -124,6 +130,9 @@ pub struct SimSettings {
     /// See [`SimConfig::seed`].
     #[serde(default)]
     pub seed: Option<u64>,
+    /// See [`SimConfig::strict_docs`]: `true` leaves out every extra beyond the documented API.
+    #[serde(default)]
+    pub strict_docs: Option<bool>,
 }
 
 impl SimSettings {
@@ -142,6 +151,7 @@ impl SimSettings {
             max_sessions: Some(c.max_sessions),
             initial_balance: Some(c.initial_balance),
             seed: Some(c.seed),
+            strict_docs: Some(c.strict_docs),
         }
     }
 
@@ -179,6 +189,7 @@ impl SimSettings {
         c.max_sessions = self.max_sessions.unwrap_or(c.max_sessions);
         c.initial_balance = self.initial_balance.unwrap_or(c.initial_balance);
         c.seed = self.seed.unwrap_or(c.seed);
+        c.strict_docs = self.strict_docs.unwrap_or(c.strict_docs);
         c.validate()?;
         Ok(c)
     }
@@ -239,6 +250,9 @@ mod tests {
         assert_eq!(serde_json::from_value::<SimSettings>(json.clone()).unwrap(), defaults);
         assert_eq!(json["inline_wait"], 50.0);
         assert_eq!(json["rate_limit_scope"], "shared");
+        assert_eq!(json["strict_docs"], false);
+        let strict = SimSettings { strict_docs: Some(true), ..SimSettings::default() };
+        assert!(strict.config().unwrap().strict_docs);
         assert_eq!(format!("{:?}", defaults.config().unwrap()), format!("{:?}", SimConfig::default()));
     }
 }

@@ -26,6 +26,7 @@ mod commands;
 mod config;
 mod directives;
 mod errors;
+mod extras;
 mod faults;
 mod ids;
 mod instance;

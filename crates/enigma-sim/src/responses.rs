@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use crate::extras::Extras;
 use crate::state::{Task, TaskPhase, Usage};
 use crate::time_fmt::iso8601;
 
@@ -48,74 +49,79 @@ pub(crate) fn pending_body(base_url: &str, task: &Task) -> Value {
 }
 
 /// The inline answer of `newTask` / `run-task` once the task ended or asks a guardrail
-/// question; `None` while it is still working.
-pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64) -> Option<Value> {
-    let ids = |mut body: Value| {
-        body["sessionId"] = json!(task.session_id);
-        body["taskId"] = json!(task.id);
-        body
-    };
-    match &task.phase {
-        TaskPhase::Queued | TaskPhase::Running => None,
+/// question; `None` while it is still working. Inline answers always name their task (the
+/// documented shapes do).
+pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64, extras: Extras) -> Option<Value> {
+    let mut body = match &task.phase {
+        TaskPhase::Queued | TaskPhase::Running => return None,
         TaskPhase::Guardrail(question) => {
             let mut body = pending_body(base_url, task);
             body["result"] = json!({ "type": "guardrail_trigger", "data": guardrail_data(question) });
-            Some(body)
+            return Some(body);
         }
-        TaskPhase::Completed => Some(ids(json!({
-            "success": true,
-            "status": "complete",
-            "pending": false,
-            "result": {
-                "type": "task_completed",
-                "data": completed_data(task, now),
-                "usage": usage_json(&task.usage()),
-            },
-        }))),
-        TaskPhase::Failed { .. } | TaskPhase::Stopped | TaskPhase::Terminated => Some(poll_body(task, now)),
-    }
+        TaskPhase::Completed => {
+            let mut body = json!({
+                "success": true,
+                "status": "complete",
+                "result": {
+                    "type": "task_completed",
+                    "data": completed_data(task, now),
+                    "usage": usage_json(&task.usage()),
+                },
+            });
+            extras.not_pending(&mut body);
+            body
+        }
+        TaskPhase::Failed { .. } | TaskPhase::Stopped | TaskPhase::Terminated => poll_body(task, now, extras),
+    };
+    body["sessionId"] = json!(task.session_id);
+    body["taskId"] = json!(task.id);
+    Some(body)
 }
 
 /// The answer of `GET /task/:sessionId/:taskId`.
-pub(crate) fn poll_body(task: &Task, now: f64) -> Value {
+pub(crate) fn poll_body(task: &Task, now: f64, extras: Extras) -> Value {
     let usage = usage_json(&task.usage());
     let mut body = match &task.phase {
         TaskPhase::Queued | TaskPhase::Running => {
             let mut body = json!({ "success": true, "status": "active", "pending": true, "usage": usage });
             if task.paused {
-                body["paused"] = json!(true);
+                extras.paused(&mut body);
             }
             if task.phase == TaskPhase::Queued {
-                body["queued"] = json!(true);
+                extras.queued(&mut body);
             }
             body
         }
-        TaskPhase::Guardrail(question) => json!({
-            "success": true,
-            "type": "guardrail_trigger",
-            "data": guardrail_data(question),
-            "usage": usage,
-        }),
-        TaskPhase::Completed => json!({
-            "success": true,
-            "type": "task_completed",
-            "data": completed_data(task, now),
-            "usage": usage,
-            "completedAt": task.completed_at.map(iso8601),
-            "pending": false,
-        }),
-        TaskPhase::Failed { code, error } => json!({
-            "success": false,
-            "status": "failed",
-            "error": error,
-            "code": code,
-            "usage": usage,
-            "pending": false,
-        }),
+        TaskPhase::Guardrail(question) => {
+            let mut body = json!({ "success": true, "type": "guardrail_trigger", "data": guardrail_data(question) });
+            extras.usage(&mut body, &usage);
+            body
+        }
+        TaskPhase::Completed => {
+            let mut body = json!({
+                "success": true,
+                "type": "task_completed",
+                "data": completed_data(task, now),
+                "usage": usage,
+                "completedAt": task.completed_at.map(iso8601),
+            });
+            extras.not_pending(&mut body);
+            body
+        }
+        TaskPhase::Failed { code, error } => {
+            let mut body =
+                json!({ "success": false, "status": "failed", "error": error, "code": code, "usage": usage });
+            extras.not_pending(&mut body);
+            body
+        }
         TaskPhase::Stopped => json!({ "success": true, "status": "stopped", "pending": false, "usage": usage }),
-        TaskPhase::Terminated => json!({ "success": true, "status": "terminated", "pending": false, "usage": usage }),
+        TaskPhase::Terminated => {
+            let mut body = json!({ "success": true, "status": "terminated", "pending": false });
+            extras.usage(&mut body, &usage);
+            body
+        }
     };
-    body["sessionId"] = json!(task.session_id);
-    body["taskId"] = json!(task.id);
+    extras.poll_ids(&mut body, &task.session_id, &task.id);
     body
 }

@@ -10,6 +10,7 @@ use tokio::sync::{broadcast, watch};
 use crate::clock::SimClock;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
+use crate::extras::Extras;
 use crate::faults::Faults;
 use crate::ids::IdGen;
 use crate::instance::InstanceLink;
@@ -46,6 +47,7 @@ impl AppState {
             faults: Faults::default(),
             stats: Stats::default(),
             sockets: SocketRegistry::default(),
+            extras: Extras::new(config.strict_docs),
         };
         AppState {
             clock: SimClock::new(config.time_scale),
@@ -88,6 +90,8 @@ pub(crate) struct Inner {
     pub stats: Stats,
     /// The connected Socket.IO sockets.
     pub sockets: SocketRegistry,
+    /// What the simulator sends beyond the docs (none with `strict_docs`).
+    pub extras: Extras,
 }
 
 impl Inner {

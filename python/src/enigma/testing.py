@@ -51,7 +51,10 @@ class Simulator:
     ``rate_limit`` (POST requests per key per 60 wall seconds, default 10; ``0`` turns it off, as
     in the CLI's ``--rate-limit 0`` and Node's ``rateLimit: 0``; ``None`` too),
     ``rate_limit_scope`` (``"shared"`` or ``"per_endpoint"``), ``max_sessions`` (concurrent
-    sessions per key, 5), ``initial_balance`` (USD per key, 100), ``seed``, ``host``, ``port``.
+    sessions per key, 5), ``initial_balance`` (USD per key, 100), ``seed``, ``host``, ``port``,
+    ``strict_docs`` (``True``: send exactly what the service's docs promise, none of the
+    simulator's extras such as the initial task's ``taskId`` in the start-session answer, ids on
+    events, socket acks or ``paused`` in polls; for tests that assume no more than the docs).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class Simulator:
         seed: int = _DEFAULTS["seed"],
         host: str = _DEFAULTS["host"],
         port: int = _DEFAULTS["port"],
+        strict_docs: bool = _DEFAULTS["strict_docs"],
     ) -> None:
         self.time_scale = time_scale
         settings = dict(locals())

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::json;
 
 use super::respond;
 use crate::auth;
@@ -32,9 +31,9 @@ pub(crate) async fn poll(
             .get(&task_id)
             .filter(|t| t.session_id == session_id)
             .ok_or_else(|| ApiError::task_not_found(&task_id))?;
-        let mut body = poll_body(task, now);
+        let mut body = poll_body(task, now, inner.extras);
         if session.manual_control && task.is_running() && body.get("pending").is_some() {
-            body["paused"] = json!(true);
+            inner.extras.paused(&mut body);
         }
         Ok(body)
     })())

@@ -39,9 +39,7 @@ pub(crate) async fn start_session(State(state): State<Arc<AppState>>, headers: H
                 "balance": balance,
                 "message": "Connect to instance using sessionId in auth",
             });
-            if let Some(task_id) = task_id {
-                answer["taskId"] = json!(task_id);
-            }
+            st.lock().extras.initial_task_id(&mut answer, task_id.as_deref());
             Ok::<_, ApiError>(answer)
         })())
     })

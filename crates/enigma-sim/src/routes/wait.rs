@@ -17,7 +17,7 @@ pub(crate) async fn inline(state: &AppState, task_id: &str) -> Value {
             let Some(task) = inner.tasks.get(task_id) else {
                 return serde_json::json!({ "success": false, "message": "task vanished" });
             };
-            if let Some(body) = inline_body(&state.base_url, task, now) {
+            if let Some(body) = inline_body(&state.base_url, task, now, inner.extras) {
                 return body;
             }
             if Instant::now() >= deadline {

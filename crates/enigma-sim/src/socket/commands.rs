@@ -6,6 +6,8 @@
 //! a `newTask` is acked as soon as the task exists, in the pending shape (its outcome comes as
 //! events). A failed command without an ack gets a `message` event
 //! `{type:"command_error", actionType, error, message, code, status}` on that socket only.
+//! Both the acks and `command_error` are extras (`crate::extras`): with `strict_docs` a command
+//! gets neither, as the docs document none.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use socketioxide::socket::Socket;
 use super::handshake::Admission;
 use crate::commands::MessageOutcome;
 use crate::errors::ApiError;
+use crate::extras::Extras;
 use crate::responses::pending_body;
 use crate::state::{AppState, TaskPhase};
 
@@ -41,6 +44,7 @@ pub(crate) struct Applied {
     message: Value,
     /// `None` when the socket was not admitted (no session).
     answer: Option<Result<Value, ApiError>>,
+    extras: Option<Extras>,
 }
 
 impl<A: Adapter> FromMessageParts<A> for Applied {
@@ -54,12 +58,16 @@ impl<A: Adapter> FromMessageParts<A> for Applied {
         let Ok(TryData(decoded)) = TryData::<Value>::from_message_parts(socket, data, ack_id);
         let message = decoded.unwrap_or(Value::Null);
         let Ok(State(state)) = State::<Arc<AppState>>::from_message_parts(socket, data, ack_id) else {
-            return Ok(Applied { message, answer: None });
+            return Ok(Applied { message, answer: None, extras: None });
         };
-        state.lock().stats.count_socket_message(&message);
+        let extras = {
+            let mut inner = state.lock();
+            inner.stats.count_socket_message(&message);
+            inner.extras
+        };
         let answer =
             socket.extensions.get::<Admission>().map(|admission| apply(&state, &admission.session_id, &message));
-        Ok(Applied { message, answer })
+        Ok(Applied { message, answer, extras: Some(extras) })
     }
 }
 
@@ -67,11 +75,11 @@ impl<A: Adapter> FromMessageParts<A> for Applied {
 pub(crate) async fn on_message(
     socket: SocketRef,
     AckRequested(wants_ack): AckRequested,
-    Applied { message, answer }: Applied,
+    Applied { message, answer, extras }: Applied,
     ack: AckSender,
 ) {
-    let Some(answer) = answer else { return };
-    match (answer, wants_ack) {
+    let (Some(answer), Some(extras)) = (answer, extras) else { return };
+    match (answer, wants_ack && extras.socket_acks()) {
         (Ok(body), true) => {
             let _ = ack.send(&body);
         }
@@ -81,6 +89,7 @@ pub(crate) async fn on_message(
             body["status"] = json!(e.status.as_u16());
             let _ = ack.send(&body);
         }
+        (Err(_), false) if !extras.command_errors() => {}
         (Err(e), false) => {
             let event = json!({
                 "type": "command_error",
@@ -108,7 +117,7 @@ fn apply(state: &AppState, session_id: &str, message: &Value) -> Result<Value, A
             let task = &inner.tasks[&task_id];
             let mut body = pending_body(&state.base_url, task);
             if task.phase == TaskPhase::Queued {
-                body["queued"] = json!(true);
+                inner.extras.queued(&mut body);
             }
             Ok(body)
         }

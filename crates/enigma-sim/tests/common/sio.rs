@@ -136,6 +136,15 @@ impl SioClient {
         self.emit("message", message);
     }
 
+    /// Emits a `message` event asking for an ack, without waiting for it; returns the ack id
+    /// (an ack, if any, arrives as [`Incoming::Ack`]).
+    pub fn send_asking_ack(&mut self, message: Value) -> u64 {
+        let id = self.next_ack;
+        self.next_ack += 1;
+        self.out.send(format!("42{id}{}", json!(["message", message]))).expect("socket task alive");
+        id
+    }
+
     /// Emits a `message` event asking for an ack and returns the ack's data (events received
     /// meanwhile stay queued for [`SioClient::next`]).
     pub async fn send_with_ack(&mut self, message: Value) -> Value {
