@@ -47,21 +47,29 @@ pub(crate) struct Birth {
     /// The task's session ends with it (run-task, `terminate_on_completion`): a final outcome
     /// means the session is over too.
     ends_session: bool,
+    /// The session's first task, which nothing runs before: an outcome event that names no
+    /// task (the documented guardrail and error events) is its own.
+    alone: bool,
 }
 
 impl Birth {
     /// A task already named (re-attached, or named in its create's answer).
     pub(crate) fn named(id: &str, inline: Option<TaskStatus>, ends_session: bool) -> Arc<Birth> {
-        let birth = Birth::pending(ends_session);
+        let birth = Birth::pending(ends_session, false);
         let _ = birth.id.set(id.into());
         birth.answer(inline);
         birth
     }
 
     /// A task whose create is on its way.
-    pub(crate) fn pending(ends_session: bool) -> Arc<Birth> {
+    /// `alone`: the first task of its session (see the field).
+    pub(crate) fn pending(ends_session: bool, alone: bool) -> Arc<Birth> {
         let (stage, _) = watch::channel(Stage::Sending);
-        Arc::new(Birth { id: OnceLock::new(), stage, inline: Mutex::new(None), ends_session })
+        Arc::new(Birth { id: OnceLock::new(), stage, inline: Mutex::new(None), ends_session, alone })
+    }
+
+    pub(crate) fn alone(&self) -> bool {
+        self.alone
     }
 
     pub(crate) fn id(&self) -> Option<&str> {
@@ -190,12 +198,19 @@ pub(crate) struct Lookout {
 }
 
 impl Lookout {
-    /// A lookout on the session's connection if it is up right now (events before it came up
-    /// were not seen, so a task named on them could not be told from ours).
-    pub(crate) fn on(live: &LiveSlot) -> Option<Lookout> {
+    /// A lookout on the session's connection if it is up right now, given the tasks created
+    /// before through the session's handle (`None` when a task may run that this process cannot
+    /// tell from the new one: an earlier task not named yet, whose first named event could be
+    /// taken for the new task's, queued behind it).
+    pub(crate) fn on(live: &LiveSlot, earlier: &[Arc<Birth>]) -> Option<Lookout> {
+        let mut before = HashSet::new();
+        for birth in earlier {
+            before.insert(birth.id()?.to_owned());
+        }
         let live = live.connected()?;
         let events = live.subscribe()?;
-        Some(Lookout { events, before: live.named_tasks() })
+        before.extend(live.named_tasks());
+        Some(Lookout { events, before })
     }
 
     /// The first task named that was not named before; `None` once the connection closed.

@@ -59,6 +59,9 @@ struct ClientInner {
     /// The highest spend rate (USD per second of wall time since a task was sent) seen on any
     /// task: what bounds the cost of a task the service has not named yet (see `wait.rs`).
     spend_rate: Mutex<Option<f64>>,
+    /// Whether the service names a session's initial task in the start answer (an extra of
+    /// some services): unknown until a start-session with a task was answered.
+    names_initial_tasks: Mutex<Option<bool>>,
 }
 
 impl Client {
@@ -76,6 +79,7 @@ impl Client {
             open_sessions: Mutex::default(),
             closed: AtomicBool::new(false),
             spend_rate: Mutex::new(None),
+            names_initial_tasks: Mutex::new(None),
         };
         Ok(Client { inner: Arc::new(inner) })
     }
@@ -126,6 +130,15 @@ impl Client {
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
         self.inner.open_sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether start-session answers were seen to name the initial task (`None`: not known yet).
+    pub(crate) fn names_initial_tasks(&self) -> Option<bool> {
+        *self.inner.names_initial_tasks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn note_initial_task_named(&self, named: bool) {
+        *self.inner.names_initial_tasks.lock().unwrap_or_else(|e| e.into_inner()) = Some(named);
     }
 
     /// The highest spend rate (USD per second) seen on a task of this client, if any.

@@ -101,6 +101,9 @@ struct SessionInner {
     live: Arc<LiveSlot>,
     /// Set once terminated through this handle: later commands are refused without a request.
     terminated: AtomicBool,
+    /// The tasks created through this handle (and its clones), the initial one first: a new
+    /// task's events are told from theirs by their ids.
+    births: std::sync::Mutex<Vec<Arc<Birth>>>,
 }
 
 impl Session {
@@ -138,7 +141,8 @@ impl Session {
         let initial_task =
             initial_task.map(|(birth, sent_at)| Task::new(client.clone(), id, birth, live.clone(), Some(sent_at)));
         let terminated = AtomicBool::new(false);
-        let inner = SessionInner { client, id: id.to_owned(), info, initial_task, live, terminated };
+        let births = std::sync::Mutex::new(initial_task.iter().map(|t| t.birth.clone()).collect());
+        let inner = SessionInner { client, id: id.to_owned(), info, initial_task, live, terminated, births };
         Session { inner: Arc::new(inner) }
     }
 
@@ -205,13 +209,27 @@ impl Session {
     /// is the error of the task's wait.
     #[tracing::instrument(name = "new_task", level = "info", skip_all, fields(session = %self.inner.id, task = tracing::field::Empty))]
     pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
+        self.start_new_task(options, false).await
+    }
+
+    /// `new_task` for the only task of a fresh session (a one-shot's): an outcome event that
+    /// names no task is then its own, even before the service named it.
+    pub(crate) async fn new_task_alone(&self, options: TaskOptions) -> Result<Task> {
+        self.start_new_task(options, true).await
+    }
+
+    async fn start_new_task(&self, options: TaskOptions, alone: bool) -> Result<Task> {
         validate::task_options(&options)?;
         self.ensure_open()?;
         // A socket still connecting (it starts with the session) is worth a moment: with it up
         // before the task starts, the wait sees every event and needs no REST check.
         self.inner.live.settle(SETTLE_LIMIT).await;
-        let birth = Birth::pending(options.terminate_on_completion == Some(true));
-        let lookout = Lookout::on(&self.inner.live);
+        let birth = Birth::pending(options.terminate_on_completion == Some(true), alone);
+        // A re-attached handle cannot know the tasks started elsewhere: only the answer names.
+        let lookout = match self.inner.info {
+            Some(_) => Lookout::on(&self.inner.live, &self.earlier_tasks(&birth)),
+            None => None,
+        };
         let sent_at = Instant::now();
         let message = Message::NewTask(NewTask::new(options));
         // The request is a child of this call's span, though it outlives the call.
@@ -225,6 +243,14 @@ impl Session {
             tracing::Span::current().record("task", id);
         }
         Ok(Task::new(self.inner.client.clone(), &self.inner.id, birth, self.inner.live.clone(), Some(sent_at)))
+    }
+
+    /// The tasks created through this handle before `new`, which joins them.
+    fn earlier_tasks(&self, new: &Arc<Birth>) -> Vec<Arc<Birth>> {
+        let mut births = self.inner.births.lock().unwrap_or_else(|e| e.into_inner());
+        let earlier = births.clone();
+        births.push(new.clone());
+        earlier
     }
 
     /// Pauses the current task after its current action.

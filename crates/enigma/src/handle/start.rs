@@ -48,13 +48,16 @@ impl Client {
                 .map_err(|e| Error::unknown_outcome("start-session", Some(id), &e))?,
             false => None,
         };
+        if has_task {
+            self.note_initial_task_named(initial_task_id.is_some());
+        }
         // The initial task exists from now on, named by the answer (an extra of some services)
         // or later by the session's events.
         let ends_session = options.terminate_on_completion == Some(true);
         let initial_task = has_task.then(|| match initial_task_id {
             Some(task_id) => Birth::named(task_id, None, ends_session),
             None => {
-                let birth = Birth::pending(ends_session);
+                let birth = Birth::pending(ends_session, true);
                 birth.answer(None);
                 birth
             }
@@ -124,7 +127,7 @@ impl Client {
     #[tracing::instrument(name = "run_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
     pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
         validate::wait_options(&options.wait)?;
-        let task = self.start_task(options.session).await?;
+        let task = self.start_one_shot(options.session, options.wait.max_cost.is_some()).await?;
         let session = task.session();
         tracing::Span::current().record("session", session.id()).record("task", task.id());
         let mut guard = TerminateOnDrop(Some(session.clone()));
@@ -151,15 +154,24 @@ impl Client {
     /// It does not send `run-task`: that answer, with the session's id, can take the service's
     /// whole 50 s inline wait, and a session whose id is unknown cannot be stopped or ended. So
     /// it starts a session that ends after its task (`terminateOnCompletion`, which is what
-    /// run-task does) and whose id comes back at once: with live events, one start-session
-    /// with the task (its events name it); without them, start-session then `newTask` (two
-    /// rate-limited requests, so that the task is named by the `newTask` answer).
-    #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
+    /// run-task does) and whose id comes back at once. With live events, one start-session
+    /// with the task; its answer or its events name the task. Without live events, or when the
+    /// service was seen not to name a session's initial task in its answer (the documented
+    /// service names it only on its `task_completed` event, so its cost could never be polled),
+    /// start-session then `newTask`, whose answer names the task: two rate-limited requests.
     pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
+        self.start_one_shot(options, true).await
+    }
+
+    /// `start_task`; `needs_polls`: the caller's wait must see the cost grow (a ceiling), so the
+    /// task must be named before it ends.
+    #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
+    async fn start_one_shot(&self, options: SessionOptions, needs_polls: bool) -> Result<Task> {
         self.check_open()?;
         validate::session_options(&options, true)?;
         let live_events = options.live_events.unwrap_or(self.config().live_events);
-        let task = match live_events {
+        let named_late = self.names_initial_tasks() == Some(false);
+        let task = match live_events && !(needs_polls && named_late) {
             true => {
                 let options = SessionOptions { terminate_on_completion: Some(true), ..options };
                 let session = self.start_session(options).await?;
@@ -184,12 +196,12 @@ impl Client {
         };
         let session_options = SessionOptions {
             max_duration: options.max_duration,
-            live_events: Some(false),
+            live_events: options.live_events,
             ..SessionOptions::default()
         };
         let session = self.start_session(session_options).await?;
         let mut guard = TerminateOnDrop(Some(session.clone()));
-        let started = session.new_task(task).await;
+        let started = session.new_task_alone(task).await;
         guard.0 = None;
         if started.is_err()
             && let Err(err) = session.terminate().await
@@ -234,12 +246,14 @@ impl Client {
     async fn create(&self, body: Value, path: &'static str, operation: &'static str) -> Result<Value> {
         let (answer_tx, answer_rx) = tokio::sync::oneshot::channel();
         let client = self.clone();
-        cleanup::spawn(async move {
+        let request = async move {
             let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
             if let Err(Ok(orphan)) = answer_tx.send(answer) {
                 terminate_orphan(client, operation, orphan).await;
             }
-        });
+        };
+        // The request is a child of the caller's span, though it may outlive the call.
+        cleanup::spawn(tracing::Instrument::instrument(request, tracing::Span::current()));
         let mut slot = AnswerSlot { rx: Some(answer_rx), client: self.clone(), operation };
         let answer = slot.rx.as_mut().expect("set above").await;
         slot.rx = None;

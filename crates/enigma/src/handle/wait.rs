@@ -56,6 +56,10 @@ impl Task {
 /// needs none.
 const SAFETY_POLL: Duration = Duration::from_secs(60);
 
+/// How long an outcome event waits for the create's answer (which the task's end brings at
+/// once) before a poll confirms it instead.
+const ANSWER_GRACE: Duration = Duration::from_secs(1);
+
 /// After a stop for cost sent before the task was named, how long to wait for the create's
 /// answer (the stop ends the task, so it comes at once) to name the task and tell its usage.
 const STOP_ANSWER_WAIT: Duration = Duration::from_secs(5);
@@ -92,8 +96,10 @@ async fn wait_named(
     deadline: Option<Instant>,
     on_status: &mut Option<impl FnMut(&TaskStatus) + Send>,
 ) -> Result<TaskResult> {
-    if task.id().is_none() {
-        until_named(task, options, started, deadline).await?;
+    if task.id().is_none()
+        && let Some(ended) = until_named(task, options, started, deadline).await?
+    {
+        return ended;
     }
     // Polls are the path without a socket, and how a ceiling or a progress display sees the
     // cost grow (events carry none until the end).
@@ -129,12 +135,14 @@ async fn wait_named(
     // An event told this task's outcome, to be confirmed by a check.
     let mut outcome_seen = false;
     loop {
-        if check_now && outcome_seen && task.birth.is_sending() {
-            // An outcome event needs confirming while the create is still on its way: the
-            // task just ended, so its answer, which holds the outcome, comes now. It saves the
-            // poll (the inline fast path).
-            let until = Instant::now() + interval;
-            task.birth.answered_by(deadline.map_or(until, |d| d.min(until))).await;
+        if check_now && outcome_seen {
+            // An outcome event needs confirming: if the create's answer is still on its way,
+            // it comes now (the task just ended) and holds the outcome, which saves the poll
+            // (the inline fast path).
+            if task.birth.is_sending() {
+                let until = Instant::now() + ANSWER_GRACE;
+                task.birth.answered_by(deadline.map_or(until, |d| d.min(until))).await;
+            }
             if let Some(status) = task.take_inline()
                 && let Some(outcome) = finish(status, task, options)
             {
@@ -216,28 +224,51 @@ async fn wait_named(
 /// Guards a task the service has not named yet with what needs no id, until it is named: the
 /// deadline, and the cost ceiling by time (its running cost cannot be polled without the id, so
 /// it is estimated with the highest spend rate this client has seen; with none seen yet the
-/// ceiling waits for the name). Returns when the task is named; fails with the create's error.
-async fn until_named(task: &Task, options: &WaitOptions, started: Instant, deadline: Option<Instant>) -> Result<()> {
+/// ceiling waits for the name). The first task of a session also takes the outcome events
+/// that name no task (the documented guardrail and error events): they can only be its own.
+/// Returns `None` when the task is named, or the outcome such an event gave; fails with the
+/// create's error.
+async fn until_named(
+    task: &Task,
+    options: &WaitOptions,
+    started: Instant,
+    deadline: Option<Instant>,
+) -> Result<Option<Result<TaskResult>>> {
     let mut stage = task.birth.watch();
     let ceiling = options.max_cost.and_then(|limit| {
         let rate = task.client.spend_rate()?;
         let reached_at = task.sent_at()? + Duration::try_from_secs_f64(limit / rate).ok()?;
         Some((reached_at, limit))
     });
+    let mut events = match task.birth.alone() {
+        true => Watch::open(task).await.map(|w| w.events),
+        false => None,
+    };
     loop {
         if task.id().is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let current = stage.borrow_and_update().clone();
         match current {
             Stage::Failed(err) => return Err(err),
-            Stage::Unnamed => return task.birth.named_id(task.session_id()).await.map(drop),
+            Stage::Unnamed => return task.birth.named_id(task.session_id()).await.map(|_| None),
             Stage::Sending | Stage::Answered => {}
         }
         let wake = [deadline, ceiling.map(|(at, _)| at)].into_iter().flatten().min();
         tokio::select! {
             // The sender lives in the task's birth, which `task` holds.
             _ = stage.changed() => {}
+            received = next_event(&mut events) => match received {
+                Some(Event::Guardrail { task_id: None, raw, .. } | Event::TaskError { task_id: None, raw, .. }) => {
+                    if let Some(status) = final_status(&raw)
+                        && let Some(outcome) = finish(status, task, options)
+                    {
+                        return Ok(Some(outcome));
+                    }
+                }
+                Some(_) => {}
+                None => events = None,
+            },
             _ = sleep_until(wake) => {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return Err(timed_out(task, started));
@@ -246,6 +277,19 @@ async fn until_named(task: &Task, options: &WaitOptions, started: Instant, deadl
                     return Err(stop_unnamed_for_cost(task, limit).await);
                 }
             }
+        }
+    }
+}
+
+/// The next event of a subscription (skipping a lag); `None` once it closed. Never resolves
+/// without one.
+async fn next_event(events: &mut Option<broadcast::Receiver<Event>>) -> Option<Event> {
+    let Some(receiver) = events.as_mut() else { return std::future::pending().await };
+    loop {
+        match receiver.recv().await {
+            Ok(event) => return Some(event),
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return None,
         }
     }
 }
