@@ -20,7 +20,11 @@ const EXACT_JS_INTEGER: f64 = 9_007_199_254_740_992.0;
 /// (`concurrency: 5`) read as integers.
 pub fn number(field: &str, n: f64) -> Result<Value, OptionsError> {
     if !n.is_finite() {
-        let shown = if n.is_nan() { "NaN" } else if n > 0.0 { "infinity" } else { "-infinity" };
+        let shown = match n {
+            n if n.is_nan() => "NaN",
+            n if n > 0.0 => "infinity",
+            _ => "-infinity",
+        };
         return Err(OptionsError::new(field, format!("must be a finite number, got {shown}"), false));
     }
     if n.fract() == 0.0 && n.abs() <= EXACT_JS_INTEGER {

@@ -407,7 +407,9 @@ mod tests {
         assert_eq!(numeric["task"], ["max_duration", "max_input_tokens", "max_output_tokens"]);
         assert_eq!(numeric["session"], numeric["task"], "no session-only numeric field yet");
         let client = &numeric["client"];
-        for f in ["request_timeout", "connect_timeout", "max_retries", "retry_backoff", "retry_backoff_max", "poll_interval"] {
+        for f in
+            ["request_timeout", "connect_timeout", "max_retries", "retry_backoff", "retry_backoff_max", "poll_interval"]
+        {
             assert!(client.contains(&f), "{f} missing from {client:?}");
         }
         assert!(!client.contains(&"live_events") && !client.contains(&"api_key"));
