@@ -184,6 +184,12 @@ export interface LogRecordData {
 }
 
 /**
+ * The fields that take a number in Node's spelling, by kind (`session`, `task`, `wait`,
+ * `client`), for the test that gives each one NaN, ±Infinity, a BigInt and a negative value.
+ */
+export declare function numericFields(): Record<string, Array<string>>
+
+/**
  * The core's option fields in Node's spelling, by kind (`session`, `task`, `wait`), for the
  * test that checks `index.d.ts` against them.
  */

@@ -83,13 +83,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub starting_url: Option<String>,
     /// Session time limit in milliseconds (1..=300000).
-    #[arg(long)]
-    pub max_duration: Option<u64>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_duration: Option<i64>,
     /// Stop the task when its cost passes this many USD.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_cost: Option<f64>,
     /// Give up waiting after this many seconds (the task is then stopped and its session terminated).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
 }
 
@@ -124,8 +124,8 @@ pub struct StartArgs {
     #[arg(long)]
     pub starting_url: Option<String>,
     /// Session time limit in milliseconds (1..=300000).
-    #[arg(long)]
-    pub max_duration: Option<u64>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_duration: Option<i64>,
     /// End the session after its first task.
     #[arg(long)]
     pub terminate_on_completion: bool,
@@ -138,8 +138,8 @@ pub struct NewTaskArgs {
     /// What the agent should do.
     pub task: String,
     /// Task time limit in milliseconds.
-    #[arg(long)]
-    pub max_duration: Option<u64>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_duration: Option<i64>,
     /// End the session after this task.
     #[arg(long)]
     pub terminate_on_completion: bool,
@@ -169,10 +169,10 @@ pub struct WaitArgs {
     #[command(flatten)]
     pub ids: TaskIds,
     /// Give up after this many seconds (the task goes on).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
     /// Stop the task when its cost passes this many USD.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_cost: Option<f64>,
 }
 

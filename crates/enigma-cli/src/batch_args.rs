@@ -20,7 +20,7 @@ pub struct BatchArgs {
     #[arg(long, default_value_t = 5)]
     pub concurrency: usize,
     /// Total budget, USD: when reached, running tasks are stopped and no new ones start.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub budget: Option<f64>,
     /// Tasks run one after another in one session (saves session start-up).
     #[arg(long, default_value_t = 1)]

@@ -41,7 +41,7 @@ async fn health(json: bool) -> Result<ExitCode, Error> {
 async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let mut options = SessionOptions::new();
     options.starting_url = args.starting_url;
-    options.max_duration = args.max_duration;
+    options.max_duration = max_duration(args.max_duration)?;
     let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
     let task_options = TaskOptions::new(args.task);
     // Everything the input alone shows is checked (by the core's rules) before a session opens.
@@ -123,7 +123,7 @@ async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error>
         }
         SessionCommand::Task(args) => {
             let mut options = TaskOptions::new(args.task);
-            options.max_duration = args.max_duration;
+            options.max_duration = max_duration(args.max_duration)?;
             options.terminate_on_completion = args.terminate_on_completion.then_some(true);
             let task = client.session(&args.session_id)?.new_task(options).await?;
             if args.wait {
@@ -147,7 +147,7 @@ async fn start(client: &enigma::Client, args: StartArgs, json: bool) -> Result<E
     let mut options = SessionOptions::new();
     options.task_details = args.task_details;
     options.starting_url = args.starting_url;
-    options.max_duration = args.max_duration;
+    options.max_duration = max_duration(args.max_duration)?;
     options.terminate_on_completion = args.terminate_on_completion.then_some(true);
     let session = client.start_session(options).await?;
     // Named by the start answer on some services; on others only by the task's events later.
@@ -178,6 +178,7 @@ async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
         TaskCommand::Wait(args) => {
             let task = client.task(&args.ids.session_id, &args.ids.task_id)?;
             let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
+            wait.validate()?; // before anything is sent, as `run` does
             let progress = Progress::new(json);
             let result = task.result_with_progress(wait, |s| progress.update(s)).await;
             progress.finish();
@@ -215,6 +216,15 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
     signals.next().await;
     handle.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--max-duration` as the core reads it: clap takes any whole number (a negative one too, so
+/// that it is not mistaken for a flag), and the core's option reading refuses what is out of
+/// range, naming `max_duration`, as it does for Python and Node.
+fn max_duration(ms: Option<i64>) -> Result<Option<u64>, Error> {
+    let Some(ms) = ms else { return Ok(None) };
+    let read = enigma::binding::session_options(json!({ "max_duration": ms }), enigma::binding::Spelling::Snake)?;
+    Ok(read.max_duration)
 }
 
 fn seconds(value: Option<f64>) -> Result<Option<Duration>, Error> {

@@ -157,3 +157,33 @@ fn sim_strict_docs_serves_without_the_initial_task_id() {
         assert_eq!(result["outcome"], "completed", "{result}");
     }
 }
+
+/// A negative or non-finite number is a value that the core's rule refuses (exit 3, the field
+/// named), not an unknown argument (clap reads `-1` as a flag unless told otherwise), and
+/// nothing is sent: the simulator sees no session.
+#[test]
+fn bad_numbers_are_validation_errors_naming_the_field() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let cases: [&[&str]; 8] = [
+        &["run", "x", "--max-cost", "-1"],
+        &["run", "x", "--max-duration", "-5"],
+        &["session", "start", "--max-duration", "-5"],
+        &["run", "x", "--max-cost", "NaN"],
+        &["run", "x", "--max-cost", "inf"],
+        &["run", "x", "--timeout", "-1"],
+        &["task", "wait", "aaaaaaaaaaaa", "bbbbbbbbbbbb", "--max-cost", "-1"],
+        &["task", "wait", "aaaaaaaaaaaa", "bbbbbbbbbbbb", "--timeout", "-0.5"],
+    ];
+    for args in cases {
+        let output = run(sim.enigma().arg("--json").args(args));
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {}{}", stdout(&output), stderr(&output));
+        let body: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(body["error"]["code"], "validation", "{args:?}: {body}");
+        let flag = args[args.len() - 2].trim_start_matches("--").replace('-', "_");
+        assert_eq!(body["error"]["field"], flag, "{args:?}: {body}");
+    }
+    let text = run(sim.enigma().args(["run", "x", "--max-cost", "-1"]));
+    assert!(!stderr(&text).contains("unexpected argument"), "{}", stderr(&text));
+    assert!(stderr(&text).contains("max_cost"), "{}", stderr(&text));
+    assert_eq!(sim.stats()["requests"]["total"], 0, "nothing is sent: {}", sim.stats());
+}

@@ -6,7 +6,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{CancelToken, spawn, token_of};
-use crate::convert::{JsData, data, js_data, read_options};
+use crate::convert::{JsData, data, js_data, json, read_options};
 use crate::errors::OrThrow;
 use crate::session::NativeSession;
 use crate::task::NativeTask;
@@ -24,7 +24,7 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(
         env: &Env,
-        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<Unknown<'_>>,
     ) -> Result<Self> {
         let settings = read_options(options, enigma::binding::client_settings).or_throw(env)?;
         let built = Client::builder().settings(settings).build();
@@ -47,10 +47,11 @@ impl NativeClient {
     pub fn run_many<'e>(
         &self,
         env: &'e Env,
-        tasks: serde_json::Value,
-        options: serde_json::Value,
+        #[napi(ts_arg_type = "any")] tasks: Unknown<'_>,
+        #[napi(ts_arg_type = "any")] options: Unknown<'_>,
         guardrail: bool,
     ) -> Result<PromiseRaw<'e, crate::batch::NativeBatch>> {
+        let (tasks, options) = (json(Some(tasks), "tasks").or_throw(env)?, json(Some(options), "").or_throw(env)?);
         let client = self.inner.clone();
         let start = async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, Spelling::Camel) };
         spawn(env, None, start, crate::batch::NativeBatch::from)
@@ -62,7 +63,7 @@ impl NativeClient {
     pub fn start_session<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<Unknown<'_>>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeSession>> {
         let options = read_options(options, enigma::binding::session_options).or_throw(env)?;
@@ -76,7 +77,7 @@ impl NativeClient {
     pub fn run_task<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "object")] options: serde_json::Value,
+        #[napi(ts_arg_type = "object")] options: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, JsData>> {
         let options = read_options(Some(options), enigma::binding::run_task_options).or_throw(env)?;
@@ -93,7 +94,7 @@ impl NativeClient {
     pub fn start_task<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "object")] options: serde_json::Value,
+        #[napi(ts_arg_type = "object")] options: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
         let options = read_options(Some(options), enigma::binding::start_task_options).or_throw(env)?;

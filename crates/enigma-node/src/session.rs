@@ -78,7 +78,7 @@ impl NativeSession {
     pub fn new_task<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "object")] options: serde_json::Value,
+        #[napi(ts_arg_type = "object")] options: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, NativeTask>> {
         let options = read_options(Some(options), enigma::binding::task_options).or_throw(env)?;
@@ -104,8 +104,8 @@ impl NativeSession {
     pub fn click<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "number")] x: serde_json::Value,
-        #[napi(ts_arg_type = "number")] y: serde_json::Value,
+        #[napi(ts_arg_type = "number")] x: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] y: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);
@@ -116,8 +116,8 @@ impl NativeSession {
     pub fn double_click<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "number")] x: serde_json::Value,
-        #[napi(ts_arg_type = "number")] y: serde_json::Value,
+        #[napi(ts_arg_type = "number")] x: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] y: Unknown<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, ()>> {
         let (x, y) = (coordinate("x", x).or_throw(env)?, coordinate("y", y).or_throw(env)?);

@@ -18,7 +18,7 @@ pub struct NativeSimulator {
 #[napi(ts_return_type = "Promise<NativeSimulator>")]
 pub fn start_simulator<'e>(
     env: &'e Env,
-    #[napi(ts_arg_type = "object | undefined | null")] options: Option<Value>,
+    #[napi(ts_arg_type = "object | undefined | null")] options: Option<Unknown<'_>>,
 ) -> Result<PromiseRaw<'e, NativeSimulator>> {
     // Settings given (`inlineWaitMs`, `rateLimit`: 0 is off, ...) over the simulator's defaults.
     let settings: SimSettings = read_options(options, enigma::binding::settings).or_throw(env)?;

@@ -64,7 +64,7 @@ impl NativeTask {
     pub fn result<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "object | undefined | null")] options: Option<serde_json::Value>,
+        #[napi(ts_arg_type = "object | undefined | null")] options: Option<Unknown<'_>>,
         cancel: Option<&CancelToken>,
         #[napi(ts_arg_type = "((status: object) => void) | undefined | null")] on_status: Option<
             Function<'e, JsData, ()>,

@@ -114,15 +114,20 @@ fn refusal(py: Python<'_>, err: OptionsError, blocking: bool) -> PyErr {
     }
 }
 
-/// One Python value as JSON (through `pythonize`); one with no JSON form (an int beyond 64
-/// bits) is refused naming `field`.
+/// One Python value as JSON, read by the core (`enigma::binding::json`, which refuses NaN and
+/// infinity naming `field`: serde_json's own conversion would make them `null`, an option not
+/// given). An int that pythonize cannot read at all (beyond 128 bits) is out of range, not a
+/// wrong type.
 fn json_value(field: &str, value: &Bound<'_, PyAny>) -> Result<Value, OptionsError> {
-    pythonize::depythonize::<Value>(value)
-        .map_err(|e| OptionsError::new(field, format!("is out of range ({e})"), !value.is_instance_of::<PyInt>()))
+    let source = &mut pythonize::Depythonizer::from_object(value);
+    enigma::binding::json(field, source).map_err(|err| match value.is_instance_of::<PyInt>() {
+        true if err.wrong_type => OptionsError::new(field, "is out of range", false),
+        _ => err,
+    })
 }
 
-/// The dict as JSON (through `pythonize`), key by key so that a value with no JSON form (an int
-/// beyond 64 bits) is refused naming its key.
+/// The dict as JSON, key by key so that a value with no JSON form (NaN, an int beyond 64 bits)
+/// is refused naming its key.
 fn json_of(options: &Bound<'_, PyDict>) -> Result<Value, OptionsError> {
     let mut map = Map::new();
     for (key, value) in options.iter() {
@@ -137,4 +142,12 @@ fn json_of(options: &Bound<'_, PyDict>) -> Result<Value, OptionsError> {
 #[pyfunction]
 pub(crate) fn option_fields() -> std::collections::HashMap<&'static str, Vec<String>> {
     OptionsKind::ALL.iter().map(|k| (k.name(), k.spelled_fields(Spelling::Snake))).collect()
+}
+
+/// The fields that take a number in Python's spelling, by kind (`session`, `task`, `wait`,
+/// `client`), for the test that gives each one NaN, infinity and a negative value.
+#[pyfunction]
+pub(crate) fn numeric_fields() -> std::collections::HashMap<&'static str, Vec<String>> {
+    let spell = |fields: Vec<&str>| fields.into_iter().map(|f| Spelling::Snake.spell(f)).collect();
+    enigma::binding::numeric_fields().into_iter().map(|(kind, fields)| (kind, spell(fields))).collect()
 }

@@ -37,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::runtime_alive, m)?)?;
     m.add_function(wrap_pyfunction!(logging::refresh, m)?)?;
     m.add_function(wrap_pyfunction!(convert::option_fields, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::numeric_fields, m)?)?;
     m.add_function(wrap_pyfunction!(sim::simulator_defaults, m)?)?;
     Ok(())
 }

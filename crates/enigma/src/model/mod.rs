@@ -8,6 +8,7 @@ pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod error_code;
 pub(crate) mod event;
+pub(crate) mod input;
 pub(crate) mod message;
 pub(crate) mod options;
 pub(crate) mod parse;

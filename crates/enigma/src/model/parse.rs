@@ -117,6 +117,26 @@ impl OptionsKind {
     }
 }
 
+/// The fields that take a number, canonical, by kind: the option kinds' (`session`, `task`,
+/// `wait`) and the client's settings (`client`). Found by asking serde whether the field reads
+/// `1` (any other field refuses it as the wrong type), so a new numeric field is listed, and
+/// covered by the bindings' bad-number tests, without being named anywhere else.
+pub fn numeric_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    fn numeric<T: DeserializeOwned>() -> Vec<&'static str> {
+        let fields = serde_aux::serde_introspection::serde_introspect::<T>();
+        // A missing required field (`task_details`) is reported only after every given value
+        // was read, so a probe of one field is refused as the wrong type or not at all.
+        let reads_one = |f: &&str| !matches!(read::<T>(Map::from_iter([(f.to_string(), Value::from(1))]), Spelling::Snake), Err(e) if e.wrong_type);
+        fields.iter().copied().filter(reads_one).collect()
+    }
+    vec![
+        (OptionsKind::Session.name(), numeric::<SessionOptions>()),
+        (OptionsKind::Task.name(), numeric::<TaskOptions>()),
+        (OptionsKind::Wait.name(), numeric::<WaitOptions>()),
+        ("client", numeric::<ClientSettings>()),
+    ]
+}
+
 /// Options a binding passed that cannot be used: the field as the caller spells it, why, and
 /// whether the value had the wrong type (Python raises `TypeError` for that; every other case,
 /// and every case in Node, is a `validation` error).
@@ -378,6 +398,21 @@ mod tests {
         assert_eq!(refused(coordinate("y", json!(1.5), Spelling::Snake)), ("y".into(), false));
         assert_eq!(refused(coordinate("x", json!(4294967296u64), Spelling::Snake)), ("x".into(), false));
         assert_eq!(refused(coordinate("x", json!("a"), Spelling::Camel)), ("x".into(), true));
+    }
+
+    #[test]
+    fn numeric_fields_are_found_by_serde() {
+        let numeric: std::collections::HashMap<_, _> = numeric_fields().into_iter().collect();
+        assert_eq!(numeric["wait"], ["timeout", "max_cost"]);
+        assert_eq!(numeric["task"], ["max_duration", "max_input_tokens", "max_output_tokens"]);
+        assert_eq!(numeric["session"], numeric["task"], "no session-only numeric field yet");
+        let client = &numeric["client"];
+        for f in
+            ["request_timeout", "connect_timeout", "max_retries", "retry_backoff", "retry_backoff_max", "poll_interval"]
+        {
+            assert!(client.contains(&f), "{f} missing from {client:?}");
+        }
+        assert!(!client.contains(&"live_events") && !client.contains(&"api_key"));
     }
 
     #[test]
