@@ -9,6 +9,8 @@ use enigma::{BatchItem, BatchProgress, BatchSummary, Error};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use crate::progress::spend_text;
+
 /// The `--out` file, appended to: one JSON line per task as it ends.
 pub struct OutFile(File);
 
@@ -55,8 +57,9 @@ pub fn indexes_in(path: &Path) -> std::collections::HashSet<usize> {
         .collect()
 }
 
-/// The live display on stderr: a bar with done / running / failed / queued, spend against the
-/// budget and an ETA; nothing when stderr is not a terminal or in JSON mode.
+/// The live display on stderr, redrawn in place: a bar with done / running / failed / queued,
+/// the running spend against the budget and an ETA; nothing of it when stderr is not a
+/// terminal or in JSON mode (notes then print as plain lines).
 pub struct Display(Option<ProgressBar>);
 
 impl Display {
@@ -75,14 +78,7 @@ impl Display {
     pub fn update(&self, progress: &BatchProgress) {
         let Some(bar) = &self.0 else { return };
         bar.set_position(progress.done as u64);
-        let spend = match progress.budget {
-            Some(budget) => format!("${:.2} / ${budget:.2}", progress.spent),
-            None => format!("${:.2}", progress.spent),
-        };
-        bar.set_message(format!(
-            "done {} · running {} · failed {} · queued {} · {spend}",
-            progress.done, progress.running, progress.failed, progress.queued
-        ));
+        bar.set_message(status_message(progress));
     }
 
     pub fn note(&self, line: &str) {
@@ -97,6 +93,17 @@ impl Display {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The status line's text after the bar: the tasks by state, then the spend so far (ended
+/// tasks and the running ones' usage) against the `--budget`:
+/// `done 3 · running 2 · failed 0 · queued 5 · $0.420 of $2.00 budget`.
+pub fn status_message(progress: &BatchProgress) -> String {
+    let spend = spend_text(Some(progress.spent), progress.budget.map(|b| (b, "budget")));
+    format!(
+        "done {} · running {} · failed {} · queued {} · {spend}",
+        progress.done, progress.running, progress.failed, progress.queued
+    )
 }
 
 /// The final table (text) or the summary as JSON.
@@ -132,5 +139,23 @@ pub fn summary(summary: &BatchSummary, skipped_lines: &[String], json: bool) {
     }
     for line in skipped_lines {
         println!("skipped {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(spent: f64, budget: Option<f64>) -> BatchProgress {
+        BatchProgress { total: 10, done: 3, failed: 1, running: 2, queued: 5, spent, budget, ..Default::default() }
+    }
+
+    #[test]
+    fn the_status_line_shows_the_running_spend_against_the_budget() {
+        assert_eq!(
+            status_message(&progress(0.42, Some(2.0))),
+            "done 3 · running 2 · failed 1 · queued 5 · $0.420 of $2.00 budget"
+        );
+        assert_eq!(status_message(&progress(0.42, None)), "done 3 · running 2 · failed 1 · queued 5 · $0.420 spent");
     }
 }

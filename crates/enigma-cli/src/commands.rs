@@ -38,20 +38,28 @@ async fn health(json: bool) -> Result<ExitCode, Error> {
 }
 
 /// `enigma run`: one session, one task, always terminated (also on Ctrl-C and SIGTERM).
+///
+/// It runs as the core's `run_task` does (`start_task`: one start-session that carries the task
+/// and ends after it, the id at once, the task guarded from the moment it is sent), waiting
+/// with a progress callback for the status line, and ends what is left afterwards: the session
+/// of a guardrail question (nobody can answer it here), a timeout or a cost ceiling. A signal
+/// drops the work and terminates the session (`interrupt::or_signal_ending`).
 async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let mut options = SessionOptions::new();
+    options.task_details = Some(args.task);
     options.starting_url = args.starting_url;
     options.max_duration = max_duration(args.max_duration)?;
     let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
-    let task_options = TaskOptions::new(args.task);
     // Everything the input alone shows is checked (by the core's rules) before a session opens.
-    options.validate(false)?;
-    task_options.validate()?;
+    options.validate(true)?;
     wait.validate()?;
     let connection = connect::or_simulator(json).await?;
-    let progress = Progress::new(json);
+    let client = connection.client.clone();
+    let progress = Progress::new(json, wait.max_cost);
     let display = progress.clone();
-    let work = connection.client.with_session(options, |session| async move {
+    let work = async move {
+        let task = client.start_task(options).await?;
+        let session = task.session();
         display.note(&format!("session {} started; the agent is working…", session.id()));
         // Show the agent's thoughts and actions as they arrive.
         let mut events = session.events();
@@ -63,15 +71,18 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
                 }
             }
         });
-        let task = session.new_task(task_options).await;
-        let result = match task {
-            Ok(task) => task.result_with_progress(wait, |status| display.update(status)).await,
-            Err(err) => Err(err),
-        };
+        let result = task.result_with_progress(wait, |status| display.update(status)).await;
         printer.abort();
+        // A final outcome ended the session with its task (it left `open_session_ids`); a
+        // guardrail, a timeout or a ceiling leaves it open: end it, as promised.
+        if client.open_session_ids().iter().any(|id| id == session.id())
+            && let Err(err) = session.terminate().await
+        {
+            display.note(&format!("warning: could not terminate session {}: {err}", session.id()));
+        }
         result
-    });
-    let outcome = interrupt::or_signal(work).await;
+    };
+    let outcome = interrupt::or_signal_ending(&connection.client, work).await;
     progress.finish();
     Ok(output::result(&outcome?, json))
 }
@@ -179,7 +190,7 @@ async fn task(command: TaskCommand, json: bool) -> Result<ExitCode, Error> {
             let task = client.task(&args.ids.session_id, &args.ids.task_id)?;
             let wait = WaitOptions { timeout: seconds(args.timeout)?, max_cost: args.max_cost };
             wait.validate()?; // before anything is sent, as `run` does
-            let progress = Progress::new(json);
+            let progress = Progress::new(json, wait.max_cost);
             let result = task.result_with_progress(wait, |s| progress.update(s)).await;
             progress.finish();
             Ok(output::result(&result?, json))

@@ -118,6 +118,23 @@ pub fn exit_now(signal: Signal) -> ! {
 
 /// Runs `work` to its end, or until a signal.
 pub async fn or_signal<T>(work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    or_signal_then(work, None).await
+}
+
+/// Like [`or_signal`], and on a signal also terminates every session `client` holds open
+/// (`Client::open_session_ids`): for work that owns all of its client's sessions, such as
+/// `enigma run`, whose session, once started, has no terminate-on-drop guard of its own.
+pub async fn or_signal_ending<T>(
+    client: &enigma::Client,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    or_signal_then(work, Some(client)).await
+}
+
+async fn or_signal_then<T>(
+    work: impl Future<Output = Result<T, Error>>,
+    owned_by: Option<&enigma::Client>,
+) -> Result<T, Error> {
     let mut signals = Signals::listen();
     let mut work = Box::pin(work);
     let first = tokio::select! {
@@ -125,13 +142,26 @@ pub async fn or_signal<T>(work: impl Future<Output = Result<T, Error>>) -> Resul
         first = signals.next() => first,
     };
     // Dropping the work is the cancellation: `with_session`, `run_task` and a start whose
-    // answer is on its way each spawn the terminate of what they opened.
+    // answer is on its way each spawn the terminate of what they opened; the sessions an
+    // owning client still holds open are terminated here.
     drop(work);
-    if enigma::pending_cleanups() > 0 {
+    let open = owned_by.map(enigma::Client::open_session_ids).unwrap_or_default();
+    if enigma::pending_cleanups() > 0 || !open.is_empty() {
         eprintln!("{}", first.first_note("terminating the session"));
     }
+    let terminates = async {
+        match owned_by {
+            Some(client) if !open.is_empty() => client.terminate_open_sessions().await,
+            _ => Vec::new(),
+        }
+    };
+    let cleanup = async { tokio::join!(terminates, enigma::wait_for_cleanups(CLEANUP_LIMIT)) };
     tokio::select! {
-        left = enigma::wait_for_cleanups(CLEANUP_LIMIT) => {
+        done = tokio::time::timeout(CLEANUP_LIMIT, cleanup) => {
+            let (failed, left) = done.unwrap_or_else(|_| (Vec::new(), open.len().max(1)));
+            for (id, err) in failed {
+                eprintln!("warning: could not terminate session {id}: {err}");
+            }
             if left > 0 {
                 eprintln!("warning: {left} session terminate(s) did not finish within {}s", CLEANUP_LIMIT.as_secs());
             }

@@ -193,6 +193,10 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
     let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out).args(["--budget", "1"]));
     assert_eq!(output.status.code(), Some(2), "not every task ran: {}", stderr(&output));
     assert!(stdout(&output).contains("budget reached"), "{}", stdout(&output));
+    // Not a terminal: no status line (the spend against the budget shows only on one).
+    let err = stderr(&output);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    assert!(!err.contains("budget") && !err.contains("queued"), "{err}");
     assert!(sim.stat(&["commands", "byMessage", "state:stop"]) >= 1);
     assert!(out_lines(&out).iter().any(|l| l["outcome"] == "stopped" && l["errorCode"] == "budget"));
     assert!(sim.stat(&["tasks", "started"]) < 12);

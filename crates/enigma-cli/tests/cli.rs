@@ -68,6 +68,56 @@ fn exit_codes_tell_failure_kinds_apart() {
     assert_eq!(sim.stats()["sessions"]["open"], 0);
 }
 
+/// The status line (state, elapsed, spend against the ceiling) is for a terminal only: with
+/// stderr piped, as here, none of it shows, and nothing is redrawn in place.
+#[test]
+fn run_without_a_terminal_prints_no_status_line() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let under = run(sim.enigma().args(["run", "Find laptops #sim duration=100 cost=0.5", "--max-cost", "5"]));
+    let over = run(sim.enigma().args(["run", "Crawl #sim duration=200 cost=5", "--max-cost", "0.01"]));
+    let plain = run(sim.enigma().args(["run", "Find laptops #sim duration=100"]));
+    assert_eq!(under.status.code(), Some(0), "{}", stderr(&under));
+    assert_eq!(over.status.code(), Some(10), "{}", stderr(&over));
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    for output in [&under, &over, &plain] {
+        let err = stderr(output);
+        assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+        for status_text in
+            ["$5.00 ceiling", "$0.01 ceiling", " spent", "no spend reported yet", "starting ·", "running ·"]
+        {
+            assert!(!err.contains(status_text), "{status_text:?} in {err}");
+        }
+        // The notes and the outcome still print, as plain lines.
+        assert!(err.contains("the agent is working"), "{err}");
+    }
+    assert!(stderr(&under).contains("outcome: completed"), "{}", stderr(&under));
+    assert!(stderr(&over).contains("cost_limit"), "{}", stderr(&over));
+}
+
+/// At the service's own 50 s inline wait (time scale 1), `--max-cost` stops the task near the
+/// ceiling while the create is still held, not at the task's end ($1.00 here).
+#[test]
+fn run_stops_at_the_ceiling_during_the_default_inline_wait() {
+    let sim = Sim::start(&[]);
+    let started = std::time::Instant::now();
+    let output = run(sim.enigma().args(["--json", "run", "Crawl #sim duration=40 cost=1", "--max-cost", "0.10"]));
+    assert_eq!(output.status.code(), Some(10), "{}", stdout(&output));
+    let body: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(body["error"]["code"], "cost_limit");
+    let cost = body["error"]["usage"]["cost"].as_f64().unwrap();
+    // The bound: the ceiling plus one poll interval's spend (0.05 s at $0.025/s) and the time
+    // the stop takes; far below the task's $1.00.
+    assert!((0.10..0.15).contains(&cost), "stopped at ${cost}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    for _ in 0..200 {
+        if sim.stat(&["sessions", "open"]) == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats());
+}
+
 #[test]
 fn session_and_task_commands_script_a_whole_flow() {
     let sim = Sim::start(&["--time-scale", "0.01", "--inline-wait", "0.2"]);
