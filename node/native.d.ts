@@ -151,7 +151,10 @@ export declare class NativeSimulator {
 
 /** A task of a session. */
 export declare class NativeTask {
-  get id(): string
+  /** `null` until the service names the task (see `waitForId`). */
+  get id(): string | null
+  /** The task id, once the service names the task. */
+  waitForId(cancel?: CancelToken | undefined | null): Promise<string>
   get sessionId(): string
   /** A handle on the task's session (re-attached by id). */
   session(): NativeSession

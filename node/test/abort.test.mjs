@@ -31,17 +31,20 @@ test('aborting a wait rejects at once and drops the Rust work (no more polls)', 
   await session.terminate()
 })
 
-test('aborting during a blocking newTask (inline wait) rejects promptly', async () => {
+test('at the default inline wait, newTask returns while the task runs and aborting its wait rejects promptly', async () => {
   const slowSim = await startSim({ inlineWaitMs: 50000, timeScale: 1 })
   try {
     const client = makeClient(slowSim)
     const session = await client.startSession()
+    const sent = Date.now()
+    const task = await session.newTask({ taskDetails: 'Long #sim duration=100' })
+    assert.ok(Date.now() - sent < 1500, `newTask returned after ${Date.now() - sent} ms, not at the inline answer`)
     const controller = new AbortController()
-    const creating = session.newTask({ taskDetails: 'Long #sim duration=100', signal: controller.signal })
+    const waiting = task.result({ signal: controller.signal })
     await sleep(100)
     const t0 = Date.now()
     controller.abort()
-    await assert.rejects(creating, isAbort)
+    await assert.rejects(waiting, isAbort)
     assert.ok(Date.now() - t0 < 200)
     await session.terminate()
     assert.equal(slowSim.stats().sessions.open, 0)

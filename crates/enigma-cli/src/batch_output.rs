@@ -126,11 +126,7 @@ pub fn summary(summary: &BatchSummary, skipped_lines: &[String], json: bool) {
     }
     println!("{:<22}{:>8}", "total", summary.total);
     match summary.budget {
-        Some(budget) => println!(
-            "spent ${:.4} of ${budget:.2}{}",
-            summary.spent,
-            if summary.budget_reached { " (budget reached: running tasks stopped, no new ones started)" } else { "" }
-        ),
+        Some(budget) => println!("spent ${:.4} of ${budget:.2}{}", summary.spent, budget_note(summary)),
         None => println!("spent ${:.4}", summary.spent),
     }
     println!("wall time {:.1}s, concurrency at the end {}", summary.wall_secs, summary.concurrency_end);
@@ -158,4 +154,14 @@ mod tests {
         );
         assert_eq!(status_message(&progress(0.42, None)), "done 3 · running 2 · failed 1 · queued 5 · $0.420 spent");
     }
+}
+
+/// What the budget did, as counted: tasks it stopped and tasks it kept from starting (a budget
+/// reached by the last task's own end stopped nothing).
+fn budget_note(summary: &BatchSummary) -> String {
+    if !summary.budget_reached {
+        return String::new();
+    }
+    let stopped = summary.outcomes.get("stopped").copied().unwrap_or(0);
+    format!(" (budget reached: {stopped} stopped, {} not started)", summary.not_started)
 }

@@ -14,9 +14,10 @@ from ._models import TaskResult, TaskStatus
 class Progress:
     """Shows one task's wait: its state and cost so far, then its outcome."""
 
-    def __init__(self, task_id: str) -> None:
+    def __init__(self, task_id: Optional[str]) -> None:
         self._started = time.monotonic()
-        self._desc = f"task {task_id}"
+        # A task the service has not named yet (its create is still on its way) has no id.
+        self._desc = f"task {task_id}" if task_id is not None else "task"
         self._bar: Any = None
         try:
             from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]

@@ -54,6 +54,9 @@ struct ClientInner {
     /// Sessions started through this client and not yet terminated through it: what
     /// [`Client::terminate_open_sessions`] ends (bindings call it at interpreter exit).
     open_sessions: Mutex<BTreeSet<String>>,
+    /// Those of them that end with their first task (`terminate_on_completion`, one-shot
+    /// tasks): a wait that sees that task end, through any handle, takes them out.
+    self_ending: Mutex<BTreeSet<String>>,
     /// Set by [`Client::close`]: the client's own calls refuse from then on.
     closed: AtomicBool,
     /// The highest spend rate (USD per second of wall time since a task was sent) seen on any
@@ -77,6 +80,7 @@ impl Client {
         let inner = ClientInner {
             transport: Transport::new(config)?,
             open_sessions: Mutex::default(),
+            self_ending: Mutex::default(),
             closed: AtomicBool::new(false),
             spend_rate: Mutex::new(None),
             names_initial_tasks: Mutex::new(None),
@@ -120,6 +124,17 @@ impl Client {
 
     pub(crate) fn forget_session(&self, id: &str) {
         self.open_sessions().remove(id);
+        self.inner.self_ending.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+    }
+
+    /// Tracks a session that ends with its first task.
+    pub(crate) fn track_self_ending(&self, id: &str) {
+        self.inner.self_ending.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned());
+    }
+
+    /// Whether a session this client tracks ends with its first task.
+    pub(crate) fn ends_with_its_task(&self, id: &str) -> bool {
+        self.inner.self_ending.lock().unwrap_or_else(|e| e.into_inner()).contains(id)
     }
 
     /// Tracks a session as open (started through this client, or left to the caller by a

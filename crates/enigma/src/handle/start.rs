@@ -51,6 +51,9 @@ impl Client {
         if has_task {
             self.note_initial_task_named(initial_task_id.is_some());
         }
+        if options.terminate_on_completion == Some(true) {
+            self.track_self_ending(id);
+        }
         // The initial task exists from now on, named by the answer (an extra of some services)
         // or later by the session's events.
         let ends_session = options.terminate_on_completion == Some(true);
@@ -200,6 +203,8 @@ impl Client {
             ..SessionOptions::default()
         };
         let session = self.start_session(session_options).await?;
+        // Its task ends it (the task's `terminateOnCompletion`).
+        self.track_self_ending(session.id());
         let mut guard = TerminateOnDrop(Some(session.clone()));
         let started = session.new_task_alone(task).await;
         guard.0 = None;

@@ -74,7 +74,8 @@ pub(crate) async fn wait_for_result(
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let outcome = wait_named(task, &options, started, deadline, &mut on_status).await;
-    if task.birth.ends_session() && ended_the_session(&outcome) {
+    let self_ending = task.birth.ends_session() || task.client.ends_with_its_task(task.session_id());
+    if self_ending && ended_the_session(&outcome) {
         // The session ended with its task (terminate on completion): nothing to end any more.
         task.client.forget_session(task.session_id());
     }
