@@ -57,10 +57,11 @@ test('runTask with AbortSignal.timeout terminates its session at once', async ()
 
 test('a task that ends over the ceiling is a CostLimitExceeded, never a silent success', async () => {
   const err = await client()
-    .runTask({ taskDetails: 'Quick but dear #sim duration=5 cost=0.5', maxCost: 0.1 })
+    .runTask({ taskDetails: 'Quick but dear #sim duration=0.1 cost=0.5', maxCost: 0.1 })
     .catch((e) => e)
+  // It ends (or is stopped) past the ceiling within its first look: either way a rejection.
   assert.ok(err instanceof CostLimitExceeded, String(err))
-  assert.equal(err.usage.cost, 0.5)
+  assert.ok(err.usage.cost > 0.1, `spent ${err.usage.cost}`)
 })
 
 test('onStatus reports the spend as it grows', async () => {

@@ -69,13 +69,13 @@ async fn the_cost_ceiling_of_a_one_shot_task_acts_during_the_inline_wait() {
 async fn a_task_that_ends_over_the_ceiling_is_never_a_silent_success() {
     let sim = sim().await;
     let client = client(&sim);
-    // Ends within a poll interval, inline, at 0.50 USD: above the 0.10 ceiling.
+    // Ends (or is stopped) past the 0.10 ceiling within its first look: either way an error.
     let err = client
-        .run_task(one_shot("Quick but dear #sim duration=5 cost=0.5", WaitOptions::new().max_cost(0.10)))
+        .run_task(one_shot("Quick but dear #sim duration=0.1 cost=0.5", WaitOptions::new().max_cost(0.10)))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "cost_limit", "{err}");
-    assert_eq!(err.usage().and_then(|u| u.cost), Some(0.5));
+    assert!(err.usage().and_then(|u| u.cost).unwrap() > 0.10, "{err:?}");
     until_no_session_open(&sim).await;
 }
 
@@ -174,4 +174,27 @@ async fn without_live_events_the_ceiling_acts_by_estimate_before_the_task_is_nam
     assert!(client.terminate_open_sessions().await.is_empty());
     until_no_session_open(&sim).await;
     assert_eq!(stat(&sim, "tasks.started"), 2);
+}
+
+#[tokio::test]
+async fn a_batch_budget_counts_running_spend_from_the_first_second_and_stops_at_it() {
+    use enigma::{BatchOptions, BatchOutcome, TaskSpec};
+    let sim = sim().await;
+    let client = client(&sim);
+    // Three tasks of 1.00 USD over 400 simulated s (0.025 USD a wall second each), budget 0.30:
+    // the three together reach it at 4 s, inside their inline wait.
+    let specs: Vec<TaskSpec> = (0..3).map(|i| TaskSpec::new(format!("task {i} #sim duration=400 cost=1.0"))).collect();
+    let started = Instant::now();
+    let options = BatchOptions { budget: Some(0.30), concurrency: 3, ..BatchOptions::default() };
+    let mut batch = client.run_many(specs, options).unwrap();
+    let mut outcomes = Vec::new();
+    while let Some(item) = batch.next().await {
+        outcomes.push(item.outcome);
+    }
+    let summary = batch.finished().await;
+    assert_eq!(outcomes, vec![BatchOutcome::Stopped; 3], "{summary:?}");
+    assert!(started.elapsed() < Duration::from_secs(8), "stopped after {:?}", started.elapsed());
+    // The bound: the budget plus one poll interval's spend of each running task.
+    assert!(summary.budget_reached && summary.spent <= 0.30 + 3.0 * 0.05 + 0.02, "{summary:?}");
+    until_no_session_open(&sim).await;
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod birth;
 pub(crate) mod builder;
+pub(crate) mod ceiling;
 pub(crate) mod cleanup;
 pub(crate) mod client;
 pub(crate) mod event_stream;

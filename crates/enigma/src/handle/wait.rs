@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use super::birth::Stage;
+use super::ceiling::Ceiling;
 use super::task::Task;
 use crate::live::Live;
 use crate::model::classify::{TaskState, TaskStatus, classify, final_status};
@@ -135,6 +136,7 @@ async fn wait_named(
     let mut last_heard = last_check;
     // An event told this task's outcome, to be confirmed by a check.
     let mut outcome_seen = false;
+    let mut ceiling = options.max_cost.map(|limit| Ceiling::new(limit, task.sent_at()));
     loop {
         if check_now && outcome_seen {
             // An outcome event needs confirming: if the create's answer is still on its way,
@@ -160,10 +162,13 @@ async fn wait_named(
                 None => task.poll().await?,
             };
             report(&status);
-            if let Some(cost) = status.usage.cost
-                && let Some(sent) = task.sent_at()
-            {
-                task.client.note_spend(cost, sent.elapsed());
+            if let Some(cost) = status.usage.cost {
+                if let Some(sent) = task.sent_at() {
+                    task.client.note_spend(cost, sent.elapsed());
+                }
+                if let Some(ceiling) = ceiling.as_mut() {
+                    ceiling.saw(cost);
+                }
             }
             if let Some(limit) = options.max_cost
                 && status.usage.cost.is_some_and(|cost| cost > limit)
@@ -181,7 +186,10 @@ async fn wait_named(
             return Err(timed_out(task, started));
         }
         let on_socket = watch.is_some() && !watches_cost;
-        let next_check = next_check(on_socket, last_check, last_heard, interval);
+        let mut next_check = next_check(on_socket, last_check, last_heard, interval);
+        if let Some(ceiling) = &ceiling {
+            next_check = next_check.min(ceiling.next_look(last_check, interval, task.client.spend_rate()));
+        }
         let wake = deadline.map_or(next_check, |d| next_check.min(d));
         let Some(live) = watch.as_mut() else {
             tokio::time::sleep_until(wake).await;
