@@ -36,16 +36,25 @@ stage "npm packages for the Socket.IO interop tests" interop_packages
 stage "Rust: fmt" cargo fmt --all --check
 stage "Rust: clippy" cargo clippy --all-targets -- -D warnings
 stage "Rust: tests" cargo test
+# The event, wait, batch and control tests again, against the simulator's documented-only mode
+# (the scenarios run in both modes by themselves): the SDK must not depend on its extras.
+stage "Rust: tests against the documented-only simulator" env ENIGMA_TEST_STRICT_DOCS=1 cargo test -p enigma \
+  --test live_events --test control --test batch --test sessions_and_tasks --test faults_live --test nothing_left_open
 # The binding crates are outside default-members (they need Python / Node to link); lint them too.
 stage "Rust: clippy of the bindings" cargo clippy -p enigma-python -p enigma-node --all-targets -- -D warnings
 
 if [ -f python/pyproject.toml ]; then
   stage "Python package" bash python/scripts/test.sh
+  stage "Python: events, waits, batches and control against the documented-only simulator" \
+    bash python/scripts/test.sh --enigma-strict-docs tests/test_events.py tests/test_lifecycle.py \
+    tests/test_batch.py tests/test_async_api.py tests/test_sync_api.py
 fi
 
 if [ -f node/package.json ]; then
   # npm ci compiles nothing (the published package has no install script): build the addon (debug).
   stage "Node package" bash -c 'cd node && npm ci --no-audit --no-fund --loglevel=error && ENIGMA_NODE_DEBUG_BUILD=1 npm run build && npm test'
+  stage "Node: events, waits, batches and control against the documented-only simulator" bash -c \
+    'cd node && ENIGMA_TEST_STRICT_DOCS=1 node --test test/events.test.mjs test/abort.test.mjs test/batch.test.mjs test/close.test.mjs test/signals.test.mjs'
 fi
 
 # The API references, warnings as errors (after the packages: it documents the installed ones).

@@ -12,8 +12,14 @@ export function key() {
   return `enig_node${process.pid}x${String(n).padStart(20, '0')}`
 }
 
+/**
+ * Whether this run's simulators send only what the docs promise (ENIGMA_TEST_STRICT_DOCS=1;
+ * scripts/test-all.sh runs the event, wait, batch and control tests that way too).
+ */
+export const STRICT_DOCS = process.env.ENIGMA_TEST_STRICT_DOCS === '1'
+
 export function startSim(options = {}) {
-  return startSimulator({ timeScale: TIME_SCALE, rateLimit: 0, ...options })
+  return startSimulator({ timeScale: TIME_SCALE, rateLimit: 0, strictDocs: STRICT_DOCS, ...options })
 }
 
 export function makeClient(sim, options = {}) {

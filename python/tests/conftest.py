@@ -27,3 +27,10 @@ async def aclient(sim: Simulator) -> Any:
     async with sim.async_client() as c:
         yield c
 
+
+
+@pytest.fixture
+def strict_docs(request: Any) -> bool:
+    """Whether this run's simulators send only what the docs promise (``--enigma-strict-docs``):
+    then the events name their task on ``task_completed`` only, and polls say nothing of a pause."""
+    return bool(request.config.getoption("--enigma-strict-docs"))

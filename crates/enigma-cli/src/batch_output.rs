@@ -138,6 +138,16 @@ pub fn summary(summary: &BatchSummary, skipped_lines: &[String], json: bool) {
     }
 }
 
+/// What the budget did, as counted: tasks it stopped and tasks it kept from starting (a budget
+/// reached by the last task's own end stopped nothing).
+fn budget_note(summary: &BatchSummary) -> String {
+    if !summary.budget_reached {
+        return String::new();
+    }
+    let stopped = summary.outcomes.get("stopped").copied().unwrap_or(0);
+    format!(" (budget reached: {stopped} stopped, {} not started)", summary.not_started)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,14 +164,4 @@ mod tests {
         );
         assert_eq!(status_message(&progress(0.42, None)), "done 3 · running 2 · failed 1 · queued 5 · $0.420 spent");
     }
-}
-
-/// What the budget did, as counted: tasks it stopped and tasks it kept from starting (a budget
-/// reached by the last task's own end stopped nothing).
-fn budget_note(summary: &BatchSummary) -> String {
-    if !summary.budget_reached {
-        return String::new();
-    }
-    let stopped = summary.outcomes.get("stopped").copied().unwrap_or(0);
-    format!(" (budget reached: {stopped} stopped, {} not started)", summary.not_started)
 }

@@ -23,7 +23,7 @@ async fn pause_freezes_progress_and_cost_and_resume_continues() {
     // A pause lands within one simulated second (10 ms here).
     tokio::time::sleep(Duration::from_millis(40)).await;
     let before = task.poll().await.unwrap();
-    assert_eq!(before.state, TaskState::Running { paused: true }, "{:?}", before.raw);
+    assert_eq!(before.state, TaskState::Running { paused: paused_shown() }, "{:?}", before.raw);
     tokio::time::sleep(Duration::from_millis(100)).await; // 10 simulated seconds
     let after = task.poll().await.unwrap();
     assert_eq!(after.usage.cost, before.usage.cost, "cost froze while paused");
@@ -84,7 +84,11 @@ async fn every_interaction_is_sent() {
     session.type_text("hello", true).await.unwrap();
     session.press_key("Enter").await.unwrap();
     tokio::time::sleep(Duration::from_millis(30)).await;
-    assert_eq!(task.poll().await.unwrap().state, TaskState::Running { paused: true }, "take-over pauses the agent");
+    assert_eq!(
+        task.poll().await.unwrap().state,
+        TaskState::Running { paused: paused_shown() },
+        "take-over pauses the agent"
+    );
     session.release().await.unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     for kind in ["takeOverControl", "releaseControl", "CLICK", "DOUBLE_CLICK", "TYPE", "KEY_PRESS"] {

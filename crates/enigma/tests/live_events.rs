@@ -71,7 +71,9 @@ async fn every_task_event_arrives_typed_and_in_order() {
     );
     for event in &seen {
         if !matches!(event, Event::Connected) {
-            assert_eq!(event.task_id(), task.id(), "{event:?}");
+            // Every event names its task; the documented events name it on `task_completed` only.
+            let named = !strict_docs() || matches!(event, Event::TaskCompleted { .. });
+            assert_eq!(event.task_id(), if named { task.id() } else { None }, "{event:?}");
         }
     }
     let Some(Event::TaskCompleted { message, usage, .. }) = seen.last() else { unreachable!() };
@@ -116,7 +118,7 @@ async fn commands_go_over_the_socket_when_it_is_up() {
     session.pause().await.unwrap();
     eventually(&sim, "socketMessages.byMessage.state:pause", 1).await;
     tokio::time::sleep(Duration::from_millis(30)).await;
-    assert_eq!(task.poll().await.unwrap().state, enigma::TaskState::Running { paused: true });
+    assert_eq!(task.poll().await.unwrap().state, enigma::TaskState::Running { paused: paused_shown() });
     session.resume().await.unwrap();
     session.click(100, 300).await.unwrap();
     session.stop().await.unwrap();

@@ -2,7 +2,9 @@
 
 - fixture ``enigma_simulator``: a fresh in-process :class:`enigma.testing.Simulator` per test,
   fast by default (``time_scale=0.01``, no rate limit);
-- marker ``@pytest.mark.enigma_simulator(**settings)`` to change its settings.
+- marker ``@pytest.mark.enigma_simulator(**settings)`` to change its settings;
+- option ``pytest --enigma-strict-docs``: every such simulator sends only what the service's
+  docs promise (``strict_docs=True``), so the tests assume no more than the docs.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from .testing import Simulator, _iter_simulator
 FAST: Dict[str, Any] = {"time_scale": 0.01, "rate_limit": 0}
 
 
+def pytest_addoption(parser: Any) -> None:
+    parser.getgroup("enigma").addoption(
+        "--enigma-strict-docs",
+        action="store_true",
+        default=False,
+        help="the enigma_simulator fixture sends only what the service's docs promise (strict_docs=True)",
+    )
+
+
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line(
         "markers", "enigma_simulator(**settings): settings of the enigma_simulator fixture's simulator"
@@ -26,6 +37,8 @@ def pytest_configure(config: Any) -> None:
 def enigma_simulator(request: Any) -> Iterator[Simulator]:
     """A fresh in-process Enigma simulator (``.url``, ``.stats()``, ``.client()``...)."""
     settings = dict(FAST)
+    if request.config.getoption("--enigma-strict-docs", default=False):
+        settings["strict_docs"] = True
     marker = request.node.get_closest_marker("enigma_simulator")
     if marker is not None:
         settings.update(marker.kwargs)

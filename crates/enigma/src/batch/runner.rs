@@ -134,13 +134,21 @@ impl Runner {
         let started = now_ms();
         self.journal_sent(&job).await;
         self.tally.running(job.index);
+        // A ceiling (the task's or the budget) needs the task named early to poll its cost.
+        let needs_polls = job.spec.max_cost.is_some() || self.options.budget.is_some();
+        let options = job.spec.session_options();
         let created = {
-            let _permit = tokio::select! {
-                permit = self.pacer.acquire() => permit,
-                _ = self.cancel.cancelled() => return self.refused(job).await,
-            };
+            // One permit per rate-limited request the one-shot sends (one, or two: see
+            // `Client::start_task`).
+            let mut permits = Vec::new();
+            for _ in 0..self.client.one_shot_requests(&options, needs_polls) {
+                permits.push(tokio::select! {
+                    permit = self.pacer.acquire() => permit,
+                    _ = self.cancel.cancelled() => return self.refused(job).await,
+                });
+            }
             tokio::select! {
-                created = self.client.start_task(job.spec.session_options()) => created,
+                created = self.client.start_one_shot(options, needs_polls) => created,
                 // The core terminates the session of an answer nobody takes.
                 _ = self.cancel.cancelled() => {
                     self.tally.cancelled(job.index, None);

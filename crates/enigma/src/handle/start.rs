@@ -169,21 +169,30 @@ impl Client {
     /// `start_task`; `needs_polls`: the caller's wait must see the cost grow (a ceiling), so the
     /// task must be named before it ends.
     #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
-    async fn start_one_shot(&self, options: SessionOptions, needs_polls: bool) -> Result<Task> {
+    pub(crate) async fn start_one_shot(&self, options: SessionOptions, needs_polls: bool) -> Result<Task> {
         self.check_open()?;
         validate::session_options(&options, true)?;
-        let live_events = options.live_events.unwrap_or(self.config().live_events);
-        let named_late = self.names_initial_tasks() == Some(false);
-        let task = match live_events && !(needs_polls && named_late) {
-            true => {
+        let task = match self.one_shot_requests(&options, needs_polls) {
+            1 => {
                 let options = SessionOptions { terminate_on_completion: Some(true), ..options };
                 let session = self.start_session(options).await?;
                 session.initial_task().cloned().ok_or_else(|| Error::validation("task_details", "is required"))?
             }
-            false => self.start_task_in_two(options).await?,
+            _ => self.start_task_in_two(options).await?,
         };
         tracing::Span::current().record("session", task.session_id()).record("task", task.id());
         Ok(task)
+    }
+
+    /// How many rate-limited requests a one-shot task with these options sends: one
+    /// start-session with the task, or (see [`Client::start_task`]) start-session then `newTask`.
+    pub(crate) fn one_shot_requests(&self, options: &SessionOptions, needs_polls: bool) -> u32 {
+        let live_events = options.live_events.unwrap_or(self.config().live_events);
+        let named_late = self.names_initial_tasks() == Some(false);
+        match live_events && !(needs_polls && named_late) {
+            true => 1,
+            false => 2,
+        }
     }
 
     /// `start_task` without live events: start-session, then the task with `newTask`.

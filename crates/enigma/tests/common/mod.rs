@@ -18,8 +18,22 @@ pub fn key() -> String {
 }
 
 /// The simulator's settings for tests: fast time, no rate limit (tests that need it turn it on).
+///
+/// `ENIGMA_TEST_STRICT_DOCS=1` runs them against the documented-only simulator (`strict_docs`):
+/// `scripts/test-all.sh` runs the live-event, wait, batch and control tests that way too.
 pub fn sim_config() -> SimConfig {
-    SimConfig { time_scale: TIME_SCALE, rate_limit: None, ..SimConfig::default() }
+    SimConfig { time_scale: TIME_SCALE, rate_limit: None, strict_docs: strict_docs(), ..SimConfig::default() }
+}
+
+/// What a poll of a paused task says: `paused: true` is an extra of the simulator, which the
+/// documented service (and the simulator's `strict_docs`) does not send.
+pub fn paused_shown() -> bool {
+    !strict_docs()
+}
+
+/// Whether this run is against the documented-only simulator (see [`sim_config`]).
+pub fn strict_docs() -> bool {
+    std::env::var("ENIGMA_TEST_STRICT_DOCS").is_ok_and(|v| v == "1")
 }
 
 pub async fn sim() -> SimHandle {
