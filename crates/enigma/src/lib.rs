@@ -41,10 +41,11 @@
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
 //! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
-//!   calls), `builder`, `task`, `wait` (`Task::result`), `session` (also `Task::session`),
+//!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
+//!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
 //!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`.
-//!   Inside it, one way too: `client` <- `task` <- `wait`; `client`, `task` <- `session` <-
-//!   `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
+//!   Inside it, one way too: `client` <- `birth` <- `task` <- `wait`; `client`, `task` <-
+//!   `session` <- `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
 //! - `host/` (over `handle/`): what a language host embedding the core needs, so that no
 //!   binding writes it again: `runtime` (one tokio runtime per process for a host that has
 //!   none: fork-aware, detached work counted, `drain` at exit) and `event_pull` (live events

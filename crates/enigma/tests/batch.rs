@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{client, sim_config, sim_with, stat};
+use common::{client, sim_config, sim_with, stat, until_no_session_open};
 use enigma::{Batch, BatchItem, BatchOptions, BatchOutcome, TaskSpec};
 use enigma_sim::SimConfig;
 
@@ -23,15 +23,6 @@ async fn collect(mut batch: Batch) -> (Vec<BatchItem>, enigma::BatchSummary) {
     (items, batch.finished().await)
 }
 
-async fn until_no_session_open(sim: &enigma_sim::SimHandle) {
-    for _ in 0..500 {
-        if stat(sim, "sessions.open") == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("sessions still open: {}", sim.stats()["sessions"]);
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_tasks_under_the_default_limits_each_end_once_without_429s() {

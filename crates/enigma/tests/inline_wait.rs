@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{key, sim_with, stat};
+use common::{key, sim_with, stat, until_no_session_open};
 use enigma::{Client, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 use enigma_sim::{SimConfig, SimHandle};
 use tokio::time::Instant;
@@ -32,16 +32,6 @@ fn one_shot(text: &str, wait: WaitOptions) -> RunTaskOptions {
     RunTaskOptions { wait, ..RunTaskOptions::new(text) }
 }
 
-/// Waits (up to 3 s) until the simulator has no open session.
-async fn until_no_session_open(sim: &SimHandle) {
-    for _ in 0..300 {
-        if stat(sim, "sessions.open") == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("sessions still open: {}", sim.stats()["sessions"]);
-}
 
 #[tokio::test]
 async fn the_cost_ceiling_of_a_one_shot_task_acts_during_the_inline_wait() {

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{builder, key, sim_with, stat};
+use common::{builder, key, sim_with, stat, until_no_session_open};
 use enigma::{
     BatchOptions, BatchOutcome, Client, Outcome, RunTaskOptions, SessionOptions, TaskOptions, TaskSpec, WaitOptions,
 };
@@ -18,15 +18,6 @@ async fn strict() -> SimHandle {
     sim_with(SimConfig { strict_docs: true, ..common::sim_config() }).await
 }
 
-async fn until_no_session_open(sim: &SimHandle) {
-    for _ in 0..500 {
-        if stat(sim, "sessions.open") == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("sessions still open: {}", sim.stats()["sessions"]);
-}
 
 #[tokio::test]
 async fn a_one_shot_task_completes_and_is_named_by_its_completion() {

@@ -102,3 +102,14 @@ pub async fn eventually(sim: &SimHandle, path: &str, expected: u64) {
 pub fn sent(sim: &SimHandle, message: &str) -> u64 {
     stat(sim, &format!("commands.byMessage.{message}"))
 }
+
+/// Waits (up to 5 s) until the simulator has no open session.
+pub async fn until_no_session_open(sim: &SimHandle) {
+    for _ in 0..500 {
+        if stat(sim, "sessions.open") == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("sessions still open: {}", sim.stats()["sessions"]);
+}
