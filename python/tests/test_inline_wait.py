@@ -114,3 +114,28 @@ def test_a_signal_during_the_inline_wait_terminates_the_session_at_once(slow_sim
     finally:
         proc.kill()
     assert slow_sim.stat("requests.byMessage.state:terminate") == 1
+
+
+async def test_events_arrive_as_they_happen_not_when_the_create_is_answered(slow_sim: Simulator) -> None:
+    import asyncio
+
+    from enigma import events
+
+    async with slow_sim.async_client() as client:
+        async with await client.start_session() as session:
+            stream = session.events()
+            async for event in stream:
+                if isinstance(event, events.Connected):
+                    break
+            sent = time.monotonic()
+            await session.new_task("Twenty seconds #sim duration=20 steps=4")
+            first = completed = None
+            async for event in stream:
+                if isinstance(event, events.AgentThought) and first is None:
+                    first = time.monotonic() - sent
+                if isinstance(event, events.TaskCompleted):
+                    completed = time.monotonic() - sent
+                    break
+            await asyncio.sleep(0)
+    assert first is not None and first < 0.5, f"the first thought came after {first}"
+    assert completed is not None and completed > 1.8, f"the task took its 2 s: {completed}"
