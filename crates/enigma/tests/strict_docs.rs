@@ -18,7 +18,6 @@ async fn strict() -> SimHandle {
     sim_with(SimConfig { strict_docs: true, ..common::sim_config() }).await
 }
 
-
 #[tokio::test]
 async fn a_one_shot_task_completes_and_is_named_by_its_completion() {
     let sim = strict().await;
@@ -76,7 +75,10 @@ async fn batches_of_several_tasks_per_session_end_with_their_real_outcomes() {
 
 #[tokio::test]
 async fn a_guardrail_and_a_failure_reach_a_one_shot_task_though_their_events_name_no_task() {
-    let sim = strict().await;
+    // At a tenth of real time: the question comes 100 ms after the start, when the session's
+    // socket is up (events are live only; the documented service's come seconds in).
+    let sim =
+        sim_with(SimConfig { strict_docs: true, time_scale: 0.1, rate_limit: None, ..SimConfig::default() }).await;
     let client = common::client(&sim);
     let asked = client.run_task(RunTaskOptions::new("Log in #sim guardrail=\"Which account?\"")).await.unwrap();
     assert_eq!((asked.outcome, asked.question.as_deref()), (Outcome::Guardrail, Some("Which account?")));

@@ -50,6 +50,9 @@ pub(crate) struct Birth {
     /// The session's first task, which nothing runs before: an outcome event that names no
     /// task (the documented guardrail and error events) is its own.
     alone: bool,
+    /// The number of the last such event a wait handed out (see `Live::unnamed_outcome`), so
+    /// that a question already answered is not handed out again.
+    handed_unnamed: std::sync::atomic::AtomicU64,
 }
 
 impl Birth {
@@ -65,11 +68,22 @@ impl Birth {
     /// `alone`: the first task of its session (see the field).
     pub(crate) fn pending(ends_session: bool, alone: bool) -> Arc<Birth> {
         let (stage, _) = watch::channel(Stage::Sending);
-        Arc::new(Birth { id: OnceLock::new(), stage, inline: Mutex::new(None), ends_session, alone })
+        let handed_unnamed = std::sync::atomic::AtomicU64::new(0);
+        Arc::new(Birth { id: OnceLock::new(), stage, inline: Mutex::new(None), ends_session, alone, handed_unnamed })
     }
 
     pub(crate) fn alone(&self) -> bool {
         self.alone
+    }
+
+    /// Whether an unnamed outcome event of this number is news to this task's waits.
+    pub(crate) fn is_new_unnamed(&self, number: u64) -> bool {
+        number > self.handed_unnamed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A wait handed out the unnamed outcome event of this number.
+    pub(crate) fn handed_unnamed(&self, number: u64) {
+        self.handed_unnamed.fetch_max(number, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn id(&self) -> Option<&str> {

@@ -249,10 +249,21 @@ async fn until_named(
         let reached_at = task.sent_at()? + Duration::try_from_secs_f64(limit / rate).ok()?;
         Some((reached_at, limit))
     });
-    let mut events = match task.birth.alone() {
-        true => Watch::open(task).await.map(|w| w.events),
+    let watch = match task.birth.alone() {
+        true => Watch::open(task).await,
         false => None,
     };
+    // An outcome that came before the subscription (the connection keeps the latest).
+    if let Some((number, raw)) = watch.as_ref().and_then(|w| w.unnamed_outcome())
+        && task.birth.is_new_unnamed(number)
+        && let Some(status) = final_status(&raw)
+        && let Some(outcome) = finish(status, task, options)
+    {
+        task.birth.handed_unnamed(number);
+        return Ok(Some(outcome));
+    }
+    let live = watch.as_ref().map(|w| w.live.clone());
+    let mut events = watch.map(|w| w.events);
     loop {
         if task.id().is_some() {
             return Ok(None);
@@ -272,8 +283,18 @@ async fn until_named(
                     if let Some(status) = final_status(&raw)
                         && let Some(outcome) = finish(status, task, options)
                     {
+                        // The connection numbered it before it was sent: mark it handed out.
+                        if let Some((number, _)) = live.as_ref().and_then(|l| l.unnamed_outcome()) {
+                            task.birth.handed_unnamed(number);
+                        }
                         return Ok(Some(outcome));
                     }
+                }
+                // Its completion names it (the learner may not have read it yet).
+                Some(Event::TaskCompleted { task_id: Some(id), .. }) => task.birth.name(&id),
+                // The session ended before anything named the task: its outcome cannot be learned.
+                Some(Event::SessionEnded { .. }) => {
+                    return Err(Error::SessionEnded { session_id: task.session_id().to_owned(), task_id: None });
                 }
                 Some(_) => {}
                 None => events = None,

@@ -196,6 +196,12 @@ impl Live {
         self.shared.state().named.clone()
     }
 
+    /// The latest outcome event that named no task (a documented guardrail or error event),
+    /// with its number (counted from 1 on this connection).
+    pub(crate) fn unnamed_outcome(&self) -> Option<(u64, Value)> {
+        self.shared.state().unnamed_outcome.clone()
+    }
+
     /// The first task an event of this connection named.
     pub(crate) fn first_named_task(&self) -> Option<String> {
         self.shared.state().first_named.clone()

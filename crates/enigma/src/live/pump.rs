@@ -31,6 +31,10 @@ pub(super) struct LiveState {
     /// answered yet is recognised (a name not seen before its create was sent is its own).
     pub(super) named: HashSet<String>,
     pub(super) first_named: Option<String>,
+    /// The latest outcome event that named no task (the documented guardrail and error
+    /// events), for a waiter of a session's first task that subscribes after it.
+    /// Numbered from 1, so that a waiter knows one it already handed out.
+    pub(super) unnamed_outcome: Option<(u64, Value)>,
 }
 
 impl Shared {
@@ -106,11 +110,16 @@ fn remember_named(payload: &Value, shared: &Shared) {
 }
 
 fn remember_final(name: &str, payload: &Value, shared: &Shared) {
-    let Some(task_id) = payload.get("taskId").and_then(Value::as_str) else { return };
     // The one classifier decides what is an outcome (a guardrail counts: it needs a human).
     if name != "message" || final_status(payload).is_none() {
         return;
     }
+    let Some(task_id) = payload.get("taskId").and_then(Value::as_str) else {
+        let mut state = shared.state();
+        let number = state.unnamed_outcome.as_ref().map_or(1, |(n, _)| n + 1);
+        state.unnamed_outcome = Some((number, payload.clone()));
+        return;
+    };
     let mut state = shared.state();
     if state.finals.len() >= MAX_FINALS {
         state.finals.clear();
