@@ -23,7 +23,6 @@ async fn collect(mut batch: Batch) -> (Vec<BatchItem>, enigma::BatchSummary) {
     (items, batch.finished().await)
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_tasks_under_the_default_limits_each_end_once_without_429s() {
     // The service's limits (10 POSTs per window, 5 sessions), with a 1 s window so it runs fast.

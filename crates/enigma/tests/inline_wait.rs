@@ -32,7 +32,6 @@ fn one_shot(text: &str, wait: WaitOptions) -> RunTaskOptions {
     RunTaskOptions { wait, ..RunTaskOptions::new(text) }
 }
 
-
 #[tokio::test]
 async fn the_cost_ceiling_of_a_one_shot_task_acts_during_the_inline_wait() {
     let sim = sim().await;

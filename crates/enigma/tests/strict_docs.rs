@@ -18,7 +18,6 @@ async fn strict() -> SimHandle {
     sim_with(SimConfig { strict_docs: true, ..common::sim_config() }).await
 }
 
-
 #[tokio::test]
 async fn a_one_shot_task_completes_and_is_named_by_its_completion() {
     let sim = strict().await;
