@@ -47,7 +47,23 @@ export interface SimulatorOptions {
    * the list is in docs/api-contract.md). For tests that assume no more than the docs.
    */
   strictDocs?: boolean
+  /**
+   * Documented variants to answer in (default none): each turns one task answer into one
+   * alternative shape the service's docs give for it, for tests that a client reads every shape
+   * (the list is in docs/api-contract.md). The two pending markers exclude each other.
+   */
+  answerVariants?: AnswerVariant[]
 }
+
+/** A documented alternative shape of a task answer (see `SimulatorOptions.answerVariants`). */
+export type AnswerVariant =
+  | 'inline_without_status'
+  | 'result_without_type'
+  | 'pending_flag_only'
+  | 'pending_status_only'
+  | 'usage_in_data'
+  | 'snake_case_usage'
+
 
 /** A fault for the next requests to one endpoint (see the simulator's README). */
 export interface FaultRule {

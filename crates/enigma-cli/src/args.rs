@@ -1,6 +1,7 @@
 //! The command line, as clap derives it.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use enigma_sim::AnswerVariant;
 
 /// What `enigma --help` adds after the commands: where the key comes from, the simulator
 /// fallback, and commands to copy (tests/help.rs runs the first two).
@@ -220,6 +221,12 @@ pub struct SimArgs {
     /// list is in docs/api-contract.md). For testing that a client assumes no more than the docs.
     #[arg(long)]
     pub strict_docs: bool,
+    /// Answer in one documented variant of the task answers (repeatable): inline_without_status,
+    /// result_without_type, pending_flag_only, pending_status_only, usage_in_data,
+    /// snake_case_usage (the list is in docs/api-contract.md). For testing that a client reads
+    /// every shape the docs give.
+    #[arg(long = "answer-variant", value_name = "NAME")]
+    pub answer_variants: Vec<AnswerVariant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -215,8 +215,14 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
         initial_balance: args.balance,
         seed: args.seed,
         strict_docs: args.strict_docs,
+        answer_variants: args.answer_variants,
         ..SimConfig::default()
     };
+    // Each of the checks' texts begins with the setting's name (e.g. `answer_variants: ...`).
+    config.validate().map_err(|reason| Error::Validation {
+        field: reason.split([' ', ':']).next().unwrap_or_default().to_owned(),
+        reason: reason.clone(),
+    })?;
     let handle = Simulator::start(config)
         .await
         .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;

@@ -208,6 +208,44 @@ fn sim_strict_docs_serves_without_the_initial_task_id() {
     }
 }
 
+#[test]
+fn sim_answer_variant_changes_the_answers_shape_and_unknown_names_are_refused() {
+    let sim = Sim::start(&[
+        "--time-scale",
+        "0.01",
+        "--answer-variant",
+        "inline_without_status",
+        "--answer-variant",
+        "usage_in_data",
+    ]);
+    let answer = sim.post("/start/run-task", serde_json::json!({ "taskDetails": "Find shoes" }));
+    assert!(answer.get("status").is_none(), "{answer}");
+    assert!(
+        answer["result"].get("usage").is_none() && answer["result"]["data"]["usage"]["cost"].is_number(),
+        "{answer}"
+    );
+    let output = run(sim.enigma().args(["--json", "run", "Find laptops"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).expect("JSON on stdout");
+    assert_eq!(result["outcome"], "completed", "{result}");
+
+    let unknown = run(enigma().args(["sim", "--port", "0", "--answer-variant", "flat_result"]));
+    assert!(!unknown.status.success());
+    let err = stderr(&unknown);
+    assert!(err.contains("flat_result") && err.contains("snake_case_usage"), "{err}");
+    let both = run(enigma().args([
+        "sim",
+        "--port",
+        "0",
+        "--answer-variant",
+        "pending_flag_only",
+        "--answer-variant",
+        "pending-status-only",
+    ]));
+    assert_eq!(both.status.code(), Some(3), "{}", stderr(&both));
+    assert!(stderr(&both).contains("exclude each other"), "{}", stderr(&both));
+}
+
 /// A negative or non-finite number is a value that the core's rule refuses (exit 3, the field
 /// named), not an unknown argument (clap reads `-1` as a flag unless told otherwise), and
 /// nothing is sent: the simulator sees no session.

@@ -257,6 +257,7 @@ pub(crate) fn end_task(inner: &mut Inner, task_id: &str, phase: TaskPhase, now: 
                 "usage": usage_json(&task.usage()),
             });
             inner.extras.completed_event(&mut event, task.completed_at);
+            inner.variants.completed_usage(&mut event);
             Some(event)
         }
         TaskPhase::Failed { code, error } => {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::variants::{self, AnswerVariant};
+
 /// How the per-key rate limit of the POST endpoints is counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RateLimitScope {
@@ -49,6 +51,12 @@ pub struct SimConfig {
     /// `paused` / `queued` in polls, ids and `pending:false` on polls, ...; the list is in
     /// `docs/api-contract.md`, "The simulator's extras"). Default `false` (extras on).
     pub strict_docs: bool,
+    /// Documented variants to answer in: each turns one answer into one alternative shape the
+    /// service's docs give for it (no `status` on the inline result, usage inside `data`, ...;
+    /// the list is in `docs/api-contract.md`, "One answer, several documented shapes", the code
+    /// `src/variants.rs`). `PendingFlagOnly` and `PendingStatusOnly` exclude each other.
+    /// Default empty (the superset of the documented fields).
+    pub answer_variants: Vec<AnswerVariant>,
 }
 
 impl Default for SimConfig {
@@ -66,6 +74,7 @@ impl Default for SimConfig {
             initial_balance: 100.0,
             seed: 0,
             strict_docs: false,
+            answer_variants: Vec::new(),
         }
     }
 }
@@ -85,7 +94,7 @@ impl SimConfig {
         if self.rate_limit == Some(0) {
             return Err("rate_limit must be positive (None turns the limiter off)".to_owned());
         }
-        Ok(())
+        variants::check(&self.answer_variants)
     }
 }
 
@@ -133,6 +142,11 @@ pub struct SimSettings {
     /// See [`SimConfig::strict_docs`]: `true` leaves out every extra beyond the documented API.
     #[serde(default)]
     pub strict_docs: Option<bool>,
+    /// See [`SimConfig::answer_variants`]: the names of the variants (`inline_without_status`,
+    /// `result_without_type`, `pending_flag_only`, `pending_status_only`, `usage_in_data`,
+    /// `snake_case_usage`).
+    #[serde(default)]
+    pub answer_variants: Option<Vec<String>>,
 }
 
 impl SimSettings {
@@ -152,6 +166,7 @@ impl SimSettings {
             initial_balance: Some(c.initial_balance),
             seed: Some(c.seed),
             strict_docs: Some(c.strict_docs),
+            answer_variants: Some(c.answer_variants.iter().map(|v| v.as_str().to_owned()).collect()),
         }
     }
 
@@ -190,6 +205,12 @@ impl SimSettings {
         c.initial_balance = self.initial_balance.unwrap_or(c.initial_balance);
         c.seed = self.seed.unwrap_or(c.seed);
         c.strict_docs = self.strict_docs.unwrap_or(c.strict_docs);
+        if let Some(names) = self.answer_variants {
+            c.answer_variants = names
+                .iter()
+                .map(|name| name.parse::<AnswerVariant>().map_err(|why| format!("answer_variants: {why}")))
+                .collect::<Result<_, _>>()?;
+        }
         c.validate()?;
         Ok(c)
     }
@@ -254,5 +275,27 @@ mod tests {
         let strict = SimSettings { strict_docs: Some(true), ..SimSettings::default() };
         assert!(strict.config().unwrap().strict_docs);
         assert_eq!(format!("{:?}", defaults.config().unwrap()), format!("{:?}", SimConfig::default()));
+        assert_eq!(json["answer_variants"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn answer_variants_are_read_by_name_and_unknown_names_are_refused() {
+        let names = vec!["usage_in_data".to_owned(), "pending_flag_only".to_owned()];
+        let settings = SimSettings { answer_variants: Some(names), ..SimSettings::default() };
+        assert_eq!(
+            settings.config().unwrap().answer_variants,
+            vec![AnswerVariant::UsageInData, AnswerVariant::PendingFlagOnly]
+        );
+        let unknown = SimSettings { answer_variants: Some(vec!["flat_result".into()]), ..SimSettings::default() };
+        let err = unknown.config().unwrap_err();
+        assert!(err.starts_with("answer_variants:") && err.contains("flat_result"), "{err}");
+        for variant in AnswerVariant::ALL {
+            assert!(err.contains(variant.as_str()), "{err} lists {variant}");
+        }
+        let both = SimSettings {
+            answer_variants: Some(vec!["pending_flag_only".into(), "pending_status_only".into()]),
+            ..SimSettings::default()
+        };
+        assert!(both.config().unwrap_err().contains("exclude each other"));
     }
 }

@@ -41,8 +41,10 @@ mod state;
 mod stats;
 mod time_fmt;
 mod validate;
+mod variants;
 
 pub use config::{RateLimitScope, SimConfig, SimSettings};
 pub use directives::InstanceBehaviour;
 pub use server::{SimHandle, Simulator};
 pub use shared::SharedSim;
+pub use variants::AnswerVariant;

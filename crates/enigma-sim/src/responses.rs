@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use crate::extras::Extras;
 use crate::state::{Task, TaskPhase, Usage};
 use crate::time_fmt::iso8601;
+use crate::variants::Variants;
 
 /// The text of every pending answer.
 pub(crate) const PENDING_MESSAGE: &str = "Task still running. Poll GET /task/:sessionId/:taskId for result.";
@@ -35,9 +36,10 @@ fn guardrail_data(question: &str) -> Value {
     json!({ "type": "human_input_needed", "value": question })
 }
 
-/// The "still running" answer of `newTask` / `run-task`.
-pub(crate) fn pending_body(base_url: &str, task: &Task) -> Value {
-    json!({
+/// The "still running" answer of `newTask` / `run-task` (both markers, unless a variant
+/// leaves one out).
+pub(crate) fn pending_body(base_url: &str, task: &Task, variants: Variants) -> Value {
+    let mut body = json!({
         "success": true,
         "sessionId": task.session_id,
         "taskId": task.id,
@@ -45,17 +47,19 @@ pub(crate) fn pending_body(base_url: &str, task: &Task) -> Value {
         "pending": true,
         "pollUrl": format!("{base_url}/task/{}/{}", task.session_id, task.id),
         "message": PENDING_MESSAGE,
-    })
+    });
+    variants.pending(&mut body);
+    body
 }
 
 /// The inline answer of `newTask` / `run-task` once the task ended or asks a guardrail
 /// question; `None` while it is still working. Inline answers always name their task (the
 /// documented shapes do).
-pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64, extras: Extras) -> Option<Value> {
+pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64, extras: Extras, variants: Variants) -> Option<Value> {
     let mut body = match &task.phase {
         TaskPhase::Queued | TaskPhase::Running => return None,
         TaskPhase::Guardrail(question) => {
-            let mut body = pending_body(base_url, task);
+            let mut body = pending_body(base_url, task, variants);
             body["result"] = json!({ "type": "guardrail_trigger", "data": guardrail_data(question) });
             return Some(body);
         }
@@ -70,9 +74,10 @@ pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64, extras: Extras)
                 },
             });
             extras.not_pending(&mut body);
+            variants.inline_completed(&mut body);
             body
         }
-        TaskPhase::Failed { .. } | TaskPhase::Stopped | TaskPhase::Terminated => poll_body(task, now, extras),
+        TaskPhase::Failed { .. } | TaskPhase::Stopped | TaskPhase::Terminated => poll_body(task, now, extras, variants),
     };
     body["sessionId"] = json!(task.session_id);
     body["taskId"] = json!(task.id);
@@ -80,7 +85,7 @@ pub(crate) fn inline_body(base_url: &str, task: &Task, now: f64, extras: Extras)
 }
 
 /// The answer of `GET /task/:sessionId/:taskId`.
-pub(crate) fn poll_body(task: &Task, now: f64, extras: Extras) -> Value {
+pub(crate) fn poll_body(task: &Task, now: f64, extras: Extras, variants: Variants) -> Value {
     let usage = usage_json(&task.usage());
     let mut body = match &task.phase {
         TaskPhase::Queued | TaskPhase::Running => {
@@ -107,6 +112,7 @@ pub(crate) fn poll_body(task: &Task, now: f64, extras: Extras) -> Value {
                 "completedAt": task.completed_at.map(iso8601),
             });
             extras.not_pending(&mut body);
+            variants.completed_usage(&mut body);
             body
         }
         TaskPhase::Failed { code, error } => {

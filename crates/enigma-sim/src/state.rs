@@ -17,6 +17,7 @@ use crate::instance::InstanceLink;
 use crate::rate_limit::RateLimiter;
 use crate::socket::SocketRegistry;
 use crate::stats::Stats;
+use crate::variants::Variants;
 
 /// How many events a session keeps for its live page.
 const RECENT_EVENTS: usize = 100;
@@ -48,6 +49,7 @@ impl AppState {
             stats: Stats::default(),
             sockets: SocketRegistry::default(),
             extras: Extras::new(config.strict_docs),
+            variants: Variants::new(&config.answer_variants),
         };
         AppState {
             clock: SimClock::new(config.time_scale),
@@ -92,6 +94,8 @@ pub(crate) struct Inner {
     pub sockets: SocketRegistry,
     /// What the simulator sends beyond the docs (none with `strict_docs`).
     pub extras: Extras,
+    /// The documented variants the answers take (none by default).
+    pub variants: Variants,
 }
 
 impl Inner {

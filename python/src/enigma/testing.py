@@ -28,7 +28,7 @@ import json
 import os
 import urllib.request
 from types import TracebackType
-from typing import Any, Dict, Iterator, Optional, Type
+from typing import Any, Dict, Iterator, Optional, Sequence, Type
 
 from . import _native
 from ._async import AsyncClient
@@ -54,7 +54,12 @@ class Simulator:
     sessions per key, 5), ``initial_balance`` (USD per key, 100), ``seed``, ``host``, ``port``,
     ``strict_docs`` (``True``: send exactly what the service's docs promise, none of the
     simulator's extras such as the initial task's ``taskId`` in the start-session answer, ids on
-    events, socket acks or ``paused`` in polls; for tests that assume no more than the docs).
+    events, socket acks or ``paused`` in polls; for tests that assume no more than the docs),
+    ``answer_variants`` (names of documented alternative shapes of the task answers to send,
+    default none: ``"inline_without_status"``, ``"result_without_type"``,
+    ``"pending_flag_only"``, ``"pending_status_only"``, ``"usage_in_data"``,
+    ``"snake_case_usage"``; the list is in docs/api-contract.md; for tests that a client reads
+    every shape the docs give).
     """
 
     def __init__(
@@ -72,10 +77,12 @@ class Simulator:
         host: str = _DEFAULTS["host"],
         port: int = _DEFAULTS["port"],
         strict_docs: bool = _DEFAULTS["strict_docs"],
+        answer_variants: Sequence[str] = _DEFAULTS["answer_variants"],
     ) -> None:
         self.time_scale = time_scale
         settings = dict(locals())
         del settings["self"]
+        settings["answer_variants"] = list(answer_variants)
         settings["rate_limit"] = rate_limit or 0  # 0 and None both turn the limiter off, as in the CLI and Node
         self._native = _native.Simulator(settings)
 

@@ -31,7 +31,7 @@ pub(crate) async fn poll(
             .get(&task_id)
             .filter(|t| t.session_id == session_id)
             .ok_or_else(|| ApiError::task_not_found(&task_id))?;
-        let mut body = poll_body(task, now, inner.extras);
+        let mut body = poll_body(task, now, inner.extras, inner.variants);
         if session.manual_control && task.is_running() && body.get("pending").is_some() {
             inner.extras.paused(&mut body);
         }

@@ -17,11 +17,11 @@ pub(crate) async fn inline(state: &AppState, task_id: &str) -> Value {
             let Some(task) = inner.tasks.get(task_id) else {
                 return serde_json::json!({ "success": false, "message": "task vanished" });
             };
-            if let Some(body) = inline_body(&state.base_url, task, now, inner.extras) {
+            if let Some(body) = inline_body(&state.base_url, task, now, inner.extras, inner.variants) {
                 return body;
             }
             if Instant::now() >= deadline {
-                return pending_body(&state.base_url, task);
+                return pending_body(&state.base_url, task, inner.variants);
             }
             task.changes.subscribe()
         };
@@ -30,7 +30,7 @@ pub(crate) async fn inline(state: &AppState, task_id: &str) -> Value {
             _ = changes.changed() => {}
             _ = state.stopped() => {
                 let inner = state.lock();
-                return pending_body(&state.base_url, &inner.tasks[task_id]);
+                return pending_body(&state.base_url, &inner.tasks[task_id], inner.variants);
             }
         }
     }

@@ -115,7 +115,7 @@ fn apply(state: &AppState, session_id: &str, message: &Value) -> Result<Value, A
         MessageOutcome::NewTask { task_id } => {
             let inner = state.lock();
             let task = &inner.tasks[&task_id];
-            let mut body = pending_body(&state.base_url, task);
+            let mut body = pending_body(&state.base_url, task, inner.variants);
             if task.phase == TaskPhase::Queued {
                 inner.extras.queued(&mut body);
             }
