@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 if TYPE_CHECKING:
     from enigma.testing import Simulator
@@ -64,3 +66,16 @@ def finish(proc: "subprocess.Popen[str]", limit: float = 20.0) -> Tuple[int, str
     finally:
         proc.kill()
     return proc.returncode, out, err
+
+
+def post_raw(sim: "Simulator", path: str, body: Dict[str, Any]) -> Dict[str, Any]:
+    """The raw JSON answer of ``POST path`` on the simulator, with a fresh key."""
+    request = urllib.request.Request(
+        sim.url + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {sim.api_key()}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        result: Dict[str, Any] = json.loads(answer.read())
+    return result

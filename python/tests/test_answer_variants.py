@@ -5,26 +5,18 @@ check every variant one by one.)"""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any, Dict
 
 import pytest
 
 from enigma.testing import Simulator
 
+from _util import post_raw
+
 
 def run_task_raw(sim: Simulator, task: str) -> Dict[str, Any]:
     """The raw answer of ``POST /start/run-task``."""
-    request = urllib.request.Request(
-        sim.url + "/start/run-task",
-        data=json.dumps({"taskDetails": task}).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {sim.api_key()}"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        body: Dict[str, Any] = json.loads(answer.read())
-    return body
+    return post_raw(sim, "/start/run-task", {"taskDetails": task})
 
 
 def test_answer_variants_reach_the_simulator_and_read_to_the_same_result() -> None:

@@ -4,26 +4,18 @@ task (one of its extras, docs/api-contract.md §9)."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any, Dict
 
 import pytest
 
 from enigma.testing import Simulator
 
+from _util import post_raw
+
 
 def start_session(sim: Simulator, task: str) -> Dict[str, Any]:
     """The raw answer of ``POST /start/start-session``."""
-    request = urllib.request.Request(
-        sim.url + "/start/start-session",
-        data=json.dumps({"taskDetails": task}).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {sim.api_key()}"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        body: Dict[str, Any] = json.loads(answer.read())
-    return body
+    return post_raw(sim, "/start/start-session", {"taskDetails": task})
 
 
 @pytest.mark.parametrize("strict", [False, True])

@@ -28,6 +28,17 @@ fn client(sim: &SimHandle) -> Client {
     Client::builder().api_key(key()).base_url(sim.url()).build().unwrap()
 }
 
+/// A one-shot task of 1.00 USD over 400 simulated s (0.025 USD a wall second) with a 0.05 USD
+/// ceiling: the error it ends with, and how long it took.
+async fn research_with_a_ceiling(client: &Client) -> (enigma::Error, Duration) {
+    let started = Instant::now();
+    let err = client
+        .run_task(one_shot("Research laptops #sim duration=400 cost=1.0", WaitOptions::new().max_cost(0.05)))
+        .await
+        .unwrap_err();
+    (err, started.elapsed())
+}
+
 fn one_shot(text: &str, wait: WaitOptions) -> RunTaskOptions {
     RunTaskOptions { wait, ..RunTaskOptions::new(text) }
 }
@@ -36,13 +47,8 @@ fn one_shot(text: &str, wait: WaitOptions) -> RunTaskOptions {
 async fn the_cost_ceiling_of_a_one_shot_task_acts_during_the_inline_wait() {
     let sim = sim().await;
     let client = client(&sim);
-    // $1.00 over 400 simulated s = 0.025 USD per wall second; the ceiling is reached at 2 s.
-    let started = Instant::now();
-    let err = client
-        .run_task(one_shot("Research laptops #sim duration=400 cost=1.0", WaitOptions::new().max_cost(0.05)))
-        .await
-        .unwrap_err();
-    let took = started.elapsed();
+    // The ceiling is reached at 2 s.
+    let (err, took) = research_with_a_ceiling(&client).await;
     assert_eq!(err.code(), "cost_limit", "{err}");
     assert!(took < INLINE_WAIT_WALL, "stopped after {took:?}, before the inline answer could come");
     // The bound: the ceiling plus one poll interval's spend (2 s x 0.025), plus slack.
@@ -149,12 +155,7 @@ async fn without_live_events_the_ceiling_acts_by_estimate_before_the_task_is_nam
     // A first task teaches the client the spend rate (0.025 USD per wall second).
     let learn = client.run_task(RunTaskOptions::new("Learn #sim duration=40 cost=0.1")).await.unwrap();
     assert_eq!(learn.outcome, enigma::Outcome::Completed);
-    let started = Instant::now();
-    let err = client
-        .run_task(one_shot("Research laptops #sim duration=400 cost=1.0", WaitOptions::new().max_cost(0.05)))
-        .await
-        .unwrap_err();
-    let took = started.elapsed();
+    let (err, took) = research_with_a_ceiling(&client).await;
     assert_eq!(err.code(), "cost_limit", "{err}");
     assert!(took < INLINE_WAIT_WALL, "stopped after {took:?}, before the task could be named");
     let cost = err.usage().and_then(|u| u.cost).unwrap();

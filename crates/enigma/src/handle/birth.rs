@@ -105,15 +105,21 @@ impl Birth {
 
     /// Waits until the create's answer came (or failed), at most until `until`.
     pub(crate) async fn answered_by(&self, until: tokio::time::Instant) {
+        self.wait_until(until, |_| false).await;
+    }
+
+    /// Waits (at most until `until`) while the create is still on its way, unless `done`
+    /// holds first (the id, say, which an event may bring before the answer).
+    async fn wait_until(&self, until: tokio::time::Instant, done: impl Fn(&Birth) -> bool) {
         let mut stage = self.watch();
-        let answered = async {
-            while matches!(stage.borrow_and_update().clone(), Stage::Sending) {
+        let sending = async {
+            while !done(self) && matches!(stage.borrow_and_update().clone(), Stage::Sending) {
                 if stage.changed().await.is_err() {
                     return;
                 }
             }
         };
-        let _ = tokio::time::timeout_at(until, answered).await;
+        let _ = tokio::time::timeout_at(until, sending).await;
     }
 
     pub(crate) fn watch(&self) -> watch::Receiver<Stage> {
@@ -183,15 +189,7 @@ impl Birth {
 
     /// Waits (at most `limit`) until the create was answered, failed, or the task was named.
     pub(crate) async fn settled_within(&self, limit: Duration) {
-        let mut stage = self.watch();
-        let settled = async {
-            while self.id().is_none() && matches!(stage.borrow_and_update().clone(), Stage::Sending) {
-                if stage.changed().await.is_err() {
-                    return;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(limit, settled).await;
+        self.wait_until(tokio::time::Instant::now() + limit, |birth| birth.id().is_some()).await;
     }
 }
 
