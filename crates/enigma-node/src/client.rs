@@ -28,7 +28,7 @@ impl NativeClient {
     ) -> Result<Self> {
         let settings = read_options(options, enigma::binding::client_settings).or_throw(env)?;
         let built = Client::builder().settings(settings).build();
-        Ok(NativeClient { inner: built.map_err(|e| enigma::binding::Spelling::Camel.error(e)).or_throw(env)? })
+        Ok(NativeClient { inner: built.map_err(|e| Spelling::Camel.error(e)).or_throw(env)? })
     }
 
     /// The configuration in use: the settings as `new NativeClient` takes them, with the key
@@ -105,13 +105,14 @@ impl NativeClient {
     /// Re-attaches to a session by id.
     #[napi]
     pub fn session(&self, env: &Env, session_id: String) -> Result<NativeSession> {
-        self.inner.session(&session_id).map(NativeSession::from).or_throw(env)
+        // An id the core refuses is named as Node spells it (`sessionId`).
+        self.inner.session(&session_id).map(NativeSession::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
     /// Re-attaches to a task by ids.
     #[napi]
     pub fn task(&self, env: &Env, session_id: String, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&session_id, &task_id).map(NativeTask::from).or_throw(env)
+        self.inner.task(&session_id, &task_id).map(NativeTask::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
     /// Service health.
