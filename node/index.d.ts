@@ -284,10 +284,13 @@ export interface BatchSummary {
   concurrencyEnd: number
 }
 
-/** A guardrail question of a batch task. */
+/** A guardrail question of a batch task, as `onGuardrail` receives it. */
 export interface BatchQuestion {
+  /** The task's position in the input. */
   index: number
+  /** The task's own `id`, when it has one. */
   id: string | null
+  /** The agent's question. */
   question: string
   sessionId: string
   taskId: string
@@ -726,16 +729,20 @@ export declare class ValidationError extends EnigmaError {
 export declare class TaskFailedError extends EnigmaError {
   readonly usage?: Usage
 }
-/** The wait's deadline passed; the task goes on: wait on `task` again. */
+/**
+ * The wait's deadline passed; the task goes on: wait on `task` again. From `task.result()`,
+ * `task` is that same task; from `runTask`, the task re-attached by its ids, or `null` when the
+ * service had not named it yet (its create's answer had not come; `sessionId` is set).
+ */
 export declare class WaitTimeout extends EnigmaError {
-  readonly task?: Task
+  readonly task: Task | null
   /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
   readonly waitedMs?: number
   readonly waited?: number
 }
-/** The wait's cost ceiling was passed; the SDK stopped the task. */
+/** The wait's cost ceiling was passed; the SDK stopped the task (`task`: as on {@link WaitTimeout}). */
 export declare class CostLimitExceeded extends EnigmaError {
-  readonly task?: Task
+  readonly task: Task | null
   readonly usage?: Usage
   /** The ceiling, USD. */
   readonly limit?: number

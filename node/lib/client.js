@@ -37,7 +37,7 @@ class Client {
     if (this.#terminateOnExit) signals.terminateAtExit(this)
     // Bound once: error mapping re-creates the task handles that errors carry.
     Object.defineProperty(this, '_makeTask', {
-      value: (sessionId, taskId) => this._wrapTask(this.#native.task(sessionId, taskId)),
+      value: (sessionId, taskId) => (taskId ? this._wrapTask(this.#native.task(sessionId, taskId)) : null),
     })
   }
 
