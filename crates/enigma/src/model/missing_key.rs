@@ -17,7 +17,7 @@ const RUST: &str = "Rust: `let sim = enigma_sim::Simulator::start(Default::defau
                     (the CLI: `enigma run \"<task>\"` uses it by itself without a key)";
 
 /// The simulator's line in Python.
-const PYTHON: &str = "Python: `from enigma.testing import Simulator; client = Simulator().client()`";
+const PYTHON: &str = "Python: `from enigma.testing import Simulator; sim = Simulator(); client = sim.client()`";
 
 /// The simulator's line in Node.
 const NODE: &str = "Node: `const sim = await startSimulator()` (from 'enigma-click/testing'), \
