@@ -288,3 +288,32 @@ fn without_a_key_it_runs_on_the_built_in_simulator() {
     assert!(stderr(&output).contains("built-in simulator"));
     assert_eq!(out_lines(&out).len(), 2);
 }
+
+/// A key of a batch file is checked as written (either spelling, key by key): an unknown one is
+/// named so, never as a renamed form, with the nearest known key suggested when one is close.
+#[test]
+fn an_unknown_key_is_named_as_written_with_the_nearest_known_one() {
+    let sim = fast_sim();
+    let dir = dir();
+    let lines: [String; 4] = [
+        r#"{"task": "x", "maxCots": 0.5}"#.into(),
+        r#"{"task": "y", "max_cots": 0.5}"#.into(),
+        r#"{"task": "z", "colour": "red"}"#.into(),
+        r#"{"task": "w", "maxCost": -1}"#.into(),
+    ];
+    let file = write_tasks(&dir, "typos.jsonl", &lines);
+    let csv = write_tasks(&dir, "typos.csv", &["task,startingURL".into(), "x,https://a.example".into()]);
+    let out = dir.join("out.jsonl");
+    let refused = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out));
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(err.contains("line 1: unknown option 'maxCots'; did you mean `maxCost`?"), "{err}");
+    assert!(err.contains("line 2: unknown option 'max_cots'; did you mean `max_cost`?"), "{err}");
+    assert!(err.contains("line 3: unknown option 'colour' (known: "), "no guess for a far key: {err}");
+    assert!(err.contains("line 4: maxCost must be"), "a bad value is named as written too: {err}");
+    assert!(!err.contains("max_cost must"), "{err}");
+    let refused = run(sim.enigma().arg("batch").arg(&csv).arg("--out").arg(&out));
+    let err = stderr(&refused);
+    assert!(err.contains("line 2: unknown option 'startingURL'; did you mean `startingUrl`?"), "{err}");
+    assert_eq!(sim.stat(&["requests", "total"]), 0);
+}

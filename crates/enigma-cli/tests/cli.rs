@@ -275,3 +275,16 @@ fn bad_numbers_are_validation_errors_naming_the_field() {
     assert!(stderr(&text).contains("max_cost"), "{}", stderr(&text));
     assert_eq!(sim.stats()["requests"]["total"], 0, "nothing is sent: {}", sim.stats());
 }
+
+/// A command that needs a service, run without a key, says how to get going: the key, or the
+/// simulator (`enigma run` uses it by itself), and nothing is sent.
+#[test]
+fn without_a_key_a_service_command_says_how_to_get_going() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let keyless = run(sim.enigma().env_remove("ENIGMA_API_KEY").args(["session", "start"]));
+    assert!(!keyless.status.success());
+    let err = stderr(&keyless);
+    assert!(err.contains("no API key: set ENIGMA_API_KEY"), "{err}");
+    assert!(err.contains("offline on the built-in simulator") && err.contains("`enigma run \"<task>\"`"), "{err}");
+    assert_eq!(sim.stats()["requests"]["total"], 0, "nothing was sent");
+}

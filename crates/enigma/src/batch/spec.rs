@@ -103,8 +103,12 @@ impl TaskSpec {
             Value::Object(object) => object,
             other => return Err(bad(format!("a task must be a string or an object, got {}", kind(other)))),
         };
-        let task_fields: Vec<String> =
-            OptionsKind::Task.fields().iter().filter(|f| !NOT_IN_SPECS.contains(f)).map(|f| spelling.spell(f)).collect();
+        let task_fields: Vec<String> = OptionsKind::Task
+            .fields()
+            .iter()
+            .filter(|f| !NOT_IN_SPECS.contains(f))
+            .map(|f| spelling.spell(f))
+            .collect();
         let wait_fields = OptionsKind::Wait.spelled_fields(spelling);
         let (mut task, mut wait, mut id) = (Map::new(), Map::new(), None);
         for (key, v) in object {
@@ -264,7 +268,10 @@ mod tests {
     fn an_unknown_key_is_named_as_written_with_the_nearest_known_one() {
         let err = |v: Value| TaskSpec::from_value(&v, "line 2").unwrap_err().to_string();
         let message = err(json!({"task": "t", "maxCots": 1}));
-        assert!(message.starts_with("invalid line 2: unknown option 'maxCots'; did you mean `maxCost`? (known: task, id, "), "{message}");
+        assert!(
+            message.starts_with("invalid line 2: unknown option 'maxCots'; did you mean `maxCost`? (known: task, id, "),
+            "{message}"
+        );
         assert!(err(json!({"task": "t", "max_cots": 1})).contains("'max_cots'; did you mean `max_cost`?"));
         assert!(err(json!({"task": "t", "startingURL": "x"})).contains("did you mean `startingUrl`?"));
         assert!(!err(json!({"task": "t", "colour": 1})).contains("did you mean"), "a far key gets no guess");

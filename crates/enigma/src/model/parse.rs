@@ -386,7 +386,10 @@ mod tests {
             let err = run_task_options(json!({"taskDetails": "x", key: 5}), c).unwrap_err();
             assert_eq!(err.field, key, "the key as written, not renamed");
             let shown = err.to_string();
-            assert!(shown.starts_with(&format!("invalid {key}: is not an option here; did you mean `{near}`? (known: ")), "{shown}");
+            assert!(
+                shown.starts_with(&format!("invalid {key}: is not an option here; did you mean `{near}`? (known: ")),
+                "{shown}"
+            );
         }
         let err = run_task_options(json!({"task_details": "x", "maxCost": 5}), Spelling::Snake).unwrap_err();
         assert_eq!((err.field.as_str(), err.reason.contains("did you mean `max_cost`?")), ("maxCost", true));
