@@ -95,11 +95,5 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
     display.finish();
     let summary = batch.finished().await;
     crate::batch_output::summary(&summary, &errors, json);
-    Ok(ExitCode::from(match () {
-        _ if summary.was_cancelled => exit::for_signal(interrupted.unwrap_or(Signal::Interrupt)),
-        _ if summary.complete() => 0,
-        // The budget was reached (or the key refused) before every task ran: rerun with the
-        // journal to go on.
-        _ => 2,
-    }))
+    Ok(ExitCode::from(exit::for_batch(&summary, interrupted)))
 }

@@ -191,7 +191,7 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
     let file = write_tasks(&dir, "tasks.jsonl", &jsonl(12, "duration=60 cost=0.5"));
     let out = dir.join("out.jsonl");
     let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out).args(["--budget", "1"]));
-    assert_eq!(output.status.code(), Some(2), "not every task ran: {}", stderr(&output));
+    assert_eq!(output.status.code(), Some(readme_status("`batch`: the budget")), "{}", stderr(&output));
     assert!(stdout(&output).contains("budget reached"), "{}", stdout(&output));
     // Not a terminal: no status line (the spend against the budget shows only on one).
     let err = stderr(&output);
@@ -201,6 +201,25 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
     assert!(out_lines(&out).iter().any(|l| l["outcome"] == "stopped" && l["errorCode"] == "budget"));
     assert!(sim.stat(&["tasks", "started"]) < 12);
     until(Duration::from_secs(10), || sim.stat(&["sessions", "open"]) == 0, "no session left open");
+}
+
+#[test]
+fn a_batch_with_failed_tasks_and_a_bad_command_line_have_their_own_statuses() {
+    let sim = fast_sim();
+    let dir = dir();
+    let mut lines = jsonl(2, "");
+    lines.push(serde_json::json!({"task": "crash #sim fail=PAGE_CRASH"}).to_string());
+    let file = write_tasks(&dir, "tasks.jsonl", &lines);
+    let out = dir.join("out.jsonl");
+    let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out));
+    assert_eq!(output.status.code(), Some(readme_status("`batch`: every task ran, some failed")), "{}", stderr(&output));
+    assert_eq!(out_lines(&out).iter().filter(|l| l["outcome"] == "failed").count(), 1);
+    let all_done = run(sim.enigma().arg("batch").arg(write_tasks(&dir, "ok.txt", &["fine".into()])).arg("--out").arg(dir.join("ok.out")));
+    assert_eq!(all_done.status.code(), Some(readme_status("success")), "{}", stderr(&all_done));
+    // A command line clap refuses: its usage status, distinct from every batch end.
+    let usage = run(sim.enigma().args(["batch", "--no-such-flag"]));
+    assert_eq!(usage.status.code(), Some(readme_status("usage")));
+    assert_ne!(readme_status("usage"), readme_status("`batch`: the budget"));
 }
 
 #[test]
