@@ -42,6 +42,8 @@ impl OutFile {
             "reattached": item.reattached,
             "durationSecs": item.timings.duration_secs,
         });
+        // In the CLI's one JSON style (camelCase, the `usage` inside too).
+        let record = crate::output::camel(&record);
         writeln!(self.0, "{record}")
             .and_then(|()| self.0.flush())
             .map_err(|e| crate::batch_input::invalid("out", format!("cannot write: {e}")))

@@ -32,7 +32,7 @@ async fn health(json: bool) -> Result<ExitCode, Error> {
     if json {
         output::print_json(&health.raw);
     } else {
-        println!("{} (instances: {:?})", health.status, health.instance_count);
+        println!("{}", output::health_line(&health.status, health.instance_count));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -93,12 +93,15 @@ async fn watch(session_id: &str, json: bool) -> Result<ExitCode, Error> {
     let mut events = session.events();
     while let Some(event) = events.next().await {
         if json {
-            println!("{}", event.to_json());
+            // One object per line, in the CLI's camelCase.
+            println!("{}", output::camel(&event));
         } else if let Some(line) = output::event_line(&event, true) {
             println!("{line}");
         }
         if let enigma::Event::ConnectError { .. } = event {
-            return Ok(ExitCode::from(11));
+            // The table's status for why: an unknown session 7, an unreachable host 13.
+            let code = events.end_code().unwrap_or(enigma::ErrorCode::Connection);
+            return Ok(ExitCode::from(crate::exit::status_for(code)));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -113,9 +113,16 @@ pub fn status_for(code: ErrorCode) -> u8 {
     }
 }
 
-/// The row of `status` in [`TABLE`].
-pub fn meaning(status: u8) -> Option<&'static str> {
-    TABLE.iter().find(|(s, _)| *s == status).map(|(_, text)| *text)
+/// The exit statuses of `enigma batch`, for its `--help`: the table's rows for a batch.
+pub fn batch_help() -> String {
+    let rows = TABLE.iter().filter(|(status, text)| {
+        text.contains("`batch`") || [USAGE, 3, for_signal(Signal::Interrupt), for_signal(Signal::Terminate)].contains(status)
+    });
+    let mut help = "Exit statuses (the README's table has every one):\n".to_owned();
+    for (status, text) in rows {
+        help.push_str(&format!("  {status:<4} {}\n", text.replace('`', "")));
+    }
+    help
 }
 
 #[cfg(test)]
@@ -123,6 +130,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    /// The row of `status` in [`TABLE`].
+    fn meaning(status: u8) -> Option<&'static str> {
+        TABLE.iter().find(|(s, _)| *s == status).map(|(_, text)| *text)
+    }
 
     /// The README's exit-status table, row for row: `| status | meaning |`.
     fn readme_rows() -> Vec<(u8, String)> {

@@ -15,7 +15,15 @@ mod progress;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` and `--version` print to stdout and succeed; a refused command line gets the
+        // table's usage status (clap's own convention, 2).
+        Err(err) => {
+            let _ = err.print();
+            return std::process::ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::SUCCESS });
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
