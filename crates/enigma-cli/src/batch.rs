@@ -48,6 +48,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
     let mut out = OutFile::open(&args.out)?;
     let connection = connect::or_simulator(json).await?;
     let lines = input.lines.clone();
+    let mut waits = connection.client.rate_limit_notices();
     let mut batch = connection.client.run_many_inputs(input.specs, options)?;
     let start = batch.progress();
     let display = Display::new(json, start.total - start.previously_done);
@@ -77,6 +78,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
                 display.update(&batch.progress());
             }
             _ = tick.tick() => display.update(&batch.progress()),
+            Some(wait) = waits.next() => display.rate_limit(&wait),
             received = signals.next() => {
                 if interrupted.is_some() {
                     display.note(&format!(

@@ -57,6 +57,14 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let client = connection.client.clone();
     let progress = Progress::new(json, wait.max_cost);
     let display = progress.clone();
+    // A create held by the rate limit (a 429 and its Retry-After) says so rather than sit silent.
+    let mut waits = client.rate_limit_notices();
+    let waiting = display.clone();
+    let notices = tokio::spawn(async move {
+        while let Some(wait) = waits.next().await {
+            waiting.note(&wait.message);
+        }
+    });
     let work = async move {
         let task = client.start_task(options).await?;
         let session = task.session();
@@ -83,6 +91,7 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
         result
     };
     let outcome = interrupt::or_signal_ending(&connection.client, work).await;
+    notices.abort();
     progress.finish();
     Ok(output::result(&outcome?, json))
 }

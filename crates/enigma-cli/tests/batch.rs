@@ -228,6 +228,22 @@ fn a_batch_with_failed_tasks_and_a_bad_command_line_have_their_own_statuses() {
 }
 
 #[test]
+fn a_wait_for_the_rate_limit_says_so() {
+    let sim = fast_sim();
+    // The key's limit answers the first create with a 429 and a Retry-After of 1 s: the batch
+    // waits, and says why.
+    sim.fault(serde_json::json!({
+        "endpoint": "POST /start/start-session", "status": 429, "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 1
+    }));
+    let dir = dir();
+    let file = write_tasks(&dir, "tasks.txt", &["only task".into()]);
+    let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(dir.join("out.jsonl")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("waiting for the rate limit: next create in 1 s"), "{err}");
+}
+
+#[test]
 fn lost_create_answers_are_unknown_and_resubmitted_only_with_retry_unknown() {
     let sim = fast_sim();
     sim.fault(serde_json::json!({"endpoint": "POST /start/start-session", "action": "drop", "count": 2}));

@@ -87,6 +87,7 @@ pub use model::config::{
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
