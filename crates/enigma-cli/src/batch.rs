@@ -6,7 +6,7 @@
 //! done; a second signal of either kind exits at once, with its own status, after one quick
 //! round of terminates for the sessions still open.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 use std::time::Duration;
 
 use enigma::{BatchOptions, BatchOutcome, Error};

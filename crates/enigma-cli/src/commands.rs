@@ -1,6 +1,6 @@
 //! What each command does.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 use std::time::Duration;
 
 use enigma::{Error, SessionOptions, TaskOptions, WaitOptions};

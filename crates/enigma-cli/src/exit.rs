@@ -2,8 +2,6 @@
 //! the README's exit-status table is tested against it row for row, and every status the CLI
 //! returns comes from a function here that is tested against it.
 
-use std::process::ExitCode;
-
 use enigma::{BatchSummary, Error, ErrorCode, Outcome};
 
 use crate::interrupt::{self, Signal};
@@ -34,6 +32,29 @@ pub const TABLE: &[(u8, &str)] = &[
     (130, "`cancelled` by Ctrl-C (SIGINT); an open session is terminated first"),
     (143, "`cancelled` by SIGTERM (`timeout`, `docker stop`); the same cleanup"),
 ];
+
+/// A command's exit status. Its number can be read back ([`ExitCode::status`]), unlike std's,
+/// for a host that runs the CLI in its own process (the Python package's `enigma` script).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitCode(u8);
+
+impl ExitCode {
+    /// Success (0).
+    pub const SUCCESS: ExitCode = ExitCode(SUCCESS);
+    /// A failure outside the table (1).
+    pub const FAILURE: ExitCode = ExitCode(1);
+
+    /// The number.
+    pub fn status(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<u8> for ExitCode {
+    fn from(status: u8) -> ExitCode {
+        ExitCode(status)
+    }
+}
 
 /// Success.
 pub const SUCCESS: u8 = 0;

@@ -1,6 +1,6 @@
 //! Printing results and errors, as text or JSON.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 
 use enigma::binding::Spelling;
 use enigma::{Error, Event, TaskResult, TaskState, TaskStatus, Usage};
