@@ -26,7 +26,10 @@ pub const TABLE: &[(u8, &str)] = &[
     (14, "`outcome_unknown` (the request may have been done: check before sending it again)"),
     (20, "guardrail: the agent asked a question"),
     (21, "stopped: the task was stopped"),
-    (22, "`batch`: the budget was reached (running tasks stopped, the rest not started; rerun with the journal to go on)"),
+    (
+        22,
+        "`batch`: the budget was reached (running tasks stopped, the rest not started; rerun with the journal to go on)",
+    ),
     (23, "`batch`: every task ran, some failed (outcome `failed` or `unknown`)"),
     (24, "`batch`: some tasks never started (the key refused them); rerun with the journal to go on"),
     (130, "`cancelled` by Ctrl-C (SIGINT); an open session is terminated first"),
@@ -137,7 +140,8 @@ pub fn status_for(code: ErrorCode) -> u8 {
 /// The exit statuses of `enigma batch`, for its `--help`: the table's rows for a batch.
 pub fn batch_help() -> String {
     let rows = TABLE.iter().filter(|(status, text)| {
-        text.contains("`batch`") || [USAGE, 3, for_signal(Signal::Interrupt), for_signal(Signal::Terminate)].contains(status)
+        text.contains("`batch`")
+            || [USAGE, 3, for_signal(Signal::Interrupt), for_signal(Signal::Terminate)].contains(status)
     });
     let mut help = "Exit statuses (the README's table has every one):\n".to_owned();
     for (status, text) in rows {

@@ -217,9 +217,19 @@ fn a_batch_with_failed_tasks_and_a_bad_command_line_have_their_own_statuses() {
     let file = write_tasks(&dir, "tasks.jsonl", &lines);
     let out = dir.join("out.jsonl");
     let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out));
-    assert_eq!(output.status.code(), Some(readme_status("`batch`: every task ran, some failed")), "{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(readme_status("`batch`: every task ran, some failed")),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(out_lines(&out).iter().filter(|l| l["outcome"] == "failed").count(), 1);
-    let all_done = run(sim.enigma().arg("batch").arg(write_tasks(&dir, "ok.txt", &["fine".into()])).arg("--out").arg(dir.join("ok.out")));
+    let all_done = run(sim
+        .enigma()
+        .arg("batch")
+        .arg(write_tasks(&dir, "ok.txt", &["fine".into()]))
+        .arg("--out")
+        .arg(dir.join("ok.out")));
     assert_eq!(all_done.status.code(), Some(readme_status("success")), "{}", stderr(&all_done));
     // A command line clap refuses: its usage status, distinct from every batch end.
     let usage = run(sim.enigma().args(["batch", "--no-such-flag"]));

@@ -157,8 +157,10 @@ fn ctrl_c_during_watch_json_ends_its_output_with_one_error_object_on_one_line() 
     assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(130));
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
-    let lines: Vec<serde_json::Value> =
-        rest.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not one object: {l:?}"))).collect();
+    let lines: Vec<serde_json::Value> = rest
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not one object: {l:?}")))
+        .collect();
     let last = lines.last().expect("an error object");
     assert_eq!(last["error"]["code"], "cancelled", "{rest}");
 }

@@ -16,10 +16,10 @@ use super::options::{BatchOptions, GuardrailQuestion};
 use super::spec::specs_from_value;
 use super::{Batch, BatchMonitor};
 use crate::handle::client::Client;
-use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait};
 use crate::model::error::Result;
 use crate::model::parse::{Spelling, to_snake};
 use crate::model::view::spelled;
+use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait};
 
 /// What a batch did next: a task ended, a task asks a guardrail question that
 /// [`BatchFeed::answer`] answers by its token, or the batch waits for the key's rate limit.

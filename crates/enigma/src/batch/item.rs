@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::error::Error;
-use crate::rest::rate_waits::RateLimitWait;
 use crate::model::result::{Outcome, TaskResult};
 use crate::model::usage::Usage;
+use crate::rest::rate_waits::RateLimitWait;
 
 /// How one task of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait, RateWaits};
 use crate::model::config::ClientConfig;
 use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
 use crate::rest::http::{Auth, Request, Transport, path_of};
+use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait, RateWaits};
 use crate::rest::retry::RetryPolicy;
 
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.

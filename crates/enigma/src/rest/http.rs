@@ -135,7 +135,9 @@ impl Transport {
                 tracing::debug!(operation = request.operation, attempt, ?delay, "retrying");
                 // A 429 for the rate limit: say so while sleeping, for the progress displays.
                 let _waiting = match (&failure, &seen) {
-                    (Failure::Api(err), Attempt::Answered { status: 429, .. }) => Some(self.rate_limit_wait(request, err, delay)),
+                    (Failure::Api(err), Attempt::Answered { status: 429, .. }) => {
+                        Some(self.rate_limit_wait(request, err, delay))
+                    }
                     _ => None,
                 };
                 tokio::time::sleep(delay).await;

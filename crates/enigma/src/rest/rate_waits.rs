@@ -45,7 +45,9 @@ impl RateLimitWait {
         // Whole seconds, rounded up: "next in 0 s" would read as no wait at all.
         let next = left.div_ceil(1000);
         match self.limit {
-            Some(limit) => format!("waiting for the rate limit: {limit} {}{}, next in {next} s", self.what, per(self.window_secs)),
+            Some(limit) => {
+                format!("waiting for the rate limit: {limit} {}{}, next in {next} s", self.what, per(self.window_secs))
+            }
             None => format!("waiting for the rate limit: next {} in {next} s", singular(self.what)),
         }
     }
@@ -100,11 +102,17 @@ impl Default for RateWaits {
 impl RateWaits {
     /// Says a wait for the rate limit begins, until `until`. Joins the wait under way when it
     /// ends about then (within a second); otherwise a new wait is counted.
-    pub(crate) fn begin(&self, limit: Option<u64>, window: Duration, what: &'static str, until: SystemTime) -> Waiting<'_> {
+    pub(crate) fn begin(
+        &self,
+        limit: Option<u64>,
+        window: Duration,
+        what: &'static str,
+        until: SystemTime,
+    ) -> Waiting<'_> {
         let wait = RateLimitWait::new(limit, window, what, until);
         self.state.send_modify(|state| {
-            let joins = state.waiters > 0
-                && state.latest.as_ref().is_some_and(|w| w.until_ms.abs_diff(wait.until_ms) < 1000);
+            let joins =
+                state.waiters > 0 && state.latest.as_ref().is_some_and(|w| w.until_ms.abs_diff(wait.until_ms) < 1000);
             if !joins {
                 state.count += 1;
                 state.latest = Some(wait);
@@ -170,7 +178,10 @@ mod tests {
         let now = SystemTime::now();
         let wait = RateLimitWait::new(Some(10), Duration::from_secs(60), "creates", now + Duration::from_millis(4200));
         assert_eq!(wait.text_at(now), "waiting for the rate limit: 10 creates/min, next in 5 s");
-        assert_eq!(wait.text_at(now + Duration::from_secs(10)), "waiting for the rate limit: 10 creates/min, next in 0 s");
+        assert_eq!(
+            wait.text_at(now + Duration::from_secs(10)),
+            "waiting for the rate limit: 10 creates/min, next in 0 s"
+        );
         let short = RateLimitWait::new(Some(2), Duration::from_secs(2), "requests", now + Duration::from_secs(1));
         assert_eq!(short.text_at(now), "waiting for the rate limit: 2 requests per 2 s, next in 1 s");
         let unknown = RateLimitWait::new(None, Duration::from_secs(60), "creates", now + Duration::from_secs(3));
