@@ -266,6 +266,24 @@ export interface BatchProgress {
   budget: number | null
   concurrency: number
   elapsedSecs: number
+  /** The wait for the key's rate limit under way (nothing starts before it ends), else null. */
+  rateLimitWait: RateLimitWait | null
+  /** How many waits for the rate limit began during this batch. */
+  rateLimitWaits: number
+}
+
+/** A wait for the key's rate limit (the batch pacer's, or a retry after a 429). */
+export interface RateLimitWait {
+  /** Requests the key may send per window, when the service said. */
+  limit: number | null
+  /** The window's length, seconds. */
+  windowSecs: number
+  /** What waits: `creates` or `requests`. */
+  what: string
+  /** When the next request may go, Unix ms. */
+  untilMs: number
+  /** What a display shows: `waiting for the rate limit: 10 creates/min, next in 5 s`. */
+  message: string
 }
 
 /** A batch's end. */
@@ -312,8 +330,11 @@ export interface BatchOptions extends Abortable {
   skipInvalid?: boolean
   /** Answers a question (a string resumes the task); `null` ends it with outcome `guardrail`. */
   onGuardrail?: (question: BatchQuestion) => string | null | undefined | Promise<string | null | undefined>
-  /** Called after each item with the progress. */
-  onProgress?: (progress: BatchProgress, item: BatchItem) => void
+  /**
+   * Called after each item with the progress and the item, and as each wait for the key's rate
+   * limit begins with the progress and `null` (`progress.rateLimitWait.message` says it).
+   */
+  onProgress?: (progress: BatchProgress, item: BatchItem | null) => void
 }
 
 /** A running batch: an async iterator of {@link BatchItem}s. */

@@ -69,6 +69,7 @@ pub enum Command {
     Watch(SessionId),
     /// Run many tasks from a file (JSONL, CSV with a `task` column, or one task per line) within
     /// the key's limits, with a budget and a journal to resume from.
+    #[command(after_help = crate::exit::batch_help())]
     Batch(crate::batch_args::BatchArgs),
     /// Check the service's health.
     Health,

@@ -117,3 +117,19 @@ fn ureq_get(url: &str) -> String {
     let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
     body.to_owned()
 }
+
+/// The exit status the README's exit table gives the row whose meaning starts with `start`
+/// (the table is exit.rs's, tested row for row there).
+pub fn readme_status(start: &str) -> i32 {
+    let readme = include_str!("../../../README.md");
+    let table = readme.split("| exit | meaning |").nth(1).expect("the README's exit table");
+    table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .find_map(|line| {
+            let (status, meaning) = line.trim_matches('|').split_once(" | ")?;
+            meaning.trim().starts_with(start).then(|| status.trim().parse().expect("a number"))
+        })
+        .unwrap_or_else(|| panic!("no row starting {start:?} in the README's exit table"))
+}

@@ -91,6 +91,7 @@ pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
 /// and values shown in it; the process's runtime for a host that has none, and a pull of live
 /// events that a caller may give up on without losing one.

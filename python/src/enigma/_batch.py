@@ -201,10 +201,18 @@ class _Bar:
     def update(self, native: Any) -> None:
         if self._bar is None:
             return
-        progress = native.progress()
         self._bar.update(1)
+        self._bar.set_postfix_str(self._status(native.progress()))
+
+    def rate_limit(self, native: Any, wait: Dict[str, Any]) -> None:
+        """A wait for the key's rate limit began: the bar says so (the core words it)."""
+        if self._bar is not None:
+            self._bar.set_postfix_str(f"{wait['message']} · {self._status(native.progress())}")
+
+    @staticmethod
+    def _status(progress: Dict[str, Any]) -> str:
         budget = f"/{progress['budget']:.2f}" if progress.get("budget") else ""
-        self._bar.set_postfix_str(
+        return (
             f"running {progress['running']} failed {progress['failed']} queued {progress['queued']} "
             f"${progress['spent']:.2f}{budget}"
         )
@@ -242,7 +250,8 @@ class _BatchBase:
 
     def progress(self) -> Dict[str, Any]:
         """Where the batch stands: ``total``, ``done``, ``failed``, ``running``, ``queued``,
-        ``spent``, ``budget``, ``concurrency``..."""
+        ``spent``, ``budget``, ``concurrency``, ``rate_limit_wait`` (the wait for the key's rate
+        limit under way, its ``message`` as the bar shows it, else ``None``), ``rate_limit_waits``..."""
         progress: Dict[str, Any] = self._native.progress()
         return progress
 
@@ -275,6 +284,9 @@ class AsyncBatch(_BatchBase):
             if data is None:
                 self._bar.close()
                 raise StopAsyncIteration
+            if "rate_limit_wait" in data:
+                self._bar.rate_limit(self._native, data["rate_limit_wait"])
+                continue
             if "token" in data:
                 answer = self._on_guardrail(self._question(data)) if self._on_guardrail else None
                 if inspect.isawaitable(answer):
@@ -309,6 +321,9 @@ class Batch(_BatchBase):
             if data is None:
                 self._bar.close()
                 raise StopIteration
+            if "rate_limit_wait" in data:
+                self._bar.rate_limit(self._native, data["rate_limit_wait"])
+                continue
             if "token" in data:
                 answer = self._on_guardrail(self._question(data)) if self._on_guardrail else None
                 self._native.answer(data["token"], answer)

@@ -16,6 +16,7 @@ use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
 use crate::rest::http::{Auth, Request, Transport, path_of};
+use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait, RateWaits};
 use crate::rest::retry::RetryPolicy;
 
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
@@ -178,6 +179,29 @@ impl Client {
     /// carried them so far (a counter that tells a fresh reading from a stale one).
     pub fn rate_limit_seen(&self) -> (Option<RateLimitInfo>, u64) {
         self.inner.transport.rate_limit_seen()
+    }
+
+    /// The wait for the key's rate limit under way, if any: the batch pacer waiting for room in
+    /// the window, or a request sleeping after a 429 before it is sent again. Its `message` is
+    /// what a display shows (`waiting for the rate limit: 10 creates/min, next in 5 s`).
+    pub fn rate_limit_wait(&self) -> Option<RateLimitWait> {
+        self.inner.transport.rate_waits.current()
+    }
+
+    /// How many waits for the rate limit this client has begun (waiters for the same moment
+    /// count once).
+    pub fn rate_limit_waits(&self) -> u64 {
+        self.inner.transport.rate_waits.count()
+    }
+
+    /// The waits for the rate limit that begin from now on, one by one (for a display that
+    /// says so as each begins).
+    pub fn rate_limit_notices(&self) -> RateLimitNotices {
+        self.inner.transport.rate_waits.notices()
+    }
+
+    pub(crate) fn rate_waits(&self) -> &RateWaits {
+        &self.inner.transport.rate_waits
     }
 
     /// Service health (`GET /start/health`, no key needed).
