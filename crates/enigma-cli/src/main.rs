@@ -11,6 +11,7 @@ mod exit;
 mod interrupt;
 mod output;
 mod progress;
+mod session_list;
 
 use clap::Parser;
 
