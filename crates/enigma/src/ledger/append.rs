@@ -154,6 +154,68 @@ pub(crate) fn open_rw(path: &Path) -> io::Result<File> {
 mod tests {
     use super::*;
 
+    /// Set in the child processes of `two_processes_writing_at_once_lose_no_line`: the file
+    /// they append to.
+    const WRITER_ENV: &str = "ENIGMA_LEDGER_TEST_WRITER";
+    const LINES_PER_WRITER: usize = 2000;
+
+    fn line(writer: &str, n: usize) -> String {
+        Record::Ended { session_id: format!("{writer}-{n:05}"), at: 1 }.to_line()
+    }
+
+    /// In a child process: appends its lines, each through a handle of its own, as the SDK does.
+    #[test]
+    fn ledger_writer_child() {
+        let (Ok(path), Ok(name)) = (std::env::var(WRITER_ENV), std::env::var("WRITER_NAME")) else { return };
+        for n in 0..LINES_PER_WRITER {
+            append_line(Path::new(&path), &line(&name, n)).unwrap();
+        }
+    }
+
+    #[test]
+    fn two_processes_and_threads_writing_at_once_lose_no_line() {
+        let dir = std::env::temp_dir().join(format!("enigma-ledger-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("sessions.jsonl");
+        let exe = std::env::current_exe().unwrap();
+        let children: Vec<_> = ["p1", "p2"]
+            .iter()
+            .map(|name| {
+                std::process::Command::new(&exe)
+                    .args(["--exact", "ledger::append::tests::ledger_writer_child", "--test-threads", "1"])
+                    .env(WRITER_ENV, &path)
+                    .env("WRITER_NAME", name)
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for name in ["t1", "t2"] {
+                let path = &path;
+                scope.spawn(move || {
+                    for n in 0..LINES_PER_WRITER {
+                        append_line(path, &line(name, n)).unwrap();
+                    }
+                });
+            }
+        });
+        for mut child in children {
+            assert!(child.wait().unwrap().success());
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4 * LINES_PER_WRITER, "no line lost, none torn");
+        lines.sort_unstable();
+        let mut expected: Vec<String> = ["p1", "p2", "t1", "t2"]
+            .iter()
+            .flat_map(|w| (0..LINES_PER_WRITER).map(move |n| line(w, n).trim_end().to_owned()))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(lines, expected);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn last4() {
         assert_eq!(key_last4("enig_abcdefghijklmnopqrstuvwxyz12"), "yz12");
