@@ -10,7 +10,8 @@ pub async fn run(client: &Client, terminate: bool, json: bool) -> Result<ExitCod
     let checked = client.check_unended_sessions(terminate).await?;
     if json {
         for session in &checked {
-            println!("{}", serde_json::to_string(session).unwrap_or_default());
+            // camelCase, like the API and the CLI's other JSON.
+            println!("{}", enigma::binding::spelled(session, enigma::binding::Spelling::Camel));
         }
         return Ok(ExitCode::SUCCESS);
     }

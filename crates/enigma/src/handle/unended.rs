@@ -44,7 +44,6 @@ impl LedgerState {
 
 /// An unended session of the ledger and what the service said of it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckedSession {
     /// What the ledger knows.

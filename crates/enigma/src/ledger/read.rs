@@ -11,7 +11,6 @@ use super::record::{Record, now};
 
 /// A session the ledger saw opened and never saw end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnendedSession {
     /// The session id.
