@@ -70,7 +70,11 @@ fn sessions_of_a_killed_process_are_listed_and_terminated() {
         assert_eq!(session["keyLast4"], &common::KEY[common::KEY.len() - 4..]);
         assert_eq!(session["processAlive"], false, "{session}");
         assert_eq!(session["baseUrl"], sim.url.trim_end_matches('/'));
-        assert!(session["command"].as_str().unwrap().contains("session start") || session["command"].as_str().unwrap().contains("run Read every page"), "{session}");
+        assert!(
+            session["command"].as_str().unwrap().contains("session start")
+                || session["command"].as_str().unwrap().contains("run Read every page"),
+            "{session}"
+        );
         assert!(!session["command"].as_str().unwrap().contains(common::KEY), "the key never reaches the ledger");
     }
     assert_eq!(sim.stat(&["sessions", "open"]), 2, "listing ends nothing");
@@ -88,8 +92,11 @@ fn sessions_that_ended_elsewhere_or_belong_to_another_key_are_told_apart() {
     let sim = Sim::start(&["--time-scale", "0.01", "--rate-limit", "0"]);
     let ledger = temp_ledger("others");
     let start = |key: &str| {
-        let output =
-            run(sim.enigma().env("ENIGMA_LEDGER", &ledger).env("ENIGMA_API_KEY", key).args(["--json", "session", "start"]));
+        let output = run(sim
+            .enigma()
+            .env("ENIGMA_LEDGER", &ledger)
+            .env("ENIGMA_API_KEY", key)
+            .args(["--json", "session", "start"]));
         assert!(output.status.success(), "{}", stderr(&output));
         serde_json::from_str::<Value>(&stdout(&output)).unwrap()["sessionId"].as_str().unwrap().to_owned()
     };
@@ -117,7 +124,10 @@ fn the_table_shows_age_key_process_and_command() {
     let output = run(sim.enigma().env("ENIGMA_LEDGER", &ledger).args(["session", "list"]));
     let text = stdout(&output);
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap().split_whitespace().collect::<Vec<_>>(), ["SESSION", "STATE", "AGE", "KEY", "PROCESS", "COMMAND"]);
+    assert_eq!(
+        lines.next().unwrap().split_whitespace().collect::<Vec<_>>(),
+        ["SESSION", "STATE", "AGE", "KEY", "PROCESS", "COMMAND"]
+    );
     let row = lines.next().unwrap();
     assert!(row.contains(&opened(&ledger)[0]) && row.contains(" open ") && row.contains("gone"), "{text}");
     assert!(row.contains(&format!("…{}", &common::KEY[common::KEY.len() - 4..])), "{text}");

@@ -79,15 +79,16 @@ pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
 pub use handle::client::Client;
 pub use handle::event_stream::EventStream;
-pub use handle::unended::{CheckedSession, LedgerState};
-pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use handle::session::{ACCEPT_WAIT, Session, SessionInfo};
 pub use handle::task::Task;
+pub use handle::unended::{CheckedSession, LedgerState};
+pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV, LedgerSetting, parse_base_url,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
+    LedgerSetting, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};

@@ -67,8 +67,7 @@ impl Client {
     /// (no request). Any process, key or host may have opened them.
     pub fn unended_sessions(&self) -> Result<Vec<UnendedSession>> {
         let path = self.ledger_path().ok_or_else(ledger_off)?;
-        ledger::unended(&path)
-            .map_err(|e| Error::validation("ledger", format!("cannot read {}: {e}", path.display())))
+        ledger::unended(&path).map_err(|e| Error::validation("ledger", format!("cannot read {}: {e}", path.display())))
     }
 
     /// [`Client::unended_sessions`], each asked of the service: those opened with this client's

@@ -55,7 +55,10 @@ pub(super) fn unended_lines(text: &str, budget: u64) -> Vec<String> {
         dropped += 1;
     }
     if dropped > 0 {
-        tracing::warn!(dropped, "the session ledger holds too many sessions never seen ending: the oldest were dropped");
+        tracing::warn!(
+            dropped,
+            "the session ledger holds too many sessions never seen ending: the oldest were dropped"
+        );
     }
     kept
 }
