@@ -6,6 +6,7 @@
 mod common;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use common::{builder, sim, stat, until_no_session_open};
 use enigma::{BatchOptions, LedgerSetting, LedgerState, RunTaskOptions, SessionOptions, TaskSpec, WaitOptions};
@@ -98,6 +99,9 @@ async fn a_ledger_that_cannot_be_written_never_fails_a_call() {
     let sim = sim().await;
     let dir = temp_ledger("is-a-dir");
     std::fs::create_dir_all(&dir).unwrap();
+    let warnings: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = warnings.clone();
+    enigma::set_log_sink(tracing::Level::WARN, Some(Arc::new(move |r| sink.lock().unwrap().push(r.message))));
     // Under /proc nothing can be created, not even by root; a directory cannot be appended to.
     for path in [PathBuf::from("/proc/enigma-ledger-test/sessions.jsonl"), dir] {
         let client = builder(&sim).ledger(LedgerSetting::At(path.clone())).build().unwrap();
@@ -108,7 +112,12 @@ async fn a_ledger_that_cannot_be_written_never_fails_a_call() {
             session.terminate().await.unwrap();
         }
         assert!(!path.is_file(), "{path:?}");
+        let said: Vec<String> = warnings.lock().unwrap().drain(..).collect();
+        let about =
+            |m: &&String| m.contains("session ledger cannot be written") && m.contains(&*path.to_string_lossy());
+        assert_eq!(said.iter().filter(about).count(), 1, "one warning, then the ledger is off: {said:?}");
     }
+    enigma::set_log_sink(tracing::Level::WARN, None);
     until_no_session_open(&sim).await;
 }
 
