@@ -40,6 +40,9 @@
 //!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
+//!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
+//!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
 //! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
 //!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
 //!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
