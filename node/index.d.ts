@@ -215,6 +215,35 @@ export interface ActiveSockets {
   raw: any
 }
 
+/**
+ * A session the local ledger saw opened and never saw end (a process that died left it), and
+ * what the service said of it ({@link Client.unendedSessions}).
+ */
+export interface UnendedSession {
+  sessionId: string
+  /**
+   * `open` (it may still bill), `ended`, `terminated` (by this call), `unknown` (the service
+   * could not be asked, or a terminate failed) or `other_key_or_host` (opened with another key
+   * or base URL: not asked). The same words as Python and `enigma session list`.
+   */
+  state: 'open' | 'ended' | 'terminated' | 'unknown' | 'other_key_or_host'
+  /** When it was opened, Unix time in seconds. */
+  openedAt: number
+  /** Seconds since it was opened. */
+  ageSecs: number
+  /** The last 4 characters of the key that opened it. */
+  keyLast4: string | null
+  /** The base URL it was opened on. */
+  baseUrl: string
+  /** The process that opened it, and whether a process with that id runs now (null: unknown). */
+  pid: number
+  processAlive: boolean | null
+  /** That process's command line (any API key in it masked). */
+  command: string
+  /** More about the state: the service's refusal, a terminate's error, a session left alone. */
+  detail: string | null
+}
+
 /** A batch task: its text, or its text with options and an id (echoed in its item). */
 export type TaskSpec =
   | string
@@ -401,6 +430,15 @@ export declare class Client {
   health(options?: Abortable): Promise<Health>
   /** Active instance connections (no key needed). */
   activeSockets(options?: Abortable): Promise<ActiveSockets>
+  /**
+   * The sessions the local ledger saw opened and never saw end (a process that died left them
+   * billing), each checked against the service when opened with this client's key and base URL
+   * (the others are `other_key_or_host`). With `terminate: true`, those still open whose process
+   * is gone are terminated. The same as `enigma session list [--terminate]`.
+   */
+  unendedSessions(options?: { terminate?: boolean } & Abortable): Promise<UnendedSession[]>
+  /** The session ledger's file (`ENIGMA_LEDGER`, else the user's state directory); null when off. */
+  readonly ledgerPath: string | null
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): string[]
   /** Terminates every session in {@link Client.openSessionIds}; resolves to the ids that could not be. */

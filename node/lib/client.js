@@ -170,6 +170,24 @@ class Client {
     return call(options?.signal, (t) => this.#live().activeSockets(t))
   }
 
+  /**
+   * The sessions the local ledger saw opened and never saw end (a process that died left them
+   * billing), each checked against the service; with `terminate: true`, those still open whose
+   * process is gone are terminated. The same as `enigma session list [--terminate]`.
+   */
+  unendedSessions(options = {}) {
+    const terminate = options?.terminate ?? false
+    if (typeof terminate !== 'boolean') {
+      return Promise.reject(new ValidationError('invalid terminate: must be a boolean', { code: 'validation', field: 'terminate' }))
+    }
+    return call(options?.signal, (t) => this.#live().unendedSessions(terminate, t))
+  }
+
+  /** The session ledger's file (`ENIGMA_LEDGER`, else the user's state directory), or null when it is off. */
+  get ledgerPath() {
+    return this.#native.ledgerPath ?? null
+  }
+
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds() {
     return this.#native.openSessionIds()

@@ -128,6 +128,7 @@ async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error>
     };
     match command {
         SessionCommand::Start(args) => start(&client, args, json).await,
+        SessionCommand::List(args) => crate::session_list::run(&client, args.terminate, json).await,
         SessionCommand::Pause(s) => {
             client.session(&s.session_id)?.pause().await?;
             ack("paused", &s.session_id)

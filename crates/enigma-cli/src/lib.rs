@@ -14,6 +14,7 @@ mod exit;
 mod interrupt;
 mod output;
 mod progress;
+mod session_list;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -148,6 +148,26 @@ impl NativeClient {
         self.inner.open_session_ids()
     }
 
+    /// The sessions the ledger saw opened and never saw end, each checked against the service;
+    /// with `terminate`, those still open whose process is gone are ended (the core's
+    /// `Client::check_unended_sessions`).
+    #[napi(ts_return_type = "Promise<Array<object>>")]
+    pub fn unended_sessions<'e>(
+        &self,
+        env: &'e Env,
+        terminate: bool,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, JsData>> {
+        let client = self.inner.clone();
+        spawn(env, token_of(cancel), async move { client.check_unended_sessions(terminate).await }, js_data)
+    }
+
+    /// The session ledger's file, or null when it is off.
+    #[napi(getter)]
+    pub fn ledger_path(&self) -> Option<String> {
+        self.inner.ledger_path().map(|p| p.display().to_string())
+    }
+
     /// Terminates every open session; resolves to the ids that could not be terminated.
     #[napi(ts_return_type = "Promise<Array<string>>")]
     pub fn terminate_open_sessions<'e>(&self, env: &'e Env) -> Result<PromiseRaw<'e, Vec<String>>> {

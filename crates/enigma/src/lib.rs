@@ -40,6 +40,9 @@
 //!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
+//!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
+//!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
 //! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
 //!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
 //!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
@@ -65,6 +68,7 @@ mod batch;
 mod diagnostics;
 mod handle;
 mod host;
+mod ledger;
 mod live;
 mod model;
 mod rest;
@@ -80,11 +84,14 @@ pub use handle::client::Client;
 pub use handle::event_stream::EventStream;
 pub use handle::session::{ACCEPT_WAIT, Session, SessionInfo};
 pub use handle::task::Task;
+pub use handle::unended::{CheckedSession, LedgerState};
+pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
+    LedgerSetting, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};

@@ -59,6 +59,10 @@ class Client:
     def open_session_ids(self) -> List[str]: ...
     def terminate_open_sessions(self) -> Any:
         """-> list of (session_id, exception) (or a future of one)."""
+    def unended_sessions(self, *, terminate: bool = False) -> Any:
+        """-> list of enigma.UnendedSession (or a future of one)."""
+    @property
+    def ledger_path(self) -> Optional[str]: ...
 
 @final
 class Session:

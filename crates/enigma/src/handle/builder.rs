@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::client::Client;
 use crate::model::api_key::ApiKey;
-use crate::model::config::{ClientConfig, parse_base_url};
+use crate::model::config::{ClientConfig, LedgerSetting, parse_base_url};
 use crate::model::error::Result;
 use crate::model::options::ClientSettings;
 
@@ -100,6 +100,11 @@ impl ClientBuilder {
     pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
         self.with(|c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Where the session ledger is written, or [`LedgerSetting::Off`] (default: `ENIGMA_LEDGER`,
+    /// else the user's state directory for a non-loopback host).
+    pub fn ledger(self, setting: LedgerSetting) -> Self {
+        self.with(|c| c.ledger = setting)
     }
     /// Applies every setting given (a binding's [`ClientSettings`]); the others stay as they are.
     pub fn settings(mut self, s: ClientSettings) -> Self {

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::model::config::ClientConfig;
+use crate::ledger::Ledger;
+use crate::model::config::{ClientConfig, LedgerSetting, is_loopback};
 use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
@@ -66,6 +67,8 @@ struct ClientInner {
     /// Whether the service names a session's initial task in the start answer (an extra of
     /// some services): unknown until a start-session with a task was answered.
     names_initial_tasks: Mutex<Option<bool>>,
+    /// Where the sessions this client opens and sees end are recorded (`None`: off).
+    ledger: Option<Ledger>,
 }
 
 impl Client {
@@ -79,12 +82,13 @@ impl Client {
         // `ENIGMA_LOG` is honoured in every language because every client is made here.
         crate::diagnostics::init_logging_from_env();
         let inner = ClientInner {
-            transport: Transport::new(config)?,
+            transport: Transport::new(config.clone())?,
             open_sessions: Mutex::default(),
             self_ending: Mutex::default(),
             closed: AtomicBool::new(false),
             spend_rate: Mutex::new(None),
             names_initial_tasks: Mutex::new(None),
+            ledger: ledger_of(&config),
         };
         Ok(Client { inner: Arc::new(inner) })
     }
@@ -123,7 +127,12 @@ impl Client {
         self.open_sessions().iter().cloned().collect()
     }
 
+    /// The SDK saw the session end (terminated, ended with its task, unknown to the service):
+    /// it leaves the client's tracking and is recorded ended in the ledger.
     pub(crate) fn forget_session(&self, id: &str) {
+        if let Some(ledger) = &self.inner.ledger {
+            ledger.ended(id);
+        }
         self.open_sessions().remove(id);
         self.inner.self_ending.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
@@ -142,6 +151,19 @@ impl Client {
     /// one-shot call that could not end it).
     pub(crate) fn track_session(&self, id: &str) {
         self.open_sessions().insert(id.to_owned());
+    }
+
+    /// Records in the ledger a session a create's answer named: the one place every session
+    /// the SDK opens passes (start-session, one-shot tasks, batches; not re-attached ones).
+    pub(crate) fn note_opened(&self, id: &str) {
+        if let Some(ledger) = &self.inner.ledger {
+            ledger.opened(id);
+        }
+    }
+
+    /// The ledger this client writes (`None`: off).
+    pub(crate) fn ledger(&self) -> Option<&Ledger> {
+        self.inner.ledger.as_ref()
     }
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
@@ -246,7 +268,14 @@ impl Client {
         };
         tracing::debug!(session = session_id, message = %message.label(), "send-message");
         let body = serde_json::json!({ "sessionId": session_id, "message": message });
-        self.post("/start/send-message", &body, retry, operation, Some(session_id)).await
+        let answer = self.post("/start/send-message", &body, retry, operation, Some(session_id)).await;
+        if let Err(err) = &answer
+            && err.error_code() == crate::ErrorCode::SessionNotFound
+        {
+            // The service no longer knows the session: it has ended.
+            self.forget_session(session_id);
+        }
+        answer
     }
 
     /// `GET /task/:sessionId/:taskId`, the raw body.
@@ -286,6 +315,17 @@ impl Client {
         };
         self.inner.transport.send(&request).await
     }
+}
+
+/// The ledger a configuration writes: by default only for sessions on a non-loopback host (a
+/// local simulator bills nothing, and test suites must not fill the user's ledger).
+fn ledger_of(config: &ClientConfig) -> Option<Ledger> {
+    let path = match &config.ledger {
+        LedgerSetting::Default if is_loopback(&config.base_url) => return None,
+        setting => crate::ledger::location::resolve(setting)?,
+    };
+    let key = config.api_key.as_ref().map(|k| k.expose());
+    Some(Ledger::new(path, key, config.base_url.as_str()))
 }
 
 impl fmt::Debug for Client {

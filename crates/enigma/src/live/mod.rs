@@ -1,8 +1,11 @@
 //! The live connection of a session: one Socket.IO connection shared by its event streams,
 //! its waiters and its commands, opened on demand and closed when nothing uses it.
 
+mod probe;
 mod pump;
 pub(crate) mod socketio;
+
+pub(crate) use probe::{Probe, probe};
 
 use pump::{LiveState, Shared};
 
