@@ -85,6 +85,7 @@ fn sessions_of_a_killed_process_are_listed_and_terminated() {
     assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats());
     assert!(list(&sim, &ledger, &[]).is_empty(), "recorded ended: listed no more");
     assert!(!std::fs::read_to_string(&ledger).unwrap().contains(common::KEY));
+    let _ = std::fs::remove_dir_all(ledger.parent().unwrap());
 }
 
 #[test]
@@ -114,6 +115,7 @@ fn sessions_that_ended_elsewhere_or_belong_to_another_key_are_told_apart() {
     // The ended one is recorded ended; the other key's stays listed.
     let again = list(&sim, &ledger, &[]);
     assert_eq!(again.iter().map(|s| s["sessionId"].clone()).collect::<Vec<_>>(), vec![Value::from(other_key)]);
+    let _ = std::fs::remove_dir_all(ledger.parent().unwrap());
 }
 
 #[test]
@@ -133,4 +135,5 @@ fn the_table_shows_age_key_process_and_command() {
     assert!(row.contains(&format!("…{}", &common::KEY[common::KEY.len() - 4..])), "{text}");
     assert!(lines.next().unwrap().starts_with("Ledger: "), "{text}");
     run(sim.enigma().env("ENIGMA_LEDGER", &ledger).args(["session", "list", "--terminate"]));
+    let _ = std::fs::remove_dir_all(ledger.parent().unwrap());
 }

@@ -57,6 +57,7 @@ async fn every_path_that_opens_a_session_records_it_and_its_end() {
     assert!(lines.contains(&("opened".into(), with.clone())) && lines.contains(&("ended".into(), with)));
     assert!(client.unended_sessions().unwrap().is_empty());
     assert!(!std::fs::read_to_string(&path).unwrap().contains(client.config().api_key.as_ref().unwrap().expose()));
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
 
 #[tokio::test]
@@ -92,6 +93,7 @@ async fn a_session_left_open_is_listed_and_checked_but_not_ended_while_its_proce
 
     session.terminate().await.unwrap();
     assert!(client.unended_sessions().unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
 
 #[tokio::test]
@@ -118,6 +120,7 @@ async fn a_ledger_that_cannot_be_written_never_fails_a_call() {
         assert_eq!(said.iter().filter(about).count(), 1, "one warning, then the ledger is off: {said:?}");
     }
     enigma::set_log_sink(tracing::Level::WARN, None);
+    let _ = std::fs::remove_dir_all(temp_ledger("is-a-dir").parent().unwrap());
     until_no_session_open(&sim).await;
 }
 
