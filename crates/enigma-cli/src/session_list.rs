@@ -2,7 +2,7 @@
 //! checked against the service (the core's `Client::check_unended_sessions`), as a table or,
 //! with `--json`, one object per line.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 
 use enigma::{CheckedSession, Client, Error};
 
