@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::ledger::Ledger;
-use crate::model::config::{ClientConfig, LedgerSetting, is_loopback};
+use crate::model::config::{ClientConfig, LedgerSetting};
 use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
@@ -317,13 +317,13 @@ impl Client {
     }
 }
 
-/// The ledger a configuration writes: by default only for sessions on a non-loopback host (a
-/// local simulator bills nothing, and test suites must not fill the user's ledger).
+/// The ledger a configuration writes. Every host is recorded, a simulator on this machine too:
+/// a user tries `enigma session list` on the simulator before trusting it with a real key, and a
+/// simulator started with `enigma sim` outlives the programs that use it. (Test suites keep out of
+/// the user's ledger by naming their own: `ENIGMA_LEDGER` in scripts/test-all.sh, the Python
+/// conftest and the Node test helpers.)
 fn ledger_of(config: &ClientConfig) -> Option<Ledger> {
-    let path = match &config.ledger {
-        LedgerSetting::Default if is_loopback(&config.base_url) => return None,
-        setting => crate::ledger::location::resolve(setting)?,
-    };
+    let path = crate::ledger::location::resolve(&config.ledger)?;
     let key = config.api_key.as_ref().map(|k| k.expose());
     Some(Ledger::new(path, key, config.base_url.as_str()))
 }

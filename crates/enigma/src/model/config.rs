@@ -77,13 +77,12 @@ pub const LEDGER_ENV: &str = "ENIGMA_LEDGER";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum LedgerSetting {
     /// `<state dir>/enigma/sessions.jsonl` ([`default_ledger_path`](crate::default_ledger_path)),
-    /// for sessions on a non-loopback host: a simulator on this machine bills nothing, and its
-    /// sessions (every test suite's) are written only to a ledger named explicitly.
+    /// for every host, a simulator on this machine too.
     #[default]
     Default,
     /// No ledger (`ENIGMA_LEDGER=off`, or `0`, `false`, `no`).
     Off,
-    /// This file, whatever the host (`ENIGMA_LEDGER=/path/to/sessions.jsonl`).
+    /// This file (`ENIGMA_LEDGER=/path/to/sessions.jsonl`).
     At(std::path::PathBuf),
 }
 
