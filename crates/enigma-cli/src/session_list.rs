@@ -10,8 +10,8 @@ pub async fn run(client: &Client, terminate: bool, json: bool) -> Result<ExitCod
     let checked = client.check_unended_sessions(terminate).await?;
     if json {
         for session in &checked {
-            // camelCase, like the API and the CLI's other JSON.
-            println!("{}", enigma::binding::spelled(session, enigma::binding::Spelling::Camel));
+            // One object per line, in the CLI's one JSON style (camelCase).
+            println!("{}", crate::output::camel(session));
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -277,8 +277,10 @@ fn every_json_the_cli_writes_has_camel_case_keys() {
     std::fs::write(&tasks, "first #sim cost=0.01\nsecond #sim fail=PAGE_CRASH\n").unwrap();
     let out = dir.join("out.jsonl");
     let _ = std::fs::remove_file(&out);
+    let ledger = dir.join("ledger.jsonl");
+    let _ = std::fs::remove_file(&ledger);
     let json = |args: &[&str]| -> Vec<Value> {
-        let output = run(sim.enigma().arg("--json").args(args));
+        let output = run(sim.enigma().env("ENIGMA_LEDGER", &ledger).arg("--json").args(args));
         documents(&stdout(&output))
     };
     let mut written = json(&["run", "Find laptops #sim cost=0.01"]);
@@ -295,6 +297,10 @@ fn every_json_the_cli_writes_has_camel_case_keys() {
     written.extend(json(&["session", "terminate", &session_id]));
     written.extend(json(&["watch", "zzzzzzzzzzzz"]));
     written.extend(json(&["batch", tasks.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    json(&["session", "start"]); // left open: `session list` lists it
+    let listed = json(&["session", "list"]);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    written.extend(listed);
     written.extend(documents(&std::fs::read_to_string(&out).unwrap()));
     assert!(written.len() >= 12, "{written:?}");
     let mut bad = Vec::new();

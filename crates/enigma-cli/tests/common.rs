@@ -6,7 +6,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub const KEY: &str = "enig_clitestclitestclitestclitest";
 
-/// The built binary, with no ENIGMA_* variables inherited.
+/// The built binary, with no ENIGMA_* variables inherited, and its session ledger off: no test
+/// writes to the user's state directory (a test of the ledger sets `ENIGMA_LEDGER` itself).
 pub fn enigma() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_enigma"));
     for (name, _) in std::env::vars() {
@@ -14,6 +15,7 @@ pub fn enigma() -> Command {
             command.env_remove(name);
         }
     }
+    command.env("ENIGMA_LEDGER", "off");
     command
 }
 
