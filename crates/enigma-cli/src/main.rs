@@ -16,6 +16,8 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
+    // The CLI is an application: it may take the process's subscriber for `ENIGMA_LOG`.
+    enigma::init_logging_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -62,17 +62,20 @@
 #![deny(missing_docs)]
 
 mod batch;
+#[cfg(feature = "env-log")]
 mod diagnostics;
 mod handle;
 mod host;
 mod live;
 mod model;
 mod rest;
+mod tls;
 
 pub use batch::{
     Batch, BatchFeed, BatchItem, BatchMonitor, BatchNext, BatchOptions, BatchOutcome, BatchProgress, BatchSummary,
     GuardrailDesk, GuardrailHandler, GuardrailQuestion, ItemError, TaskSpec, Timings, specs_from_value,
 };
+#[cfg(feature = "env-log")]
 pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};

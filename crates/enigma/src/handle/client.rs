@@ -75,8 +75,8 @@ impl Client {
 
     /// A client with exactly this configuration.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
-        // `ENIGMA_LOG` is honoured in every language because every client is made here.
-        crate::diagnostics::init_logging_from_env();
+        // No logging set up here: a library never takes the process's global subscriber. The
+        // applications (CLI, Python and Node bindings) call `init_logging_from_env` (`env-log`).
         let inner = ClientInner {
             transport: Transport::new(config)?,
             open_sessions: Mutex::default(),

@@ -72,7 +72,8 @@ enum Failure {
 impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Transport> {
         config.check()?;
-        let mut builder = reqwest::Client::builder()
+        check_tls_available(&config)?;
+        let builder = reqwest::Client::builder()
             .user_agent(config.user_agent())
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
@@ -82,14 +83,7 @@ impl Transport {
             // address (a 307/308 repeats the POST): a 3xx is an answer like any other
             // unexpected status (`outcome_unknown` on a create).
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(pem) = &config.extra_root_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::validation("extra_root_ca_pem", "contains no PEM certificate"));
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
+        let builder = with_tls(builder, config.extra_root_ca_pem.as_deref())?;
         let http = builder.build().map_err(|e| Error::Connection {
             message: format!("cannot build the HTTP client: {e}"),
             never_sent: true,
@@ -279,6 +273,45 @@ fn endpoint_url(base: &url::Url, path: &str) -> url::Url {
         segments.extend(path.split('/').filter(|s| !s.is_empty()).map(|s| percent_decode_str(s).decode_utf8_lossy()));
     }
     url
+}
+
+/// The TLS backend the features chose (`crate::tls`, the same as the live socket's), trusting
+/// the platform's roots and `extra_root_ca_pem`, offering HTTP/2 and HTTP/1.1.
+fn with_tls(builder: reqwest::ClientBuilder, extra_root_ca_pem: Option<&[u8]>) -> Result<reqwest::ClientBuilder> {
+    #[cfg(any(feature = "_rustls", feature = "native-tls"))]
+    let bad_tls = |err: crate::tls::TlsSetupError| match extra_root_ca_pem {
+        Some(_) if err.context.contains("PEM") => {
+            Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {}", err.source))
+        }
+        _ => Error::Connection { message: format!("cannot set up TLS: {err}"), never_sent: true },
+    };
+    #[cfg(feature = "native-tls")]
+    return crate::tls::native_connector(extra_root_ca_pem, &["h2", "http/1.1"])
+        .map(|connector| builder.tls_backend_preconfigured(connector))
+        .map_err(bad_tls);
+    #[cfg(all(feature = "_rustls", not(feature = "native-tls")))]
+    return crate::tls::rustls_config(extra_root_ca_pem, &[b"h2", b"http/1.1"])
+        .map(|config| builder.tls_backend_preconfigured(config))
+        .map_err(bad_tls);
+    #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+    match extra_root_ca_pem {
+        Some(_) => Err(Error::validation("extra_root_ca_pem", NO_TLS)),
+        None => Ok(builder),
+    }
+}
+
+/// Why an https URL or extra roots are refused by a build without a TLS backend.
+#[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+const NO_TLS: &str = "this build of enigma has no TLS backend (enable the feature rustls-ring, rustls-aws-lc or native-tls)";
+
+/// Refuses an https base URL up front in a build that could never reach it.
+fn check_tls_available(config: &ClientConfig) -> Result<()> {
+    #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+    if config.base_url.scheme() == "https" {
+        return Err(Error::validation("base_url", NO_TLS));
+    }
+    let _ = config;
+    Ok(())
 }
 
 fn transport_failure(err: &reqwest::Error) -> Failure {
