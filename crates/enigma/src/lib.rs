@@ -89,7 +89,7 @@ pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
-pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};

@@ -13,10 +13,10 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use url::Url;
 
+use super::socketio::{SocketClient, SocketEvent, SocketOptions};
 use crate::model::config::ClientConfig;
 use crate::model::error::Error;
 use crate::model::event::Event;
-use super::socketio::{SocketClient, SocketEvent, SocketOptions};
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -98,7 +98,7 @@ impl LiveSlot {
                 let why = format!("no live connection for session {}: {err}", self.session_id);
                 tracing::debug!("{why}");
                 *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why.clone()));
-                Err(unavailable(&why))
+                Err(Error::connection(why, true, err))
             }
         }
     }
@@ -143,7 +143,7 @@ impl LiveSlot {
 }
 
 fn unavailable(why: &str) -> Error {
-    Error::Connection { message: why.to_owned(), never_sent: true }
+    Error::Connection { message: why.to_owned(), never_sent: true, source: None }
 }
 
 /// One live connection and the task that turns its Socket.IO events into [`Event`]s.

@@ -37,6 +37,7 @@ impl LiveSlot {
                 self.session_id
             ),
             never_sent: true,
+            source: None,
         })
     }
 

@@ -21,7 +21,9 @@ pub(crate) enum SocketError {
     Tls(#[source] crate::tls::TlsSetupError),
     /// A `wss` URL in a build without a TLS backend (features `rustls-ring`, `rustls-aws-lc`,
     /// `native-tls`).
-    #[error("TLS configuration error: this build of enigma has no TLS backend (enable the feature rustls-ring, rustls-aws-lc or native-tls)")]
+    #[error(
+        "TLS configuration error: this build of enigma has no TLS backend (enable the feature rustls-ring, rustls-aws-lc or native-tls)"
+    )]
     NoTls,
     /// TCP / TLS / WebSocket-level failure (includes HTTP errors during the upgrade).
     #[error("Socket.IO transport error: {0}")]

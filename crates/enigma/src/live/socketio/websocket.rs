@@ -71,11 +71,7 @@ pub(crate) fn tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, Soc
 /// Opens the WebSocket (TCP connect, TLS for `wss`, HTTP upgrade). Messages and frames above
 /// `max_message_bytes` are refused by tungstenite from their header (or, for a fragmented
 /// message, from the fragment that crosses the bound): never read whole.
-pub(crate) async fn dial(
-    url: &Url,
-    tls: Option<&Tls>,
-    max_message_bytes: usize,
-) -> Result<WsStream, SocketError> {
+pub(crate) async fn dial(url: &Url, tls: Option<&Tls>, max_message_bytes: usize) -> Result<WsStream, SocketError> {
     // Nagle off: frames are small, latency matters more than packing.
     let limits =
         WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes));
