@@ -15,7 +15,9 @@
 #[error("{context}: {source}")]
 pub(crate) struct TlsSetupError {
     /// What was being done.
-    pub(crate) context: &'static str,
+    context: &'static str,
+    /// Whether the extra root certificates given were the problem (a setting of the caller's).
+    pub(crate) bad_extra_roots: bool,
     /// The TLS library's error.
     #[source]
     pub(crate) source: Box<dyn std::error::Error + Send + Sync>,
@@ -23,7 +25,11 @@ pub(crate) struct TlsSetupError {
 
 impl TlsSetupError {
     fn new(context: &'static str, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> TlsSetupError {
-        TlsSetupError { context, source: source.into() }
+        TlsSetupError { context, bad_extra_roots: false, source: source.into() }
+    }
+
+    fn bad_pem(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> TlsSetupError {
+        TlsSetupError { context: "invalid extra root CA PEM", bad_extra_roots: true, source: source.into() }
     }
 }
 
@@ -66,9 +72,9 @@ fn pem_certs(pem: &[u8]) -> Result<Vec<rustls::pki_types::CertificateDer<'static
 
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| TlsSetupError::new("invalid extra root CA PEM", e))?;
+        .map_err(|e| TlsSetupError::bad_pem(e))?;
     if certs.is_empty() {
-        return Err(TlsSetupError::new("invalid extra root CA PEM", "it contains no certificate"));
+        return Err(TlsSetupError::bad_pem("it contains no certificate"));
     }
     Ok(certs)
 }
@@ -83,9 +89,9 @@ pub(crate) fn native_connector(
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(pem) = extra_root_ca_pem {
         let certs = native_tls::Certificate::stack_from_pem(pem)
-            .map_err(|e| TlsSetupError::new("invalid extra root CA PEM", e))?;
+            .map_err(|e| TlsSetupError::bad_pem(e))?;
         if certs.is_empty() {
-            return Err(TlsSetupError::new("invalid extra root CA PEM", "it contains no certificate"));
+            return Err(TlsSetupError::bad_pem("it contains no certificate"));
         }
         for cert in certs {
             builder.add_root_certificate(cert);

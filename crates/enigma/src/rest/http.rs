@@ -279,11 +279,12 @@ fn endpoint_url(base: &url::Url, path: &str) -> url::Url {
 /// the platform's roots and `extra_root_ca_pem`, offering HTTP/2 and HTTP/1.1.
 fn with_tls(builder: reqwest::ClientBuilder, extra_root_ca_pem: Option<&[u8]>) -> Result<reqwest::ClientBuilder> {
     #[cfg(any(feature = "_rustls", feature = "native-tls"))]
-    let bad_tls = |err: crate::tls::TlsSetupError| match extra_root_ca_pem {
-        Some(_) if err.context.contains("PEM") => {
+    let bad_tls = |err: crate::tls::TlsSetupError| {
+        if err.bad_extra_roots {
             Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {}", err.source))
+        } else {
+            Error::connection(format!("cannot set up TLS: {err}"), true, err)
         }
-        _ => Error::connection(format!("cannot set up TLS: {err}"), true, err),
     };
     #[cfg(feature = "native-tls")]
     return crate::tls::native_connector(extra_root_ca_pem, &["h2", "http/1.1"])
