@@ -70,9 +70,8 @@ fn pem_certs(pem: &[u8]) -> Result<Vec<rustls::pki_types::CertificateDer<'static
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
 
-    let certs = CertificateDer::pem_slice_iter(pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| TlsSetupError::bad_pem(e))?;
+    let certs =
+        CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().map_err(TlsSetupError::bad_pem)?;
     if certs.is_empty() {
         return Err(TlsSetupError::bad_pem("it contains no certificate"));
     }
@@ -88,8 +87,7 @@ pub(crate) fn native_connector(
 ) -> Result<native_tls::TlsConnector, TlsSetupError> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(pem) = extra_root_ca_pem {
-        let certs = native_tls::Certificate::stack_from_pem(pem)
-            .map_err(|e| TlsSetupError::bad_pem(e))?;
+        let certs = native_tls::Certificate::stack_from_pem(pem).map_err(TlsSetupError::bad_pem)?;
         if certs.is_empty() {
             return Err(TlsSetupError::bad_pem("it contains no certificate"));
         }
