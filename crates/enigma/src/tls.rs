@@ -70,8 +70,7 @@ fn pem_certs(pem: &[u8]) -> Result<Vec<rustls::pki_types::CertificateDer<'static
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
 
-    let certs =
-        CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().map_err(TlsSetupError::bad_pem)?;
+    let certs = CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().map_err(TlsSetupError::bad_pem)?;
     if certs.is_empty() {
         return Err(TlsSetupError::bad_pem("it contains no certificate"));
     }
