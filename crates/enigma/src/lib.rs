@@ -58,6 +58,14 @@
 //! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
 //! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
 //! public is re-exported here, at the crate root.
+//!
+//! # Features
+//!
+//! Default: `live` (a session's live Socket.IO connection; without it waits and commands use
+//! REST) and `rustls-ring` (TLS). Opt-in: `rustls-aws-lc` or `native-tls` (another TLS backend),
+//! and `env-log` (`init_logging_from_env`, the `ENIGMA_LOG` reader, and `set_log_sink`: for
+//! applications; the library itself only emits `tracing` events and never installs a
+//! subscriber). `docs/features.md` has the details, the weights and the MSRV (1.88).
 
 #![deny(missing_docs)]
 
