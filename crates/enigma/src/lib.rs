@@ -40,6 +40,7 @@
 //!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//!   Both take their TLS from `tls`, the one TLS setup (its backend chosen by features).
 //! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
 //!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
 //!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
