@@ -36,9 +36,33 @@ interop_packages() {
   done
 }
 
+# The core's features compile alone and together (docs/features.md): `cargo check`, no tests.
+feature_combinations() {
+  local features
+  for features in "" live rustls-ring rustls-aws-lc native-tls env-log live,rustls-ring,env-log \
+    live,rustls-aws-lc live,native-tls live,rustls-ring,native-tls; do
+    printf 'cargo check -p enigma --no-default-features --features "%s"\n' "$features"
+    cargo check -p enigma --no-default-features --features "$features" --quiet || return 1
+  done
+}
+
+# The core builds on the Rust it claims (docs/features.md), when that toolchain is installed.
+core_msrv() {
+  local msrv
+  msrv=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' crates/enigma/Cargo.toml)
+  if ! rustup toolchain list 2>/dev/null | grep -q "^$msrv"; then
+    echo "Rust $msrv is not installed (rustup toolchain install $msrv --profile minimal): skipped"
+    return 0
+  fi
+  cargo "+$msrv" check -p enigma --locked
+}
+
 stage "npm packages for the Socket.IO interop tests" interop_packages
 stage "Rust: fmt" cargo fmt --all --check
 stage "Rust: clippy" cargo clippy --all-targets -- -D warnings
+stage "Rust: feature combinations of the core" feature_combinations
+stage "Rust: each crate's rust-version against its locked dependencies" python3 scripts/check-msrv.py
+stage "Rust: the core on its minimum Rust" core_msrv
 stage "Rust: tests" cargo test
 # The event, wait, batch and control tests again, against the simulator's documented-only mode
 # (the scenarios run in both modes by themselves): the SDK must not depend on its extras.

@@ -77,11 +77,11 @@ fn links(markdown: &str) -> Vec<String> {
             continue;
         }
         let prose = without_code_spans(line);
-        if let Some(rest) = prose.trim_start().strip_prefix('[') {
-            if let Some((_, target)) = rest.split_once("]: ") {
-                found.push(target.split_whitespace().next().unwrap_or("").to_owned());
-                continue;
-            }
+        if let Some(rest) = prose.trim_start().strip_prefix('[')
+            && let Some((_, target)) = rest.split_once("]: ")
+        {
+            found.push(target.split_whitespace().next().unwrap_or("").to_owned());
+            continue;
         }
         let mut rest = prose.as_str();
         while let Some(at) = rest.find("](") {

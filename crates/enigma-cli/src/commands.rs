@@ -236,9 +236,11 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
         field: reason.split([' ', ':']).next().unwrap_or_default().to_owned(),
         reason: reason.clone(),
     })?;
-    let handle = Simulator::start(config)
-        .await
-        .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;
+    let handle = Simulator::start(config).await.map_err(|e| Error::Connection {
+        message: format!("cannot start the simulator: {e}"),
+        never_sent: true,
+        source: Some(enigma::ErrorSource::new(e)),
+    })?;
     // Listening before the line that tells a caller the simulator is up, so a signal sent on
     // reading it is not lost (nor ignored, when the process started with it ignored).
     let mut signals = interrupt::Signals::listen();

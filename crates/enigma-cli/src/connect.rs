@@ -29,9 +29,11 @@ pub async fn or_simulator(quiet: bool) -> Result<Connection, Error> {
     if has_api_key() {
         return Ok(Connection { client: from_env()?, _simulator: None });
     }
-    let simulator = Simulator::start(SimConfig::default())
-        .await
-        .map_err(|e| Error::Connection { message: format!("cannot start the simulator: {e}"), never_sent: true })?;
+    let simulator = Simulator::start(SimConfig::default()).await.map_err(|e| Error::Connection {
+        message: format!("cannot start the simulator: {e}"),
+        never_sent: true,
+        source: Some(enigma::ErrorSource::new(e)),
+    })?;
     if !quiet {
         eprintln!("No ENIGMA_API_KEY set: running on the built-in simulator at {}", simulator.url());
     }

@@ -48,6 +48,9 @@ where
             return exit::ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::SUCCESS });
         }
     };
+    // The CLI is an application: it may take the process's subscriber for `ENIGMA_LOG` (in the
+    // Python package's script, the extension took it already and this does nothing).
+    enigma::init_logging_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -55,10 +55,10 @@ fn top_level_help_names_the_key_the_simulator_and_three_examples_that_run() {
 fn code_for(help: &str, kind: &str) -> i32 {
     let section = help.split("Exit codes:").nth(1).expect("an Exit codes section");
     for line in section.lines() {
-        if let Some((code, text)) = line.trim().split_once(char::is_whitespace) {
-            if text.trim_start().starts_with(kind) {
-                return code.parse().expect("a number");
-            }
+        if let Some((code, text)) = line.trim().split_once(char::is_whitespace)
+            && text.trim_start().starts_with(kind)
+        {
+            return code.parse().expect("a number");
         }
     }
     panic!("no exit code for {kind} in:\n{help}");

@@ -26,6 +26,9 @@ impl NativeClient {
         env: &Env,
         #[napi(ts_arg_type = "object | undefined | null")] options: Option<Unknown<'_>>,
     ) -> Result<Self> {
+        // `ENIGMA_LOG` is read when a client is made, as in every language: the binding is the
+        // application here, so it may install the stderr subscriber (the core never does).
+        enigma::init_logging_from_env();
         let settings = read_options(options, enigma::binding::client_settings).or_throw(env)?;
         let built = Client::builder().settings(settings).build();
         Ok(NativeClient { inner: built.map_err(|e| Spelling::Camel.error(e)).or_throw(env)? })

@@ -60,6 +60,9 @@ impl PyClient {
     #[pyo3(signature = (settings, *, blocking=false))]
     fn new(py: Python<'_>, settings: &Bound<'_, PyDict>, blocking: bool) -> PyResult<Self> {
         crate::logging::refresh();
+        // `ENIGMA_LOG` is read when a client is made, as in every language: the binding is the
+        // application here, so it may install the stderr subscriber (the core never does).
+        enigma::init_logging_from_env();
         let settings = read_options(py, settings, enigma::binding::client_settings, blocking)?;
         let inner = enigma::Client::builder()
             .user_agent_prefix(concat!("enigma-python/", env!("CARGO_PKG_VERSION")))

@@ -97,23 +97,22 @@ fn advance_task(inner: &mut Inner, task_id: &str, now: f64, timers: &Timers) {
     if task.phase.is_final() || task.phase == TaskPhase::Queued {
         return;
     }
-    if let (Some(limit), Some(started)) = (task.max_duration, task.started) {
-        if now - started + EPS >= limit {
-            let error =
-                format!("Task timed out: it exceeded its maxDuration of {} ms", (limit * 1000.0).round() as u64);
-            end_task(inner, task_id, TaskPhase::Failed { code: "TASK_TIMEOUT".into(), error }, now);
-            return;
-        }
+    if let (Some(limit), Some(started)) = (task.max_duration, task.started)
+        && now - started + EPS >= limit
+    {
+        let error = format!("Task timed out: it exceeded its maxDuration of {} ms", (limit * 1000.0).round() as u64);
+        end_task(inner, task_id, TaskPhase::Failed { code: "TASK_TIMEOUT".into(), error }, now);
+        return;
     }
     let manual = inner.sessions.get(&task.session_id).is_some_and(|s| s.manual_control);
     let dt = (now - task.last_tick).max(0.0);
     task.last_tick = now;
     // No progress while the instance is away (nor on the tick it comes back).
     let link = task.link;
-    if let InstanceLink::Down { since } = link {
-        if instance::advance(inner, task_id, since, now, timers.instance_grace) {
-            return;
-        }
+    if let InstanceLink::Down { since } = link
+        && instance::advance(inner, task_id, since, now, timers.instance_grace)
+    {
+        return;
     }
     let Some(task) = inner.tasks.get_mut(task_id) else { return };
     let link_up = !matches!(link, InstanceLink::Down { .. });
@@ -196,10 +195,10 @@ fn run_points(inner: &mut Inner, task_id: &str, now: f64, grace: f64) -> Option<
         if point % 2 == 0 {
             let (name, mut target) = ACTIONS[step as usize % ACTIONS.len()];
             let starting_url = inner.sessions.get(&session_id).and_then(|s| s.options.starting_url.clone());
-            if step == 0 {
-                if let Some(url) = &starting_url {
-                    target = url;
-                }
+            if step == 0
+                && let Some(url) = &starting_url
+            {
+                target = url;
             }
             let thought = if step == 0 {
                 format!("Planning how to: {text}")
@@ -317,12 +316,12 @@ pub(crate) fn terminate_session(inner: &mut Inner, session_id: &str, reason: &st
     session.status = SessionStatus::Terminated { reason: reason.to_string() };
     let tasks: Vec<String> = session.current.take().into_iter().chain(session.queued.take()).collect();
     for task_id in tasks {
-        if let Some(task) = inner.tasks.get_mut(&task_id) {
-            if !task.phase.is_final() {
-                task.phase = TaskPhase::Terminated;
-                task.ended = Some(now);
-                task.notify();
-            }
+        if let Some(task) = inner.tasks.get_mut(&task_id)
+            && !task.phase.is_final()
+        {
+            task.phase = TaskPhase::Terminated;
+            task.ended = Some(now);
+            task.notify();
         }
     }
     if let Some(session) = inner.sessions.get_mut(session_id) {

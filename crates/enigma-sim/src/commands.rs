@@ -201,10 +201,11 @@ fn apply_state(inner: &mut Inner, session_id: &str, current: Option<&str>, state
             }
         }
         "pause" => {
-            if let Some(task) = current.and_then(|id| inner.tasks.get_mut(id)) {
-                if task.is_running() && !task.paused {
-                    task.pause_requested = true;
-                }
+            if let Some(task) = current.and_then(|id| inner.tasks.get_mut(id))
+                && task.is_running()
+                && !task.paused
+            {
+                task.pause_requested = true;
             }
         }
         "resume" => {

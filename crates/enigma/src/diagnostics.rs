@@ -1,4 +1,4 @@
-//! Logging a user can switch on, and nothing on by default.
+//! Logging an application can switch on (feature `env-log`), and nothing on by default.
 //!
 //! The SDK reports through `tracing`: events (requests and their answers, retries, socket
 //! (re)connects, classifier decisions) under targets `enigma::…`, and one span per public call
@@ -6,16 +6,19 @@
 //! are never logged). Three ways to see it:
 //!
 //! - **`ENIGMA_LOG`** (read here, for every language): `debug`, `info`, ... for the SDK's own
-//!   targets, or a full `EnvFilter` directive list (`enigma=debug,enigma::live=trace`). The first
-//!   client built installs a subscriber that prints to stderr.
+//!   targets, or a full `EnvFilter` directive list (`enigma=debug,enigma::live=trace`). An
+//!   application that wants it calls [`init_logging_from_env`], which installs a subscriber that
+//!   prints to stderr: the CLI at start, the Python and Node bindings when a client is made.
 //! - **A host sink** ([`set_log_sink`]): the Node binding forwards records to a JS logger this way.
 //! - **The program's own subscriber** (`tracing-subscriber`, `tracing-opentelemetry`, ...): when
 //!   one is installed we install nothing, and the SDK's events and spans go to it.
 //!
 //! Why a global subscriber at all: the HTTP and socket traffic runs in Rust, where Python's and
-//! Node's HTTP instrumentation cannot see it, so the core has to print it itself. It is installed
-//! only when asked (the variable is set, or a sink is given), since a library that takes the
-//! global slot would break the program's own `set_global_default`.
+//! Node's HTTP instrumentation cannot see it, so someone has to print it. The library itself
+//! never does (the rest of the crate only emits `tracing` events: a library that took the global
+//! slot would break the program's own `set_global_default`); these two functions are for
+//! applications, which own the process, and install it only when asked (the variable is set, or
+//! a sink is given).
 
 use std::io::IsTerminal;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -49,7 +52,8 @@ pub type LogSink = Arc<dyn Fn(LogRecord) + Send + Sync>;
 static SINK: RwLock<Option<(LevelFilter, LogSink)>> = RwLock::new(None);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
-/// Installs the SDK's subscriber if `ENIGMA_LOG` asks for it (clients call this when built).
+/// Installs the SDK's stderr subscriber if `ENIGMA_LOG` asks for it: for applications (the CLI
+/// and the bindings call it; building a client never does).
 ///
 /// Returns whether the SDK's subscriber is the global one. It does nothing (and returns false)
 /// when the variable is unset and no sink was set, or when the program installed its own

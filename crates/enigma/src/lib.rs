@@ -40,6 +40,7 @@
 //!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
+//!   Both take their TLS from `tls`, the one TLS setup (its backend chosen by features).
 //! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
 //!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
 //!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
@@ -61,10 +62,19 @@
 //! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
 //! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
 //! public is re-exported here, at the crate root.
+//!
+//! # Features
+//!
+//! Default: `live` (a session's live Socket.IO connection; without it waits and commands use
+//! REST) and `rustls-ring` (TLS). Opt-in: `rustls-aws-lc` or `native-tls` (another TLS backend),
+//! and `env-log` (`init_logging_from_env`, the `ENIGMA_LOG` reader, and `set_log_sink`: for
+//! applications; the library itself only emits `tracing` events and never installs a
+//! subscriber). `docs/features.md` has the details, the weights and the MSRV (1.88).
 
 #![deny(missing_docs)]
 
 mod batch;
+#[cfg(feature = "env-log")]
 mod diagnostics;
 mod handle;
 mod host;
@@ -72,11 +82,13 @@ mod ledger;
 mod live;
 mod model;
 mod rest;
+mod tls;
 
 pub use batch::{
     Batch, BatchFeed, BatchItem, BatchMonitor, BatchNext, BatchOptions, BatchOutcome, BatchProgress, BatchSummary,
     GuardrailDesk, GuardrailHandler, GuardrailQuestion, ItemError, TaskSpec, Timings, specs_from_value,
 };
+#[cfg(feature = "env-log")]
 pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
 pub use handle::builder::ClientBuilder;
 pub use handle::cleanup::{pending_cleanups, wait_for_cleanups};
@@ -93,7 +105,7 @@ pub use model::config::{
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
     LedgerSetting, parse_base_url,
 };
-pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};

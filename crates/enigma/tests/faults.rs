@@ -348,6 +348,7 @@ fn rest_only(sim: &SimHandle) -> enigma::Client {
     builder(sim).live_events(false).build().unwrap()
 }
 
+#[cfg_attr(not(feature = "live"), ignore = "needs the live connection (feature `live`)")]
 #[tokio::test]
 async fn a_new_task_named_by_its_events_survives_a_lost_answer() {
     let sim = sim().await;

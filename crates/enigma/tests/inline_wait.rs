@@ -120,6 +120,7 @@ async fn new_task_returns_while_the_task_runs_so_pause_pauses_it() {
     until_no_session_open(&sim).await;
 }
 
+#[cfg_attr(not(feature = "live"), ignore = "needs the live connection (feature `live`)")]
 #[tokio::test]
 async fn events_arrive_as_they_happen_not_when_the_create_is_answered() {
     let sim = sim().await;

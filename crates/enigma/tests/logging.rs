@@ -1,5 +1,6 @@
-//! Logging a user switches on: `ENIGMA_LOG` prints to stderr (checked in a child process, since
-//! the subscriber is process-wide), and a log sink (what the Node binding uses) receives the
+//! Logging an application switches on (feature `env-log`): `ENIGMA_LOG` read by
+//! `enigma::init_logging_from_env` prints to stderr (checked in a child process, since the
+//! subscriber is process-wide), and a log sink (what the Node binding uses) receives the
 //! requests, retries, socket connects and classifier decisions. The key is never in either.
 
 mod common;
@@ -96,6 +97,8 @@ async fn child_runs_a_task_with_enigma_log_set() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
+    // What the CLI and the bindings do at start: the library alone never installs it.
+    assert!(enigma::init_logging_from_env(), "ENIGMA_LOG installs the SDK's stderr subscriber");
     let key = busy_client_work().await;
     println!("KEY={key}");
 }

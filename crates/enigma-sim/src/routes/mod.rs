@@ -69,12 +69,12 @@ where
         }
         info
     };
-    if let Some(info) = info {
-        if let Some(retry_after) = info.retry_after {
-            let mut response = ApiError::rate_limited(retry_after).into_response();
-            info.apply(response.headers_mut());
-            return response;
-        }
+    if let Some(info) = info
+        && let Some(retry_after) = info.retry_after
+    {
+        let mut response = ApiError::rate_limited(retry_after).into_response();
+        info.apply(response.headers_mut());
+        return response;
     }
     let mut response = work(key).await;
     if let Some(info) = info {

@@ -111,6 +111,7 @@ impl Client {
                         operation: "run-task".to_owned(),
                         session_id: None,
                         message: "the process ended before the answer to the create was journaled".to_owned(),
+                        source: None,
                     };
                     let mut item = BatchItem::from_error(index, job.spec.id.clone(), &err, BatchOutcome::Unknown);
                     item.timings = Timings { started_at_ms: now_ms(), ended_at_ms: now_ms(), duration_secs: 0.0 };

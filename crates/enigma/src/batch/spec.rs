@@ -18,11 +18,15 @@ use crate::model::validate;
 /// itself, a caller's id (echoed in its [`BatchItem`](super::BatchItem)), and how to wait.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskSpec {
-    /// What the agent should do.
+    /// What the agent should do: the task's one text, whichever way it runs (the journal of a
+    /// resumable batch also knows the task by it).
     pub task_details: String,
-    /// Options of the session, when the task starts one (`task_details` inside is ignored).
+    /// Options of the session, when the task starts one. Its `task_details` is ignored: the
+    /// spec's own is the session's first task.
     pub session: SessionOptions,
-    /// Options of the task (used as-is when it runs as a `newTask` in a shared session).
+    /// Options of the task when it is sent as a `newTask` rather than as a session's first task
+    /// (see [`BatchOptions`](super::BatchOptions)). Its `task_details` is ignored: the spec's own
+    /// is sent, so the text is given once, in one place.
     pub task: TaskOptions,
     /// The caller's id for the task, when given.
     pub id: Option<String>,

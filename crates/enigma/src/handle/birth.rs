@@ -199,6 +199,7 @@ fn unnamed_error(session_id: &str) -> Error {
         session_id: Some(session_id.to_owned()),
         message: "the service did not name the initial task and live events are off, so its id cannot be learned"
             .to_owned(),
+        source: None,
     }
 }
 

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::ledger::Ledger;
-use crate::model::config::{ClientConfig, LedgerSetting};
+use crate::model::config::ClientConfig;
 use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
@@ -79,8 +79,8 @@ impl Client {
 
     /// A client with exactly this configuration.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
-        // `ENIGMA_LOG` is honoured in every language because every client is made here.
-        crate::diagnostics::init_logging_from_env();
+        // No logging set up here: a library never takes the process's global subscriber. The
+        // applications (CLI, Python and Node bindings) call `init_logging_from_env` (`env-log`).
         let inner = ClientInner {
             transport: Transport::new(config.clone())?,
             open_sessions: Mutex::default(),

@@ -119,48 +119,74 @@ impl ClientConfig {
         }
     }
 
+    /// The settings that have an `ENIGMA_*` variable, as `(variable, setting)`: the setting is
+    /// the [`ClientBuilder`](crate::ClientBuilder) method (and [`ClientConfig`] field) that, when
+    /// given in code, makes the SDK never read the variable.
+    pub const ENV_VARS: &'static [(&'static str, &'static str)] = &[
+        ("ENIGMA_API_KEY", "api_key"),
+        ("ENIGMA_BASE_URL", "base_url"),
+        ("ENIGMA_REQUEST_TIMEOUT", "request_timeout"),
+        ("ENIGMA_POLL_INTERVAL", "poll_interval"),
+        ("ENIGMA_MAX_RETRIES", "max_retries"),
+        ("ENIGMA_RETRY_AFTER_MAX", "retry_after_max"),
+        ("ENIGMA_MAX_RESPONSE_BYTES", "max_response_bytes"),
+        ("ENIGMA_LIVE_EVENTS", "live_events"),
+        ("ENIGMA_LEDGER", "ledger"),
+        ("ENIGMA_CA_BUNDLE", "extra_root_ca_pem"),
+    ];
+
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
     /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
     /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off),
     /// `ENIGMA_LEDGER` (the session ledger's file, or `off`) and `ENIGMA_CA_BUNDLE` (a PEM file)
-    /// applied when set.
+    /// applied when set (the list: [`ClientConfig::ENV_VARS`]).
     pub fn from_env() -> Result<ClientConfig> {
+        ClientConfig::from_env_except(|_| false)
+    }
+
+    /// [`ClientConfig::from_env`], but the variable of a setting for which `given(setting)` is
+    /// true is not read at all: a setting given in code wins, even over a variable that would
+    /// not parse.
+    pub(crate) fn from_env_except(given: impl Fn(&str) -> bool) -> Result<ClientConfig> {
         let mut config = ClientConfig::default();
-        if let Some(key) = env("ENIGMA_API_KEY") {
-            config.api_key = Some(ApiKey::new(key));
-        }
-        if let Some(url) = env("ENIGMA_BASE_URL") {
-            config.base_url = parse_base_url(&url)?;
-        }
-        if let Some(secs) = env("ENIGMA_REQUEST_TIMEOUT") {
-            config.request_timeout = parse_secs("ENIGMA_REQUEST_TIMEOUT", &secs)?;
-        }
-        if let Some(secs) = env("ENIGMA_POLL_INTERVAL") {
-            config.poll_interval = parse_secs("ENIGMA_POLL_INTERVAL", &secs)?;
-        }
-        if let Some(n) = env("ENIGMA_MAX_RETRIES") {
-            config.max_retries = n
-                .parse()
-                .map_err(|_| Error::validation("ENIGMA_MAX_RETRIES", format!("must be a whole number, got {n:?}")))?;
-        }
-        if let Some(secs) = env("ENIGMA_RETRY_AFTER_MAX") {
-            config.retry_after_max = parse_secs("ENIGMA_RETRY_AFTER_MAX", &secs)?;
-        }
-        if let Some(n) = env("ENIGMA_MAX_RESPONSE_BYTES") {
-            config.max_response_bytes = parse_bytes("ENIGMA_MAX_RESPONSE_BYTES", &n)?;
-        }
-        if let Some(flag) = env("ENIGMA_LIVE_EVENTS") {
-            config.live_events = !matches!(flag.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off");
-        }
-        if let Ok(value) = std::env::var(LEDGER_ENV) {
-            config.ledger = LedgerSetting::from_env_value(&value);
-        }
-        if let Some(path) = env("ENIGMA_CA_BUNDLE") {
-            let pem = std::fs::read(&path)
-                .map_err(|e| Error::validation("ENIGMA_CA_BUNDLE", format!("cannot read {path:?}: {e}")))?;
-            config.extra_root_ca_pem = Some(pem);
+        for &(name, setting) in ClientConfig::ENV_VARS {
+            if given(setting) {
+                continue;
+            }
+            if let Some(value) = env(name) {
+                config.apply_env(name, &value)?;
+            }
         }
         Ok(config)
+    }
+
+    /// Applies one `ENIGMA_*` variable's value (`name` is one of [`ClientConfig::ENV_VARS`]).
+    fn apply_env(&mut self, name: &str, value: &str) -> Result<()> {
+        match name {
+            "ENIGMA_API_KEY" => self.api_key = Some(ApiKey::new(value)),
+            "ENIGMA_BASE_URL" => self.base_url = parse_base_url(value)?,
+            "ENIGMA_REQUEST_TIMEOUT" => self.request_timeout = parse_secs(name, value)?,
+            "ENIGMA_POLL_INTERVAL" => self.poll_interval = parse_secs(name, value)?,
+            "ENIGMA_MAX_RETRIES" => {
+                self.max_retries = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::validation(name, format!("must be a whole number, got {value:?}")))?
+            }
+            "ENIGMA_RETRY_AFTER_MAX" => self.retry_after_max = parse_secs(name, value)?,
+            "ENIGMA_MAX_RESPONSE_BYTES" => self.max_response_bytes = parse_bytes(name, value)?,
+            "ENIGMA_LIVE_EVENTS" => {
+                self.live_events = !matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
+            }
+            LEDGER_ENV => self.ledger = LedgerSetting::from_env_value(value),
+            "ENIGMA_CA_BUNDLE" => {
+                let pem =
+                    std::fs::read(value).map_err(|e| Error::validation(name, format!("cannot read {value:?}: {e}")))?;
+                self.extra_root_ca_pem = Some(pem);
+            }
+            other => unreachable!("{other} is listed in ClientConfig::ENV_VARS without a reader"),
+        }
+        Ok(())
     }
 
     /// The User-Agent header: `[prefix ]enigma-rust/<version>`.
@@ -299,6 +325,14 @@ mod tests {
         let config = ClientConfig { api_key: Some(ApiKey::new("enig_a\nb")), ..ClientConfig::default() };
         assert!(config.check().unwrap_err().to_string().contains("api_key"));
         assert!(ClientConfig::default().check().is_ok());
+    }
+
+    #[test]
+    fn every_listed_variable_has_a_reader() {
+        for &(name, _) in ClientConfig::ENV_VARS {
+            // A value of any shape: an error is fine, a panic (no reader) is not.
+            let _ = ClientConfig::default().apply_env(name, "1");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One error type for the whole SDK, with stable codes (`ErrorCode`, in `error_code.rs`) that
 //! the bindings map to their own exception classes (they map codes, never message texts).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -70,7 +71,45 @@ pub enum ApiErrorKind {
     Server,
 }
 
+/// The error under an SDK error (I/O, HTTP, TLS, WebSocket, JSON), what
+/// [`std::error::Error::source`] returns; shared so that [`Error`] stays `Clone`.
+///
+/// It dereferences to the error itself (`source()` hands out that error, so
+/// `downcast_ref::<std::io::Error>()` and friends work on it), and is not an error of its own.
+#[derive(Clone)]
+pub struct ErrorSource(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl ErrorSource {
+    /// Keeps `error` as the source of an [`Error`].
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> ErrorSource {
+        ErrorSource(Arc::new(error))
+    }
+}
+
+impl std::ops::Deref for ErrorSource {
+    type Target = dyn std::error::Error + Send + Sync + 'static;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl std::fmt::Debug for ErrorSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
 /// Every error the SDK returns.
+///
+/// [`std::error::Error::source`] leads to the error underneath when there is one: the
+/// `reqwest`, `std::io`, TLS or WebSocket error of a [`Error::Connection`], the `serde_json`
+/// error of a [`Error::Decode`], the cause of an [`Error::OutcomeUnknown`]. The message
+/// ([`Display`](std::fmt::Display)) already includes their text, so a report that prints the
+/// chain repeats it; match on [`Error::code`], never on the text.
+///
+/// Semver: the enum is `#[non_exhaustive]` (new variants come in minor releases); so is
+/// [`ErrorCode`](crate::ErrorCode), whose policy covers both (see its documentation).
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -151,6 +190,9 @@ pub enum Error {
         message: String,
         /// Whether the request provably never reached the service.
         never_sent: bool,
+        /// The I/O, HTTP, TLS or WebSocket error underneath, when there is one.
+        #[source]
+        source: Option<ErrorSource>,
     },
     /// A request that creates something (a session or a task) was sent, and what came back does
     /// not prove that nothing was created: the answer was lost or unreadable (cut connection,
@@ -165,6 +207,10 @@ pub enum Error {
         session_id: Option<String>,
         /// What happened to the answer.
         message: String,
+        /// What went wrong with the answer (the connection's or the decoding's error, or the
+        /// error answer itself), when known.
+        #[source]
+        source: Option<ErrorSource>,
     },
     /// The service answered something the SDK cannot read.
     #[error("unexpected answer from the service: {message}; body: {body}")]
@@ -173,6 +219,9 @@ pub enum Error {
         message: String,
         /// The body (truncated for very long bodies).
         body: String,
+        /// The parser's error (`serde_json`, UTF-8), when the body did not parse.
+        #[source]
+        source: Option<ErrorSource>,
     },
     /// The API key would have been sent in clear text to a non-loopback host.
     #[error(
@@ -315,20 +364,48 @@ impl Error {
     /// The error of a create request (start-session, run-task, newTask) whose outcome is not
     /// known, from what went wrong with its answer.
     pub(crate) fn unknown_outcome(operation: &str, session_id: Option<&str>, cause: &Error) -> Error {
-        let message = match cause {
-            Error::Decode { message, .. } | Error::Connection { message, .. } => message.clone(),
-            Error::OutcomeUnknown { message, .. } => message.clone(),
-            other => format!("answered {other}"),
+        let (message, source) = match cause {
+            Error::Decode { message, source, .. }
+            | Error::Connection { message, source, .. }
+            | Error::OutcomeUnknown { message, source, .. } => (message.clone(), source.clone()),
+            other => (format!("answered {other}"), Some(ErrorSource::new(other.clone()))),
         };
-        Error::OutcomeUnknown { operation: operation.to_owned(), session_id: session_id.map(str::to_owned), message }
+        Error::OutcomeUnknown {
+            operation: operation.to_owned(),
+            session_id: session_id.map(str::to_owned),
+            message,
+            source,
+        }
+    }
+
+    /// A connection error with what caused it.
+    pub(crate) fn connection(
+        message: impl Into<String>,
+        never_sent: bool,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Connection { message: message.into(), never_sent, source: Some(ErrorSource::new(source)) }
     }
 
     pub(crate) fn decode(message: impl Into<String>, body: &Value) -> Error {
-        Error::Decode { message: message.into(), body: truncate(body.to_string()) }
+        Error::Decode { message: message.into(), body: truncate(body.to_string()), source: None }
     }
 
     pub(crate) fn decode_text(message: impl Into<String>, body: &str) -> Error {
-        Error::Decode { message: message.into(), body: truncate(body.to_owned()) }
+        Error::Decode { message: message.into(), body: truncate(body.to_owned()), source: None }
+    }
+
+    /// A decode error with the parser's error underneath.
+    pub(crate) fn decode_caused(
+        message: impl Into<String>,
+        body: &str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Decode {
+            message: message.into(),
+            body: truncate(body.to_owned()),
+            source: Some(ErrorSource::new(source)),
+        }
     }
 }
 

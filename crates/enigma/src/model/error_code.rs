@@ -19,9 +19,21 @@ macro_rules! error_codes {
         /// The stable code of an error: what bindings map to their classes and the CLI to its
         /// exit statuses. Serialises as its snake_case text (`rate_limited`).
         ///
-        /// Deliberately not `#[non_exhaustive]`: a new code must break every exhaustive
-        /// `match` on it (the CLI's exit table), so that no place forgets it.
+        /// # Semver policy
+        ///
+        /// - A code's text (`rate_limited`) never changes and is never reused for something
+        ///   else; removing a code is a breaking release.
+        /// - New codes (the service grows new ways to fail) come in minor releases: the enum is
+        ///   `#[non_exhaustive]`, so a `match` on it needs a `_` arm, and code written today keeps
+        ///   compiling. Handle the codes you care about and treat the rest as failures (with
+        ///   [`Error::is_retryable`](crate::Error::is_retryable) for whether to try again).
+        /// - [`Error`](crate::Error) follows the same rule for its variants.
+        ///
+        /// Inside this workspace nothing may forget a code: the CLI's exit table, the Python and
+        /// Node error classes are each checked against [`ErrorCode::ALL`] by a test. The same
+        /// policy is in `api.md` (Errors).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[non_exhaustive]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )*

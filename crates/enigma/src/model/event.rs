@@ -198,6 +198,7 @@ impl std::fmt::Display for EventKind {
 
 impl Event {
     /// Reads one Socket.IO event of the service. Never fails: unknown shapes become [`Event::Raw`].
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
     pub(crate) fn from_socket(name: &str, payload: Value) -> Event {
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
         let data = payload.get("data").cloned().unwrap_or(Value::Null);

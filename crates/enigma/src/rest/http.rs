@@ -68,7 +68,7 @@ enum Failure {
     /// An HTTP error answer.
     Api(Error),
     /// No answer.
-    Transport { message: String, never_sent: bool },
+    Transport { message: String, never_sent: bool, source: reqwest::Error },
     /// A 2xx answer that cannot be read (too long, not UTF-8, not JSON): a `decode` error, never
     /// retried.
     Unreadable(Error),
@@ -77,7 +77,8 @@ enum Failure {
 impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Transport> {
         config.check()?;
-        let mut builder = reqwest::Client::builder()
+        check_tls_available(&config)?;
+        let builder = reqwest::Client::builder()
             .user_agent(config.user_agent())
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
@@ -87,18 +88,9 @@ impl Transport {
             // address (a 307/308 repeats the POST): a 3xx is an answer like any other
             // unexpected status (`outcome_unknown` on a create).
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(pem) = &config.extra_root_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::validation("extra_root_ca_pem", "contains no PEM certificate"));
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        let http = builder.build().map_err(|e| Error::Connection {
-            message: format!("cannot build the HTTP client: {e}"),
-            never_sent: true,
-        })?;
+        let builder = with_tls(builder, config.extra_root_ca_pem.as_deref())?;
+        let http =
+            builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;
         Ok(Transport { http, config, rate_seen: std::sync::Mutex::default(), rate_waits: RateWaits::default() })
     }
 
@@ -165,7 +157,7 @@ impl Transport {
         tracing::debug!(operation = request.operation, method = %request.method, path = %request.path, "request");
         let mut response = builder.send().await.map_err(|e| {
             tracing::debug!(operation = request.operation, error = %e, "no answer");
-            transport_failure(&e)
+            transport_failure(e)
         })?;
         if let Some(info) = rate_limit_info(response.headers()) {
             let mut seen = self.rate_seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -216,19 +208,21 @@ impl Transport {
         if response.content_length().is_some_and(|length| length > cap as u64) {
             return Err(too_long(&[]));
         }
-        let (body, complete) = read_body(response, cap).await.map_err(|e| transport_failure(&e))?;
+        let (body, complete) = read_body(response, cap).await.map_err(transport_failure)?;
         if !complete {
             return Err(too_long(&body));
         }
         // Strict: a lossy decoding would turn bad bytes into U+FFFD inside ids.
         let text = std::str::from_utf8(&body).map_err(|e| {
-            Failure::Unreadable(Error::decode_text(
+            Failure::Unreadable(Error::decode_caused(
                 format!("{operation} answered invalid UTF-8 (at byte {})", e.valid_up_to()),
                 &shown(&body),
+                e,
             ))
         })?;
-        serde_json::from_str(text)
-            .map_err(|e| Failure::Unreadable(Error::decode_text(format!("{operation} answered non-JSON ({e})"), text)))
+        serde_json::from_str(text).map_err(|e| {
+            Failure::Unreadable(Error::decode_caused(format!("{operation} answered non-JSON ({e})"), text, e))
+        })
     }
 
     /// The delay before the next retry, or `None` when the service asks for a longer wait than
@@ -251,10 +245,10 @@ impl Transport {
             Failure::Api(err) if create && !proves_nothing_created(err.status().unwrap_or_default()) => unknown(&err),
             Failure::Unreadable(err) if create => unknown(&err),
             Failure::Api(err) | Failure::Unreadable(err) => err,
-            Failure::Transport { message, never_sent: false } if create => {
-                unknown(&Error::Connection { message, never_sent: false })
+            Failure::Transport { message, never_sent: false, source } if create => {
+                unknown(&Error::connection(message, false, source))
             }
-            Failure::Transport { message, never_sent } => Error::Connection { message, never_sent },
+            Failure::Transport { message, never_sent, source } => Error::connection(message, never_sent, source),
         }
     }
 }
@@ -300,17 +294,60 @@ fn endpoint_url(base: &url::Url, path: &str) -> url::Url {
     url
 }
 
-fn transport_failure(err: &reqwest::Error) -> Failure {
+/// The TLS backend the features chose (`crate::tls`, the same as the live socket's), trusting
+/// the platform's roots and `extra_root_ca_pem`, offering HTTP/2 and HTTP/1.1.
+fn with_tls(builder: reqwest::ClientBuilder, extra_root_ca_pem: Option<&[u8]>) -> Result<reqwest::ClientBuilder> {
+    #[cfg(any(feature = "_rustls", feature = "native-tls"))]
+    let bad_tls = |err: crate::tls::TlsSetupError| {
+        if err.bad_extra_roots {
+            Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {}", err.source))
+        } else {
+            Error::connection(format!("cannot set up TLS: {err}"), true, err)
+        }
+    };
+    #[cfg(feature = "native-tls")]
+    return crate::tls::native_connector(extra_root_ca_pem, &["h2", "http/1.1"])
+        .map(|connector| builder.tls_backend_preconfigured(connector))
+        .map_err(bad_tls);
+    #[cfg(all(feature = "_rustls", not(feature = "native-tls")))]
+    return crate::tls::rustls_config(extra_root_ca_pem, &[b"h2", b"http/1.1"])
+        .map(|config| builder.tls_backend_preconfigured(config))
+        .map_err(bad_tls);
+    #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+    match extra_root_ca_pem {
+        Some(_) => Err(Error::validation("extra_root_ca_pem", NO_TLS)),
+        None => Ok(builder),
+    }
+}
+
+/// Why an https URL or extra roots are refused by a build without a TLS backend.
+#[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+const NO_TLS: &str =
+    "this build of enigma has no TLS backend (enable the feature rustls-ring, rustls-aws-lc or native-tls)";
+
+/// Refuses an https base URL up front in a build that could never reach it.
+fn check_tls_available(config: &ClientConfig) -> Result<()> {
+    #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+    if config.base_url.scheme() == "https" {
+        return Err(Error::validation("base_url", NO_TLS));
+    }
+    let _ = config;
+    Ok(())
+}
+
+/// Why no answer came: the message shows the whole chain (as it always has), and the error itself
+/// stays as the source, for callers that walk `source()` down to the `std::io::Error`.
+fn transport_failure(err: reqwest::Error) -> Failure {
     // A connect error (refused, DNS, connect timeout) proves the request never left.
     let never_sent = err.is_connect();
     let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let mut source = std::error::Error::source(&err);
     while let Some(inner) = source {
         message.push_str(": ");
         message.push_str(&inner.to_string());
         source = inner.source();
     }
-    Failure::Transport { message, never_sent }
+    Failure::Transport { message, never_sent, source: err }
 }
 
 /// Builds the error for a non-2xx answer from its status, headers and (the start of its) body:

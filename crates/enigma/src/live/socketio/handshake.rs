@@ -3,7 +3,6 @@
 //! Used for the first connection and for every reconnection, so a reconnect
 //! re-sends the same `auth` (the server authenticates each namespace connection).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -29,7 +28,7 @@ pub(crate) struct Connection {
 #[derive(Clone)]
 pub(crate) struct Target {
     pub url: Url,
-    pub tls: Option<Arc<rustls::ClientConfig>>,
+    pub tls: Option<websocket::Tls>,
     pub auth: Value,
     pub timeout: Duration,
     /// The largest WebSocket message read (see `SocketOptions::max_frame_bytes`).

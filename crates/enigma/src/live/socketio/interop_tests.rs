@@ -355,3 +355,31 @@ async fn wss_with_extra_root_ca() {
     expect_echo(&client, &mut rx, json!({"over": "wss"})).await;
     client.close();
 }
+
+/// The SDK's HTTP client speaks TLS through the same setup (`crate::tls`, the backend the
+/// features chose): against the TLS server, refused without the test CA, and answered (any HTTP
+/// status: the server is not the service) with it.
+#[tokio::test]
+async fn https_through_the_sdk_client_trusts_the_extra_root_only_when_given() {
+    let Some(server) = NodeServer::start_tls() else {
+        return;
+    };
+    let ca = std::fs::read(server.dir.join("tls/ca.pem")).unwrap();
+    let base = format!("https://127.0.0.1:{}", server.port);
+    let client = |ca: Option<Vec<u8>>| {
+        let builder = crate::Client::builder().base_url(base.clone()).max_retries(0);
+        match ca {
+            Some(ca) => builder.extra_root_ca_pem(ca),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    };
+    let refused = client(None).health().await.unwrap_err();
+    assert_eq!(refused.code(), "connection", "{refused}");
+    assert!(refused.to_string().to_lowercase().contains("certificate"), "{refused}");
+    match client(Some(ca)).health().await {
+        Ok(_) => {}
+        Err(err) => assert!(err.status().is_some(), "an HTTP answer over TLS: {err}"),
+    }
+}

@@ -56,8 +56,11 @@ impl SocketClient {
         opts: SocketOptions,
     ) -> Result<(SocketClient, mpsc::UnboundedReceiver<SocketEvent>), SocketError> {
         let url = websocket::websocket_url(&opts.url, &opts.path)?;
-        let tls =
-            if url.scheme() == "wss" { Some(websocket::tls_config(opts.extra_root_ca_pem.as_deref())?) } else { None };
+        let tls = if url.scheme() == "wss" {
+            Some(websocket::tls_connector(opts.extra_root_ca_pem.as_deref())?)
+        } else {
+            None
+        };
         let target = Target {
             url,
             tls,

@@ -17,7 +17,14 @@ pub(crate) enum SocketError {
     InvalidUrl { url: String, reason: String },
     /// TLS setup failed (bad extra root CA PEM, no platform roots, ...).
     #[error("TLS configuration error: {0}")]
-    Tls(String),
+    #[cfg_attr(not(any(feature = "_rustls", feature = "native-tls")), allow(dead_code))]
+    Tls(#[source] crate::tls::TlsSetupError),
+    /// A `wss` URL in a build without a TLS backend (features `rustls-ring`, `rustls-aws-lc`,
+    /// `native-tls`).
+    #[error(
+        "TLS configuration error: this build of enigma has no TLS backend (enable the feature rustls-ring, rustls-aws-lc or native-tls)"
+    )]
+    NoTls,
     /// TCP / TLS / WebSocket-level failure (includes HTTP errors during the upgrade).
     #[error("Socket.IO transport error: {0}")]
     Transport(String),

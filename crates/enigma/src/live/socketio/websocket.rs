@@ -1,16 +1,12 @@
-//! WebSocket transport: URL building, TLS setup (rustls, shared with reqwest's
-//! crypto provider), and dialing.
+//! WebSocket transport: URL building, TLS setup (the SDK's one TLS setup, `crate::tls`, the
+//! same backend and roots as HTTP), and dialing.
 //!
 //! Only the WebSocket transport is implemented (the service is used like
 //! `transports: ["websocket"]`), so there is no long-polling and no upgrade.
 
-use std::sync::Arc;
-
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use url::Url;
 
 use super::socket_error::SocketError;
@@ -47,64 +43,48 @@ pub(crate) fn websocket_url(base: &Url, path: &str) -> Result<Url, SocketError> 
     Ok(url)
 }
 
-/// TLS client config built once per client and reused on every reconnection.
-///
-/// Uses the same stack as reqwest's default `rustls` feature: aws-lc-rs crypto
-/// and the platform verifier (OS trust store), so the SDK has one TLS
-/// implementation and corporate roots installed in the OS just work. Built with
-/// an explicit provider so it works whether or not a process-wide default
-/// provider was installed.
-pub(crate) fn tls_config(extra_root_ca_pem: Option<&[u8]>) -> Result<Arc<rustls::ClientConfig>, SocketError> {
-    let tls_err = |e: &dyn std::fmt::Display| SocketError::Tls(e.to_string());
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = match extra_root_ca_pem {
-        None => rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| tls_err(&e))?,
-        Some(pem) => {
-            let roots = parse_pem_certs(pem)?;
-            rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-                .map_err(|e| tls_err(&e))?
-        }
-    };
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| tls_err(&e))?
-        .dangerous() // Not dangerous here: the platform verifier does full validation.
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    Ok(Arc::new(config))
-}
+/// What dials `wss`: tungstenite's connector for the TLS backend the features chose.
+#[cfg(any(feature = "_rustls", feature = "native-tls"))]
+pub(crate) type Tls = tokio_tungstenite::Connector;
+/// What dials `wss` in a build without a TLS backend: nothing can.
+#[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+#[derive(Clone)]
+pub(crate) enum Tls {}
 
-/// All certificates in a PEM bundle; an empty or unreadable bundle is an error
-/// rather than silently trusting nothing extra.
-fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, SocketError> {
-    let certs = CertificateDer::pem_slice_iter(pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| SocketError::Tls(format!("invalid extra root CA PEM: {e}")))?;
-    if certs.is_empty() {
-        return Err(SocketError::Tls("extra root CA PEM contains no certificate".to_owned()));
+/// The TLS connector for `wss`, built once per connection and reused on every reconnection:
+/// the backend the features chose (`crate::tls`), the platform's roots plus the extra ones. No
+/// ALPN: a WebSocket upgrade is HTTP/1.1.
+pub(crate) fn tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, SocketError> {
+    #[cfg(feature = "native-tls")]
+    return crate::tls::native_connector(extra_root_ca_pem, &[]).map(Tls::NativeTls).map_err(SocketError::Tls);
+    #[cfg(all(feature = "_rustls", not(feature = "native-tls")))]
+    return crate::tls::rustls_config(extra_root_ca_pem, &[])
+        .map(|config| Tls::Rustls(std::sync::Arc::new(config)))
+        .map_err(SocketError::Tls);
+    #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+    {
+        let _ = extra_root_ca_pem;
+        Err(SocketError::NoTls)
     }
-    Ok(certs)
 }
 
 /// Opens the WebSocket (TCP connect, TLS for `wss`, HTTP upgrade). Messages and frames above
 /// `max_message_bytes` are refused by tungstenite from their header (or, for a fragmented
 /// message, from the fragment that crosses the bound): never read whole.
-pub(crate) async fn dial(
-    url: &Url,
-    tls: Option<&Arc<rustls::ClientConfig>>,
-    max_message_bytes: usize,
-) -> Result<WsStream, SocketError> {
-    let connector = match (url.scheme(), tls) {
-        ("wss", Some(config)) => Connector::Rustls(config.clone()),
-        ("wss", None) => return Err(SocketError::Tls("no TLS configuration for wss".into())),
-        _ => Connector::Plain,
-    };
-    tracing::debug!(%url, "socket.io: dialing websocket");
+pub(crate) async fn dial(url: &Url, tls: Option<&Tls>, max_message_bytes: usize) -> Result<WsStream, SocketError> {
     // Nagle off: frames are small, latency matters more than packing.
     let limits =
         WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes));
-    let (ws, _response) =
-        tokio_tungstenite::connect_async_tls_with_config(url.as_str(), Some(limits), true, Some(connector)).await?;
+    tracing::debug!(%url, "socket.io: dialing websocket");
+    let (ws, _response) = match (url.scheme(), tls) {
+        #[cfg(any(feature = "_rustls", feature = "native-tls"))]
+        ("wss", Some(connector)) => {
+            tokio_tungstenite::connect_async_tls_with_config(url.as_str(), Some(limits), true, Some(connector.clone()))
+                .await?
+        }
+        ("wss", _) => return Err(SocketError::NoTls),
+        _ => tokio_tungstenite::connect_async_with_config(url.as_str(), Some(limits), true).await?,
+    };
     Ok(ws)
 }
 
@@ -135,16 +115,17 @@ mod tests {
         assert!(matches!(ws("file:///tmp", "/"), Err(SocketError::InvalidUrl { .. })));
     }
 
+    #[cfg(any(feature = "_rustls", feature = "native-tls"))]
     #[test]
     fn bad_extra_ca_is_error() {
-        assert!(matches!(tls_config(Some(b"not a pem")), Err(SocketError::Tls(_))));
+        assert!(matches!(tls_connector(Some(b"not a pem")), Err(SocketError::Tls(_))));
         let broken = b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n";
-        assert!(matches!(tls_config(Some(broken)), Err(SocketError::Tls(_))));
+        assert!(matches!(tls_connector(Some(broken)), Err(SocketError::Tls(_))));
     }
 
     #[test]
     fn default_tls_config_builds() {
         // Loads the OS roots; must not panic even without a global provider.
-        let _ = tls_config(None);
+        let _ = tls_connector(None);
     }
 }
