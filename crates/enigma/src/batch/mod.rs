@@ -5,7 +5,9 @@
 //! summary), `feed` (a batch as a binding reads it), `guardrail_desk` (questions by token), `pacer` (rate-limit pacing from the service's headers), `journal` (the JSONL
 //! journal), `tally` (counts and spend), `runner` (the workers).
 
+#[cfg(feature = "binding")]
 mod feed;
+#[cfg(feature = "binding")]
 mod guardrail_desk;
 mod item;
 mod journal;
@@ -26,11 +28,15 @@ use futures_util::Stream;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+#[cfg(feature = "binding")]
 pub use feed::{BatchFeed, BatchNext};
+#[cfg(feature = "binding")]
 pub use guardrail_desk::GuardrailDesk;
 pub use item::{BatchItem, BatchOutcome, BatchProgress, BatchSummary, ItemError, Timings};
 pub use options::{BatchOptions, GuardrailHandler, GuardrailQuestion};
-pub use spec::{TaskSpec, specs_from_value};
+pub use spec::TaskSpec;
+#[cfg(feature = "binding")]
+pub use spec::specs_from_value;
 
 use crate::handle::client::Client;
 use crate::model::error::{Error, Result};

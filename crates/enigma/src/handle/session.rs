@@ -18,7 +18,7 @@ use crate::live::LiveSlot;
 use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
-use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
+use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 use crate::model::options::TaskOptions;
 use crate::model::validate;
 use crate::rest::answer;
@@ -315,9 +315,11 @@ impl Session {
         self.interact(Interaction::DoubleClick { x, y }).await
     }
 
-    /// Types text, optionally with human-like timing.
-    pub async fn type_text(&self, text: &str, human_like: bool) -> Result<()> {
-        self.interact(Interaction::Type { text: text.to_owned(), human_like: human_like.then_some(true) }).await
+    /// Types text, at once ([`Typing::Instant`]) or with human-like timing
+    /// ([`Typing::HumanLike`]).
+    pub async fn type_text(&self, text: &str, typing: Typing) -> Result<()> {
+        let human_like = (typing == Typing::HumanLike).then_some(true);
+        self.interact(Interaction::Type { text: text.to_owned(), human_like }).await
     }
 
     /// Presses one key (Enter, Escape, Tab, arrows..., or one character).
@@ -325,10 +327,10 @@ impl Session {
         self.interact(Interaction::KeyPress { key: key.to_owned() }).await
     }
 
-    /// Answers a guardrail question: `resume` goes on with the answer, otherwise the task ends.
-    pub async fn answer_guardrail(&self, text: &str, resume: bool) -> Result<()> {
+    /// Answers a guardrail question: [`GuardrailDecision::Resume`] goes on with the answer,
+    /// [`GuardrailDecision::Stop`] ends the task.
+    pub async fn answer_guardrail(&self, text: &str, new_state: GuardrailDecision) -> Result<()> {
         validate::guardrail_answer(text)?;
-        let new_state = if resume { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
         self.send(Message::Guardrail { task_details: text.to_owned(), new_state }).await.map(drop)
     }
 

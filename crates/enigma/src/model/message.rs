@@ -118,7 +118,8 @@ impl SessionCommand {
 
     /// The command a binding names in its spelling (`take_over` / `takeOver`); a validation
     /// error naming `command` for any other name.
-    pub fn named(name: &str, spelling: Spelling) -> Result<SessionCommand> {
+    #[cfg_attr(not(feature = "binding"), allow(dead_code))]
+    pub(crate) fn named(name: &str, spelling: Spelling) -> Result<SessionCommand> {
         Self::ALL.into_iter().find(|c| spelling.spell(c.name()) == name).ok_or_else(|| {
             let known: Vec<String> = Self::ALL.iter().map(|c| spelling.spell(c.name())).collect();
             Error::validation("command", format!("unknown command '{name}' (known: {})", known.join(", ")))
@@ -145,6 +146,16 @@ pub enum GuardrailDecision {
     Resume,
     /// The task ends.
     Stop,
+}
+
+/// How [`Session::type_text`](crate::Session::type_text) types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Typing {
+    /// All at once (the service's default).
+    #[default]
+    Instant,
+    /// Key by key, with human-like timing.
+    HumanLike,
 }
 
 /// A manual browser action (contract §3.2).
@@ -239,7 +250,7 @@ mod tests {
 
     #[test]
     fn serialises_to_the_contract_shapes() {
-        let task = Message::NewTask(NewTask::new(TaskOptions::new("Find laptops").max_duration(60_000)));
+        let task = Message::NewTask(NewTask::new(TaskOptions::new("Find laptops").max_duration(std::time::Duration::from_secs(60))));
         assert_eq!(
             serde_json::to_value(&task).unwrap(),
             json!({"actionType":"newTask","newState":"start","taskDetails":"Find laptops","maxDuration":60000})
