@@ -98,6 +98,7 @@ pub use model::config::{
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
+pub use model::http_settings::HttpSettings;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 #[cfg(feature = "binding")]
@@ -106,7 +107,10 @@ pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;
 pub use model::validate::{MAX_DURATION, X_RANGE, Y_RANGE};
-/// The types of the URL and cancellation token in this crate's signatures
-/// ([`ClientConfig::base_url`], [`Batch::cancel_token`]), so no direct dependency is needed.
+/// The types of this crate's signatures from other crates (the URL of
+/// [`ClientConfig::base_url`], [`Batch::cancel_token`]'s token, the proxy and headers of
+/// [`ClientBuilder::proxy`] and [`ClientBuilder::default_headers`]), so that no direct
+/// dependency on them is needed.
+pub use reqwest::{Proxy, header};
 pub use tokio_util::sync::CancellationToken;
 pub use url::Url;

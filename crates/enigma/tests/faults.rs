@@ -338,7 +338,7 @@ async fn a_redirect_is_never_followed_so_a_create_is_never_sent_twice() {
     assert!(err.to_string().contains("307"), "{err}");
     // Following the 307 would have re-sent the POST to the simulator (seen before the fix: the
     // resend reached it, without the key, and came back as `authentication`).
-    assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats_json());
 }
 
 /// A client on REST only: a create's answer is then all that names its task (live events

@@ -104,7 +104,7 @@ async fn a_completion_pushed_by_the_socket_needs_no_poll() {
     let result = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(result.outcome, Outcome::Completed);
     assert!(result.message.unwrap().contains("Compare prices"));
-    assert_eq!(stat(&sim, "requests.byEndpoint.GET /task"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "requests.byEndpoint.GET /task"), 0, "{}", sim.stats_json());
     session.terminate().await.unwrap();
 }
 

@@ -170,7 +170,7 @@ impl Runner {
         for (path, expected) in expect.as_object().into_iter().flatten() {
             let actual = stat(&self.sim, path);
             if Some(actual) != expected.as_u64() {
-                return Err(format!("stats {path}: expected {expected}, got {actual}; {}", self.sim.stats()));
+                return Err(format!("stats {path}: expected {expected}, got {actual}; {}", self.sim.stats_json()));
             }
         }
         Ok(())

@@ -70,7 +70,7 @@ async fn every_validation_error_is_local() {
             "base_url"
         ]
     );
-    assert_eq!(stat(&sim, "requests.total"), 0, "nothing was sent: {}", sim.stats());
+    assert_eq!(stat(&sim, "requests.total"), 0, "nothing was sent: {}", sim.stats_json());
 }
 
 #[tokio::test]

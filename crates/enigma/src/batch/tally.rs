@@ -112,7 +112,7 @@ impl Tally {
         let counts = self.lock();
         let outcomes = BatchOutcome::ALL
             .iter()
-            .map(|o| (o.as_str().to_owned(), counts.outcomes.get(o).copied().unwrap_or(0)))
+            .map(|o| (*o, counts.outcomes.get(o).copied().unwrap_or(0)))
             .collect();
         BatchSummary {
             total: counts.total,

@@ -40,7 +40,7 @@ use crate::rest::retry::RetryPolicy;
 ///     .await?;
 /// assert_eq!(result.outcome, Outcome::Completed);
 /// assert!(result.message.unwrap().contains("mechanical keyboard"));
-/// assert_eq!(sim.stats()["sessions"]["open"], 0); // with_session terminated it
+/// assert_eq!(sim.stats().sessions.open, 0); // with_session terminated it
 /// # Ok(())
 /// # }
 /// ```

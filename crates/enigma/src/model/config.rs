@@ -6,6 +6,7 @@ use url::Url;
 
 use super::api_key::ApiKey;
 use super::error::{Error, Result};
+use super::http_settings::HttpSettings;
 use super::options::ClientSettings;
 
 /// The production service.
@@ -64,6 +65,8 @@ pub struct ClientConfig {
     /// Use the Socket.IO connection for waits, commands and events (default true). Off: REST
     /// only (`ENIGMA_LIVE_EVENTS=0`).
     pub live_events: bool,
+    /// Proxies and extra default headers for the REST requests.
+    pub http: HttpSettings,
 }
 
 impl ClientConfig {
@@ -137,6 +140,7 @@ impl ClientConfig {
 
     /// Checks settings that would fail every call.
     pub(crate) fn check(&self) -> Result<()> {
+        self.http.check()?;
         if self.request_timeout.is_zero() {
             return Err(Error::validation("request_timeout", "must be greater than zero"));
         }
@@ -179,6 +183,7 @@ impl Default for ClientConfig {
             extra_root_ca_pem: None,
             user_agent_prefix: None,
             live_events: true,
+            http: HttpSettings::default(),
         }
     }
 }

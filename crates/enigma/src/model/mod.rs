@@ -10,6 +10,7 @@ pub(crate) mod error_code;
 pub(crate) mod event;
 #[cfg(feature = "binding")]
 pub(crate) mod input;
+pub(crate) mod http_settings;
 pub(crate) mod message;
 pub(crate) mod options;
 // Only part of it is used without the `binding` feature (batch specs read their options).

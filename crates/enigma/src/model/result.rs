@@ -35,7 +35,7 @@ impl Outcome {
 impl std::fmt::Display for Outcome {
     /// `completed`, `guardrail` or `stopped`, as [`Outcome::as_str`].
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

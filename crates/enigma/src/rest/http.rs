@@ -82,6 +82,11 @@ impl Transport {
             // address (a 307/308 repeats the POST): a 3xx is an answer like any other
             // unexpected status (`outcome_unknown` on a create).
             .redirect(reqwest::redirect::Policy::none());
+        for proxy in &config.http.proxies {
+            builder = builder.proxy(proxy.clone());
+        }
+        // After `user_agent`: `check` refused any header of the SDK's own, so none is replaced.
+        builder = builder.default_headers(config.http.default_headers.clone());
         if let Some(pem) = &config.extra_root_ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::validation("extra_root_ca_pem", format!("not a PEM certificate bundle: {e}")))?;
