@@ -183,7 +183,7 @@ impl Fault {
     }
 
     /// The error code to send.
-    pub(crate) fn code(&self) -> String {
+    pub(crate) fn error_code(&self) -> String {
         self.code.clone().unwrap_or_else(|| match self.error_status() {
             429 => "RATE_LIMIT_EXCEEDED".into(),
             503 => "INSTANCE_UNAVAILABLE".into(),

@@ -25,7 +25,7 @@ async fn error_fault_before_processing() {
         assert_eq!(a.headers["retry-after"], "2");
     }
     assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200);
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["sessions"]["total"], 1, "faulted requests created nothing");
     assert_eq!(stats["requests"]["byEndpoint"]["POST /start/start-session"], 3);
 }
@@ -39,7 +39,7 @@ async fn error_fault_after_processing_still_creates_the_task() {
     let a = sim.new_task(&sid, "created anyway").await;
     assert_eq!(a.status, 500);
     assert_eq!(a.body["code"], "INTERNAL_ERROR");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["tasks"]["started"], 1);
     assert_eq!(stats["tasks"]["completed"], 1);
 }
@@ -65,7 +65,7 @@ async fn hang_fault_processes_then_never_answers() {
     let req = sim.http.post(sim.url("/start/start-session")).bearer_auth(common::KEY).json(&json!({}));
     let r = tokio::time::timeout(Duration::from_millis(300), req.send()).await;
     assert!(r.is_err(), "the request must hang");
-    assert_eq!(sim.stats_json().await["sessions"]["total"], 1, "processed before hanging");
+    assert_eq!(sim.stats().await["sessions"]["total"], 1, "processed before hanging");
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn drop_fault_closes_connection() {
         .await;
     let e = r.expect_err("no HTTP answer");
     assert!(!e.is_timeout(), "{e}");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["tasks"]["completed"], 1);
     // The server still works.
     assert_eq!(sim.get("/start/health").await.status, 200);
@@ -90,7 +90,7 @@ async fn drop_fault_closes_connection() {
 #[tokio::test]
 async fn stats_shape_and_counts() {
     let sim = Sim::fast().await;
-    let empty = sim.stats_json().await;
+    let empty = sim.stats().await;
     assert_eq!(
         empty,
         json!({
@@ -139,7 +139,7 @@ async fn stats_shape_and_counts() {
     assert_eq!(r["byActionType"]["interaction"], 1);
     assert_eq!(r["byMessage"], json!({ "state:pause": 1, "state:resume": 1, "interaction:CLICK": 1 }));
     assert_eq!(s["commands"]["byMessage"], r["byMessage"], "no socket messages: the same counts");
-    assert_eq!(sim.stats_json().await, s, "the HTTP stats match the handle's and /_sim is not counted");
+    assert_eq!(sim.stats().await, s, "the HTTP stats match the handle's and /_sim is not counted");
 }
 
 #[tokio::test]
@@ -172,7 +172,7 @@ async fn error_fault_with_a_gateway_page_after_processing() {
     assert_eq!(answer.status(), 502);
     assert_eq!(answer.headers()["content-type"], "text/html");
     assert_eq!(answer.text().await.unwrap(), body);
-    assert_eq!(sim.stats_json().await["sessions"]["open"], 1, "the session was created before the 502");
+    assert_eq!(sim.stats().await["sessions"]["open"], 1, "the session was created before the 502");
 }
 
 #[tokio::test]
@@ -216,7 +216,7 @@ async fn oversize_fault_streams_the_asked_length_after_processing() {
     let answer = sim.http.get(sim.url("/start/health")).send().await.unwrap();
     assert_eq!(answer.status(), 500);
     assert_eq!(answer.bytes().await.unwrap().as_ref(), b"xxxxx");
-    assert_eq!(sim.stats_json().await["sessions"]["total"], 2);
+    assert_eq!(sim.stats().await["sessions"]["total"], 2);
 }
 
 #[tokio::test]
@@ -230,7 +230,7 @@ async fn invalid_utf8_fault_corrupts_the_first_string_of_the_real_answer() {
     let fixed: Vec<u8> = body.iter().copied().filter(|b| *b != 0xFF).collect();
     let parsed: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
     assert!(parsed["sessionId"].is_string(), "the rest is the real answer: {parsed}");
-    assert_eq!(sim.stats_json().await["sessions"]["open"], 1);
+    assert_eq!(sim.stats().await["sessions"]["open"], 1);
 }
 
 #[tokio::test]
@@ -245,5 +245,5 @@ async fn patch_fault_puts_fields_over_the_real_answer() {
     assert_eq!(answer.status, 200);
     assert_eq!((answer.body["sessionId"].as_str(), answer.body["extra"].as_i64()), (Some("../../x"), Some(1)));
     assert_eq!(answer.body["success"], true, "the rest is the real answer");
-    assert_eq!(sim.stats_json().await["sessions"]["open"], 1);
+    assert_eq!(sim.stats().await["sessions"]["open"], 1);
 }

@@ -307,9 +307,9 @@ async fn a_shared_simulator_closes_once_from_any_reference() {
     let sim = std::sync::Arc::new(enigma_sim::SharedSim::start(common::fast()).await.unwrap());
     let url = format!("{}/start/health", sim.url());
     assert!(reqwest::get(&url).await.unwrap().status().is_success());
-    assert_eq!(sim.stats_json().expect("stats while open")["sessions"]["open"], 0);
+    assert_eq!(sim.stats().expect("stats while open")["sessions"]["open"], 0);
     let (first, second) = (sim.close(), sim.clone().close());
-    assert!(sim.is_closed() && sim.stats_json().is_none(), "closed as soon as close() is called");
+    assert!(sim.is_closed() && sim.stats().is_none(), "closed as soon as close() is called");
     tokio::time::timeout(Duration::from_secs(10), async { tokio::join!(first, second) }).await.expect("bounded");
     assert!(reqwest::get(&url).await.is_err(), "the server stopped");
 }

@@ -144,7 +144,7 @@ async fn a_shortened_rate_window_frees_its_budget_and_refusals_are_counted() {
     assert_eq!(sim.post("/start/start-session", json!({})).await.status, 429);
     tokio::time::sleep(window).await;
     assert_eq!(sim.post("/start/start-session", json!({})).await.status, 200, "the window has passed");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["requests"]["rateLimited"], 1);
     assert!(SimConfig { rate_limit_window: std::time::Duration::ZERO, ..fast() }.validate().is_err());
 }
@@ -157,7 +157,7 @@ async fn stats_keep_the_high_water_mark_of_open_sessions_and_count_session_limit
     assert_eq!(sim.post("/start/start-session", json!({})).await.status, 429);
     sim.state(&first, "terminate").await;
     sim.session("").await;
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["sessions"]["maxOpenPerKey"], 2, "never more than 2 at once");
     assert_eq!(stats["sessions"]["sessionLimited"], 1);
     assert_eq!(stats["sessions"]["total"], 3);

@@ -30,7 +30,7 @@ async fn new_task_is_acked_at_once_and_its_result_arrives_by_socket_without_poll
     let seen = socket.until_message("task_completed").await;
     assert_eq!(message_of(&seen, "task_completed")["taskId"], task_id.as_str());
 
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["requests"]["byEndpoint"]["GET /task"], 0);
     assert_eq!(stats["requests"]["byEndpoint"]["POST /start/send-message"], 0);
     assert_eq!(stats["requests"]["byActionType"]["newTask"], 0);
@@ -60,7 +60,7 @@ async fn pause_freezes_and_resume_continues() {
     assert_eq!(socket.send_with_ack(state("resume")).await["success"], true);
     let seen = socket.until_message("task_completed").await;
     assert_eq!(message_of(&seen, "agent")["content"], "Resuming where I left off.");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["socketMessages"]["byMessage"], json!({ "newTask": 1, "state:pause": 1, "state:resume": 1 }));
     assert_eq!(stats["commands"]["byMessage"], stats["socketMessages"]["byMessage"], "commands add up both paths");
 }
@@ -136,7 +136,7 @@ async fn interactions_and_guardrail_answers_work_over_the_socket() {
     let answer = json!({ "actionType": "guardrail", "newState": "stop", "taskDetails": "never mind" });
     assert_eq!(socket.send_with_ack(answer).await["success"], true);
     socket.until_message("task_stopped").await;
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["socketMessages"]["byMessage"]["interaction:CLICK"], 1);
     assert_eq!(stats["socketMessages"]["byMessage"]["guardrail:stop"], 1);
 }
@@ -148,7 +148,7 @@ async fn socket_commands_are_not_rate_limited() {
     for _ in 0..12 {
         assert_eq!(socket.send_with_ack(state("pause")).await["success"], true);
     }
-    assert_eq!(sim.stats_json().await["socketMessages"]["total"], 12);
+    assert_eq!(sim.stats().await["socketMessages"]["total"], 12);
 }
 
 #[tokio::test]

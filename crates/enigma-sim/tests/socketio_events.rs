@@ -19,7 +19,7 @@ async fn unknown_missing_or_ended_sessions_get_connect_error() {
     sim.state(&sid, "terminate").await;
     let err = sio::connect(&url, json!({ "sessionId": sid })).await.err().expect("refused");
     assert_eq!(err["message"], format!("Session {sid} does not exist or has expired"));
-    assert_eq!(sim.stats_json().await["sockets"], json!({ "connected": 0, "total": 0, "eventsWithheld": 0 }));
+    assert_eq!(sim.stats().await["sockets"], json!({ "connected": 0, "total": 0, "eventsWithheld": 0 }));
 }
 
 #[tokio::test]
@@ -106,7 +106,7 @@ async fn several_sockets_on_one_session_all_receive() {
     let (sid, mut first) = sim.session_with_socket().await;
     let mut second = sim.socket(&sid).await;
     assert_ne!(first.sid, second.sid);
-    assert_eq!(sim.stats_json().await["sockets"], json!({ "connected": 2, "total": 2, "eventsWithheld": 0 }));
+    assert_eq!(sim.stats().await["sockets"], json!({ "connected": 2, "total": 2, "eventsWithheld": 0 }));
     first.send(json!({ "actionType": "newTask", "newState": "start", "taskDetails": "Shared" }));
     let a = first.until_message("task_completed").await;
     let b = second.until_message("task_completed").await;

@@ -9,13 +9,13 @@ use serde_json::{Value, json};
 /// Waits until `stats.sockets.connected` is `n`.
 async fn connected_becomes(sim: &Sim, n: u64) -> Value {
     for _ in 0..200 {
-        let stats = sim.stats_json().await;
+        let stats = sim.stats().await;
         if stats["sockets"]["connected"] == n {
             return stats;
         }
         sleep_ms(10).await;
     }
-    panic!("sockets.connected never became {n}: {}", sim.stats_json().await);
+    panic!("sockets.connected never became {n}: {}", sim.stats().await);
 }
 
 #[tokio::test]
@@ -65,7 +65,7 @@ async fn drop_hook_cuts_the_transport_without_a_disconnect_packet() {
 #[tokio::test]
 async fn stats_count_sockets_and_socket_messages_apart_from_requests() {
     let sim = Sim::fast().await;
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["sockets"], json!({ "connected": 0, "total": 0, "eventsWithheld": 0 }));
     assert_eq!(
         stats["socketMessages"],
@@ -76,7 +76,7 @@ async fn stats_count_sockets_and_socket_messages_apart_from_requests() {
     socket.send_with_ack(json!({ "actionType": "bogus" })).await;
     let refused = sio::connect(&sim.handle.url(), json!({ "sessionId": "zzzzzzzzzzzz" })).await;
     assert!(refused.is_err());
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(
         stats["sockets"],
         json!({ "connected": 1, "total": 1, "eventsWithheld": 0 }),

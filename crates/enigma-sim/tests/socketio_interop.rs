@@ -47,7 +47,7 @@ async fn the_official_socket_io_client_gets_a_task_completed() {
     assert!(output.status.success(), "client.mjs failed ({}):\n{stdout}\n{stderr}", output.status);
     assert!(stdout.contains("\"type\":\"agent\""), "{stdout}");
     assert!(stdout.contains("OK task"), "{stdout}");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["socketMessages"]["byMessage"]["newTask"], 1, "{stats}");
     assert_eq!(stats["requests"]["byEndpoint"]["GET /task"], 0, "{stats}");
 }

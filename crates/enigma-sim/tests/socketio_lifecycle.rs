@@ -22,7 +22,7 @@ async fn user_terminate_over_rest_ends_with_terminated() {
     assert_eq!(event_of(&seen, "end_session")["reason"], "terminated");
     // A server-side disconnect, like socket.io's `disconnect()`: the client closes the transport.
     for _ in 0..100 {
-        if sim.stats_json().await["sockets"]["connected"] == 0 {
+        if sim.stats().await["sockets"]["connected"] == 0 {
             return;
         }
         common::sleep_ms(10).await;
@@ -91,7 +91,7 @@ async fn end_completed_directive_ends_with_completed() {
     let end = event_of(&seen, "end_session");
     assert_eq!(end["reason"], "completed");
     assert_eq!(sim.send(&sid, json!({ "actionType": "state", "newState": "pause" })).await.status, 404);
-    assert_eq!(sim.stats_json().await["sessions"]["open"], 0);
+    assert_eq!(sim.stats().await["sessions"]["open"], 0);
 }
 
 #[tokio::test]

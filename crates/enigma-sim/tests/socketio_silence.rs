@@ -24,7 +24,7 @@ async fn a_silenced_session_s_sockets_stay_open_and_get_nothing_until_let_throug
     other_socket.until_message("task_completed").await;
     sim.poll_until_final(&sid, &task).await;
     assert_eq!(socket.next_within(Duration::from_millis(200)).await, None, "nothing, not even a close");
-    let stats = sim.stats_json().await;
+    let stats = sim.stats().await;
     assert_eq!(stats["sockets"]["connected"], 2, "still open");
     assert_eq!(stats["sockets"]["eventsWithheld"], 10, "3 steps of 3 events and the completion");
 
@@ -45,7 +45,7 @@ async fn silence_covers_sockets_that_connect_later_and_the_end_of_the_session_st
     sim.state(&sid, "terminate").await;
     // `end_session` is withheld, but the server still disconnects the socket.
     assert_eq!(socket.next().await, Incoming::Disconnect);
-    assert_eq!(sim.stats_json().await["sockets"]["eventsWithheld"], 1);
+    assert_eq!(sim.stats().await["sockets"]["eventsWithheld"], 1);
 }
 
 #[tokio::test]

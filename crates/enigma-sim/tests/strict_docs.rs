@@ -172,8 +172,8 @@ async fn socket_commands_get_acks_and_command_errors_only_by_default() {
         }
         assert_eq!(kinds(&seen).contains(&"command_error".to_owned()), !strict, "strict={strict}: {seen:?}");
         // Acked or not, every command was applied.
-        assert_eq!(sim.stats_json().await["socketMessages"]["total"], 3);
-        assert_eq!(sim.stats_json().await["tasks"]["completed"], 1);
+        assert_eq!(sim.stats().await["socketMessages"]["total"], 3);
+        assert_eq!(sim.stats().await["tasks"]["completed"], 1);
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use enigma::{Event, EventStream, GuardrailDecision, Outcome, Session, SessionOptions, TaskOptions, WaitOptions};
-use enigma_sim::{SimConfig, SimHandle};
+use enigma_sim::SimConfig;
 use serde_json::json;
 
 fn short_inline() -> SimConfig {
