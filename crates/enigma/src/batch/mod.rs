@@ -60,6 +60,34 @@ impl Client {
     /// Runs many tasks under this client's key (see [`BatchOptions`]). Must be called inside a
     /// tokio runtime. Bad options, or a journal that cannot be read or does not match `specs`,
     /// are an error before anything is sent.
+    ///
+    /// ```
+    /// use enigma::{BatchOptions, BatchOutcome, TaskSpec};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+    /// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+    /// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+    ///
+    /// let specs = vec![
+    ///     TaskSpec::new("Price of a keyboard #sim message=\"49 USD\""),
+    ///     TaskSpec::new("Price of a lost item #sim fail=ELEMENT_NOT_FOUND"),
+    ///     TaskSpec::new(r#"Buy a mouse #sim guardrail="Which colour?""#),
+    /// ];
+    /// let options = BatchOptions::new()
+    ///     .concurrency(2)
+    ///     .budget(5.0)
+    ///     .on_guardrail(|question| async move { (question.question == "Which colour?").then(|| "Black".to_owned()) });
+    /// let mut batch = client.run_many(specs, options)?;
+    /// while let Some(item) = batch.next().await {
+    ///     println!("task {}: {} {:?}", item.index, item.outcome, item.message); // in completion order
+    /// }
+    /// let summary = batch.finished().await;
+    /// assert_eq!(summary.count(BatchOutcome::Completed), 2); // the guardrail was answered
+    /// assert_eq!(summary.count(BatchOutcome::Failed), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_many(&self, specs: Vec<TaskSpec>, options: BatchOptions) -> Result<Batch> {
         self.run_many_inputs(specs.into_iter().map(Ok).collect(), options)
     }

@@ -29,7 +29,7 @@ use crate::rest::retry::RetryPolicy;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
+/// let sim = Simulator::start(SimConfig::for_tests()).await?; // fast, no rate limit
 /// let client = Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url()).build()?;
 ///
 /// let result = client

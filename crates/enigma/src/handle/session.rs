@@ -87,6 +87,34 @@ impl SessionInfo {
 /// A browser session. Cheap to clone (clones share state); re-made from an id with
 /// [`Client::session`]. Sessions bill while open: end them with [`Session::terminate`], or use
 /// [`Client::with_session`], which always does.
+///
+/// Tasks one after another in one browser, a guardrail question answered on the way (against
+/// the in-process simulator, whose `#sim` directives script the agent; `client` is a
+/// [`Client`] on it, as in [`Client`]'s example):
+///
+/// ```
+/// use enigma::{GuardrailDecision, Outcome, SessionOptions, TaskOptions, WaitOptions};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+/// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+/// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+///
+/// let session = client.start_session(SessionOptions::new().starting_url("https://shop.example")).await?;
+/// let task = session.new_task(TaskOptions::new(r#"Buy shoes #sim guardrail="Which size?""#)).await?;
+/// let asked = task.result(WaitOptions::new()).await?;
+/// assert_eq!((asked.outcome, asked.question.as_deref()), (Outcome::Guardrail, Some("Which size?")));
+///
+/// session.answer_guardrail("42", GuardrailDecision::Resume).await?; // the same task goes on
+/// assert_eq!(task.result(WaitOptions::new()).await?.outcome, Outcome::Completed);
+///
+/// let next = session.new_task(TaskOptions::new("Now find socks")).await?;
+/// assert_eq!(next.result(WaitOptions::new()).await?.outcome, Outcome::Completed);
+/// session.terminate().await?; // stops the billing
+/// # assert_eq!(sim.stats().sessions.open, 0);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<SessionInner>,
