@@ -27,7 +27,7 @@ fn run_json_prints_the_result_object() {
     assert_eq!(result["outcome"], "completed");
     assert!(result["message"].as_str().unwrap().contains("laptops"));
     assert!(result["usage"]["cost"].as_f64().unwrap() > 0.0);
-    assert_eq!(sim.stats_json()["sessions"]["open"], 0, "run terminates its session");
+    assert_eq!(sim.stats()["sessions"]["open"], 0, "run terminates its session");
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn exit_codes_tell_failure_kinds_apart() {
     let revoked =
         run(sim.enigma().env("ENIGMA_API_KEY", "enig_revoked000000000000000000000").args(["session", "start"]));
     assert_eq!(revoked.status.code(), Some(4));
-    assert_eq!(sim.stats_json()["sessions"]["open"], 0);
+    assert_eq!(sim.stats()["sessions"]["open"], 0);
 }
 
 /// The status line (state, elapsed, spend against the ceiling) is for a terminal only: with
@@ -115,7 +115,7 @@ fn run_stops_at_the_ceiling_during_the_default_inline_wait() {
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats_json());
+    assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats());
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn session_and_task_commands_script_a_whole_flow() {
     assert!(stopped.status.success());
     let terminated = run(sim.enigma().args(["session", "terminate", &session_id]));
     assert!(terminated.status.success());
-    let stats = sim.stats_json();
+    let stats = sim.stats();
     assert_eq!(stats["sessions"]["open"], 0);
     assert_eq!(stats["requests"]["byMessage"]["state:pause"], 1);
     assert_eq!(stats["requests"]["byMessage"]["state:terminate"], 1);
@@ -273,5 +273,5 @@ fn bad_numbers_are_validation_errors_naming_the_field() {
     let text = run(sim.enigma().args(["run", "x", "--max-cost", "-1"]));
     assert!(!stderr(&text).contains("unexpected argument"), "{}", stderr(&text));
     assert!(stderr(&text).contains("max_cost"), "{}", stderr(&text));
-    assert_eq!(sim.stats_json()["requests"]["total"], 0, "nothing is sent: {}", sim.stats_json());
+    assert_eq!(sim.stats()["requests"]["total"], 0, "nothing is sent: {}", sim.stats());
 }

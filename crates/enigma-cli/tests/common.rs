@@ -68,7 +68,7 @@ impl Sim {
 
     /// A number in the stats by path (`["sessions", "open"]`); absent counts are 0.
     pub fn stat(&self, path: &[&str]) -> u64 {
-        let stats = self.stats_json();
+        let stats = self.stats();
         path.iter().fold(&stats, |node, key| &node[*key]).as_u64().unwrap_or(0)
     }
 

@@ -96,7 +96,7 @@ fn eventually(sim: &Sim, path: &[&str], expected: u64) {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("{path:?} never became {expected}: {}", sim.stats_json());
+    panic!("{path:?} never became {expected}: {}", sim.stats());
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn run_refuses_bad_input_before_opening_a_session() {
         assert!(stderr(&output).contains("validation"), "{}", stderr(&output));
     }
     assert_eq!(sim.stat(&["sessions", "total"]), 0);
-    assert_eq!(sim.stat(&["requests", "total"]), 0, "{}", sim.stats_json());
+    assert_eq!(sim.stat(&["requests", "total"]), 0, "{}", sim.stats());
 }
 
 /// Waits until `done`, failing after `limit`.
@@ -181,8 +181,8 @@ fn sigterm_during_run_terminates_the_session_and_exits_143() {
         assert_eq!(sim.stat(&["sessions", "open"]), 1);
         send(&child, "TERM");
         assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(143), "SIGTERM ignored at start: {ignored}");
-        assert_eq!(sim.stat(&["sessions", "open"]), 0, "SIGTERM ignored at start: {ignored}: {}", sim.stats_json());
-        assert_eq!(terminates(&sim), 1, "{}", sim.stats_json());
+        assert_eq!(sim.stat(&["sessions", "open"]), 0, "SIGTERM ignored at start: {ignored}: {}", sim.stats());
+        assert_eq!(terminates(&sim), 1, "{}", sim.stats());
     }
 }
 
@@ -196,15 +196,15 @@ fn sigterm_while_the_default_inline_wait_holds_the_create_terminates_at_once() {
     wait_for_line(&mut child, "the agent is working");
     eventually(&sim, &["tasks", "started"], 1);
     std::thread::sleep(Duration::from_secs(1).saturating_sub(start.elapsed()));
-    assert_eq!(sim.stat(&["tasks", "running"]), 1, "the create is in flight: {}", sim.stats_json());
+    assert_eq!(sim.stat(&["tasks", "running"]), 1, "the create is in flight: {}", sim.stats());
     let signalled = Instant::now();
     send(&child, "TERM");
     assert_eq!(exit_code(&mut child, Duration::from_secs(60)), Some(143));
     let took = signalled.elapsed();
     assert!(took < Duration::from_secs(10), "exit {took:?} after SIGTERM: it waited for the inline wait");
-    assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats_json());
-    assert_eq!(sim.stat(&["tasks", "running"]), 0, "{}", sim.stats_json());
-    assert_eq!(terminates(&sim), 1, "{}", sim.stats_json());
+    assert_eq!(sim.stat(&["sessions", "open"]), 0, "{}", sim.stats());
+    assert_eq!(sim.stat(&["tasks", "running"]), 0, "{}", sim.stats());
+    assert_eq!(terminates(&sim), 1, "{}", sim.stats());
 }
 
 #[test]
@@ -261,9 +261,9 @@ fn sigterm_during_batch_terminates_every_session_and_exits_143() {
         assert_eq!(sim.stat(&["sessions", "open"]), 3);
         send(&child, "TERM");
         assert_eq!(exit_code(&mut child, Duration::from_secs(20)), Some(143), "SIGTERM ignored at start: {ignored}");
-        assert_eq!(sim.stat(&["sessions", "open"]), 0, "SIGTERM ignored at start: {ignored}: {}", sim.stats_json());
-        assert_eq!(sim.stat(&["tasks", "running"]), 0, "{}", sim.stats_json());
-        assert_eq!(terminates(&sim), 3, "{}", sim.stats_json());
+        assert_eq!(sim.stat(&["sessions", "open"]), 0, "SIGTERM ignored at start: {ignored}: {}", sim.stats());
+        assert_eq!(sim.stat(&["tasks", "running"]), 0, "{}", sim.stats());
+        assert_eq!(terminates(&sim), 3, "{}", sim.stats());
     }
 }
 

@@ -28,7 +28,7 @@ fn the_seed_control_flow_demo_runs_against_the_simulator() {
     for line in ["Task paused for inspection", "Task resumed", "Session terminated"] {
         assert!(out.contains(line), "missing {line:?} in {out}");
     }
-    let stats = sim.stats_json();
+    let stats = sim.stats();
     assert_eq!(stats["sessions"]["open"], 0, "{stats}");
     assert_eq!(stats["tasks"]["completed"], 2, "the initial task and the new one: {stats}");
     assert_eq!(stats["requests"]["byMessage"]["state:pause"], 1);

@@ -43,7 +43,9 @@ impl PyBatch {
         let snake = enigma::binding::Spelling::Snake;
         let feed = py
             .detach(|| {
-                runtime::block_on(async move { enigma::binding::BatchFeed::start(&client, &tasks, &options, guardrail, snake) })
+                runtime::block_on(async move {
+                    enigma::binding::BatchFeed::start(&client, &tasks, &options, guardrail, snake)
+                })
             })?
             .map_err(|e| to_py_err(py, e, blocking))?;
         Ok(PyBatch { feed: Arc::new(feed), blocking, pid: std::process::id() })

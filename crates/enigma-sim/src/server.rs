@@ -17,11 +17,11 @@ use tower::ServiceExt;
 
 use crate::config::SimConfig;
 use crate::faults::Fault;
-use crate::sim_stats::SimStats;
-use crate::stats::ENDPOINTS;
 use crate::routes::{ConnKill, router};
+use crate::sim_stats::SimStats;
 use crate::socket::{self, RawConn};
 use crate::state::AppState;
+use crate::stats::ENDPOINTS;
 
 /// Simulated seconds between two ticks of the agent.
 const TICK_SIMULATED_SECS: f64 = 0.2;

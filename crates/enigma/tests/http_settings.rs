@@ -56,6 +56,9 @@ fn a_default_header_of_the_sdks_own_is_refused_when_the_client_is_built() {
         let mut headers = HeaderMap::new();
         headers.insert(name, HeaderValue::from_static("mine"));
         let err = Client::builder().api_key("enig_x").default_headers(headers).build().unwrap_err();
-        assert!(matches!(&err, Error::Validation { field, reason } if field == "default_headers" && reason.contains(name)), "{err:?}");
+        assert!(
+            matches!(&err, Error::Validation { field, reason } if field == "default_headers" && reason.contains(name)),
+            "{err:?}"
+        );
     }
 }

@@ -87,7 +87,10 @@ async fn bad_input_is_refused_before_any_request_at_every_entry_point() {
     refused(client.run_task(bad_cost).await.unwrap_err(), "max_cost");
     refused(client.start_task(SessionOptions::new().task_details("")).await.unwrap_err(), "task_details");
     refused(client.start_session(SessionOptions::new().task_details(" ")).await.unwrap_err(), "task_details");
-    refused(client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err(), "max_duration");
+    refused(
+        client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err(),
+        "max_duration",
+    );
     let with =
         client.with_session(SessionOptions::new().starting_url("nope"), |_| async { Ok::<_, enigma::Error>(()) });
     refused(with.await.unwrap_err(), "starting_url");

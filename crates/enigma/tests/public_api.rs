@@ -148,7 +148,13 @@ impl<'a> Api<'a> {
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|f| if f.is_null() { "_".to_owned() } else { self.ty(&self.idx()[f.to_string()]["inner"]["struct_field"]) })
+                        .map(|f| {
+                            if f.is_null() {
+                                "_".to_owned()
+                            } else {
+                                self.ty(&self.idx()[f.to_string()]["inner"]["struct_field"])
+                            }
+                        })
                         .collect();
                     format!("{marks}pub struct {path}{generics}({})", types.join(", "))
                 } else {
@@ -197,7 +203,13 @@ impl<'a> Api<'a> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|f| if f.is_null() { "_".to_owned() } else { self.ty(&self.idx()[f.to_string()]["inner"]["struct_field"]) })
+                .map(|f| {
+                    if f.is_null() {
+                        "_".to_owned()
+                    } else {
+                        self.ty(&self.idx()[f.to_string()]["inner"]["struct_field"])
+                    }
+                })
                 .collect();
             format!("({})", types.join(", "))
         } else if let Some(fields) = kind.get("struct") {
@@ -382,7 +394,8 @@ impl<'a> Api<'a> {
             if parts.is_empty() { String::new() } else { format!("<{}>", parts.join(", ")) }
         } else if let Some(paren) = args.get("parenthesized") {
             let inputs: Vec<String> = paren["inputs"].as_array().into_iter().flatten().map(|t| self.ty(t)).collect();
-            let output = if paren["output"].is_null() { String::new() } else { format!(" -> {}", self.ty(&paren["output"])) };
+            let output =
+                if paren["output"].is_null() { String::new() } else { format!(" -> {}", self.ty(&paren["output"])) };
             format!("({}){output}", inputs.join(", "))
         } else {
             String::new()
@@ -421,7 +434,8 @@ impl<'a> Api<'a> {
                 format!("dyn {}", traits.join(" + "))
             }
             "qualified_path" => {
-                let trait_ = if body["trait"].is_null() { String::new() } else { format!(" as {}", self.path(&body["trait"])) };
+                let trait_ =
+                    if body["trait"].is_null() { String::new() } else { format!(" as {}", self.path(&body["trait"])) };
                 format!("<{}{trait_}>::{}{}", self.ty(&body["self_type"]), str(&body["name"]), self.args(&body["args"]))
             }
             _ => ty.to_string(),

@@ -140,12 +140,13 @@ impl Runner {
             "typeText" => {
                 let typing = if args["humanLike"] == true { Typing::HumanLike } else { Typing::Instant };
                 self.session().type_text(text(args, "text"), typing).await?
-            },
+            }
             "pressKey" => self.session().press_key(text(args, "key")).await?,
             "answerGuardrail" => {
-                let decision = if args["resume"] != false { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
+                let decision =
+                    if args["resume"] != false { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
                 self.session().answer_guardrail(text(args, "text"), decision).await?
-            },
+            }
             "sleep" => {
                 let sim_seconds = step["simSeconds"].as_f64().unwrap_or(1.0);
                 tokio::time::sleep(Duration::from_secs_f64(sim_seconds * self.time_scale)).await;

@@ -5,7 +5,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use enigma::{Client, Error, GuardrailDecision, Message, RunTaskOptions, SessionOptions, TaskOptions, Typing, WaitOptions};
+use enigma::{
+    Client, Error, GuardrailDecision, Message, RunTaskOptions, SessionOptions, TaskOptions, Typing, WaitOptions,
+};
 
 fn field(err: Error) -> String {
     match err {
@@ -21,7 +23,9 @@ async fn every_validation_error_is_local() {
     let session = client.session("abcdefabcdef").unwrap();
     let mut fields = Vec::new();
     fields.push(field(client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err()));
-    fields.push(field(client.start_session(SessionOptions::new().max_duration(Duration::from_millis(300_001))).await.unwrap_err()));
+    fields.push(field(
+        client.start_session(SessionOptions::new().max_duration(Duration::from_millis(300_001))).await.unwrap_err(),
+    ));
     fields.push(field(
         client.start_session(SessionOptions::new().starting_url("javascript:alert(1)")).await.unwrap_err(),
     ));

@@ -231,7 +231,6 @@ impl BatchSummary {
         self.outcomes.get(&outcome).copied().unwrap_or(0)
     }
 
-
     /// True when every task of the input has ended (in this run or an earlier one).
     pub fn complete(&self) -> bool {
         self.not_started == 0 && self.cancelled == 0

@@ -105,6 +105,21 @@ impl ClientBuilder {
     // redirects, bounded bodies, its timeouts, auth and User-Agent).
     /// Sends the REST requests through `proxy` (may be called again: proxies are tried in
     /// order, before the system's `HTTP_PROXY`...). The live connection goes direct.
+    ///
+    /// ```
+    /// use enigma::header::{HeaderMap, HeaderValue};
+    /// use enigma::{Client, Proxy};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-team", HeaderValue::from_static("checkout"));
+    /// let client = Client::builder()
+    ///     .api_key("enig_docexampledocexampledocexample")
+    ///     .proxy(Proxy::https("http://proxy.internal:3128")?)
+    ///     .default_headers(headers)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn proxy(self, proxy: reqwest::Proxy) -> Self {
         self.with(|c| c.http.proxies.push(proxy))
     }

@@ -29,7 +29,7 @@ use crate::model::error::Result;
 ///
 /// let task = client.start_task(SessionOptions::new().task_details("Find a desk lamp #sim duration=5")).await?;
 /// let status = task.poll().await?; // one look, no waiting
-/// assert!(matches!(status.state, TaskState::Running | TaskState::Completed), "{status:?}");
+/// assert!(matches!(status.state, TaskState::Running { .. } | TaskState::Completed { .. }), "{status:?}");
 ///
 /// let wait = WaitOptions::new().timeout(Duration::from_secs(60)).max_cost(0.50);
 /// let result = task.result(wait).await?;

@@ -37,7 +37,9 @@ impl HttpSettings {
         match self.default_headers.keys().find(|name| OWN_HEADERS.contains(name)) {
             Some(name) => Err(Error::validation(
                 "default_headers",
-                format!("'{name}' is set by the SDK itself (the key, user_agent_prefix, the body) and cannot be replaced"),
+                format!(
+                    "'{name}' is set by the SDK itself (the key, user_agent_prefix, the body) and cannot be replaced"
+                ),
             )),
             None => Ok(()),
         }
@@ -68,6 +70,9 @@ mod tests {
         assert!(!format!("{settings:?}").contains("secret-team"));
         headers.insert(header::AUTHORIZATION, "Bearer other".parse().unwrap());
         let refused = HttpSettings { default_headers: headers, ..HttpSettings::default() }.check().unwrap_err();
-        assert!(matches!(&refused, Error::Validation { field, reason } if field == "default_headers" && reason.contains("authorization")), "{refused:?}");
+        assert!(
+            matches!(&refused, Error::Validation { field, reason } if field == "default_headers" && reason.contains("authorization")),
+            "{refused:?}"
+        );
     }
 }

@@ -250,7 +250,9 @@ mod tests {
 
     #[test]
     fn serialises_to_the_contract_shapes() {
-        let task = Message::NewTask(NewTask::new(TaskOptions::new("Find laptops").max_duration(std::time::Duration::from_secs(60))));
+        let task = Message::NewTask(NewTask::new(
+            TaskOptions::new("Find laptops").max_duration(std::time::Duration::from_secs(60)),
+        ));
         assert_eq!(
             serde_json::to_value(&task).unwrap(),
             json!({"actionType":"newTask","newState":"start","taskDetails":"Find laptops","maxDuration":60000})

@@ -8,9 +8,9 @@ pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod error_code;
 pub(crate) mod event;
+pub(crate) mod http_settings;
 #[cfg(feature = "binding")]
 pub(crate) mod input;
-pub(crate) mod http_settings;
 pub(crate) mod message;
 pub(crate) mod options;
 // Only part of it is used without the `binding` feature (batch specs read their options).
