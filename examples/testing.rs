@@ -54,7 +54,7 @@ async fn check_find_prices() {
 
 async fn check_find_prices_when_the_service_is_down() {
     let (sim, client) = simulator(SimConfig::for_tests()).await;
-    sim.add_fault(Fault::new("POST /start/run-task").status(503).count(10)).expect("a known endpoint");
+    sim.add_fault(Fault::new("POST /start/start-session").status(503).count(10)).expect("a known endpoint");
     let err = find_prices(&client, &["a keyboard"]).await.expect_err("the service is down");
     assert_eq!(err.code(), "server");
     assert_eq!(sim.stats().sessions.total, 0); // a 503 opened nothing
