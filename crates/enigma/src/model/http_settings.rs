@@ -14,7 +14,7 @@ pub struct HttpSettings {
     /// Proxies, tried in order before the system's (`HTTP_PROXY`...), as `reqwest` does.
     pub proxies: Vec<Proxy>,
     /// Headers sent with every request. The SDK's own (`Authorization`, `User-Agent`,
-    /// `Content-Type`...) cannot be replaced: [`HttpSettings::check`] refuses them.
+    /// `Content-Type`...) cannot be replaced: building the client refuses them.
     pub default_headers: HeaderMap,
 }
 

@@ -85,7 +85,7 @@ impl StateCommand {
 }
 
 /// The commands a session takes without arguments, each one message (a state command or an
-/// interaction). The bindings send them by name ([`SessionCommand::named`]), so this list is
+/// interaction). The bindings send them by name (`SessionCommand::name`), so this list is
 /// the one place they are spelled; each language's test checks its public methods against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionCommand {
