@@ -9,15 +9,15 @@ mod common;
 
 use std::time::Duration;
 
-use enigma::{Error, RunTaskOptions, WaitOptions};
+use enigma::{Error, RunTaskOptions};
 
 #[tokio::main]
 async fn main() -> common::Result {
     let example = common::start().await?;
     let task = example.task("Research 50 laptops and compare them", "#sim duration=600 cost=0.5");
-    let wait = WaitOptions::new().max_cost(0.10).timeout(Duration::from_secs(300));
-    match example.client.run_task(RunTaskOptions { wait, ..RunTaskOptions::new(task) }).await {
-        Ok(result) => println!("finished under the ceiling: {} {:?}", result.outcome.as_str(), result.usage.cost),
+    let options = RunTaskOptions::new(task).max_cost(0.10).timeout(Duration::from_secs(300));
+    match example.client.run_task(options).await {
+        Ok(result) => println!("finished under the ceiling: {} {:?}", result.outcome, result.usage.cost),
         // The SDK sent `stop`; the session was ended with the call.
         Err(Error::CostLimit { usage, limit, task_id, .. }) => {
             let task = task_id.as_deref().unwrap_or("(not named yet)");

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use enigma::{Outcome, SessionOptions, TaskOptions, WaitOptions};
+use enigma::{GuardrailDecision, Outcome, SessionOptions, TaskOptions, WaitOptions};
 
 const ANSWERS: [(&str, &str); 2] = [("size", "Size 42"), ("password", "Use the guest checkout instead")];
 
@@ -30,7 +30,7 @@ async fn main() -> common::Result {
                     .find(|(key, _)| question.to_lowercase().contains(key))
                     .map_or("Your choice", |(_, answer)| answer);
                 println!("we answer: {answer}");
-                session.answer_guardrail(answer, true).await?;
+                session.answer_guardrail(answer, GuardrailDecision::Resume).await?;
                 result = task.result(wait).await?; // the same task, waited on again
             }
             println!("{} - {}", result.outcome.as_str(), result.message.unwrap_or_default());

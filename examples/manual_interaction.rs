@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use enigma::{SessionOptions, TaskOptions, WaitOptions};
+use enigma::{SessionOptions, TaskOptions, Typing, WaitOptions};
 
 #[tokio::main]
 async fn main() -> common::Result {
@@ -20,7 +20,7 @@ async fn main() -> common::Result {
             let task = session.new_task(TaskOptions::new(text)).await?;
             session.take_over().await?; // the agent waits while we drive
             session.click(512, 300).await?; // x 0-1024, y 155-755 (the page area)
-            session.type_text("mechanical keyboard", true).await?;
+            session.type_text("mechanical keyboard", Typing::HumanLike).await?;
             session.press_key("Enter").await?;
             session.release().await?; // the agent carries on
             println!("handed back; live view: {:?}", session.live_view_url());

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use enigma::{RunTaskOptions, WaitOptions};
+use enigma::RunTaskOptions;
 
 #[tokio::main]
 async fn main() -> common::Result {
@@ -15,10 +15,9 @@ async fn main() -> common::Result {
     let example = common::start().await?;
     let client = &example.client;
 
-    let options = RunTaskOptions::new("Find the opening hours of the Louvre");
-    let wait = WaitOptions::new().timeout(Duration::from_secs(120));
-    let result = client.run_task(RunTaskOptions { wait, ..options }).await?;
-    println!("{} - {}", result.outcome.as_str(), result.message.as_deref().unwrap_or(""));
+    let options = RunTaskOptions::new("Find the opening hours of the Louvre").timeout(Duration::from_secs(120));
+    let result = client.run_task(options).await?;
+    println!("{} - {}", result.outcome, result.message.as_deref().unwrap_or(""));
     println!("cost: {:?} USD, tokens: {:?}", result.usage.cost, result.usage.total_tokens);
 
     example.done().await;

@@ -159,7 +159,7 @@ fn budget_note(summary: &BatchSummary) -> String {
     if !summary.budget_reached {
         return String::new();
     }
-    let stopped = summary.outcomes.get("stopped").copied().unwrap_or(0);
+    let stopped = summary.count(enigma::BatchOutcome::Stopped);
     format!(" (budget reached: {stopped} stopped, {} not started)", summary.not_started)
 }
 

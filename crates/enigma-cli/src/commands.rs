@@ -253,7 +253,7 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
 /// `--max-duration` as the core reads it: clap takes any whole number (a negative one too, so
 /// that it is not mistaken for a flag), and the core's option reading refuses what is out of
 /// range, naming `max_duration`, as it does for Python and Node.
-fn max_duration(ms: Option<i64>) -> Result<Option<u64>, Error> {
+fn max_duration(ms: Option<i64>) -> Result<Option<Duration>, Error> {
     let Some(ms) = ms else { return Ok(None) };
     let read = enigma::binding::session_options(json!({ "max_duration": ms }), enigma::binding::Spelling::Snake)?;
     Ok(read.max_duration)

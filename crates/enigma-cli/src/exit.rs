@@ -2,7 +2,7 @@
 //! the README's exit-status table is tested against it row for row, and every status the CLI
 //! returns comes from a function here that is tested against it.
 
-use enigma::{BatchSummary, Error, ErrorCode, Outcome};
+use enigma::{BatchOutcome, BatchSummary, Error, ErrorCode, Outcome};
 
 use crate::interrupt::{self, Signal};
 
@@ -93,7 +93,7 @@ pub fn for_error(err: &Error) -> ExitCode {
 /// started, tasks failed; else success (every task ran to an end: completed, or a question or a
 /// stop recorded as its outcome).
 pub fn for_batch(summary: &BatchSummary, interrupted: Option<Signal>) -> u8 {
-    let failed = ["failed", "unknown"].iter().map(|o| summary.outcomes.get(*o).copied().unwrap_or(0)).sum::<usize>();
+    let failed = summary.count(BatchOutcome::Failed) + summary.count(BatchOutcome::Unknown);
     match () {
         _ if summary.was_cancelled => for_signal(interrupted.unwrap_or(Signal::Interrupt)),
         _ if summary.budget_reached && (summary.not_started > 0 || stopped_by_budget(summary)) => BATCH_BUDGET,
@@ -105,7 +105,7 @@ pub fn for_batch(summary: &BatchSummary, interrupted: Option<Signal>) -> u8 {
 
 /// Whether the budget stopped a task (a budget reached by the last task's own end stopped none).
 fn stopped_by_budget(summary: &BatchSummary) -> bool {
-    summary.outcomes.get("stopped").copied().unwrap_or(0) > 0
+    summary.count(BatchOutcome::Stopped) > 0
 }
 
 /// The exit status of a command a signal ended: 128 + the signal's number, as a shell reports
@@ -210,8 +210,9 @@ mod tests {
     }
 
     fn summary(outcomes: &[(&str, usize)], not_started: usize, budget_reached: bool) -> BatchSummary {
+        let outcome = |name: &str| *BatchOutcome::ALL.iter().find(|o| o.as_str() == name).expect(name);
         BatchSummary {
-            outcomes: outcomes.iter().map(|(o, n)| ((*o).to_owned(), *n)).collect(),
+            outcomes: outcomes.iter().map(|(o, n)| (outcome(o), *n)).collect(),
             not_started,
             budget_reached,
             ..BatchSummary::default()

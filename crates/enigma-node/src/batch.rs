@@ -1,4 +1,4 @@
-//! `NativeBatch`: a running batch (the core's `enigma::BatchFeed`) for
+//! `NativeBatch`: a running batch (the core's `enigma::binding::BatchFeed`) for
 //! `for await (const r of client.runMany(...))`. Pulled one `next()` at a time (no JS callback
 //! stored in Rust, nothing keeps the process alive). A guardrail question for the JS
 //! `onGuardrail` callback comes out of `next()` as `{ token, question }`; `answer(token, text)`
@@ -16,11 +16,11 @@ use crate::cancel::{CancelToken, spawn, token_of};
 /// A running batch, pulled one item at a time.
 #[napi]
 pub struct NativeBatch {
-    feed: Arc<enigma::BatchFeed>,
+    feed: Arc<enigma::binding::BatchFeed>,
 }
 
-impl From<enigma::BatchFeed> for NativeBatch {
-    fn from(feed: enigma::BatchFeed) -> Self {
+impl From<enigma::binding::BatchFeed> for NativeBatch {
+    fn from(feed: enigma::binding::BatchFeed) -> Self {
         NativeBatch { feed: Arc::new(feed) }
     }
 }

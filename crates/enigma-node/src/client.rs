@@ -56,7 +56,8 @@ impl NativeClient {
     ) -> Result<PromiseRaw<'e, crate::batch::NativeBatch>> {
         let (tasks, options) = (json(Some(tasks), "tasks").or_throw(env)?, json(Some(options), "").or_throw(env)?);
         let client = self.inner.clone();
-        let start = async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, Spelling::Camel) };
+        let start =
+            async move { enigma::binding::BatchFeed::start(&client, &tasks, &options, guardrail, Spelling::Camel) };
         spawn(env, None, start, crate::batch::NativeBatch::from)
     }
 

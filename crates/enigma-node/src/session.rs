@@ -91,7 +91,7 @@ impl NativeSession {
     /// `pause`, `resume`, `stop`, `takeOver`, `release`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn command<'e>(&self, env: &'e Env, name: String, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, ()>> {
-        let command = enigma::SessionCommand::named(&name, Spelling::Camel).or_throw(env)?;
+        let command = enigma::binding::session_command(&name, Spelling::Camel).or_throw(env)?;
         command!(env, cancel, self.inner, |s| s.command(command))
     }
 
@@ -134,7 +134,7 @@ impl NativeSession {
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, ()>> {
         let human_like = human_like.unwrap_or(false);
-        command!(env, cancel, self.inner, |s| s.type_text(&text, human_like))
+        command!(env, cancel, self.inner, |s| s.type_text(&text, typing(human_like)))
     }
 
     #[napi(ts_return_type = "Promise<void>")]
@@ -151,7 +151,7 @@ impl NativeSession {
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseRaw<'e, ()>> {
         let resume = resume.unwrap_or(true);
-        command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, resume))
+        command!(env, cancel, self.inner, |s| s.answer_guardrail(&text, decision(resume)))
     }
 }
 
@@ -160,4 +160,14 @@ impl NativeSession {
 #[napi]
 pub fn session_commands() -> Vec<String> {
     enigma::SessionCommand::ALL.iter().map(|c| Spelling::Camel.spell(c.name())).collect()
+}
+
+/// The core's decision for the binding's `resume` flag (documented as a bool in this language).
+fn decision(resume: bool) -> enigma::GuardrailDecision {
+    if resume { enigma::GuardrailDecision::Resume } else { enigma::GuardrailDecision::Stop }
+}
+
+/// The core's typing for the binding's `human_like` flag (documented as a bool in this language).
+fn typing(human_like: bool) -> enigma::Typing {
+    if human_like { enigma::Typing::HumanLike } else { enigma::Typing::Instant }
 }

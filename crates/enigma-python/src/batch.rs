@@ -1,4 +1,4 @@
-//! `enigma._native.Batch`: a running batch (the core's `enigma::BatchFeed`), read one `next()`
+//! `enigma._native.Batch`: a running batch (the core's `enigma::binding::BatchFeed`), read one `next()`
 //! at a time like the event stream (pull-based: no Python callback is stored in Rust). A
 //! guardrail question for the Python `on_guardrail` callback comes out of `next()` too, with a
 //! token for `answer(token, text)`. Tasks and options cross as Python objects, read and checked
@@ -17,7 +17,7 @@ use crate::runtime;
 
 #[pyclass(name = "Batch", module = "enigma._native", frozen)]
 pub(crate) struct PyBatch {
-    feed: Arc<enigma::BatchFeed>,
+    feed: Arc<enigma::binding::BatchFeed>,
     blocking: bool,
     pid: u32,
 }
@@ -43,7 +43,9 @@ impl PyBatch {
         let snake = enigma::binding::Spelling::Snake;
         let feed = py
             .detach(|| {
-                runtime::block_on(async move { enigma::BatchFeed::start(&client, &tasks, &options, guardrail, snake) })
+                runtime::block_on(async move {
+                    enigma::binding::BatchFeed::start(&client, &tasks, &options, guardrail, snake)
+                })
             })?
             .map_err(|e| to_py_err(py, e, blocking))?;
         Ok(PyBatch { feed: Arc::new(feed), blocking, pid: std::process::id() })

@@ -41,5 +41,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert::numeric_fields, m)?)?;
     m.add_function(wrap_pyfunction!(sim::simulator_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(sim::simulator_test_settings, m)?)?;
     Ok(())
 }

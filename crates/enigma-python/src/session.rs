@@ -111,7 +111,7 @@ impl PySession {
     /// A command without arguments, by its core name (`enigma::SessionCommand`: `pause`,
     /// `resume`, `stop`, `take_over`, `release`).
     fn command(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-        let command = self.refuse(py, enigma::SessionCommand::named(name, Spelling::Snake))?;
+        let command = self.refuse(py, enigma::binding::session_command(name, Spelling::Snake))?;
         self.send(py, self.mode()?, move |s| async move { s.command(command).await })
     }
 
@@ -135,7 +135,7 @@ impl PySession {
 
     #[pyo3(signature = (text, human_like=false))]
     fn type_text(&self, py: Python<'_>, text: String, human_like: bool) -> PyResult<Py<PyAny>> {
-        self.send(py, self.mode()?, move |s| async move { s.type_text(&text, human_like).await })
+        self.send(py, self.mode()?, move |s| async move { s.type_text(&text, typing(human_like)).await })
     }
 
     fn press_key(&self, py: Python<'_>, key: String) -> PyResult<Py<PyAny>> {
@@ -144,10 +144,20 @@ impl PySession {
 
     #[pyo3(signature = (text, resume=true))]
     fn answer_guardrail(&self, py: Python<'_>, text: String, resume: bool) -> PyResult<Py<PyAny>> {
-        self.send(py, self.mode()?, move |s| async move { s.answer_guardrail(&text, resume).await })
+        self.send(py, self.mode()?, move |s| async move { s.answer_guardrail(&text, decision(resume)).await })
     }
 
     fn __repr__(&self) -> String {
         format!("Session(id={:?}, terminated={})", self.inner.id(), self.inner.is_terminated())
     }
+}
+
+/// The core's decision for the binding's `resume` flag (documented as a bool in this language).
+fn decision(resume: bool) -> enigma::GuardrailDecision {
+    if resume { enigma::GuardrailDecision::Resume } else { enigma::GuardrailDecision::Stop }
+}
+
+/// The core's typing for the binding's `human_like` flag (documented as a bool in this language).
+fn typing(human_like: bool) -> enigma::Typing {
+    if human_like { enigma::Typing::HumanLike } else { enigma::Typing::Instant }
 }

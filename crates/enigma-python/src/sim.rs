@@ -21,6 +21,17 @@ pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Py<PyAny>> {
     json_to_py(py, &serde_json::to_value(SimSettings::defaults()).unwrap_or_default())
 }
 
+/// What the test kits change from the defaults (`SimSettings::for_tests()`, the same in every
+/// language): the `enigma_simulator` fixture's settings.
+#[pyfunction]
+pub(crate) fn simulator_test_settings(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let mut settings = serde_json::to_value(SimSettings::for_tests()).unwrap_or_default();
+    if let Some(fields) = settings.as_object_mut() {
+        fields.retain(|_, value| !value.is_null());
+    }
+    json_to_py(py, &settings)
+}
+
 #[pymethods]
 impl PySimulator {
     /// `settings`: those given (keys of `enigma_sim::SimSettings`, in seconds; `rate_limit` 0

@@ -80,6 +80,12 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
+    /// The settings of the test kits in every language: [`SimSettings::for_tests`] over the
+    /// defaults (fast simulated time, no rate limit).
+    pub fn for_tests() -> SimConfig {
+        SimSettings::for_tests().config().expect("the test kit's settings are valid")
+    }
+
     /// Checks the settings that no type rules out; the error names the field (Rust spelling).
     pub fn validate(&self) -> Result<(), String> {
         if !(self.time_scale.is_finite() && self.time_scale > 0.0) {
@@ -150,6 +156,14 @@ pub struct SimSettings {
 }
 
 impl SimSettings {
+    /// What the test kits change from the defaults, the same in every language (Rust's
+    /// [`SimConfig::for_tests`], Python's `enigma_simulator` fixture, Node's and the READMEs'
+    /// examples): simulated time 100 times faster (`time_scale` 0.01: a 3 s task takes 30 ms)
+    /// and no rate limit (`rate_limit` 0), so that a test's 11th create does not wait a minute.
+    pub fn for_tests() -> SimSettings {
+        SimSettings { time_scale: Some(0.01), rate_limit: Some(0), ..SimSettings::default() }
+    }
+
     /// Every setting given, at [`SimConfig::default`]'s value.
     pub fn defaults() -> SimSettings {
         let c = SimConfig::default();
@@ -260,6 +274,15 @@ mod tests {
         assert!(bad_host.config().unwrap_err().contains("host"));
         let ipv6 = SimSettings { host: Some("::1".into()), port: Some(0), ..SimSettings::default() };
         assert!(ipv6.config().unwrap().bind.is_ipv6());
+    }
+
+    #[test]
+    fn the_test_kits_settings_are_fast_and_unlimited() {
+        let config = SimConfig::for_tests();
+        assert_eq!((config.time_scale, config.rate_limit), (0.01, None));
+        assert_eq!(config.max_sessions, SimConfig::default().max_sessions);
+        let json = serde_json::to_value(SimSettings::for_tests()).unwrap();
+        assert_eq!((json["time_scale"].as_f64(), json["rate_limit"].as_u64()), (Some(0.01), Some(0)));
     }
 
     #[test]

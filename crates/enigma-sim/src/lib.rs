@@ -36,6 +36,7 @@ mod responses;
 mod routes;
 mod server;
 mod shared;
+mod sim_stats;
 mod socket;
 mod state;
 mod stats;
@@ -45,6 +46,9 @@ mod variants;
 
 pub use config::{RateLimitScope, SimConfig, SimSettings};
 pub use directives::InstanceBehaviour;
+pub use faults::{Fault, FaultAction};
 pub use server::{SimHandle, Simulator};
 pub use shared::SharedSim;
+pub use sim_stats::{MessageStats, RequestStats, SessionStats, SimStats, SocketStats, TaskStats};
+pub use stats::ENDPOINTS;
 pub use variants::AnswerVariant;

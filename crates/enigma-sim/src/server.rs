@@ -16,9 +16,12 @@ use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
 use crate::config::SimConfig;
+use crate::faults::Fault;
 use crate::routes::{ConnKill, router};
+use crate::sim_stats::SimStats;
 use crate::socket::{self, RawConn};
 use crate::state::AppState;
+use crate::stats::ENDPOINTS;
 
 /// Simulated seconds between two ticks of the agent.
 const TICK_SIMULATED_SECS: f64 = 0.2;
@@ -74,10 +77,41 @@ impl SimHandle {
         self.addr
     }
 
-    /// The counters, as returned by `GET /_sim/stats`.
-    pub fn stats(&self) -> Value {
+    /// What the server saw (sessions, tasks, requests, sockets, commands), typed.
+    pub fn stats(&self) -> SimStats {
+        SimStats::from_json(&self.stats_json())
+    }
+
+    /// The counters as JSON, as returned by `GET /_sim/stats` (what the bindings hand over).
+    pub fn stats_json(&self) -> Value {
         drop(self.state.advance());
         self.state.stats_json()
+    }
+
+    /// Arms a fault for the next matching requests (what `POST /_sim/faults` does); an
+    /// endpoint that is not one of [`ENDPOINTS`](crate::ENDPOINTS) is refused.
+    pub fn add_fault(&self, fault: Fault) -> Result<(), String> {
+        if !ENDPOINTS.contains(&fault.endpoint.as_str()) {
+            return Err(format!("endpoint must be one of {}, got {:?}", ENDPOINTS.join(", "), fault.endpoint));
+        }
+        self.state.lock().faults.add(fault);
+        Ok(())
+    }
+
+    /// Disarms every fault.
+    pub fn clear_faults(&self) {
+        self.state.lock().faults.clear();
+    }
+
+    /// How many fault uses are still armed.
+    pub fn pending_faults(&self) -> u32 {
+        self.state.lock().faults.pending()
+    }
+
+    /// Cuts the transport of every socket of a session abruptly (no Socket.IO disconnect
+    /// packet, so clients reconnect); how many were cut.
+    pub fn drop_sockets(&self, session_id: &str) -> usize {
+        self.state.lock().sockets.cut_session(session_id)
     }
 
     /// Subscribes to a session's events: each item is `{"event": <name>, "data": <payload>}`

@@ -31,9 +31,9 @@ impl SharedSim {
         &self.url
     }
 
-    /// The `GET /_sim/stats` counters; `None` once closed.
+    /// The `GET /_sim/stats` counters as JSON (what the bindings hand over); `None` once closed.
     pub fn stats(&self) -> Option<Value> {
-        self.lock().as_ref().map(SimHandle::stats)
+        self.lock().as_ref().map(SimHandle::stats_json)
     }
 
     /// Whether [`close`](Self::close) was called.

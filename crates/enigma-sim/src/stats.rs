@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-/// Every documented endpoint, as counted in `requests.byEndpoint`.
-pub(crate) const ENDPOINTS: &[&str] = &[
+/// Every documented endpoint, as counted in `requests.byEndpoint` and named by a [`Fault`](crate::Fault).
+pub const ENDPOINTS: &[&str] = &[
     "POST /start/start-session",
     "POST /start/send-message",
     "POST /start/run-task",

@@ -60,7 +60,7 @@ async fn stop_ends_task_and_session_stays_usable() {
     assert_eq!(body["pending"], false);
     assert!(body["usage"]["cost"].is_number());
     assert_eq!(sim.new_task(&sid, "next").await.body["status"], "complete");
-    let stats = sim.handle.stats();
+    let stats = sim.handle.stats_json();
     assert_eq!(stats["tasks"]["stopped"], 1);
     assert_eq!(stats["tasks"]["completed"], 1);
 }
@@ -167,7 +167,7 @@ async fn fail_codes_inline_and_polled() {
         assert_eq!(polled["code"], code);
         assert_eq!(polled["pending"], false);
     }
-    assert_eq!(sim.handle.stats()["tasks"]["failed"], 4);
+    assert_eq!(sim.handle.stats_json()["tasks"]["failed"], 4);
 }
 
 #[tokio::test]

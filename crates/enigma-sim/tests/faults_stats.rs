@@ -128,7 +128,7 @@ async fn stats_shape_and_counts() {
     sim.get("/start/health").await;
     sim.get("/start/active-sockets").await;
     sleep_ms(10).await;
-    let s = sim.handle.stats();
+    let s = sim.handle.stats_json();
     assert_eq!(s["sessions"], json!({ "open": 1, "total": 1, "maxOpenPerKey": 1, "sessionLimited": 0 }));
     assert_eq!(s["tasks"]["started"], 1);
     assert_eq!(s["tasks"]["running"], 1);

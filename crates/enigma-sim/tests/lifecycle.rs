@@ -204,7 +204,7 @@ async fn run_task_ends_its_session_and_stays_pollable() {
     assert_eq!(polled["type"], "task_completed");
     let s = sim.send(&sid, json!({ "actionType": "state", "newState": "pause" })).await;
     assert_eq!(s.status, 404);
-    assert_eq!(sim.handle.stats()["sessions"]["open"], 0);
+    assert_eq!(sim.handle.stats_json()["sessions"]["open"], 0);
 
     let missing = sim.post("/start/run-task", json!({})).await;
     assert_eq!(missing.status, 400);

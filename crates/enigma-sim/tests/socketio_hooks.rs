@@ -88,7 +88,7 @@ async fn stats_count_sockets_and_socket_messages_apart_from_requests() {
     assert_eq!(stats["socketMessages"]["byMessage"], json!({ "state:pause": 1 }));
     assert_eq!(stats["requests"]["total"], 1);
     assert_eq!(stats["requests"]["byMessage"], json!({}));
-    assert_eq!(sim.handle.stats(), stats);
+    assert_eq!(sim.handle.stats_json(), stats);
 }
 
 #[tokio::test]

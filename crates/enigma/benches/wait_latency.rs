@@ -85,7 +85,7 @@ async fn run(sim: &SimHandle, tasks: usize, live_events: bool) -> Figures {
 }
 
 fn requests(sim: &SimHandle) -> u64 {
-    sim.stats()["requests"]["total"].as_u64().unwrap_or_default()
+    sim.stats_json()["requests"]["total"].as_u64().unwrap_or_default()
 }
 
 fn sorted(values: &[f64]) -> Vec<f64> {

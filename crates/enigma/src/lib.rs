@@ -25,6 +25,13 @@
 //! The core runs inside whatever tokio runtime the caller has; it owns none. A host that has
 //! none (the Python binding) uses `enigma::binding::runtime`, the one the core offers for it.
 //!
+//! # Features
+//!
+//! - `binding` (off by default): `enigma::binding`, for the project's own bindings (Python,
+//!   Node) and CLI: option parsing in a language's spelling, the host runtime, live-event pulls
+//!   and batch feeds. **No semver promise**: it changes with them; a Rust program has no use
+//!   for it.
+//!
 //! # Layout
 //!
 //! Four layers (and `host/` for the bindings on top); a file imports only from its own layer or the layers below it, never up, and
@@ -54,7 +61,8 @@
 //!   binding writes it again: `runtime` (one tokio runtime per process for a host that has
 //!   none: fork-aware, detached work counted, `drain` at exit) and `event_pull` (live events
 //!   pulled by callers who may give up on a pull, losing no event). Public as
-//!   `enigma::binding`, with `model/parse` and `model/view`.
+//!   `enigma::binding` (feature `binding`, in `binding.rs`), with `model/parse` and
+//!   `model/view`.
 //!
 //! Where things go: a new option is a field in `model/options.rs` with its rule in
 //! `model/validate.rs`; the bindings take it with no change of theirs, and their signature
@@ -77,6 +85,7 @@ mod batch;
 #[cfg(feature = "env-log")]
 mod diagnostics;
 mod handle;
+#[cfg(feature = "binding")]
 mod host;
 mod ledger;
 mod live;
@@ -85,8 +94,8 @@ mod rest;
 mod tls;
 
 pub use batch::{
-    Batch, BatchFeed, BatchItem, BatchMonitor, BatchNext, BatchOptions, BatchOutcome, BatchProgress, BatchSummary,
-    GuardrailDesk, GuardrailHandler, GuardrailQuestion, ItemError, TaskSpec, Timings, specs_from_value,
+    Batch, BatchItem, BatchMonitor, BatchOptions, BatchOutcome, BatchProgress, BatchSummary, GuardrailHandler,
+    GuardrailQuestion, ItemError, TaskSpec, Timings,
 };
 #[cfg(feature = "env-log")]
 pub use diagnostics::{LOG_ENV, LogLevel, LogRecord, LogSink, init_logging_from_env, set_log_sink};
@@ -108,23 +117,20 @@ pub use model::config::{
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
-pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
+pub use model::http_settings::HttpSettings;
+pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
-/// For the language bindings: options read from one value per call, in the caller's spelling,
-/// and values shown in it; the process's runtime for a host that has none, and a pull of live
-/// events that a caller may give up on without losing one.
-pub mod binding {
-    pub use crate::host::event_pull::{EventPull, Pulled};
-    pub use crate::host::runtime;
-    pub use crate::model::input::{big_int, json, number};
-    pub use crate::model::parse::{
-        OptionsError, OptionsKind, Spelling, client_settings, coordinate, numeric_fields, run_task_options,
-        session_options, settings, start_task_options, task_options, to_camel, wait_options,
-    };
-    pub use crate::model::view::{StatusView, exact_as_js_numbers, spelled, spelled_error, spelled_event};
-}
+#[cfg(feature = "binding")]
+pub mod binding;
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;
-pub use model::validate::{MAX_DURATION_MS, X_RANGE, Y_RANGE};
+pub use model::validate::{MAX_DURATION, X_RANGE, Y_RANGE};
+/// The types of this crate's signatures from other crates (the URL of
+/// [`ClientConfig::base_url`], [`Batch::cancel_token`]'s token, the proxy and headers of
+/// [`ClientBuilder::proxy`] and [`ClientBuilder::default_headers`]), so that no direct
+/// dependency on them is needed.
+pub use reqwest::{Proxy, header};
+pub use tokio_util::sync::CancellationToken;
+pub use url::Url;

@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{client, sim_config, sim_with, stat};
-use enigma::binding::Spelling;
-use enigma::{BatchFeed, BatchNext, BatchOutcome};
+use enigma::BatchOutcome;
+use enigma::binding::{BatchFeed, BatchNext, Spelling};
 use serde_json::{Value, json};
 
 fn item(next: Option<BatchNext>) -> Box<enigma::BatchItem> {

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use enigma::{Outcome, SessionOptions, TaskOptions, TaskState, WaitOptions};
+use enigma::{GuardrailDecision, Outcome, SessionOptions, TaskOptions, TaskState, Typing, WaitOptions};
 use enigma_sim::SimConfig;
 
 fn short_inline() -> SimConfig {
@@ -81,7 +81,7 @@ async fn every_interaction_is_sent() {
     session.take_over().await.unwrap();
     session.click(512, 400).await.unwrap();
     session.double_click(0, 155).await.unwrap();
-    session.type_text("hello", true).await.unwrap();
+    session.type_text("hello", Typing::HumanLike).await.unwrap();
     session.press_key("Enter").await.unwrap();
     tokio::time::sleep(Duration::from_millis(30)).await;
     assert_eq!(
@@ -107,7 +107,7 @@ async fn a_guardrail_is_answered_and_the_same_task_completes() {
     let asked = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(asked.outcome, Outcome::Guardrail);
     assert_eq!(asked.question.as_deref(), Some("I need login credentials"));
-    session.answer_guardrail("Use the guest checkout", true).await.unwrap();
+    session.answer_guardrail("Use the guest checkout", GuardrailDecision::Resume).await.unwrap();
     let done = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(done.outcome, Outcome::Completed, "{done:?}");
     assert_eq!(sent(&sim, "guardrail:resume"), 1);
@@ -121,7 +121,7 @@ async fn a_guardrail_answered_with_stop_ends_the_task() {
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     let task = session.new_task(TaskOptions::new(r#"Buy #sim guardrail="Which card?""#)).await.unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Guardrail);
-    session.answer_guardrail("Never mind", false).await.unwrap();
+    session.answer_guardrail("Never mind", GuardrailDecision::Stop).await.unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Stopped);
     session.terminate().await.unwrap();
 }

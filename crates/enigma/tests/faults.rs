@@ -292,7 +292,7 @@ async fn a_key_that_cannot_be_a_header_is_refused_when_the_client_is_built() {
 async fn the_services_400_is_validation_with_a_status_unlike_local_validation() {
     let sim = sim().await;
     let client = client(&sim);
-    let local = client.start_session(SessionOptions::new().max_duration(0)).await.unwrap_err();
+    let local = client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err();
     assert_eq!((local.code(), local.status(), local.server_code()), ("validation", None, None));
     assert!(matches!(&local, Error::Validation { field, .. } if field == "max_duration"));
     assert_eq!(stat(&sim, "requests.total"), 0, "local validation sends nothing");
@@ -338,7 +338,7 @@ async fn a_redirect_is_never_followed_so_a_create_is_never_sent_twice() {
     assert!(err.to_string().contains("307"), "{err}");
     // Following the 307 would have re-sent the POST to the simulator (seen before the fix: the
     // resend reached it, without the key, and came back as `authentication`).
-    assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "sessions.total"), 0, "{}", sim.stats_json());
 }
 
 /// A client on REST only: a create's answer is then all that names its task (live events

@@ -62,9 +62,9 @@ async fn a_silent_socket_delays_a_result_by_about_a_poll_interval_not_the_heartb
 
     assert_eq!(result.outcome, Outcome::Completed);
     assert!(waited < Duration::from_secs(5), "waited {waited:?} for a 300 ms task with a 500 ms poll interval");
-    assert!(stat(&sim, "requests.byEndpoint.GET /task") >= 1, "a REST check found it: {}", sim.stats());
-    assert!(stat(&sim, "sockets.eventsWithheld") >= 4, "the socket was silent: {}", sim.stats());
-    assert_eq!(stat(&sim, "sockets.connected"), 1, "and open: {}", sim.stats());
+    assert!(stat(&sim, "requests.byEndpoint.GET /task") >= 1, "a REST check found it: {}", sim.stats_json());
+    assert!(stat(&sim, "sockets.eventsWithheld") >= 4, "the socket was silent: {}", sim.stats_json());
+    assert_eq!(stat(&sim, "sockets.connected"), 1, "and open: {}", sim.stats_json());
     session.terminate().await.unwrap();
 }
 

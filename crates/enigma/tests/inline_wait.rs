@@ -54,7 +54,7 @@ async fn the_cost_ceiling_of_a_one_shot_task_acts_during_the_inline_wait() {
     // The bound: the ceiling plus one poll interval's spend (2 s x 0.025), plus slack.
     let cost = err.usage().and_then(|u| u.cost).unwrap();
     assert!(cost > 0.05 && cost <= 0.05 + 0.05 + 0.01, "spent {cost}");
-    assert!(stat(&sim, "commands.byMessage.state:stop") >= 1, "{}", sim.stats()["commands"]);
+    assert!(stat(&sim, "commands.byMessage.state:stop") >= 1, "{}", sim.stats_json()["commands"]);
     assert_eq!(stat(&sim, "tasks.started"), 1, "created once");
     assert!(client.terminate_open_sessions().await.is_empty());
     until_no_session_open(&sim).await;

@@ -83,7 +83,7 @@ async fn a_session_left_open_is_listed_and_checked_but_not_ended_while_its_proce
     let checked = client.check_unended_sessions(true).await.unwrap();
     let state = |id: &str| checked.iter().find(|c| c.session.session_id == id).map(|c| c.state);
     assert_eq!(state(session.id()), Some(LedgerState::Open), "its process (this one) still runs: {checked:?}");
-    assert_eq!(state(ended_by_service.id()), Some(LedgerState::Ended), "{checked:?} {}", sim.stats());
+    assert_eq!(state(ended_by_service.id()), Some(LedgerState::Ended), "{checked:?} {}", sim.stats_json());
     assert_eq!(stat(&sim, "sessions.open"), 1, "nothing of a running process is ended");
 
     // Another key's view (`builder` gives each client a key of its own): not checked.

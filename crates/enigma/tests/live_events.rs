@@ -7,9 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use enigma::binding::EventPull;
-use enigma::{Event, EventStream, Outcome, Session, SessionOptions, TaskOptions, WaitOptions};
-use enigma_sim::{SimConfig, SimHandle};
+use enigma::{Event, EventStream, GuardrailDecision, Outcome, Session, SessionOptions, TaskOptions, WaitOptions};
+use enigma_sim::SimConfig;
 use serde_json::json;
 
 fn short_inline() -> SimConfig {
@@ -105,7 +104,7 @@ async fn a_completion_pushed_by_the_socket_needs_no_poll() {
     let result = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!(result.outcome, Outcome::Completed);
     assert!(result.message.unwrap().contains("Compare prices"));
-    assert_eq!(stat(&sim, "requests.byEndpoint.GET /task"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "requests.byEndpoint.GET /task"), 0, "{}", sim.stats_json());
     session.terminate().await.unwrap();
 }
 
@@ -140,7 +139,7 @@ async fn a_guardrail_arrives_by_socket_and_the_answer_lets_the_task_finish() {
         session.new_task(TaskOptions::new(r#"Checkout #sim duration=10 guardrail="Which address?""#)).await.unwrap();
     let asked = task.result(WaitOptions::new()).await.unwrap();
     assert_eq!((asked.outcome, asked.question.as_deref()), (Outcome::Guardrail, Some("Which address?")));
-    session.answer_guardrail("The office", true).await.unwrap();
+    session.answer_guardrail("The office", GuardrailDecision::Resume).await.unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     assert_eq!(stat(&sim, "requests.byMessage.guardrail:resume"), 1, "guardrail answers use REST");
     session.terminate().await.unwrap();
@@ -232,7 +231,7 @@ async fn every_end_of_session_reason_is_reported() {
     let (_idle, mut events) = live_session(&client, SessionOptions::new()).await;
     assert_eq!(reason_of(&until(&mut events, is_end).await), "expired");
 
-    let (_short, mut events) = live_session(&client, SessionOptions::new().max_duration(2_000)).await;
+    let (_short, mut events) = live_session(&client, SessionOptions::new().max_duration(Duration::from_secs(2))).await;
     assert_eq!(reason_of(&until(&mut events, is_end).await), "expired");
 
     let (session, mut events) = live_session(&client, SessionOptions::new()).await;
@@ -319,44 +318,4 @@ async fn a_session_can_override_the_clients_live_events_setting() {
         .unwrap();
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Completed);
     assert_eq!(stat(&sim, "sockets.total"), 1, "the one-shot session's wait used the socket");
-}
-
-/// A session on a simulator of its own, and a pull of its events past the first (`Connected`).
-async fn pulled_session() -> (SimHandle, Session, EventPull) {
-    let sim = sim_with(short_inline()).await;
-    let session = client(&sim).start_session(SessionOptions::new()).await.unwrap();
-    let pull = EventPull::new(session.events());
-    let first = tokio::time::timeout(Duration::from_secs(5), pull.next()).await.unwrap().take();
-    assert!(matches!(first, Some(Event::Connected)), "{first:?}");
-    (sim, session, pull)
-}
-
-/// `enigma::binding::EventPull`, what the bindings pull with: an answer nobody took goes back to
-/// the front, and a pull waiting behind it gets it, so no event is lost or reordered.
-#[tokio::test]
-async fn a_pulled_event_nobody_took_goes_back_to_the_front() {
-    let (_sim, session, pull) = pulled_session().await;
-    let next = async || tokio::time::timeout(Duration::from_secs(5), pull.next()).await.unwrap();
-    session.new_task(TaskOptions::new("Search for keyboards #sim steps=2")).await.unwrap();
-
-    assert!(matches!(next().await.take(), Some(Event::AgentThought { .. })));
-    let given_up = next().await; // its caller stopped waiting: never taken
-    let behind = tokio::spawn(pull.next());
-    drop(given_up);
-    let handed_on = tokio::time::timeout(Duration::from_secs(5), behind).await.unwrap().unwrap().take();
-    assert!(matches!(handed_on, Some(Event::Action { .. })), "{handed_on:?}");
-    assert!(matches!(next().await.take(), Some(Event::ResponseUpdate { .. })));
-}
-
-#[tokio::test]
-async fn closing_a_pull_ends_the_one_in_flight_and_every_later_one() {
-    let (_sim, _session, pull) = pulled_session().await;
-    assert!(!pull.is_closed());
-    let in_flight = tokio::spawn(pull.next());
-    tokio::task::yield_now().await;
-    pull.close();
-    let answer = tokio::time::timeout(Duration::from_secs(5), in_flight).await.unwrap().unwrap();
-    assert_eq!(answer.take(), None);
-    assert!(pull.is_closed());
-    assert_eq!(pull.next().await.take(), None);
 }

@@ -16,7 +16,7 @@ async fn a_run_task_that_ends_in_a_guardrail_terminates_its_session_before_retur
     assert_eq!(result.outcome, Outcome::Guardrail);
     assert_eq!(result.question.as_deref(), Some("Which card?"));
     // Already ended when the call returns: no waiting, nothing for anyone to track.
-    assert_eq!(stat(&sim, "sessions.open"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "sessions.open"), 0, "{}", sim.stats_json());
     assert_eq!(stat(&sim, "requests.byMessage.state:terminate"), 1);
     assert!(client.open_session_ids().is_empty());
 }
@@ -70,7 +70,7 @@ async fn the_cleanup_finishes_even_when_the_runtime_that_cancelled_is_gone() {
     });
     // Joined off the test's runtime, which serves the simulator meanwhile.
     assert_eq!(tokio::task::spawn_blocking(move || open_after.join().unwrap()).await.unwrap(), 0);
-    assert_eq!(stat(&sim, "sessions.open"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "sessions.open"), 0, "{}", sim.stats_json());
 }
 
 #[tokio::test]
@@ -87,13 +87,16 @@ async fn bad_input_is_refused_before_any_request_at_every_entry_point() {
     refused(client.run_task(bad_cost).await.unwrap_err(), "max_cost");
     refused(client.start_task(SessionOptions::new().task_details("")).await.unwrap_err(), "task_details");
     refused(client.start_session(SessionOptions::new().task_details(" ")).await.unwrap_err(), "task_details");
-    refused(client.start_session(SessionOptions::new().max_duration(0)).await.unwrap_err(), "max_duration");
+    refused(
+        client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err(),
+        "max_duration",
+    );
     let with =
         client.with_session(SessionOptions::new().starting_url("nope"), |_| async { Ok::<_, enigma::Error>(()) });
     refused(with.await.unwrap_err(), "starting_url");
     let session = client.session("abcdefabcdef").unwrap();
     refused(session.new_task(TaskOptions::new("")).await.unwrap_err(), "task_details");
-    assert_eq!(stat(&sim, "requests.total"), 0, "{}", sim.stats());
+    assert_eq!(stat(&sim, "requests.total"), 0, "{}", sim.stats_json());
     assert_eq!(stat(&sim, "sessions.total"), 0);
 }
 

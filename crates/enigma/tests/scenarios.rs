@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use enigma::{
-    Client, Error, Session, SessionOptions, Task, TaskOptions, TaskResult, TaskState, TaskStatus, WaitOptions,
+    Client, Error, GuardrailDecision, Session, SessionOptions, Task, TaskOptions, TaskResult, TaskState, TaskStatus,
+    Typing, WaitOptions,
 };
 use enigma_sim::{SimConfig, SimHandle};
 use serde_json::Value;
@@ -136,9 +137,16 @@ impl Runner {
             "release" => self.session().release().await?,
             "click" => self.session().click(num(args, "x"), num(args, "y")).await?,
             "doubleClick" => self.session().double_click(num(args, "x"), num(args, "y")).await?,
-            "typeText" => self.session().type_text(text(args, "text"), args["humanLike"] == true).await?,
+            "typeText" => {
+                let typing = if args["humanLike"] == true { Typing::HumanLike } else { Typing::Instant };
+                self.session().type_text(text(args, "text"), typing).await?
+            }
             "pressKey" => self.session().press_key(text(args, "key")).await?,
-            "answerGuardrail" => self.session().answer_guardrail(text(args, "text"), args["resume"] != false).await?,
+            "answerGuardrail" => {
+                let decision =
+                    if args["resume"] != false { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
+                self.session().answer_guardrail(text(args, "text"), decision).await?
+            }
             "sleep" => {
                 let sim_seconds = step["simSeconds"].as_f64().unwrap_or(1.0);
                 tokio::time::sleep(Duration::from_secs_f64(sim_seconds * self.time_scale)).await;
@@ -163,7 +171,7 @@ impl Runner {
         for (path, expected) in expect.as_object().into_iter().flatten() {
             let actual = stat(&self.sim, path);
             if Some(actual) != expected.as_u64() {
-                return Err(format!("stats {path}: expected {expected}, got {actual}; {}", self.sim.stats()));
+                return Err(format!("stats {path}: expected {expected}, got {actual}; {}", self.sim.stats_json()));
             }
         }
         Ok(())
@@ -236,7 +244,7 @@ fn check_error(err: &Error, expect: &Value) -> Result<(), String> {
 fn session_options(args: &Value) -> SessionOptions {
     SessionOptions {
         task_details: args["taskDetails"].as_str().map(str::to_owned),
-        max_duration: args["maxDuration"].as_u64(),
+        max_duration: args["maxDuration"].as_u64().map(Duration::from_millis),
         max_input_tokens: args["maxInputTokens"].as_u64(),
         max_output_tokens: args["maxOutputTokens"].as_u64(),
         starting_url: args["startingUrl"].as_str().map(str::to_owned),
@@ -249,7 +257,7 @@ fn session_options(args: &Value) -> SessionOptions {
 fn task_options(args: &Value) -> TaskOptions {
     TaskOptions {
         task_details: text(args, "taskDetails").to_owned(),
-        max_duration: args["maxDuration"].as_u64(),
+        max_duration: args["maxDuration"].as_u64().map(Duration::from_millis),
         max_input_tokens: args["maxInputTokens"].as_u64(),
         max_output_tokens: args["maxOutputTokens"].as_u64(),
         starting_url: args["startingUrl"].as_str().map(str::to_owned),

@@ -2,8 +2,12 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::*;
-use enigma::{Client, Error, Message, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use enigma::{
+    Client, Error, GuardrailDecision, Message, RunTaskOptions, SessionOptions, TaskOptions, Typing, WaitOptions,
+};
 
 fn field(err: Error) -> String {
     match err {
@@ -18,8 +22,10 @@ async fn every_validation_error_is_local() {
     let client = client(&sim);
     let session = client.session("abcdefabcdef").unwrap();
     let mut fields = Vec::new();
-    fields.push(field(client.start_session(SessionOptions::new().max_duration(0)).await.unwrap_err()));
-    fields.push(field(client.start_session(SessionOptions::new().max_duration(300_001)).await.unwrap_err()));
+    fields.push(field(client.start_session(SessionOptions::new().max_duration(Duration::ZERO)).await.unwrap_err()));
+    fields.push(field(
+        client.start_session(SessionOptions::new().max_duration(Duration::from_millis(300_001))).await.unwrap_err(),
+    ));
     fields.push(field(
         client.start_session(SessionOptions::new().starting_url("javascript:alert(1)")).await.unwrap_err(),
     ));
@@ -28,13 +34,13 @@ async fn every_validation_error_is_local() {
     fields.push(field(client.run_task(RunTaskOptions::new("   ")).await.unwrap_err()));
     fields.push(field(client.start_task(SessionOptions::new()).await.unwrap_err()));
     fields.push(field(session.new_task(TaskOptions::new("")).await.unwrap_err()));
-    fields.push(field(session.new_task(TaskOptions::new("x").max_duration(0)).await.unwrap_err()));
+    fields.push(field(session.new_task(TaskOptions::new("x").max_duration(Duration::ZERO)).await.unwrap_err()));
     fields.push(field(session.click(1025, 300).await.unwrap_err()));
     fields.push(field(session.click(10, 154).await.unwrap_err()));
     fields.push(field(session.double_click(10, 756).await.unwrap_err()));
-    fields.push(field(session.type_text("", false).await.unwrap_err()));
+    fields.push(field(session.type_text("", Typing::Instant).await.unwrap_err()));
     fields.push(field(session.press_key("").await.unwrap_err()));
-    fields.push(field(session.answer_guardrail("  ", true).await.unwrap_err()));
+    fields.push(field(session.answer_guardrail("  ", GuardrailDecision::Resume).await.unwrap_err()));
     fields.push(field(
         session
             .send(Message::Interaction { action: enigma::Interaction::KeyPress { key: String::new() } })
@@ -68,7 +74,7 @@ async fn every_validation_error_is_local() {
             "base_url"
         ]
     );
-    assert_eq!(stat(&sim, "requests.total"), 0, "nothing was sent: {}", sim.stats());
+    assert_eq!(stat(&sim, "requests.total"), 0, "nothing was sent: {}", sim.stats_json());
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "cli_main", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -161,6 +161,8 @@ def numeric_fields() -> Dict[str, List[str]]:
     """The fields that take a number, in Python's spelling, by kind: ``session``, ``task``, ``wait`` and ``client`` (the settings of ``Client(...)``)."""
 def simulator_defaults() -> Dict[str, Any]:
     """The simulator's own defaults, keyed as the settings of ``Simulator(...)``."""
+def simulator_test_settings() -> Dict[str, Any]:
+    """What the test kits change from the defaults, the same in every language: ``time_scale`` 0.01, ``rate_limit`` 0."""
 def cli_main(argv: List[str]) -> int:
     """Runs the ``enigma`` command line ``argv`` (program name first); returns its exit status."""
 def refresh() -> None:

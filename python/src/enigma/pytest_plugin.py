@@ -13,9 +13,12 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
+from . import _native
 from .testing import Simulator, _iter_simulator
 
-FAST: Dict[str, Any] = {"time_scale": 0.01, "rate_limit": 0}
+# The test kits' settings, the same in every language (crate enigma-sim's `SimSettings::for_tests()`):
+# time_scale 0.01, no rate limit.
+FAST: Dict[str, Any] = _native.simulator_test_settings()
 
 
 def pytest_addoption(parser: Any) -> None:

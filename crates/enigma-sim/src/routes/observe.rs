@@ -104,7 +104,7 @@ fn fault_response(fault: &Fault) -> Response {
         // A gateway's own page instead of the service's JSON.
         Some(text) => (status, [(header::CONTENT_TYPE, "text/html")], text.clone()).into_response(),
         None => {
-            let code = fault.code();
+            let code = fault.error_code();
             let text = fault.message.clone().unwrap_or_else(|| default_text(&code).to_string());
             ApiError::new(status, &code, text).into_response()
         }

@@ -77,13 +77,11 @@ pub struct BatchFeed {
 
 impl BatchFeed {
     /// Starts a batch from a binding's values: `tasks` a list of task texts or spec objects,
-    /// `options` the batch options (both in `spelling`; see [`TaskSpec::from_spelled`] and
-    /// [`BatchOptions::from_value`]). `guardrail`: questions come out of [`BatchFeed::next`] for
+    /// `options` the batch options (both in `spelling`; see `TaskSpec::from_spelled` and
+    /// `BatchOptions::from_value`). `guardrail`: questions come out of [`BatchFeed::next`] for
     /// the host to answer; otherwise a question ends its task. Bad tasks or options are a
     /// `validation` error naming them (`tasks[3]`) before anything is sent. Must be called
     /// inside a tokio runtime.
-    ///
-    /// [`TaskSpec::from_spelled`]: super::TaskSpec::from_spelled
     pub fn start(client: &Client, tasks: &Value, options: &Value, guardrail: bool, spelling: Spelling) -> Result<Self> {
         let (options, skip_invalid) = BatchOptions::from_value(options, spelling)?;
         let inputs = specs_from_value(tasks, skip_invalid, spelling)?;

@@ -27,6 +27,13 @@ pub enum BatchOutcome {
     Skipped,
 }
 
+impl std::fmt::Display for BatchOutcome {
+    /// The outcome's name, as [`BatchOutcome::as_str`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 impl BatchOutcome {
     /// Every outcome, in the order summaries list them.
     pub const ALL: [BatchOutcome; 6] = [
@@ -199,8 +206,9 @@ pub struct BatchProgress {
 pub struct BatchSummary {
     /// Tasks in the input.
     pub total: usize,
-    /// Tasks ended in this run, per outcome (`completed`, `guardrail`...), every outcome listed.
-    pub outcomes: std::collections::BTreeMap<String, usize>,
+    /// Tasks ended in this run, per outcome, every outcome listed (in [`BatchOutcome::ALL`]'s
+    /// order; serialised with the outcomes' names as keys: `completed`, `guardrail`...).
+    pub outcomes: std::collections::BTreeMap<BatchOutcome, usize>,
     /// Tasks finished by an earlier run (from the journal).
     pub previously_done: usize,
     /// Tasks never started (the budget was reached, or the batch was cancelled).
@@ -224,6 +232,11 @@ pub struct BatchSummary {
 }
 
 impl BatchSummary {
+    /// Tasks of this run that ended with `outcome`.
+    pub fn count(&self, outcome: BatchOutcome) -> usize {
+        self.outcomes.get(&outcome).copied().unwrap_or(0)
+    }
+
     /// True when every task of the input has ended (in this run or an earlier one).
     pub fn complete(&self) -> bool {
         self.not_started == 0 && self.cancelled == 0

@@ -5,7 +5,9 @@
 //! summary), `feed` (a batch as a binding reads it), `guardrail_desk` (questions by token), `pacer` (rate-limit pacing from the service's headers), `journal` (the JSONL
 //! journal), `tally` (counts and spend), `runner` (the workers).
 
+#[cfg(feature = "binding")]
 mod feed;
+#[cfg(feature = "binding")]
 mod guardrail_desk;
 mod item;
 mod journal;
@@ -26,11 +28,15 @@ use futures_util::Stream;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+#[cfg(feature = "binding")]
 pub use feed::{BatchFeed, BatchNext};
+#[cfg(feature = "binding")]
 pub use guardrail_desk::GuardrailDesk;
 pub use item::{BatchItem, BatchOutcome, BatchProgress, BatchSummary, ItemError, Timings};
 pub use options::{BatchOptions, GuardrailHandler, GuardrailQuestion};
-pub use spec::{TaskSpec, specs_from_value};
+pub use spec::TaskSpec;
+#[cfg(feature = "binding")]
+pub use spec::specs_from_value;
 
 use crate::handle::client::Client;
 use crate::model::error::{Error, Result};
@@ -54,6 +60,34 @@ impl Client {
     /// Runs many tasks under this client's key (see [`BatchOptions`]). Must be called inside a
     /// tokio runtime. Bad options, or a journal that cannot be read or does not match `specs`,
     /// are an error before anything is sent.
+    ///
+    /// ```
+    /// use enigma::{BatchOptions, BatchOutcome, TaskSpec};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+    /// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+    /// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+    ///
+    /// let specs = vec![
+    ///     TaskSpec::new("Price of a keyboard #sim message=\"49 USD\""),
+    ///     TaskSpec::new("Price of a lost item #sim fail=ELEMENT_NOT_FOUND"),
+    ///     TaskSpec::new(r#"Buy a mouse #sim guardrail="Which colour?""#),
+    /// ];
+    /// let options = BatchOptions::new()
+    ///     .concurrency(2)
+    ///     .budget(5.0)
+    ///     .on_guardrail(|question| async move { (question.question == "Which colour?").then(|| "Black".to_owned()) });
+    /// let mut batch = client.run_many(specs, options)?;
+    /// while let Some(item) = batch.next().await {
+    ///     println!("task {}: {} {:?}", item.index, item.outcome, item.message); // in completion order
+    /// }
+    /// let summary = batch.finished().await;
+    /// assert_eq!(summary.count(BatchOutcome::Completed), 2); // the guardrail was answered
+    /// assert_eq!(summary.count(BatchOutcome::Failed), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_many(&self, specs: Vec<TaskSpec>, options: BatchOptions) -> Result<Batch> {
         self.run_many_inputs(specs.into_iter().map(Ok).collect(), options)
     }

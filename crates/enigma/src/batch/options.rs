@@ -4,10 +4,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
+#[cfg(feature = "binding")]
 use serde::Deserialize;
+#[cfg(feature = "binding")]
 use serde_json::Value;
 
 use crate::model::error::{Error, Result};
+#[cfg(feature = "binding")]
 use crate::model::parse::{self, Spelling};
 
 /// A guardrail question of a batch task, for the handler to answer (serialised as the
@@ -82,6 +85,7 @@ impl std::fmt::Debug for BatchOptions {
 
 /// The batch options a binding passes, as one object in the caller's spelling (read by the
 /// core's option parser, `model/parse.rs`). What is not given (or `null`) keeps its default.
+#[cfg(feature = "binding")]
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GivenOptions {
@@ -95,6 +99,53 @@ struct GivenOptions {
 }
 
 impl BatchOptions {
+    /// The defaults (see each field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`concurrency`](Self::concurrency): sessions at once.
+    pub fn concurrency(mut self, sessions: usize) -> Self {
+        self.concurrency = sessions;
+        self
+    }
+    /// Sets [`budget`](Self::budget): the total USD ceiling.
+    pub fn budget(mut self, usd: f64) -> Self {
+        self.budget = Some(usd);
+        self
+    }
+    /// Sets [`journal`](Self::journal): the JSONL file a rerun resumes from.
+    pub fn journal(mut self, path: impl Into<PathBuf>) -> Self {
+        self.journal = Some(path.into());
+        self
+    }
+    /// Sets [`tasks_per_session`](Self::tasks_per_session).
+    pub fn tasks_per_session(mut self, tasks: usize) -> Self {
+        self.tasks_per_session = tasks;
+        self
+    }
+    /// Sets [`retry_unknown`](Self::retry_unknown): resubmit the tasks a journal shows as
+    /// `unknown`.
+    pub fn retry_unknown(mut self, yes: bool) -> Self {
+        self.retry_unknown = yes;
+        self
+    }
+    /// Sets [`on_guardrail`](Self::on_guardrail) from an async closure: `Some(text)` resumes
+    /// the task with that answer, `None` ends it with outcome `guardrail`.
+    pub fn on_guardrail<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(GuardrailQuestion) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Option<String>> + Send + 'static,
+    {
+        self.on_guardrail = Some(Arc::new(move |question| Box::pin(handler(question))));
+        self
+    }
+    /// Sets [`rate_window`](Self::rate_window) (only a simulator with a shortened window needs
+    /// it).
+    pub fn rate_window(mut self, window: std::time::Duration) -> Self {
+        self.rate_window = window;
+        self
+    }
+
     /// Checks the options; the error names the option.
     pub fn check(&self) -> Result<()> {
         if self.concurrency == 0 {
@@ -117,7 +168,8 @@ impl BatchOptions {
     /// Reads options from one object (the bindings' keyword arguments) in `spelling`, with
     /// `skip_invalid` returned beside them (it concerns reading the tasks, not running them).
     /// Errors name the field as the caller spells it (`tasks_per_session`, `tasksPerSession`).
-    pub fn from_value(value: &Value, spelling: Spelling) -> Result<(BatchOptions, bool)> {
+    #[cfg(feature = "binding")]
+    pub(crate) fn from_value(value: &Value, spelling: Spelling) -> Result<(BatchOptions, bool)> {
         let given: GivenOptions = parse::settings(value.clone(), spelling)?;
         let default = BatchOptions::default();
         let options = BatchOptions {

@@ -21,6 +21,7 @@ use crate::handle::client::Client;
 use crate::handle::session::Session;
 use crate::handle::task::Task;
 use crate::model::error::Error;
+use crate::model::message::GuardrailDecision;
 use crate::model::result::Outcome;
 
 /// First and longest pause of the last worker when the key has no free session.
@@ -394,7 +395,7 @@ impl Runner {
                     if !stop_sent && let Some(answer) = self.ask(job, task, &question).await {
                         let answered = {
                             let _permit = self.pacer.acquire().await;
-                            session.answer_guardrail(&answer, true).await
+                            session.answer_guardrail(&answer, GuardrailDecision::Resume).await
                         };
                         match answered {
                             Ok(()) => continue,

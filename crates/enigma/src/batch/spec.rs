@@ -82,7 +82,7 @@ impl TaskSpec {
     /// text (`task`, or `task_details` / `taskDetails`), `id`, and the options of a task and a
     /// wait in `spelling` (`max_duration` and `timeout` in seconds in Python, `maxDuration` and
     /// `timeoutMs` in Node). `label` names the input in errors (`tasks[3]`).
-    pub fn from_spelled(value: &Value, label: &str, spelling: Spelling) -> Result<TaskSpec> {
+    pub(crate) fn from_spelled(value: &Value, label: &str, spelling: Spelling) -> Result<TaskSpec> {
         TaskSpec::read(value, label, spelling, &|_| None)
     }
 
@@ -217,6 +217,7 @@ fn kind(value: &Value) -> &'static str {
 /// Reads a list of specs (`tasks`, a JSON array, in a binding's `spelling`), each labelled
 /// `tasks[i]`. With `skip_invalid` a bad entry is kept as its error (reported as a `skipped`
 /// item); otherwise the first bad entry is the error, before anything is sent.
+#[cfg(feature = "binding")]
 pub fn specs_from_value(tasks: &Value, skip_invalid: bool, spelling: Spelling) -> Result<Vec<Result<TaskSpec>>> {
     let Value::Array(items) = tasks else {
         return Err(Error::validation("tasks", "must be a list of tasks"));

@@ -111,10 +111,7 @@ impl Tally {
 
     pub(crate) fn summary(&self, was_cancelled: bool) -> BatchSummary {
         let counts = self.lock();
-        let outcomes = BatchOutcome::ALL
-            .iter()
-            .map(|o| (o.as_str().to_owned(), counts.outcomes.get(o).copied().unwrap_or(0)))
-            .collect();
+        let outcomes = BatchOutcome::ALL.iter().map(|o| (*o, counts.outcomes.get(o).copied().unwrap_or(0))).collect();
         BatchSummary {
             total: counts.total,
             outcomes,

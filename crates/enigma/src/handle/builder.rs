@@ -128,6 +128,45 @@ impl ClientBuilder {
     pub fn ledger(self, setting: LedgerSetting) -> Self {
         self.with("ledger", |c| c.ledger = setting)
     }
+    // Bring-your-own HTTP settings, applied to the SDK's own client (its rules stay: no
+    // redirects, bounded bodies, its timeouts, auth and User-Agent).
+    /// Sends the REST requests through `proxy` (may be called again: proxies are tried in
+    /// order, before the system's `HTTP_PROXY`...). The live connection goes direct.
+    ///
+    /// ```
+    /// use enigma::header::{HeaderMap, HeaderValue};
+    /// use enigma::{Client, Proxy};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-team", HeaderValue::from_static("checkout"));
+    /// let client = Client::builder()
+    ///     .api_key("enig_docexampledocexampledocexample")
+    ///     .proxy(Proxy::https("http://proxy.internal:3128")?)
+    ///     .default_headers(headers)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn proxy(self, proxy: reqwest::Proxy) -> Self {
+        self.with("proxy", |c| c.http.proxies.push(proxy))
+    }
+    /// Headers sent with every request (added to those set before). The SDK's own
+    /// (`Authorization`, `User-Agent`, `Content-Type`...) are refused when the client is built:
+    /// a `validation` error naming `default_headers`. Values are never printed.
+    pub fn default_headers(self, headers: reqwest::header::HeaderMap) -> Self {
+        self.with("default_headers", |c| {
+            let mut last = None;
+            for (name, mut value) in headers {
+                // A name comes once, before all its values.
+                last = name.or(last);
+                if let Some(name) = &last {
+                    value.set_sensitive(true);
+                    c.http.default_headers.append(name.clone(), value);
+                }
+            }
+        })
+    }
+
     /// Applies every setting given (a binding's [`ClientSettings`]); the others stay as they are.
     pub fn settings(mut self, s: ClientSettings) -> Self {
         if let Some(key) = s.api_key {

@@ -31,7 +31,7 @@ use crate::rest::retry::RetryPolicy;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let sim = Simulator::start(SimConfig { time_scale: 0.01, ..SimConfig::default() }).await?;
+/// let sim = Simulator::start(SimConfig::for_tests()).await?; // fast, no rate limit
 /// let client = Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url()).build()?;
 ///
 /// let result = client
@@ -42,7 +42,7 @@ use crate::rest::retry::RetryPolicy;
 ///     .await?;
 /// assert_eq!(result.outcome, Outcome::Completed);
 /// assert!(result.message.unwrap().contains("mechanical keyboard"));
-/// assert_eq!(sim.stats()["sessions"]["open"], 0); // with_session terminated it
+/// assert_eq!(sim.stats().sessions.open, 0); // with_session terminated it
 /// # Ok(())
 /// # }
 /// ```

@@ -13,7 +13,33 @@ use crate::model::event::Event;
 
 /// A session's live events, from the moment the stream first connects. Ends after the session
 /// ends (or when the live connection gives up). Dropping it lets the connection close when
-/// nothing else (the session handle, its tasks) uses it.
+/// nothing else (the session handle, its tasks) uses it. Also a [`futures_util::Stream`].
+///
+/// ```
+/// use enigma::{Event, SessionOptions, TaskOptions};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+/// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+/// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+///
+/// let session = client.start_session(SessionOptions::new()).await?;
+/// let mut events = session.events();
+/// session.new_task(TaskOptions::new("Find a chair #sim steps=2 message=\"Found one\"")).await?;
+/// while let Some(event) = events.next().await {
+///     match event {
+///         Event::AgentThought { content, .. } => println!("thinking: {content}"),
+///         Event::TaskCompleted { message, usage, .. } => {
+///             println!("done: {message} ({:?} USD)", usage.cost);
+///             break;
+///         }
+///         _ => {}
+///     }
+/// }
+/// session.terminate().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct EventStream {
     inner: Pin<Box<dyn Stream<Item = Event> + Send>>,
     /// Why the stream ended on a [`Event::ConnectError`], as a code (see [`EventStream::end_code`]).

@@ -18,7 +18,7 @@ use crate::live::LiveSlot;
 use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
-use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
+use crate::model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 use crate::model::options::TaskOptions;
 use crate::model::validate;
 use crate::rest::answer;
@@ -87,6 +87,34 @@ impl SessionInfo {
 /// A browser session. Cheap to clone (clones share state); re-made from an id with
 /// [`Client::session`]. Sessions bill while open: end them with [`Session::terminate`], or use
 /// [`Client::with_session`], which always does.
+///
+/// Tasks one after another in one browser, a guardrail question answered on the way (against
+/// the in-process simulator, whose `#sim` directives script the agent; `client` is a
+/// [`Client`] on it, as in [`Client`]'s example):
+///
+/// ```
+/// use enigma::{GuardrailDecision, Outcome, SessionOptions, TaskOptions, WaitOptions};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+/// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+/// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+///
+/// let session = client.start_session(SessionOptions::new().starting_url("https://shop.example")).await?;
+/// let task = session.new_task(TaskOptions::new(r#"Buy shoes #sim guardrail="Which size?""#)).await?;
+/// let asked = task.result(WaitOptions::new()).await?;
+/// assert_eq!((asked.outcome, asked.question.as_deref()), (Outcome::Guardrail, Some("Which size?")));
+///
+/// session.answer_guardrail("42", GuardrailDecision::Resume).await?; // the same task goes on
+/// assert_eq!(task.result(WaitOptions::new()).await?.outcome, Outcome::Completed);
+///
+/// let next = session.new_task(TaskOptions::new("Now find socks")).await?;
+/// assert_eq!(next.result(WaitOptions::new()).await?.outcome, Outcome::Completed);
+/// session.terminate().await?; // stops the billing
+/// # assert_eq!(sim.stats().sessions.open, 0);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<SessionInner>,
@@ -315,9 +343,11 @@ impl Session {
         self.interact(Interaction::DoubleClick { x, y }).await
     }
 
-    /// Types text, optionally with human-like timing.
-    pub async fn type_text(&self, text: &str, human_like: bool) -> Result<()> {
-        self.interact(Interaction::Type { text: text.to_owned(), human_like: human_like.then_some(true) }).await
+    /// Types text, at once ([`Typing::Instant`]) or with human-like timing
+    /// ([`Typing::HumanLike`]).
+    pub async fn type_text(&self, text: &str, typing: Typing) -> Result<()> {
+        let human_like = (typing == Typing::HumanLike).then_some(true);
+        self.interact(Interaction::Type { text: text.to_owned(), human_like }).await
     }
 
     /// Presses one key (Enter, Escape, Tab, arrows..., or one character).
@@ -325,10 +355,10 @@ impl Session {
         self.interact(Interaction::KeyPress { key: key.to_owned() }).await
     }
 
-    /// Answers a guardrail question: `resume` goes on with the answer, otherwise the task ends.
-    pub async fn answer_guardrail(&self, text: &str, resume: bool) -> Result<()> {
+    /// Answers a guardrail question: [`GuardrailDecision::Resume`] goes on with the answer,
+    /// [`GuardrailDecision::Stop`] ends the task.
+    pub async fn answer_guardrail(&self, text: &str, new_state: GuardrailDecision) -> Result<()> {
         validate::guardrail_answer(text)?;
-        let new_state = if resume { GuardrailDecision::Resume } else { GuardrailDecision::Stop };
         self.send(Message::Guardrail { task_details: text.to_owned(), new_state }).await.map(drop)
     }
 

@@ -108,6 +108,29 @@ impl Client {
 
     /// One-shot: a session that runs one task, ends by itself, and the task's result.
     ///
+    /// ```
+    /// use std::time::Duration;
+    /// use enigma::{Error, Outcome, RunTaskOptions};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+    /// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+    /// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+    ///
+    /// let options = RunTaskOptions::new("Find the opening hours of the Louvre #sim message=\"9 to 6\"")
+    ///     .timeout(Duration::from_secs(120))
+    ///     .max_cost(0.25);
+    /// let result = client.run_task(options).await?;
+    /// assert_eq!((result.outcome, result.message.as_deref()), (Outcome::Completed, Some("9 to 6")));
+    ///
+    /// // A failure is an error, with its code and the usage so far.
+    /// let failed = client.run_task(RunTaskOptions::new("Open a page #sim fail=PAGE_CRASH")).await;
+    /// assert!(matches!(failed, Err(Error::TaskFailed { ref server_code, .. }) if server_code == "PAGE_CRASH"));
+    /// # assert_eq!(sim.stats().sessions.open, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// Nothing is left open behind it:
     /// - a result with [`Outcome::Guardrail`](crate::Outcome::Guardrail) (the agent asks a
     ///   question) ends the session before this returns: the result still holds the outcome and

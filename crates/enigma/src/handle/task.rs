@@ -14,6 +14,31 @@ use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::Result;
 
 /// A task of a session. Cheap to clone; re-made from ids with [`Client::task`].
+///
+/// Started, looked at, and waited for with a deadline and a cost ceiling (`client` is a
+/// [`Client`] on the in-process simulator, as in [`Client`]'s example):
+///
+/// ```
+/// use std::time::Duration;
+/// use enigma::{Outcome, SessionOptions, TaskState, WaitOptions};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+/// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+/// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+///
+/// let task = client.start_task(SessionOptions::new().task_details("Find a desk lamp #sim duration=5")).await?;
+/// let status = task.poll().await?; // one look, no waiting
+/// assert!(matches!(status.state, TaskState::Running { .. } | TaskState::Completed { .. }), "{status:?}");
+///
+/// let wait = WaitOptions::new().timeout(Duration::from_secs(60)).max_cost(0.50);
+/// let result = task.result(wait).await?;
+/// assert_eq!(result.outcome, Outcome::Completed);
+/// println!("{} in session {}: {:?} USD", result.outcome, task.session_id(), result.usage.cost);
+/// task.session().terminate().await?; // `start_task`'s session ends with its task; this makes sure
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Task {
     pub(crate) client: Client,

@@ -6,6 +6,7 @@ use url::Url;
 
 use super::api_key::ApiKey;
 use super::error::{Error, Result};
+use super::http_settings::HttpSettings;
 use super::options::ClientSettings;
 
 /// The production service.
@@ -66,6 +67,8 @@ pub struct ClientConfig {
     pub live_events: bool,
     /// Where the session ledger is written (`ENIGMA_LEDGER`; see [`LedgerSetting`]).
     pub ledger: LedgerSetting,
+    /// Proxies and extra default headers for the REST requests.
+    pub http: HttpSettings,
 }
 
 /// The environment variable that moves the session ledger (a file path) or turns it off
@@ -200,6 +203,7 @@ impl ClientConfig {
 
     /// Checks settings that would fail every call.
     pub(crate) fn check(&self) -> Result<()> {
+        self.http.check()?;
         if self.request_timeout.is_zero() {
             return Err(Error::validation("request_timeout", "must be greater than zero"));
         }
@@ -243,6 +247,7 @@ impl Default for ClientConfig {
             user_agent_prefix: None,
             live_events: true,
             ledger: LedgerSetting::Default,
+            http: HttpSettings::default(),
         }
     }
 }

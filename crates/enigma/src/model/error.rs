@@ -100,7 +100,9 @@ impl std::fmt::Debug for ErrorSource {
     }
 }
 
-/// Every error the SDK returns.
+/// Every error the SDK returns. Match on the variants, or on [`Error::code`], the stable code
+/// the three languages share; a wait's timeout keeps the task running, and
+/// [`Client::task_of`](crate::Client::task_of) re-attaches to it.
 ///
 /// [`std::error::Error::source`] leads to the error underneath when there is one: the
 /// `reqwest`, `std::io`, TLS or WebSocket error of a [`Error::Connection`], the `serde_json`
@@ -110,6 +112,34 @@ impl std::fmt::Debug for ErrorSource {
 ///
 /// Semver: the enum is `#[non_exhaustive]` (new variants come in minor releases); so is
 /// [`ErrorCode`](crate::ErrorCode), whose policy covers both (see its documentation).
+///
+/// ```
+/// use std::time::Duration;
+/// use enigma::{Client, Error, SessionOptions, WaitOptions};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = enigma_sim::Simulator::start(enigma_sim::SimConfig::for_tests()).await?;
+/// # let client = enigma::Client::builder().api_key("enig_docexampledocexampledocexample").base_url(sim.url())
+/// #     .poll_interval(std::time::Duration::from_millis(10)).build()?;
+///
+/// // Bad input is refused before anything is sent, naming the field.
+/// let bad = client.start_session(SessionOptions::new().starting_url("amazon.com")).await.unwrap_err();
+/// assert!(matches!(&bad, Error::Validation { field, .. } if field == "starting_url"));
+///
+/// // A wait that times out leaves its task running: re-attach and wait again.
+/// let task = client.start_task(SessionOptions::new().task_details("A long one #sim duration=60")).await?;
+/// let err = task.result(WaitOptions::new().timeout(Duration::from_millis(50))).await.unwrap_err();
+/// assert_eq!(err.code(), "wait_timeout");
+/// let again = client.task_of(&err).expect("a timeout names its task");
+/// again.session().terminate().await?;
+///
+/// // No key: a typed error, the key never shown.
+/// let keyless = Client::builder().api_key("").base_url(sim.url()).build()?;
+/// let err = keyless.start_session(SessionOptions::new()).await.unwrap_err();
+/// assert!(matches!(err, Error::MissingApiKey), "{err}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

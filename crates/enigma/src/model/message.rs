@@ -85,7 +85,7 @@ impl StateCommand {
 }
 
 /// The commands a session takes without arguments, each one message (a state command or an
-/// interaction). The bindings send them by name ([`SessionCommand::named`]), so this list is
+/// interaction). The bindings send them by name (`SessionCommand::name`), so this list is
 /// the one place they are spelled; each language's test checks its public methods against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionCommand {
@@ -118,7 +118,8 @@ impl SessionCommand {
 
     /// The command a binding names in its spelling (`take_over` / `takeOver`); a validation
     /// error naming `command` for any other name.
-    pub fn named(name: &str, spelling: Spelling) -> Result<SessionCommand> {
+    #[cfg_attr(not(feature = "binding"), allow(dead_code))]
+    pub(crate) fn named(name: &str, spelling: Spelling) -> Result<SessionCommand> {
         Self::ALL.into_iter().find(|c| spelling.spell(c.name()) == name).ok_or_else(|| {
             let known: Vec<String> = Self::ALL.iter().map(|c| spelling.spell(c.name())).collect();
             Error::validation("command", format!("unknown command '{name}' (known: {})", known.join(", ")))
@@ -145,6 +146,16 @@ pub enum GuardrailDecision {
     Resume,
     /// The task ends.
     Stop,
+}
+
+/// How [`Session::type_text`](crate::Session::type_text) types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Typing {
+    /// All at once (the service's default).
+    #[default]
+    Instant,
+    /// Key by key, with human-like timing.
+    HumanLike,
 }
 
 /// A manual browser action (contract §3.2).
@@ -239,7 +250,9 @@ mod tests {
 
     #[test]
     fn serialises_to_the_contract_shapes() {
-        let task = Message::NewTask(NewTask::new(TaskOptions::new("Find laptops").max_duration(60_000)));
+        let task = Message::NewTask(NewTask::new(
+            TaskOptions::new("Find laptops").max_duration(std::time::Duration::from_secs(60)),
+        ));
         assert_eq!(
             serde_json::to_value(&task).unwrap(),
             json!({"actionType":"newTask","newState":"start","taskDetails":"Find laptops","maxDuration":60000})

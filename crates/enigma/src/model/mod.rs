@@ -8,14 +8,19 @@ pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod error_code;
 pub(crate) mod event;
+pub(crate) mod http_settings;
+#[cfg(feature = "binding")]
 pub(crate) mod input;
 pub(crate) mod message;
 pub(crate) mod missing_key;
 pub(crate) mod options;
+// Only part of it is used without the `binding` feature (batch specs read their options).
+#[cfg_attr(not(feature = "binding"), allow(dead_code))]
 pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
 pub(crate) mod suggest;
 pub(crate) mod usage;
 pub(crate) mod validate;
+#[cfg(feature = "binding")]
 pub(crate) mod view;

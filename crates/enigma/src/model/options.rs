@@ -15,9 +15,15 @@ macro_rules! with_task_fields {
         $(#[$meta])*
         pub struct $name {
             $($own)*
-            /// Time limit in ms, 1..=300000 (service default 300000).
-            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
-            pub max_duration: Option<u64>,
+            /// Time limit, 1 ms to 300 s in whole milliseconds (service default 300 s). Sent as
+            /// ms; read from a binding as ms (Python's `max_duration`, Node's `maxDuration`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "millis",
+                serialize_with = "as_millis"
+            )]
+            pub max_duration: Option<Duration>,
             /// Input token budget (service default 100000).
             #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
             pub max_input_tokens: Option<u64>,
@@ -54,32 +60,54 @@ with_task_fields! {
     }
 }
 
+/// The setters of the fields every task takes, on `$name` (or on its `$via` field), written once.
+macro_rules! task_setters {
+    ($name:ident $(. $via:ident)?) => {
+        impl $name {
+            /// Sets `max_duration`: the time limit, 1 ms to 300 s in whole milliseconds.
+            pub fn max_duration(mut self, limit: Duration) -> Self {
+                self$(.$via)?.max_duration = Some(limit);
+                self
+            }
+            /// Sets `max_input_tokens`: the input token budget.
+            pub fn max_input_tokens(mut self, tokens: u64) -> Self {
+                self$(.$via)?.max_input_tokens = Some(tokens);
+                self
+            }
+            /// Sets `max_output_tokens`: the output token budget.
+            pub fn max_output_tokens(mut self, tokens: u64) -> Self {
+                self$(.$via)?.max_output_tokens = Some(tokens);
+                self
+            }
+            /// Sets `starting_url`: the http(s) URL the browser opens first.
+            pub fn starting_url(mut self, url: impl Into<String>) -> Self {
+                self$(.$via)?.starting_url = Some(url.into());
+                self
+            }
+            /// Sets `avoid_domains`: domains the agent must not visit.
+            pub fn avoid_domains<I: IntoIterator<Item = S>, S: Into<String>>(mut self, domains: I) -> Self {
+                self$(.$via)?.avoid_domains = Some(domains.into_iter().map(Into::into).collect());
+                self
+            }
+        }
+    };
+}
+
+task_setters!(SessionOptions);
+task_setters!(TaskOptions);
+task_setters!(RunTaskOptions.session);
+
 impl SessionOptions {
     /// No options: the service's defaults.
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets `task_details`.
+    /// Sets `task_details`: an initial task that starts at once.
     pub fn task_details(mut self, task: impl Into<String>) -> Self {
         self.task_details = Some(task.into());
         self
     }
-    /// Sets `max_duration` (ms).
-    pub fn max_duration(mut self, ms: u64) -> Self {
-        self.max_duration = Some(ms);
-        self
-    }
-    /// Sets `starting_url`.
-    pub fn starting_url(mut self, url: impl Into<String>) -> Self {
-        self.starting_url = Some(url.into());
-        self
-    }
-    /// Sets `avoid_domains`.
-    pub fn avoid_domains<I: IntoIterator<Item = S>, S: Into<String>>(mut self, domains: I) -> Self {
-        self.avoid_domains = Some(domains.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `terminate_on_completion`.
+    /// Sets `terminate_on_completion`: end the session after its task.
     pub fn terminate_on_completion(mut self, yes: bool) -> Self {
         self.terminate_on_completion = Some(yes);
         self
@@ -106,17 +134,7 @@ impl TaskOptions {
     pub fn new(task_details: impl Into<String>) -> Self {
         TaskOptions { task_details: task_details.into(), ..Self::default() }
     }
-    /// Sets `max_duration` (ms).
-    pub fn max_duration(mut self, ms: u64) -> Self {
-        self.max_duration = Some(ms);
-        self
-    }
-    /// Sets `starting_url`.
-    pub fn starting_url(mut self, url: impl Into<String>) -> Self {
-        self.starting_url = Some(url.into());
-        self
-    }
-    /// Sets `terminate_on_completion`.
+    /// Sets `terminate_on_completion`: end the session after this task.
     pub fn terminate_on_completion(mut self, yes: bool) -> Self {
         self.terminate_on_completion = Some(yes);
         self
@@ -176,6 +194,21 @@ impl RunTaskOptions {
     /// A one-shot task with the service's defaults.
     pub fn new(task_details: impl Into<String>) -> Self {
         RunTaskOptions { session: SessionOptions::new().task_details(task_details), wait: WaitOptions::new() }
+    }
+    /// Sets the wait's deadline: give up after this long (the session is then terminated).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.wait.timeout = Some(timeout);
+        self
+    }
+    /// Sets the wait's cost ceiling (USD): the task is stopped when its cost passes it.
+    pub fn max_cost(mut self, usd: f64) -> Self {
+        self.wait.max_cost = Some(usd);
+        self
+    }
+    /// Sets `live_events` for this run's session (overrides the client's setting).
+    pub fn live_events(mut self, on: bool) -> Self {
+        self.session.live_events = Some(on);
+        self
     }
 }
 
@@ -257,6 +290,17 @@ fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64
         }
     }
     deserializer.deserialize_any(Count)
+}
+
+/// A duration from a whole number of milliseconds (read like [`count`]).
+fn millis<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    Ok(count(deserializer)?.map(Duration::from_millis))
+}
+
+/// A duration as a whole number of milliseconds (the rules refuse a fraction of one before
+/// anything is sent).
+fn as_millis<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).serialize(s)
 }
 
 /// A duration as a number of seconds.

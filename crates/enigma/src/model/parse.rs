@@ -351,7 +351,7 @@ mod tests {
             "liveEvents": false, "timeoutMs": 1500, "maxCost": 0.5});
         let a = run_task_options(python, Spelling::Snake).unwrap();
         assert_eq!(a, run_task_options(node, Spelling::Camel).unwrap());
-        assert_eq!(a.session.max_duration, Some(60000));
+        assert_eq!(a.session.max_duration, Some(std::time::Duration::from_secs(60)));
         assert_eq!(a.session.live_events, Some(false));
         assert_eq!(a.wait.timeout, Some(Duration::from_millis(1500)));
         assert_eq!(session_options(Value::Null, Spelling::Camel).unwrap(), SessionOptions::new());

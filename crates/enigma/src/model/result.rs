@@ -32,6 +32,13 @@ impl Outcome {
     }
 }
 
+impl std::fmt::Display for Outcome {
+    /// `completed`, `guardrail` or `stopped`, as [`Outcome::as_str`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// The result of waiting for a task.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskResult {

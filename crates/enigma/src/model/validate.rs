@@ -2,12 +2,14 @@
 //! The options' public `validate` methods live here too, so that the option types stay plain
 //! data and imports run one way (validate -> options, never back).
 
+use std::time::Duration;
+
 use super::error::{Error, Result};
 use super::message::Interaction;
 use super::options::{SessionOptions, TaskOptions, WaitOptions};
 
-/// Longest `maxDuration` the service accepts, ms.
-pub const MAX_DURATION_MS: u64 = 300_000;
+/// Longest `max_duration` the service accepts (300 s).
+pub const MAX_DURATION: Duration = Duration::from_secs(300);
 /// Click coordinates address the whole browser window (contract §3.2).
 pub const X_RANGE: std::ops::RangeInclusive<u32> = 0..=1024;
 /// The browser chrome is 155 px tall; the 600 px viewport follows.
@@ -107,11 +109,15 @@ fn task_details(task: &str) -> Result<()> {
     Ok(())
 }
 
-fn limits(max_duration: Option<u64>, max_input: Option<u64>, max_output: Option<u64>) -> Result<()> {
-    if let Some(ms) = max_duration
-        && !(1..=MAX_DURATION_MS).contains(&ms)
-    {
-        return Err(Error::validation("max_duration", format!("must be within 1..=300000 ms, got {ms}")));
+fn limits(max_duration: Option<Duration>, max_input: Option<u64>, max_output: Option<u64>) -> Result<()> {
+    if let Some(limit) = max_duration {
+        let ms = limit.as_millis();
+        if limit.subsec_nanos() % 1_000_000 != 0 {
+            return Err(Error::validation("max_duration", format!("must be whole milliseconds, got {limit:?}")));
+        }
+        if !(1..=MAX_DURATION.as_millis()).contains(&ms) {
+            return Err(Error::validation("max_duration", format!("must be within 1..=300000 ms, got {ms}")));
+        }
     }
     for (field, value) in [("max_input_tokens", max_input), ("max_output_tokens", max_output)] {
         if value == Some(0) {
@@ -151,9 +157,11 @@ mod tests {
     fn refuses_bad_session_and_task_options() {
         assert_eq!(field(session_options(&SessionOptions::new(), true)), "task_details");
         assert_eq!(field(session_options(&SessionOptions::new().task_details("  "), false)), "task_details");
-        assert_eq!(field(session_options(&SessionOptions::new().max_duration(0), false)), "max_duration");
-        assert_eq!(field(session_options(&SessionOptions::new().max_duration(300_001), false)), "max_duration");
-        assert!(session_options(&SessionOptions::new().max_duration(300_000), false).is_ok());
+        let max_duration = |limit| SessionOptions::new().max_duration(limit);
+        assert_eq!(field(session_options(&max_duration(Duration::ZERO), false)), "max_duration");
+        assert_eq!(field(session_options(&max_duration(Duration::from_millis(300_001)), false)), "max_duration");
+        assert_eq!(field(session_options(&max_duration(Duration::from_micros(1_500)), false)), "max_duration");
+        assert!(session_options(&max_duration(MAX_DURATION), false).is_ok());
         assert_eq!(field(session_options(&SessionOptions::new().starting_url("ftp://x.com"), false)), "starting_url");
         assert_eq!(field(session_options(&SessionOptions::new().starting_url("amazon.com"), false)), "starting_url");
         assert!(session_options(&SessionOptions::new().starting_url("https://amazon.com"), false).is_ok());

@@ -78,7 +78,7 @@ impl Transport {
     pub(crate) fn new(config: ClientConfig) -> Result<Transport> {
         config.check()?;
         check_tls_available(&config)?;
-        let builder = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent())
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
@@ -88,6 +88,11 @@ impl Transport {
             // address (a 307/308 repeats the POST): a 3xx is an answer like any other
             // unexpected status (`outcome_unknown` on a create).
             .redirect(reqwest::redirect::Policy::none());
+        for proxy in &config.http.proxies {
+            builder = builder.proxy(proxy.clone());
+        }
+        // After `user_agent`: `check` refused any header of the SDK's own, so none is replaced.
+        builder = builder.default_headers(config.http.default_headers.clone());
         let builder = with_tls(builder, config.extra_root_ca_pem.as_deref())?;
         let http =
             builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;

@@ -60,7 +60,7 @@ pub fn client(sim: &SimHandle) -> Client {
 /// A number in the simulator's stats, by dotted path (`sessions.open`,
 /// `requests.byMessage.state:pause`); absent counts are 0.
 pub fn stat(sim: &SimHandle, path: &str) -> u64 {
-    let stats = sim.stats();
+    let stats = sim.stats_json();
     let mut node = &stats;
     let mut rest = path;
     while let Some((head, tail)) = rest.split_once('.') {
@@ -95,7 +95,7 @@ pub async fn eventually(sim: &SimHandle, path: &str, expected: u64) {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("{path} never became {expected}: {}", sim.stats());
+    panic!("{path} never became {expected}: {}", sim.stats_json());
 }
 
 /// How many times a message was sent, over REST or the socket (`state:pause`, `newTask`...).
@@ -111,5 +111,5 @@ pub async fn until_no_session_open(sim: &SimHandle) {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("sessions still open: {}", sim.stats()["sessions"]);
+    panic!("sessions still open: {}", sim.stats_json()["sessions"]);
 }
