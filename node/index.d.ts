@@ -215,6 +215,35 @@ export interface ActiveSockets {
   raw: any
 }
 
+/**
+ * A session the local ledger saw opened and never saw end (a process that died left it), and
+ * what the service said of it ({@link Client.unendedSessions}).
+ */
+export interface UnendedSession {
+  sessionId: string
+  /**
+   * `open` (it may still bill), `ended`, `terminated` (by this call), `unknown` (the service
+   * could not be asked, or a terminate failed) or `other_key_or_host` (opened with another key
+   * or base URL: not asked). The same words as Python and `enigma session list`.
+   */
+  state: 'open' | 'ended' | 'terminated' | 'unknown' | 'other_key_or_host'
+  /** When it was opened, Unix time in seconds. */
+  openedAt: number
+  /** Seconds since it was opened. */
+  ageSecs: number
+  /** The last 4 characters of the key that opened it. */
+  keyLast4: string | null
+  /** The base URL it was opened on. */
+  baseUrl: string
+  /** The process that opened it, and whether a process with that id runs now (null: unknown). */
+  pid: number
+  processAlive: boolean | null
+  /** That process's command line (any API key in it masked). */
+  command: string
+  /** More about the state: the service's refusal, a terminate's error, a session left alone. */
+  detail: string | null
+}
+
 /** A batch task: its text, or its text with options and an id (echoed in its item). */
 export type TaskSpec =
   | string
@@ -266,6 +295,24 @@ export interface BatchProgress {
   budget: number | null
   concurrency: number
   elapsedSecs: number
+  /** The wait for the key's rate limit under way (nothing starts before it ends), else null. */
+  rateLimitWait: RateLimitWait | null
+  /** How many waits for the rate limit began during this batch. */
+  rateLimitWaits: number
+}
+
+/** A wait for the key's rate limit (the batch pacer's, or a retry after a 429). */
+export interface RateLimitWait {
+  /** Requests the key may send per window, when the service said. */
+  limit: number | null
+  /** The window's length, seconds. */
+  windowSecs: number
+  /** What waits: `creates` or `requests`. */
+  what: string
+  /** When the next request may go, Unix ms. */
+  untilMs: number
+  /** What a display shows: `waiting for the rate limit: 10 creates/min, next in 5 s`. */
+  message: string
 }
 
 /** A batch's end. */
@@ -284,10 +331,13 @@ export interface BatchSummary {
   concurrencyEnd: number
 }
 
-/** A guardrail question of a batch task. */
+/** A guardrail question of a batch task, as `onGuardrail` receives it. */
 export interface BatchQuestion {
+  /** The task's position in the input. */
   index: number
+  /** The task's own `id`, when it has one. */
   id: string | null
+  /** The agent's question. */
   question: string
   sessionId: string
   taskId: string
@@ -309,8 +359,11 @@ export interface BatchOptions extends Abortable {
   skipInvalid?: boolean
   /** Answers a question (a string resumes the task); `null` ends it with outcome `guardrail`. */
   onGuardrail?: (question: BatchQuestion) => string | null | undefined | Promise<string | null | undefined>
-  /** Called after each item with the progress. */
-  onProgress?: (progress: BatchProgress, item: BatchItem) => void
+  /**
+   * Called after each item with the progress and the item, and as each wait for the key's rate
+   * limit begins with the progress and `null` (`progress.rateLimitWait.message` says it).
+   */
+  onProgress?: (progress: BatchProgress, item: BatchItem | null) => void
 }
 
 /** A running batch: an async iterator of {@link BatchItem}s. */
@@ -377,6 +430,15 @@ export declare class Client {
   health(options?: Abortable): Promise<Health>
   /** Active instance connections (no key needed). */
   activeSockets(options?: Abortable): Promise<ActiveSockets>
+  /**
+   * The sessions the local ledger saw opened and never saw end (a process that died left them
+   * billing), each checked against the service when opened with this client's key and base URL
+   * (the others are `other_key_or_host`). With `terminate: true`, those still open whose process
+   * is gone are terminated. The same as `enigma session list [--terminate]`.
+   */
+  unendedSessions(options?: { terminate?: boolean } & Abortable): Promise<UnendedSession[]>
+  /** The session ledger's file (`ENIGMA_LEDGER`, else the user's state directory); null when off. */
+  readonly ledgerPath: string | null
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): string[]
   /** Terminates every session in {@link Client.openSessionIds}; resolves to the ids that could not be. */
@@ -726,16 +788,20 @@ export declare class ValidationError extends EnigmaError {
 export declare class TaskFailedError extends EnigmaError {
   readonly usage?: Usage
 }
-/** The wait's deadline passed; the task goes on: wait on `task` again. */
+/**
+ * The wait's deadline passed; the task goes on: wait on `task` again. From `task.result()`,
+ * `task` is that same task; from `runTask`, the task re-attached by its ids, or `null` when the
+ * service had not named it yet (its create's answer had not come; `sessionId` is set).
+ */
 export declare class WaitTimeout extends EnigmaError {
-  readonly task?: Task
+  readonly task: Task | null
   /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
   readonly waitedMs?: number
   readonly waited?: number
 }
-/** The wait's cost ceiling was passed; the SDK stopped the task. */
+/** The wait's cost ceiling was passed; the SDK stopped the task (`task`: as on {@link WaitTimeout}). */
 export declare class CostLimitExceeded extends EnigmaError {
-  readonly task?: Task
+  readonly task: Task | null
   readonly usage?: Usage
   /** The ceiling, USD. */
   readonly limit?: number

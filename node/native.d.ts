@@ -84,6 +84,14 @@ export declare class NativeClient {
   get closed(): boolean
   /** Ids of the sessions started through this client and not terminated through it. */
   openSessionIds(): Array<string>
+  /**
+   * The sessions the ledger saw opened and never saw end, each checked against the service;
+   * with `terminate`, those still open whose process is gone are ended (the core's
+   * `Client::check_unended_sessions`).
+   */
+  unendedSessions(terminate: boolean, cancel?: CancelToken | undefined | null): Promise<Array<object>>
+  /** The session ledger's file, or null when it is off. */
+  get ledgerPath(): string | null
   /** Terminates every open session; resolves to the ids that could not be terminated. */
   terminateOpenSessions(): Promise<Array<string>>
 }

@@ -8,7 +8,9 @@
 #  3. in a fresh venv and a fresh npm app whose PATH has no cargo or rustc (CARGO_HOME and
 #     RUSTUP_HOME empty folders), installs the x86_64 wheel and the two npm tarballs, runs a
 #     smoke test on the in-process simulator in each, and times install and import/require;
-#  4. installs the sdist there too: it must fail, saying Rust is needed and where to get it.
+#  4. installs the sdist there too: it must fail, saying Rust is needed and where to get it;
+#  5. finds the license texts (LICENSE-MIT, LICENSE-APACHE) in every artefact, and the CLI
+#     archive's own README in each archive.
 # Figures go to dist/package-check.txt. Run scripts/package.sh first.
 set -euo pipefail
 source "$(dirname "$0")/package-tools/setup.sh"
@@ -122,6 +124,28 @@ for f in "$elf_dir"/*/package/*.node "$elf_dir"/*/enigma/_native*.so "$elf_dir"/
   note "  $(stat -c %s "$f") ${f#"$elf_dir"/} (unpacked)"
 done
 rm -rf "$elf_dir"
+
+# --- 5. license texts in every artefact (before the installs: no Rust needed) -----------------
+step "license texts in every wheel, sdist, npm tarball and CLI archive"
+licenses=(LICENSE-MIT LICENSE-APACHE)
+# has_licenses LABEL LISTING: the listing (one path a line) holds both texts.
+has_licenses() {
+  local file
+  for file in "${licenses[@]}"; do
+    grep -Eq "(^|/)$file\$" <<<"$2" && ok || fail "$1: no $file"
+  done
+}
+for wheel in "${wheels[@]}"; do
+  has_licenses "$(basename "$wheel")" "$("$tools/python" -m zipfile -l "$wheel" | awk 'NR > 1 {print $1}' | grep '\.dist-info/licenses/')"
+done
+for sdist in "${sdists[@]}"; do has_licenses "$(basename "$sdist")" "$(tar -tzf "$sdist" | grep -E '^[^/]+/[^/]+$')"; done
+for tgz in "$dist"/npm/*.tgz; do has_licenses "$(basename "$tgz")" "$(tar -tzf "$tgz" | grep -E '^package/[^/]+$')"; done
+for archive in "$dist"/cli/*.tar.gz; do
+  name="$(basename "$archive")"
+  has_licenses "$name" "$(tar -tzf "$archive" | grep -E '^[^/]+/[^/]+$')"
+  cmp -s <(tar -xzOf "$archive" --wildcards '*/README.md') crates/enigma-cli/ARCHIVE-README.md && ok ||
+    fail "$name: its README.md is not crates/enigma-cli/ARCHIVE-README.md"
+done
 
 # --- 3. installs without Rust ----------------------------------------------------------------
 step "fresh venv and npm app, no Rust on PATH"

@@ -81,7 +81,9 @@ build_linux() {
   stage="$(mktemp -d)"
   mkdir "$stage/$name"
   cp "$out/enigma" "$stage/$name/enigma"
-  cp README.md "$stage/$name/README.md"
+  # The archive's own short README (the repository's links would be dead in it) and the licenses.
+  cp crates/enigma-cli/ARCHIVE-README.md "$stage/$name/README.md"
+  cp LICENSE-MIT LICENSE-APACHE "$stage/$name/"
   tar -C "$stage" -czf "$dist/cli/$name.tar.gz" "$name"
   (cd "$dist/cli" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
   rm -rf "$stage"

@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 
 failed=()
 
+# Every session the tests open goes to a ledger of their own, not the developer's (README: the
+# session ledger); the ledger tests name their own files.
+export ENIGMA_LEDGER="${ENIGMA_LEDGER:-$(mktemp -d)/sessions.jsonl}"
+
 # stage NAME COMMAND...: runs one stage, recording its failure.
 stage() {
   local name=$1

@@ -3,7 +3,7 @@
 // (each `next()` asks Rust for one item), so no JS callback is stored in Rust. The core paces
 // creates, keeps to the key's sessions, holds the budget, journals, and owns the end of every
 // session it opens; this file only calls `onGuardrail` for questions, `onProgress` after each
-// item, and wires the AbortSignal (abort = cancel the batch, then reject with AbortError).
+// item and as each wait for the rate limit begins, and wires the AbortSignal (abort = cancel the batch, then reject with AbortError).
 
 const { call, checkSignal } = require('./call')
 const { abortError, ValidationError } = require('./errors')
@@ -93,6 +93,11 @@ class BatchRun {
         this.#finish()
         if (this.#signal?.aborted) throw abortError(this.#signal)
         return DONE
+      }
+      if (data.rateLimitWait !== undefined) {
+        // A wait for the key's rate limit began: the display says so (progress.rateLimitWait).
+        if (this.#onProgress) this.#onProgress({ ...native.progress(), rateLimitWait: data.rateLimitWait }, null)
+        continue
       }
       if (data.token !== undefined) {
         let answer = null

@@ -37,7 +37,7 @@ class Client {
     if (this.#terminateOnExit) signals.terminateAtExit(this)
     // Bound once: error mapping re-creates the task handles that errors carry.
     Object.defineProperty(this, '_makeTask', {
-      value: (sessionId, taskId) => this._wrapTask(this.#native.task(sessionId, taskId)),
+      value: (sessionId, taskId) => (taskId ? this._wrapTask(this.#native.task(sessionId, taskId)) : null),
     })
   }
 
@@ -168,6 +168,24 @@ class Client {
   /** Active instance connections (`GET /start/active-sockets`). */
   activeSockets(options) {
     return call(options?.signal, (t) => this.#live().activeSockets(t))
+  }
+
+  /**
+   * The sessions the local ledger saw opened and never saw end (a process that died left them
+   * billing), each checked against the service; with `terminate: true`, those still open whose
+   * process is gone are terminated. The same as `enigma session list [--terminate]`.
+   */
+  unendedSessions(options = {}) {
+    const terminate = options?.terminate ?? false
+    if (typeof terminate !== 'boolean') {
+      return Promise.reject(new ValidationError('invalid terminate: must be a boolean', { code: 'validation', field: 'terminate' }))
+    }
+    return call(options?.signal, (t) => this.#live().unendedSessions(terminate, t))
+  }
+
+  /** The session ledger's file (`ENIGMA_LEDGER`, else the user's state directory), or null when it is off. */
+  get ledgerPath() {
+    return this.#native.ledgerPath ?? null
   }
 
   /** Ids of the sessions started through this client and not terminated through it. */

@@ -72,12 +72,15 @@ const NAPI_ARGUMENT_STATUSES = new Set([
   'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected', 'ArrayBufferExpected',
 ])
 
-// The errors that leave their task running: they hand it back as `err.task`.
+// The errors that leave their task running: they hand it back as `err.task`, always set (a
+// `Task`, or `null` when there is none to hand back, see `fromNative`).
 const TASK_CARRIERS = new Set([WaitTimeout.code, CostLimitExceeded.code])
 
 /**
- * The EnigmaError for a native rejection. `makeTask(sessionId, taskId)` builds the task handle
- * that wait timeouts and cost-limit stops carry.
+ * The EnigmaError for a native rejection. `makeTask(sessionId, taskId)` gives the task handle
+ * that wait timeouts and cost-limit stops carry: `task.result()` hands back the waiting task
+ * itself, named or not; `runTask` re-attaches by ids, so its error carries `null` when the
+ * service had not named the task yet (its create's answer had not come; `sessionId` is set).
  */
 function fromNative(err, makeTask) {
   if (err instanceof EnigmaError) return err
@@ -86,9 +89,7 @@ function fromNative(err, makeTask) {
     const fields = { ...payload }
     // The core gives durations in seconds; Node errors also say `waitedMs`, as they always did.
     if (typeof fields.waited === 'number') fields.waitedMs = Math.floor(fields.waited * 1000)
-    if (TASK_CARRIERS.has(fields.code) && makeTask && fields.taskId) {
-      fields.task = makeTask(fields.sessionId, fields.taskId)
-    }
+    if (TASK_CARRIERS.has(fields.code)) fields.task = (makeTask && makeTask(fields.sessionId, fields.taskId)) || null
     const cls = classes[fields.code] ?? EnigmaError
     const message = cls === AbortError ? 'The operation was aborted' : fields.message
     return new cls(message, fields)

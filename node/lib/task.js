@@ -44,7 +44,8 @@ class Task {
     return call(
       signal,
       (token) => this.#native.result(wait, token, typeof onStatus === 'function' ? onStatus : undefined),
-      this.#client._makeTask,
+      // A timeout or cost stop names this very task: `err.task` is this handle again.
+      () => this,
     )
   }
 

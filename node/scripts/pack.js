@@ -7,16 +7,23 @@
 // package as an exact-version optionalDependency, and no install script (nothing compiles on a
 // user's machine). Each --platform/--addon pair packs @enigma-click/NAME with that one .node
 // file. Each package is staged in a temporary folder first, so the tarballs hold exactly what
-// the manifests say. Prints the tarball paths.
+// the manifests say, and each gets the license texts of the repository's root (LICENSE-MIT,
+// LICENSE-APACHE). Prints the tarball paths.
 'use strict'
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { platforms, addonFileName } = require('../lib/platforms')
-const { mainManifestForPublish, checkVersions } = require('./versions')
+const { LICENSE_FILES, mainManifestForPublish, checkVersions } = require('./versions')
 
 const nodeDir = path.resolve(__dirname, '..')
+const rootDir = path.resolve(nodeDir, '..')
+
+/** Copies the license texts (the repository root's) into a staged package. */
+function copyLicenses(d) {
+  for (const file of LICENSE_FILES) fs.copyFileSync(path.join(rootDir, file), path.join(d, file))
+}
 
 function parseArgs(argv) {
   const args = { out: null, main: false, platforms: [] }
@@ -58,9 +65,10 @@ function stage(fill) {
 function packMain(out) {
   const main = JSON.parse(fs.readFileSync(path.join(nodeDir, 'package.json'), 'utf8'))
   const dir = stage((d) => {
-    for (const entry of [...main.files, 'README.md']) {
+    for (const entry of [...main.files, 'README.md'].filter((e) => !LICENSE_FILES.includes(e))) {
       fs.cpSync(path.join(nodeDir, entry), path.join(d, entry), { recursive: true })
     }
+    copyLicenses(d)
     fs.writeFileSync(path.join(d, 'package.json'), `${JSON.stringify(mainManifestForPublish(main), null, 2)}\n`)
   })
   try {
@@ -81,6 +89,7 @@ function packPlatform(name, addon, out) {
         'Install `enigma-click`: npm picks this package for you.\n',
     )
     fs.copyFileSync(addon, path.join(d, addonFileName(platform)))
+    copyLicenses(d)
   })
   try {
     return npmPack(dir, out)

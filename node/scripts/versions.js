@@ -25,6 +25,9 @@ function workspaceVersion(root) {
   return match[1]
 }
 
+/** The license texts every package carries (copied from the repository's root when packed). */
+const LICENSE_FILES = ['LICENSE-MIT', 'LICENSE-APACHE']
+
 /** The whole package.json of one platform package. */
 function platformManifest(platform, version, main) {
   return {
@@ -38,7 +41,7 @@ function platformManifest(platform, version, main) {
     cpu: [platform.cpu],
     ...(platform.libc ? { libc: [platform.libc] } : {}),
     main: addonFileName(platform),
-    files: [addonFileName(platform)],
+    files: [addonFileName(platform), ...LICENSE_FILES],
   }
 }
 
@@ -104,7 +107,7 @@ function writeVersions(root = DEFAULT_ROOT) {
   return version
 }
 
-module.exports = { workspaceVersion, platformManifest, mainManifestForPublish, checkVersions, writeVersions }
+module.exports = { LICENSE_FILES, workspaceVersion, platformManifest, mainManifestForPublish, checkVersions, writeVersions }
 
 if (require.main === module) {
   if (process.argv.includes('--write')) {

@@ -35,6 +35,20 @@ test('runMany yields one item per task, tagged with index and id, and reports pr
   assert.equal(run.summary.outcomes.completed, 4)
 })
 
+test('onProgress says when the batch waits for the rate limit', async () => {
+  const client = makeClient(sim)
+  // The key's limit answers the create with a 429 and a Retry-After of 1 s.
+  await sim.injectFault({ endpoint: 'POST /start/start-session', status: 429, code: 'RATE_LIMIT_EXCEEDED', retryAfter: 1 })
+  const seen = []
+  const run = client.runMany(['a'], { onProgress: (p, item) => seen.push({ p, item }) })
+  assert.equal((await all(run)).length, 1)
+  const waits = seen.filter((s) => s.item === null)
+  assert.equal(waits.length, 1, JSON.stringify(seen))
+  assert.equal(waits[0].p.rateLimitWait.message, 'waiting for the rate limit: next create in 1 s')
+  assert.equal(waits[0].p.rateLimitWait.what, 'creates')
+  assert.equal(run.progress().rateLimitWaits, 1)
+})
+
 test('a journal makes a rerun skip what finished', async () => {
   const client = makeClient(sim)
   const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'enigma-node-batch-')), 'run.jsonl')

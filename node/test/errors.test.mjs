@@ -111,6 +111,7 @@ test('task failed, wait timeout (holding the task), cost limit (holding usage), 
   const slow = await session.newTask({ taskDetails: 'Slow #sim duration=200' })
   const timeout = await rejects(slow.result({ timeoutMs: 50 }), WaitTimeout, { code: 'wait_timeout', taskId: slow.id })
   assert.ok(timeout.task instanceof Task)
+  assert.equal(timeout.task, slow, "a wait's timeout hands back the very task that waited")
   assert.equal(timeout.task.id, slow.id)
   assert.ok(timeout.waitedMs >= 40)
   await session.stop()
@@ -119,7 +120,7 @@ test('task failed, wait timeout (holding the task), cost limit (holding usage), 
   const pricey = await session.newTask({ taskDetails: 'An expensive crawl #sim duration=100 cost=1.0' })
   const cost = await rejects(pricey.result({ timeoutMs: 10000, maxCost: 0.05 }), CostLimitExceeded, { code: 'cost_limit', limit: 0.05 })
   assert.ok(cost.usage.cost > 0.05)
-  assert.ok(cost.task instanceof Task)
+  assert.equal(cost.task, pricey)
 
   await session.terminate()
   await rejects(session.pause(), SessionEndedError, { code: 'session_ended', sessionId: session.id })
@@ -260,4 +261,69 @@ test('option and setting refusals name the field as Node spells it, before any r
   const late = await client.runTask({ taskDetails: 'x', timeoutMs: '5' }).catch((e) => e)
   assert.equal(late.field, 'timeoutMs')
   assert.equal(stat(sim, 'requests.total'), before)
+})
+
+test('a wait timeout from runTask carries its task, re-attached by ids; other errors have no task field', async () => {
+  const client = makeClient(sim)
+  const err = await client.runTask({ taskDetails: 'Slow #sim duration=200', timeoutMs: 50 }).catch((e) => e)
+  assert.ok(err instanceof WaitTimeout, `${err?.name}: ${err?.message}`)
+  assert.ok(err.task instanceof Task, 'the simulator names the task at once')
+  assert.equal(err.task.id, err.taskId)
+  await client.session(err.sessionId).terminate()
+  const other = await client.startSession({ maxDuration: 0 }).catch((e) => e)
+  assert.equal('task' in other, false)
+})
+
+test('a key no option has is named as written, with the nearest known one suggested, before any request', async () => {
+  const client = makeClient(sim)
+  const before = stat(sim, 'requests.total')
+  for (const [key, near] of [['max_duration', 'maxDuration'], ['max_cost', 'maxCost'], ['starting_url', 'startingUrl']]) {
+    const err = await client.runTask({ taskDetails: 'x', [key]: 5 }).catch((e) => e)
+    assert.ok(err instanceof ValidationError, `${err?.name}: ${err?.message}`)
+    assert.equal(err.field, key, 'the key as written, not renamed')
+    assert.match(err.message, new RegExp(`^invalid ${key}: is not an option here; did you mean \`${near}\`\?`))
+  }
+  const far = await client.startSession({ colour: 'red' }).catch((e) => e)
+  assert.equal(far.field, 'colour')
+  assert.doesNotMatch(far.message, /did you mean/)
+  const batch = await client.runMany([{ taskDetails: 'x', maxCots: 1 }])[Symbol.asyncIterator]().next().catch((e) => e)
+  assert.equal(batch.field, 'tasks[0]')
+  assert.match(batch.message, /unknown option 'maxCots'; did you mean `maxCost`\?/)
+  assert.equal(stat(sim, 'requests.total'), before, 'nothing was sent')
+})
+
+test('an id the core refuses is named in Node spelling; an environment variable as it is', () => {
+  const client = makeClient(sim)
+  const refused = (make) => {
+    try {
+      make()
+    } catch (err) {
+      return err
+    }
+    assert.fail('expected a ValidationError')
+  }
+  assert.equal(refused(() => client.session('bad id!')).field, 'sessionId')
+  assert.equal(refused(() => client.task('abc', 'bad id!')).field, 'taskId')
+  assert.equal(refused(() => client.session('abc').task('bad id!')).field, 'taskId')
+  process.env.ENIGMA_MAX_RETRIES = 'many'
+  try {
+    const err = refused(() => new Client({ apiKey: key(), baseUrl: sim.url }))
+    assert.equal(err.field, 'ENIGMA_MAX_RETRIES')
+  } finally {
+    delete process.env.ENIGMA_MAX_RETRIES
+  }
+})
+
+test('without a key, the error says how to get going, and its Node line works', async () => {
+  const err = await new Client({ apiKey: '', baseUrl: sim.url }).runTask({ taskDetails: 'x' }).catch((e) => e)
+  assert.ok(err instanceof AuthenticationError, `${err?.name}: ${err?.message}`)
+  assert.match(err.message, /^no API key: set ENIGMA_API_KEY .*offline on the built-in simulator/)
+  assert.doesNotMatch(err.message, /enigma\.testing|enigma_sim/, "Node's line, not another language's")
+  const lines = [...err.message.matchAll(/`([^`]+)`/g)].map((m) => m[1])
+  assert.deepEqual(lines, ['const sim = await startSimulator()', "new Client({ apiKey: 'enig_test', baseUrl: sim.url })"])
+  // Run as shown: `startSimulator` from 'enigma-click/testing', then the client.
+  const { startSimulator } = await import('enigma-click/testing')
+  const run = new Function('startSimulator', 'Client', `return (async () => { ${lines[0]}; const client = ${lines[1]}; ` +
+    "try { return (await client.runTask({ taskDetails: 'Find the opening hours #sim duration=1' })).outcome } finally { await sim.shutdown() } })()")
+  assert.equal(await run(startSimulator, Client), 'completed')
 })

@@ -2,6 +2,13 @@
 // clients pointed at it, each with its own key (limits are per key).
 import { Client } from 'enigma-click'
 import { startSimulator } from 'enigma-click/testing'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// The sessions these tests open go to a ledger of their own, not the developer's (README: the
+// session ledger); scripts/test-all.sh names one for the whole run already.
+process.env.ENIGMA_LEDGER ??= join(mkdtempSync(join(tmpdir(), 'enigma-ledger-')), 'sessions.jsonl')
 
 /** 1 simulated second = 10 ms. */
 export const TIME_SCALE = 0.01

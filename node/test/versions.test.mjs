@@ -84,7 +84,7 @@ test('the published main manifest pins every platform package exactly and has no
 test('each platform package holds one .node file and carries os, cpu and libc fields', () => {
   for (const p of platforms) {
     const manifest = require(`../npm/${p.name}/package.json`)
-    assert.deepEqual(manifest.files, [`enigma.${p.name}.node`])
+    assert.deepEqual(manifest.files, [`enigma.${p.name}.node`, 'LICENSE-MIT', 'LICENSE-APACHE'])
     assert.equal(manifest.main, `enigma.${p.name}.node`)
     assert.deepEqual(manifest.os, [p.os])
     assert.deepEqual(manifest.cpu, [p.cpu])

@@ -2,6 +2,7 @@
 import {
   Client, EnigmaError, RateLimitError, TaskFailedError, WaitTimeout, CostLimitExceeded, ValidationError, AbortError,
   errorClasses, type EnigmaEvent, type EventStream, type TaskResult, type TaskStatus, type Usage, type Session, type Task, type ErrorCode,
+  type BatchQuestion,
 } from 'enigma-click'
 import { startSimulator, type SimulatorStats } from 'enigma-click/testing'
 
@@ -41,8 +42,14 @@ try {
   await client.runTask({ taskDetails: 'one shot', timeoutMs: 1000, maxCost: 1, avoidDomains: ['x.com'] })
   await client.runTask('a string task')
 } catch (err) {
-  if (err instanceof WaitTimeout) await err.task?.result()
-  else if (err instanceof CostLimitExceeded) console.log(err.usage?.cost, err.limit)
+  // `task` is always set: a Task, or null (runTask, before the service named it); never undefined.
+  if (err instanceof WaitTimeout) {
+    const task: Task | null = err.task
+    if (task !== null) await task.result()
+  } else if (err instanceof CostLimitExceeded) {
+    const task: Task | null = err.task
+    console.log(err.usage?.cost, err.limit, task?.id)
+  }
   else if (err instanceof RateLimitError) console.log(err.retryAfter, err.status)
   else if (err instanceof TaskFailedError) console.log(err.serverCode, err.usage)
   else if (err instanceof ValidationError) console.log(err.field)
@@ -70,6 +77,12 @@ await client.withSession({}, async (session) => {
     if (events.closed) break
   }
 })
+// `onGuardrail` receives the whole question (the README's form), not its text.
+const answered = client.runMany(['Buy shoes'], { onGuardrail: async (q) => (q.question.includes('size') ? '42' : null) })
+const question = (q: BatchQuestion): string => `${q.index} ${q.id ?? ''} ${q.question} ${q.sessionId} ${q.taskId}`
+// @ts-expect-error: a callback taking the question's text is refused
+client.runMany(['Buy shoes'], { onGuardrail: (text: string) => text })
+void [answered, question]
 const health = await client.health({ signal: AbortSignal.timeout(1000) })
 console.log(health.status, client.openSessionIds(), await client.terminateOpenSessions(), client.config.baseUrl)
 client.close()

@@ -3,12 +3,18 @@ plugin, `enigma_simulator`) and clients pointed at it with a fresh key."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any, Iterator
 
 import pytest
 
 import enigma
 from enigma.testing import Simulator
+
+# The sessions these tests open go to a ledger of their own, not the developer's (README: the
+# session ledger); scripts/test-all.sh names one for the whole run already.
+os.environ.setdefault("ENIGMA_LEDGER", os.path.join(tempfile.mkdtemp(prefix="enigma-ledger-"), "sessions.jsonl"))
 
 
 @pytest.fixture

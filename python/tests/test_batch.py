@@ -12,6 +12,8 @@ import pytest
 import enigma
 from enigma.testing import Simulator
 
+from _util import post_raw
+
 
 async def test_async_run_many_yields_one_item_per_task_in_completion_order(aclient: enigma.AsyncClient, sim: Simulator) -> None:
     tasks = [f"task {i} #sim duration={1 + (i % 3)}" for i in range(8)] + [{"task_details": "last", "id": "x", "max_cost": 1.0}]
@@ -118,3 +120,16 @@ def test_results_to_pandas(client: enigma.Client) -> None:
 def test_progress_uses_tqdm_when_installed(client: enigma.Client) -> None:
     pytest.importorskip("tqdm")
     assert len(list(client.run_many(["a", "b"], progress=True))) == 2
+
+
+def test_the_bar_says_when_the_batch_waits_for_the_rate_limit(
+    client: enigma.Client, sim: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tqdm")
+    # The key's limit answers the create with a 429 and a Retry-After of 1 s.
+    fault = {"endpoint": "POST /start/start-session", "status": 429, "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 1}
+    post_raw(sim, "/_sim/faults", fault)
+    batch = client.run_many(["a"], progress=True)
+    assert [i.outcome for i in batch] == ["completed"]
+    assert "waiting for the rate limit: next create in 1 s" in capsys.readouterr().err
+    assert batch.progress()["rate_limit_waits"] == 1

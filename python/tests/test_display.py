@@ -79,3 +79,73 @@ def test_rate_limit_still_limits() -> None:
         client.run_task("Look")
         with pytest.raises(enigma.errors.RateLimitError):
             client.run_task("Look")
+
+
+# A Jupyter kernel without ipywidgets, as tqdm sees one: `ipykernel.zmqshell` loaded, IPython's
+# shell a `ZMQInteractiveShell`, and `import ipywidgets` failing.
+FAKE_KERNEL_WITHOUT_WIDGETS = (
+    "import types; sys.modules['ipykernel.zmqshell'] = types.ModuleType('ipykernel.zmqshell'); "
+    "ipython = types.ModuleType('IPython'); ipython.get_ipython = type('ZMQInteractiveShell', (), {}); "
+    "sys.modules['IPython'] = ipython; sys.modules['ipywidgets'] = None"
+)
+
+
+def test_tqdm_auto_warns_in_such_a_kernel() -> None:
+    """The trap the bars avoid (and the proof that the fake kernel is one to tqdm)."""
+    pytest.importorskip("tqdm")
+    done = run_python(f"import sys\n{FAKE_KERNEL_WITHOUT_WIDGETS}\nimport tqdm.auto")
+    assert "IProgress not found" in done.stderr, done.stderr
+
+
+def test_progress_in_jupyter_without_ipywidgets_is_a_quiet_text_bar() -> None:
+    pytest.importorskip("tqdm")
+    block = f"{FAKE_KERNEL_WITHOUT_WIDGETS}; import warnings; warnings.simplefilter('error')"
+    done = run_python(PROGRESS.replace("{block}", block))
+    assert done.returncode == 0, done.stderr
+    assert "IProgress" not in done.stderr and "Warning" not in done.stderr, done.stderr
+    task_id, _ = done.stdout.split()
+    assert f"task {task_id}, completed, 0.0300 USD [00:" in done.stderr  # tqdm's text bar
+
+
+def test_bars_are_chosen_by_what_can_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+    import warnings
+
+    tqdm_std = pytest.importorskip("tqdm.std")
+    from enigma import _batch, _progress, _tqdm
+
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = type("ZMQInteractiveShell", (), {})  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", types.ModuleType("ipykernel.zmqshell"))
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # type: ignore[arg-type]
+    assert _tqdm.in_jupyter_kernel() and not _tqdm.has_widgets()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        assert _tqdm.bar_class() is tqdm_std.tqdm
+        progress = _progress.Progress("t1")
+        assert isinstance(progress._bar, tqdm_std.tqdm)
+        progress.finish(None)
+
+        class Native:
+            def progress(self) -> dict:  # type: ignore[type-arg]
+                return {"total": 2, "previously_done": 0}
+
+        bar = _batch._Bar(True, Native())
+        assert isinstance(bar._bar, tqdm_std.tqdm)
+        bar.close()
+    monkeypatch.delitem(sys.modules, "ipykernel.zmqshell")
+    assert not _tqdm.in_jupyter_kernel(), "a plain interpreter draws the text bar"
+
+
+def test_the_notebook_bar_when_ipywidgets_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    pytest.importorskip("ipywidgets")
+    notebook = pytest.importorskip("tqdm.notebook")
+    from enigma import _tqdm
+
+    monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", types.ModuleType("ipykernel.zmqshell"))
+    assert _tqdm.bar_class() is notebook.tqdm

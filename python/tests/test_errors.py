@@ -278,3 +278,32 @@ async def test_validation_async_before_any_request(sim: Simulator, aclient: enig
     with pytest.raises(ValueError):
         await aclient.session("abcdefabcdef").click(5, 5)
     assert sim.stat("requests.total") == 0
+
+
+def test_without_a_key_the_error_says_how_to_get_going_and_its_line_works(sim: Simulator) -> None:
+    with pytest.raises(errors.AuthenticationError) as info:
+        enigma.Client(base_url=sim.url, api_key="").run_task("Find the opening hours of the Louvre")
+    message = str(info.value)
+    assert message.startswith("no API key: set ENIGMA_API_KEY"), message
+    assert "offline on the built-in simulator" in message
+    # Python's own line, not another language's.
+    assert "startSimulator" not in message and "enigma_sim" not in message, message
+    line = message.split("Python: `", 1)[1].split("`", 1)[0]
+    assert line == "from enigma.testing import Simulator; sim = Simulator(); client = sim.client()"
+    scope: dict = {}  # type: ignore[type-arg]
+    exec(line, scope)  # the line the message shows gets a newcomer going
+    with scope["sim"], scope["client"] as client:
+        assert client.run_task("Find the opening hours of the Louvre #sim duration=1").outcome == "completed"
+
+
+def test_an_unknown_task_key_is_named_as_written_with_the_nearest_known_one(client: enigma.Client) -> None:
+    with pytest.raises(errors.ValidationError) as info:
+        client.run_many([{"task": "x", "maxCots": 1}])
+    assert info.value.field == "tasks[0]"
+    assert "unknown option 'maxCots'; did you mean `max_cost`?" in str(info.value), info.value
+    with pytest.raises(errors.ValidationError) as info:
+        client.run_many([{"task": "x", "startingUrl": "https://a.example"}])
+    assert "unknown option 'startingUrl'; did you mean `starting_url`?" in str(info.value), info.value
+    with pytest.raises(errors.ValidationError) as info:
+        client.run_many([{"task": "x", "colour": "red"}])
+    assert "did you mean" not in str(info.value), "no guess for a far key"

@@ -1,11 +1,15 @@
 """Smoke test of an installed enigma-click wheel, run by scripts/package-check.sh in a fresh venv
 with no Rust toolchain on PATH: the in-process simulator, a session, a task, pause and resume,
-the result, terminate. Argument: the version the wheel must report."""
+the result, terminate; and the `enigma` command the wheel installs. Argument: the version the
+wheel must report."""
 
 import asyncio
+import json
 import os
 import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import enigma
 from enigma.testing import Simulator
@@ -34,4 +38,14 @@ async def main() -> None:
 
 
 asyncio.run(main())
+
+# The `enigma` console script, next to the venv's python (Scripts/enigma.exe on Windows).
+script = shutil.which("enigma", path=str(Path(sys.executable).parent))
+assert script is not None, f"no enigma command next to {sys.executable}"
+version = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60, check=True).stdout
+assert version.strip() == f"enigma {expected_version}", version
+with Simulator(time_scale=0.01, rate_limit=None) as sim:
+    env = {**os.environ, "ENIGMA_BASE_URL": sim.url, "ENIGMA_API_KEY": "enig_" + "smoke" * 6}
+    health = subprocess.run([script, "--json", "health"], capture_output=True, text=True, timeout=60, env=env, check=True)
+    assert json.loads(health.stdout)["status"] == "healthy", health.stdout
 print(f"python smoke test passed: enigma-click {enigma.__version__} from {enigma.__file__}")

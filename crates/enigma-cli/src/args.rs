@@ -69,6 +69,7 @@ pub enum Command {
     Watch(SessionId),
     /// Run many tasks from a file (JSONL, CSV with a `task` column, or one task per line) within
     /// the key's limits, with a budget and a journal to resume from.
+    #[command(after_help = crate::exit::batch_help())]
     Batch(crate::batch_args::BatchArgs),
     /// Check the service's health.
     Health,
@@ -108,6 +109,17 @@ pub enum SessionCommand {
     Terminate(SessionId),
     /// Start a task in a session; prints its id (or its result with --wait).
     Task(NewTaskArgs),
+    /// List the sessions the local ledger saw opened and never saw end (a process that died
+    /// left them), each checked against the service: open, ended, unknown, or opened with
+    /// another key or host (not checked). ENIGMA_LEDGER names the ledger file.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Terminate those still open whose opening process no longer runs.
+    #[arg(long)]
+    pub terminate: bool,
 }
 
 #[derive(Debug, Args)]

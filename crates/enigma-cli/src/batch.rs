@@ -6,7 +6,7 @@
 //! done; a second signal of either kind exits at once, with its own status, after one quick
 //! round of terminates for the sessions still open.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 use std::time::Duration;
 
 use enigma::{BatchOptions, BatchOutcome, Error};
@@ -48,6 +48,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
     let mut out = OutFile::open(&args.out)?;
     let connection = connect::or_simulator(json).await?;
     let lines = input.lines.clone();
+    let mut waits = connection.client.rate_limit_notices();
     let mut batch = connection.client.run_many_inputs(input.specs, options)?;
     let start = batch.progress();
     let display = Display::new(json, start.total - start.previously_done);
@@ -77,6 +78,7 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
                 display.update(&batch.progress());
             }
             _ = tick.tick() => display.update(&batch.progress()),
+            Some(wait) = waits.next() => display.rate_limit(&wait),
             received = signals.next() => {
                 if interrupted.is_some() {
                     display.note(&format!(
@@ -95,11 +97,5 @@ pub async fn run(args: BatchArgs, json: bool) -> Result<ExitCode, Error> {
     display.finish();
     let summary = batch.finished().await;
     crate::batch_output::summary(&summary, &errors, json);
-    Ok(ExitCode::from(match () {
-        _ if summary.was_cancelled => exit::for_signal(interrupted.unwrap_or(Signal::Interrupt)),
-        _ if summary.complete() => 0,
-        // The budget was reached (or the key refused) before every task ran: rerun with the
-        // journal to go on.
-        _ => 2,
-    }))
+    Ok(ExitCode::from(exit::for_batch(&summary, interrupted)))
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use enigma::{BatchItem, BatchProgress, BatchSummary, Error};
+use enigma::{BatchItem, BatchProgress, BatchSummary, Error, RateLimitWait};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -42,6 +42,8 @@ impl OutFile {
             "reattached": item.reattached,
             "durationSecs": item.timings.duration_secs,
         });
+        // In the CLI's one JSON style (camelCase, the `usage` inside too).
+        let record = crate::output::camel(&record);
         writeln!(self.0, "{record}")
             .and_then(|()| self.0.flush())
             .map_err(|e| crate::batch_input::invalid("out", format!("cannot write: {e}")))
@@ -58,9 +60,10 @@ pub fn indexes_in(path: &Path) -> std::collections::HashSet<usize> {
 }
 
 /// The live display on stderr, redrawn in place: a bar with done / running / failed / queued,
-/// the running spend against the budget and an ETA; nothing of it when stderr is not a
-/// terminal or in JSON mode (notes then print as plain lines).
-pub struct Display(Option<ProgressBar>);
+/// the running spend against the budget, an ETA, and any wait for the rate limit; nothing of it
+/// when stderr is not a terminal or in JSON mode (notes, and each wait for the rate limit, then
+/// print as plain lines; in JSON mode the waits say nothing).
+pub struct Display(Option<ProgressBar>, bool);
 
 impl Display {
     pub fn new(quiet: bool, todo: usize) -> Display {
@@ -72,13 +75,25 @@ impl Display {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Display(bar)
+        Display(bar, quiet)
     }
 
     pub fn update(&self, progress: &BatchProgress) {
         let Some(bar) = &self.0 else { return };
         bar.set_position(progress.done as u64);
-        bar.set_message(status_message(progress));
+        let mut message = status_message(progress);
+        // While the key's rate limit holds the batch, say so first, counting down.
+        if let Some(wait) = &progress.rate_limit_wait {
+            message = format!("{} · {message}", wait.text_at(std::time::SystemTime::now()));
+        }
+        bar.set_message(message);
+    }
+
+    /// A wait for the rate limit began: the bar says so (see `update`); without a bar, a line.
+    pub fn rate_limit(&self, wait: &RateLimitWait) {
+        if self.0.is_none() && !self.1 {
+            eprintln!("{}", wait.message);
+        }
     }
 
     pub fn note(&self, line: &str) {

@@ -1,6 +1,6 @@
 //! What each command does.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 use std::time::Duration;
 
 use enigma::{Error, SessionOptions, TaskOptions, WaitOptions};
@@ -32,7 +32,7 @@ async fn health(json: bool) -> Result<ExitCode, Error> {
     if json {
         output::print_json(&health.raw);
     } else {
-        println!("{} (instances: {:?})", health.status, health.instance_count);
+        println!("{}", output::health_line(&health.status, health.instance_count));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -57,6 +57,14 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
     let client = connection.client.clone();
     let progress = Progress::new(json, wait.max_cost);
     let display = progress.clone();
+    // A create held by the rate limit (a 429 and its Retry-After) says so rather than sit silent.
+    let mut waits = client.rate_limit_notices();
+    let waiting = display.clone();
+    let notices = tokio::spawn(async move {
+        while let Some(wait) = waits.next().await {
+            waiting.note(&wait.message);
+        }
+    });
     let work = async move {
         let task = client.start_task(options).await?;
         let session = task.session();
@@ -83,6 +91,7 @@ async fn run(args: RunArgs, json: bool) -> Result<ExitCode, Error> {
         result
     };
     let outcome = interrupt::or_signal_ending(&connection.client, work).await;
+    notices.abort();
     progress.finish();
     Ok(output::result(&outcome?, json))
 }
@@ -93,12 +102,15 @@ async fn watch(session_id: &str, json: bool) -> Result<ExitCode, Error> {
     let mut events = session.events();
     while let Some(event) = events.next().await {
         if json {
-            println!("{}", event.to_json());
+            // One object per line, in the CLI's camelCase.
+            println!("{}", output::camel(&event));
         } else if let Some(line) = output::event_line(&event, true) {
             println!("{line}");
         }
         if let enigma::Event::ConnectError { .. } = event {
-            return Ok(ExitCode::from(11));
+            // The table's status for why: an unknown session 7, an unreachable host 13.
+            let code = events.end_code().unwrap_or(enigma::ErrorCode::Connection);
+            return Ok(ExitCode::from(crate::exit::status_for(code)));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -116,6 +128,7 @@ async fn session(command: SessionCommand, json: bool) -> Result<ExitCode, Error>
     };
     match command {
         SessionCommand::Start(args) => start(&client, args, json).await,
+        SessionCommand::List(args) => crate::session_list::run(&client, args.terminate, json).await,
         SessionCommand::Pause(s) => {
             client.session(&s.session_id)?.pause().await?;
             ack("paused", &s.session_id)

@@ -1,6 +1,6 @@
 //! Printing results and errors, as text or JSON.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 
 use enigma::binding::Spelling;
 use enigma::{Error, Event, TaskResult, TaskState, TaskStatus, Usage};
@@ -11,7 +11,7 @@ use crate::exit;
 /// Prints a task result and returns its exit code.
 pub fn result(result: &TaskResult, json: bool) -> ExitCode {
     if json {
-        print_json(&serde_json::to_value(result).unwrap_or(Value::Null));
+        print_json(result);
     } else {
         match (&result.message, &result.question) {
             (Some(message), _) => println!("{message}"),
@@ -32,16 +32,17 @@ pub fn result(result: &TaskResult, json: bool) -> ExitCode {
 /// Prints a task status.
 pub fn status(status: &TaskStatus, json: bool) {
     if json {
-        print_json(&serde_json::to_value(status).unwrap_or(Value::Null));
+        print_json(status);
     } else {
         println!("{} · {}", state_line(&status.state), usage_line(&status.usage));
     }
 }
 
-/// Prints an error (to stderr as text, to stdout as JSON) and returns its exit code.
+/// Prints an error (to stderr as text, to stdout as JSON on one line, so it also fits the
+/// one-object-per-line output of `watch --json`) and returns its exit code.
 pub fn report_error(err: &Error, json: bool) -> ExitCode {
     if json {
-        print_json(&json!({ "error": error_json(err) }));
+        println!("{}", json!({ "error": error_json(err) }));
     } else {
         eprintln!("error [{}]: {err}", err.code());
         if let Some(usage) = err.usage() {
@@ -52,23 +53,51 @@ pub fn report_error(err: &Error, json: bool) -> ExitCode {
 }
 
 /// The core's error payload (`Error::payload`, the form Python and Node receive) in the
-/// CLI's camelCase. The keys this output always had stay present (`null` when absent), and
-/// `usage` keeps the same form as in a result, so scripts written against it keep working.
+/// CLI's camelCase. The keys this output always had stay present (`null` when absent).
 fn error_json(err: &Error) -> Value {
-    let mut body = enigma::binding::spelled(&err.payload(), Spelling::Camel);
+    let mut body = camel(&err.payload());
     if let Value::Object(fields) = &mut body {
         for key in ["status", "serverCode", "retryAfter", "sessionId", "taskId", "usage"] {
             fields.entry(key).or_insert(Value::Null);
-        }
-        if let Some(usage) = err.usage() {
-            fields.insert("usage".into(), serde_json::to_value(usage).unwrap_or(Value::Null));
         }
     }
     body
 }
 
-pub fn print_json(value: &Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+/// The one naming style of every JSON the CLI writes (results, statuses, errors, events, ids,
+/// `--out` lines, summaries): the API's camelCase, for every key at any depth, except inside
+/// `raw`, `payload` and `details`, which hold the service's own JSON as it was received.
+pub fn camel<T: serde::Serialize>(value: &T) -> Value {
+    enigma::binding::spelled(value, Spelling::Camel)
+}
+
+/// Prints a value as JSON, in the CLI's style ([`camel`]), indented.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    let value = camel(value);
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()));
+}
+
+/// `enigma health`'s line: `healthy (5 instances)`, or the status alone when the service does
+/// not count its instances.
+pub fn health_line(status: &str, instances: Option<u64>) -> String {
+    match instances {
+        Some(1) => format!("{status} (1 instance)"),
+        Some(count) => format!("{status} ({count} instances)"),
+        None => status.to_owned(),
+    }
+}
+
+/// The simulator's `task_stopped` event (an extra, not in the service's docs) as a line:
+/// `task stopped · cost $0.0123 · task T`.
+fn stopped_line(payload: &Value) -> String {
+    let mut line = "task stopped".to_owned();
+    if let Some(cost) = payload["usage"]["cost"].as_f64() {
+        line.push_str(&format!(" · cost ${cost:.4}"));
+    }
+    if let Some(task) = payload["taskId"].as_str() {
+        line.push_str(&format!(" · task {task}"));
+    }
+    line
 }
 
 pub fn state_line(state: &TaskState) -> String {
@@ -114,6 +143,7 @@ pub fn event_line(event: &Event, all: bool) -> Option<String> {
             format!("live connection lost ({reason}){}", if *will_reconnect { ", reconnecting" } else { "" })
         }
         Event::ConnectError { message } => format!("live connection refused: {message}"),
+        Event::Raw { payload, .. } if payload["type"] == "task_stopped" => stopped_line(payload),
         _ if !all => return None,
         Event::Connected => "live connection up".to_owned(),
         Event::Reconnecting { attempt } => format!("reconnecting (attempt {attempt})"),

@@ -156,8 +156,13 @@ fn sigkill_mid_batch_then_a_rerun_with_the_journal_creates_nothing_twice() {
     let mut second = sim.enigma();
     batch(&mut second);
     let output = run(&mut second);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let lines = out_lines(&out);
+    // A create in flight at the kill has its answer lost for good: `unknown`, a failed task.
+    let expected = match lines.iter().any(|l| l["outcome"] == "unknown") {
+        true => readme_status("`batch`: every task ran, some failed"),
+        false => readme_status("success"),
+    };
+    assert_eq!(output.status.code(), Some(expected), "{}", stderr(&output));
     let numbers: BTreeSet<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
     assert_eq!(lines.len(), 30, "exactly one line per task");
     assert_eq!(numbers.len(), 30);
@@ -191,7 +196,7 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
     let file = write_tasks(&dir, "tasks.jsonl", &jsonl(12, "duration=60 cost=0.5"));
     let out = dir.join("out.jsonl");
     let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out).args(["--budget", "1"]));
-    assert_eq!(output.status.code(), Some(2), "not every task ran: {}", stderr(&output));
+    assert_eq!(output.status.code(), Some(readme_status("`batch`: the budget")), "{}", stderr(&output));
     assert!(stdout(&output).contains("budget reached"), "{}", stdout(&output));
     // Not a terminal: no status line (the spend against the budget shows only on one).
     let err = stderr(&output);
@@ -201,6 +206,51 @@ fn the_budget_stops_the_batch_sends_stops_and_says_so() {
     assert!(out_lines(&out).iter().any(|l| l["outcome"] == "stopped" && l["errorCode"] == "budget"));
     assert!(sim.stat(&["tasks", "started"]) < 12);
     until(Duration::from_secs(10), || sim.stat(&["sessions", "open"]) == 0, "no session left open");
+}
+
+#[test]
+fn a_batch_with_failed_tasks_and_a_bad_command_line_have_their_own_statuses() {
+    let sim = fast_sim();
+    let dir = dir();
+    let mut lines = jsonl(2, "");
+    lines.push(serde_json::json!({"task": "crash #sim fail=PAGE_CRASH"}).to_string());
+    let file = write_tasks(&dir, "tasks.jsonl", &lines);
+    let out = dir.join("out.jsonl");
+    let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out));
+    assert_eq!(
+        output.status.code(),
+        Some(readme_status("`batch`: every task ran, some failed")),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(out_lines(&out).iter().filter(|l| l["outcome"] == "failed").count(), 1);
+    let all_done = run(sim
+        .enigma()
+        .arg("batch")
+        .arg(write_tasks(&dir, "ok.txt", &["fine".into()]))
+        .arg("--out")
+        .arg(dir.join("ok.out")));
+    assert_eq!(all_done.status.code(), Some(readme_status("success")), "{}", stderr(&all_done));
+    // A command line clap refuses: its usage status, distinct from every batch end.
+    let usage = run(sim.enigma().args(["batch", "--no-such-flag"]));
+    assert_eq!(usage.status.code(), Some(readme_status("usage")));
+    assert_ne!(readme_status("usage"), readme_status("`batch`: the budget"));
+}
+
+#[test]
+fn a_wait_for_the_rate_limit_says_so() {
+    let sim = fast_sim();
+    // The key's limit answers the first create with a 429 and a Retry-After of 1 s: the batch
+    // waits, and says why.
+    sim.fault(serde_json::json!({
+        "endpoint": "POST /start/start-session", "status": 429, "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 1
+    }));
+    let dir = dir();
+    let file = write_tasks(&dir, "tasks.txt", &["only task".into()]);
+    let output = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(dir.join("out.jsonl")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("waiting for the rate limit: next create in 1 s"), "{err}");
 }
 
 #[test]
@@ -223,7 +273,7 @@ fn lost_create_answers_are_unknown_and_resubmitted_only_with_retry_unknown() {
         command.args(extra);
         run(&mut command)
     };
-    assert_eq!(batch(&[]).status.code(), Some(0));
+    assert_eq!(batch(&[]).status.code(), Some(readme_status("`batch`: every task ran, some failed")));
     let unknown: Vec<Value> = out_lines(&out).into_iter().filter(|l| l["outcome"] == "unknown").collect();
     assert_eq!(unknown.len(), 2);
     assert_eq!(unknown[0]["errorCode"], "outcome_unknown");
@@ -287,4 +337,33 @@ fn without_a_key_it_runs_on_the_built_in_simulator() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("built-in simulator"));
     assert_eq!(out_lines(&out).len(), 2);
+}
+
+/// A key of a batch file is checked as written (either spelling, key by key): an unknown one is
+/// named so, never as a renamed form, with the nearest known key suggested when one is close.
+#[test]
+fn an_unknown_key_is_named_as_written_with_the_nearest_known_one() {
+    let sim = fast_sim();
+    let dir = dir();
+    let lines: [String; 4] = [
+        r#"{"task": "x", "maxCots": 0.5}"#.into(),
+        r#"{"task": "y", "max_cots": 0.5}"#.into(),
+        r#"{"task": "z", "colour": "red"}"#.into(),
+        r#"{"task": "w", "maxCost": -1}"#.into(),
+    ];
+    let file = write_tasks(&dir, "typos.jsonl", &lines);
+    let csv = write_tasks(&dir, "typos.csv", &["task,startingURL".into(), "x,https://a.example".into()]);
+    let out = dir.join("out.jsonl");
+    let refused = run(sim.enigma().arg("batch").arg(&file).arg("--out").arg(&out));
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(err.contains("line 1: unknown option 'maxCots'; did you mean `maxCost`?"), "{err}");
+    assert!(err.contains("line 2: unknown option 'max_cots'; did you mean `max_cost`?"), "{err}");
+    assert!(err.contains("line 3: unknown option 'colour' (known: "), "no guess for a far key: {err}");
+    assert!(err.contains("line 4: maxCost must be"), "a bad value is named as written too: {err}");
+    assert!(!err.contains("max_cost must"), "{err}");
+    let refused = run(sim.enigma().arg("batch").arg(&csv).arg("--out").arg(&out));
+    let err = stderr(&refused);
+    assert!(err.contains("line 2: unknown option 'startingURL'; did you mean `startingUrl`?"), "{err}");
+    assert_eq!(sim.stat(&["requests", "total"]), 0);
 }

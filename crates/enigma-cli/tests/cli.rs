@@ -186,9 +186,130 @@ fn watch_prints_live_events_until_the_session_ends() {
     }
 
     let json_lines = run(sim.enigma().args(["--json", "watch", "zzzzzzzzzzzz"]));
-    assert_eq!(json_lines.status.code(), Some(11), "an unknown session is refused");
+    assert_eq!(json_lines.status.code(), Some(readme_status("`session_not_found`")), "an unknown session");
     let first: Value = serde_json::from_str(stdout(&json_lines).lines().next().unwrap()).unwrap();
     assert_eq!(first["type"], "connect_error");
+}
+
+#[test]
+fn watch_exits_with_the_tables_status_for_an_unreachable_host() {
+    // A port nothing listens on: the host cannot be reached.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let output = run(enigma()
+        .args(["watch", "zzzzzzzzzzzz"])
+        .env("ENIGMA_BASE_URL", format!("http://{closed}"))
+        .env("ENIGMA_API_KEY", KEY));
+    assert_eq!(output.status.code(), Some(readme_status("`connection`")), "{}", stderr(&output));
+    assert_ne!(readme_status("`connection`"), readme_status("`session_not_found`"));
+}
+
+#[test]
+fn health_prints_its_instance_count_as_words() {
+    let sim = Sim::start(&[]);
+    let output = run(sim.enigma().arg("health"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = stdout(&output);
+    let count = sim.enigma().args(["--json", "health"]).output().unwrap();
+    let count = serde_json::from_slice::<Value>(&count.stdout).unwrap()["instanceCount"].clone();
+    assert!(count.is_u64(), "the simulator counts its instances: {count}");
+    assert_eq!(line.trim(), format!("healthy ({count} instances)"));
+}
+
+#[test]
+fn a_stopped_task_reads_as_text_in_watch() {
+    use std::io::{BufRead, BufReader, Read};
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let started = run(sim.enigma().args(["session", "start", "--task", "Crawl #sim duration=3000"]));
+    let session_id = stdout(&started).trim().to_owned();
+    let mut child = sim.enigma().args(["watch", &session_id]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.contains("live connection up"), "{line}");
+    assert!(run(sim.enigma().args(["session", "stop", &session_id])).status.success());
+    let mut rest = String::new();
+    // The stop's event comes before the session's end, which ends the watch.
+    while !rest.contains("task stopped") {
+        let mut next = String::new();
+        assert!(out.read_line(&mut next).unwrap() > 0, "watch ended without the stop: {rest}");
+        rest.push_str(&next);
+    }
+    assert!(run(sim.enigma().args(["session", "terminate", &session_id])).status.success());
+    out.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(!rest.contains("message: {"), "no raw payload: {rest}");
+}
+
+/// Whether every key of `value`, at any depth, is camelCase; the service's own JSON (`raw`,
+/// `payload`, `details`) is left as it came.
+fn camel_keys(value: &Value, path: &str, bad: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let camel = key.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && key.chars().all(|c| c.is_ascii_alphanumeric());
+                if !camel {
+                    bad.push(format!("{path}.{key}"));
+                }
+                if !["raw", "payload", "details"].contains(&key.as_str()) {
+                    camel_keys(value, &format!("{path}.{key}"), bad);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| camel_keys(item, path, bad)),
+        _ => {}
+    }
+}
+
+/// Every JSON object in a command's stdout: one document, or one per line.
+fn documents(text: &str) -> Vec<Value> {
+    serde_json::from_str(text).map(|v| vec![v]).unwrap_or_else(|_| {
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    })
+}
+
+#[test]
+fn every_json_the_cli_writes_has_camel_case_keys() {
+    let sim = Sim::start(&["--time-scale", "0.01", "--rate-limit", "0"]);
+    let dir = std::env::temp_dir().join(format!("enigma-cli-camel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tasks = dir.join("tasks.txt");
+    std::fs::write(&tasks, "first #sim cost=0.01\nsecond #sim fail=PAGE_CRASH\n").unwrap();
+    let out = dir.join("out.jsonl");
+    let _ = std::fs::remove_file(&out);
+    let ledger = dir.join("ledger.jsonl");
+    let _ = std::fs::remove_file(&ledger);
+    let json = |args: &[&str]| -> Vec<Value> {
+        let output = run(sim.enigma().env("ENIGMA_LEDGER", &ledger).arg("--json").args(args));
+        documents(&stdout(&output))
+    };
+    let mut written = json(&["run", "Find laptops #sim cost=0.01"]);
+    written.extend(json(&["run", "Open #sim fail=NAVIGATION_TIMEOUT"])); // an error
+    written.extend(json(&["run", "Buy #sim guardrail=\"Which size?\""]));
+    let session = json(&["session", "start", "--task", "Look #sim duration=3000"]);
+    let session_id = session[0]["sessionId"].as_str().unwrap().to_owned();
+    written.extend(session);
+    let task = json(&["session", "task", &session_id, "Next #sim duration=1"]);
+    written.extend(json(&["task", "poll", &session_id, task[0]["taskId"].as_str().unwrap_or("x")]));
+    written.extend(task);
+    written.extend(json(&["session", "stop", &session_id]));
+    written.extend(json(&["health"]));
+    written.extend(json(&["session", "terminate", &session_id]));
+    written.extend(json(&["watch", "zzzzzzzzzzzz"]));
+    written.extend(json(&["batch", tasks.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    json(&["session", "start"]); // left open: `session list` lists it
+    let listed = json(&["session", "list"]);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    written.extend(listed);
+    written.extend(documents(&std::fs::read_to_string(&out).unwrap()));
+    assert!(written.len() >= 12, "{written:?}");
+    let mut bad = Vec::new();
+    for document in &written {
+        camel_keys(document, "", &mut bad);
+    }
+    assert!(bad.is_empty(), "not camelCase: {bad:?}");
+    // Nested objects are covered too: a result's usage, an --out line's usage.
+    assert!(written.iter().any(|d| d["usage"]["totalTokens"].is_number()), "{written:?}");
 }
 
 #[test]
@@ -274,4 +395,17 @@ fn bad_numbers_are_validation_errors_naming_the_field() {
     assert!(!stderr(&text).contains("unexpected argument"), "{}", stderr(&text));
     assert!(stderr(&text).contains("max_cost"), "{}", stderr(&text));
     assert_eq!(sim.stats()["requests"]["total"], 0, "nothing is sent: {}", sim.stats());
+}
+
+/// A command that needs a service, run without a key, says how to get going: the key, or the
+/// simulator (`enigma run` uses it by itself), and nothing is sent.
+#[test]
+fn without_a_key_a_service_command_says_how_to_get_going() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let keyless = run(sim.enigma().env_remove("ENIGMA_API_KEY").args(["session", "start"]));
+    assert!(!keyless.status.success());
+    let err = stderr(&keyless);
+    assert!(err.contains("no API key: set ENIGMA_API_KEY"), "{err}");
+    assert!(err.contains("offline on the built-in simulator") && err.contains("`enigma run \"<task>\"`"), "{err}");
+    assert_eq!(sim.stats()["requests"]["total"], 0, "nothing was sent");
 }

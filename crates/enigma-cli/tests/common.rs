@@ -6,7 +6,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub const KEY: &str = "enig_clitestclitestclitestclitest";
 
-/// The built binary, with no ENIGMA_* variables inherited.
+/// The built binary, with no ENIGMA_* variables inherited, and its session ledger off: no test
+/// writes to the user's state directory (a test of the ledger sets `ENIGMA_LEDGER` itself).
 pub fn enigma() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_enigma"));
     for (name, _) in std::env::vars() {
@@ -14,6 +15,7 @@ pub fn enigma() -> Command {
             command.env_remove(name);
         }
     }
+    command.env("ENIGMA_LEDGER", "off");
     command
 }
 
@@ -116,4 +118,20 @@ fn ureq_get(url: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
     body.to_owned()
+}
+
+/// The exit status the README's exit table gives the row whose meaning starts with `start`
+/// (the table is exit.rs's, tested row for row there).
+pub fn readme_status(start: &str) -> i32 {
+    let readme = include_str!("../../../README.md");
+    let table = readme.split("| exit | meaning |").nth(1).expect("the README's exit table");
+    table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .find_map(|line| {
+            let (status, meaning) = line.trim_matches('|').split_once(" | ")?;
+            meaning.trim().starts_with(start).then(|| status.trim().parse().expect("a number"))
+        })
+        .unwrap_or_else(|| panic!("no row starting {start:?} in the README's exit table"))
 }

@@ -120,7 +120,8 @@ fn marked_commands(markdown: &str) -> Vec<String> {
 fn the_readme_commands_run_on_the_built_in_simulator() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut commands = Vec::new();
-    for doc in ["README.md", "python/README.md", "node/README.md"] {
+    // The CLI archive's own README too: what a user of the archive runs first.
+    for doc in ["README.md", "python/README.md", "node/README.md", "crates/enigma-cli/ARCHIVE-README.md"] {
         commands.extend(marked_commands(&std::fs::read_to_string(root.join(doc)).expect("a doc")));
     }
     assert!(!commands.is_empty(), "no marked block in the READMEs");

@@ -144,6 +144,28 @@ fn a_signal_during_watch_exits_with_its_status_and_leaves_the_watched_session_al
 }
 
 #[test]
+fn ctrl_c_during_watch_json_ends_its_output_with_one_error_object_on_one_line() {
+    let sim = Sim::start(&["--time-scale", "0.01"]);
+    let started = run(sim.enigma().args(["session", "start"]));
+    let session_id = stdout(&started).trim().to_owned();
+    let mut child = spawn(sim.enigma().args(["--json", "watch", &session_id]), false);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"connected\""), "{first}");
+    interrupt(&child);
+    assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(130));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let lines: Vec<serde_json::Value> = rest
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not one object: {l:?}")))
+        .collect();
+    let last = lines.last().expect("an error object");
+    assert_eq!(last["error"]["code"], "cancelled", "{rest}");
+}
+
+#[test]
 fn run_refuses_bad_input_before_opening_a_session() {
     let sim = Sim::start(&["--time-scale", "0.01"]);
     for args in [&["run", ""][..], &["run", "   "], &["run", "x", "--max-cost=-1"], &["run", "x", "--timeout", "0"]] {

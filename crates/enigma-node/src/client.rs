@@ -31,7 +31,7 @@ impl NativeClient {
         enigma::init_logging_from_env();
         let settings = read_options(options, enigma::binding::client_settings).or_throw(env)?;
         let built = Client::builder().settings(settings).build();
-        Ok(NativeClient { inner: built.map_err(|e| enigma::binding::Spelling::Camel.error(e)).or_throw(env)? })
+        Ok(NativeClient { inner: built.map_err(|e| Spelling::Camel.error(e)).or_throw(env)? })
     }
 
     /// The configuration in use: the settings as `new NativeClient` takes them, with the key
@@ -108,13 +108,14 @@ impl NativeClient {
     /// Re-attaches to a session by id.
     #[napi]
     pub fn session(&self, env: &Env, session_id: String) -> Result<NativeSession> {
-        self.inner.session(&session_id).map(NativeSession::from).or_throw(env)
+        // An id the core refuses is named as Node spells it (`sessionId`).
+        self.inner.session(&session_id).map(NativeSession::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
     /// Re-attaches to a task by ids.
     #[napi]
     pub fn task(&self, env: &Env, session_id: String, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&session_id, &task_id).map(NativeTask::from).or_throw(env)
+        self.inner.task(&session_id, &task_id).map(NativeTask::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
     /// Service health.
@@ -148,6 +149,26 @@ impl NativeClient {
     #[napi]
     pub fn open_session_ids(&self) -> Vec<String> {
         self.inner.open_session_ids()
+    }
+
+    /// The sessions the ledger saw opened and never saw end, each checked against the service;
+    /// with `terminate`, those still open whose process is gone are ended (the core's
+    /// `Client::check_unended_sessions`).
+    #[napi(ts_return_type = "Promise<Array<object>>")]
+    pub fn unended_sessions<'e>(
+        &self,
+        env: &'e Env,
+        terminate: bool,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseRaw<'e, JsData>> {
+        let client = self.inner.clone();
+        spawn(env, token_of(cancel), async move { client.check_unended_sessions(terminate).await }, js_data)
+    }
+
+    /// The session ledger's file, or null when it is off.
+    #[napi(getter)]
+    pub fn ledger_path(&self) -> Option<String> {
+        self.inner.ledger_path().map(|p| p.display().to_string())
     }
 
     /// Terminates every open session; resolves to the ids that could not be terminated.

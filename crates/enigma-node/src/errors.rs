@@ -1,6 +1,6 @@
 //! Core errors across the boundary, as structured data: the core serialises an error into its
-//! one payload (`enigma::ErrorPayload`) in Node's spelling (keys in camelCase, a validation
-//! error's field too: `maxDuration`; `details` as the service sent it), and this makes a JS
+//! one payload (`enigma::ErrorPayload`) in Node's spelling (keys in camelCase; a validation
+//! error's field as the caller wrote it; `details` as the service sent it), and this makes a JS
 //! `Error` carrying that payload in its [`PAYLOAD_PROPERTY`] property. It is made on the JS
 //! thread (a promise's settle callback, or the sync call itself) and thrown or rejected as that
 //! very object, so no JSON travels inside a message. `node/lib/errors.js` turns it into the subclass of

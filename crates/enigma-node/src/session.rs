@@ -71,7 +71,8 @@ impl NativeSession {
     /// A handle on a task of this session.
     #[napi]
     pub fn task(&self, env: &Env, task_id: String) -> Result<NativeTask> {
-        self.inner.task(&task_id).map(NativeTask::from).or_throw(env)
+        // An id the core refuses is named as Node spells it (`taskId`).
+        self.inner.task(&task_id).map(NativeTask::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
     #[napi(ts_return_type = "Promise<NativeTask>")]

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::bridge::{Mode, run, run_or_keep, run_wait};
-use crate::convert::{health_to_py, read_options, result_to_py, sockets_to_py};
+use crate::convert::{health_to_py, read_options, result_to_py, sockets_to_py, unended_to_py};
 use crate::errors::to_py_err;
 use crate::session::PySession;
 use crate::task::PyTask;
@@ -180,6 +180,21 @@ impl PyClient {
     /// Ids of sessions started through this client and not terminated through it.
     fn open_session_ids(&self) -> Vec<String> {
         self.inner.open_session_ids()
+    }
+
+    /// The sessions the ledger saw opened and never saw end, each checked against the service;
+    /// with `terminate`, those still open whose process is gone are ended (the core's
+    /// `Client::check_unended_sessions`).
+    #[pyo3(signature = (*, terminate = false))]
+    fn unended_sessions(&self, py: Python<'_>, terminate: bool) -> PyResult<Py<PyAny>> {
+        let client = self.inner.clone();
+        run(py, self.mode()?, move |_| async move { client.check_unended_sessions(terminate).await }, unended_to_py)
+    }
+
+    /// The session ledger's file (`None` when it is off).
+    #[getter]
+    fn ledger_path(&self) -> Option<std::path::PathBuf> {
+        self.inner.ledger_path()
     }
 
     /// Terminates every open session; returns `[(session_id, exception), ...]` for failures.

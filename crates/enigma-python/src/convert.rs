@@ -86,6 +86,17 @@ pub(crate) fn sockets_to_py(py: Python<'_>, sockets: enigma::ActiveSockets) -> P
     model_of(py, &SOCKETS, "ActiveSockets", &sockets)
 }
 
+/// The ledger's unended sessions, checked (the core's `Client::check_unended_sessions`), as a
+/// list of `enigma.UnendedSession`.
+pub(crate) fn unended_to_py(py: Python<'_>, checked: Vec<enigma::CheckedSession>) -> PyResult<Py<PyAny>> {
+    static UNENDED: PyOnceLock<Model> = PyOnceLock::new();
+    let list = pyo3::types::PyList::empty(py);
+    for session in &checked {
+        list.append(model_of(py, &UNENDED, "UnendedSession", session)?)?;
+    }
+    Ok(list.into_any().unbind())
+}
+
 /// A window coordinate from Python, checked by the core (`TypeError` for a non-number).
 pub(crate) fn coordinate(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, blocking: bool) -> PyResult<u32> {
     json_value(field, value)

@@ -4,6 +4,7 @@
 
 mod batch;
 mod bridge;
+mod cli;
 mod client;
 mod convert;
 mod errors;
@@ -39,5 +40,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert::option_fields, m)?)?;
     m.add_function(wrap_pyfunction!(convert::numeric_fields, m)?)?;
     m.add_function(wrap_pyfunction!(sim::simulator_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     Ok(())
 }

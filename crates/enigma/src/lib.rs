@@ -41,6 +41,9 @@
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
 //!   Both take their TLS from `tls`, the one TLS setup (its backend chosen by features).
+//! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
+//!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
+//!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
 //! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
 //!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
 //!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
@@ -75,6 +78,7 @@ mod batch;
 mod diagnostics;
 mod handle;
 mod host;
+mod ledger;
 mod live;
 mod model;
 mod rest;
@@ -92,17 +96,21 @@ pub use handle::client::Client;
 pub use handle::event_stream::EventStream;
 pub use handle::session::{ACCEPT_WAIT, Session, SessionInfo};
 pub use handle::task::Task;
+pub use handle::unended::{CheckedSession, LedgerState};
+pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
+    LedgerSetting, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 /// For the language bindings: options read from one value per call, in the caller's spelling,
 /// and values shown in it; the process's runtime for a host that has none, and a pull of live
 /// events that a caller may give up on without losing one.

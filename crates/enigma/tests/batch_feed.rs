@@ -132,3 +132,51 @@ async fn a_spec_in_the_callers_spelling_reaches_the_service_with_its_options() {
     assert_eq!((ended.id.as_deref(), ended.outcome), (Some("7"), BatchOutcome::Completed));
     assert_eq!(feed.finished().await["concurrency_end"], 2);
 }
+
+/// A wait for the key's rate limit comes out of the feed as it begins (for the bindings'
+/// progress bars), in the caller's spelling, and the progress counts it.
+#[tokio::test]
+async fn a_wait_for_the_rate_limit_is_a_notice_of_the_feed() {
+    let sim = sim_with(sim_config()).await;
+    let client = client(&sim);
+    common::fault(
+        &sim,
+        json!({"endpoint": "POST /start/start-session", "status": 429, "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 1}),
+    )
+    .await;
+    let feed = BatchFeed::start(&client, &json!(["a #sim duration=1"]), &Value::Null, false, Spelling::Snake).unwrap();
+    let mut waits = Vec::new();
+    let mut items = 0;
+    while let Some(next) = feed.next().await {
+        match next {
+            BatchNext::RateLimitWait(wait) => waits.push(feed.view(&BatchNext::RateLimitWait(wait))),
+            BatchNext::Item(_) => items += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(items, 1);
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    let wait = &waits[0]["rate_limit_wait"];
+    assert_eq!(wait["message"], "waiting for the rate limit: next create in 1 s", "{wait}");
+    assert_eq!(wait["what"], "creates");
+    assert!(wait["until_ms"].is_u64(), "{wait}");
+    assert_eq!(feed.progress()["rate_limit_waits"], 1);
+    assert!(feed.progress()["rate_limit_wait"].is_null(), "the wait is over");
+}
+
+/// The pacer's own waits, for room in the key's window, are waits for the rate limit too.
+#[tokio::test]
+async fn the_pacer_waiting_for_room_in_the_window_is_a_rate_limit_wait() {
+    let window = Duration::from_secs(1);
+    let sim = sim_with(enigma_sim::SimConfig { rate_limit: Some(2), rate_limit_window: window, ..sim_config() }).await;
+    let client = client(&sim);
+    let options = enigma::BatchOptions { rate_window: window, concurrency: 1, ..enigma::BatchOptions::default() };
+    let specs = (0..4).map(|i| enigma::TaskSpec::new(format!("t{i} #sim duration=1"))).collect();
+    let mut notices = client.rate_limit_notices();
+    let mut batch = client.run_many(specs, options).unwrap();
+    while batch.next().await.is_some() {}
+    assert!(batch.progress().rate_limit_waits >= 1, "{:?}", batch.progress());
+    let wait = notices.next().await.unwrap();
+    assert!(wait.message.starts_with("waiting for the rate limit: 2 creates per 1 s, next in"), "{}", wait.message);
+    assert_eq!(stat(&sim, "requests.rateLimited"), 0, "the pacer waited instead of collecting 429s");
+}

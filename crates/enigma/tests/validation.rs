@@ -78,3 +78,52 @@ async fn the_key_is_not_sent_over_plain_http_to_a_remote_host() {
     assert_eq!(err.code(), "insecure_transport");
     assert!(err.to_string().contains("allow_insecure_http"), "{err}");
 }
+
+/// A key no option has is named as the caller wrote it (not renamed into the one it resembles),
+/// with the nearest known key suggested: in a binding's spelling, and in a batch file's line.
+#[test]
+fn an_unknown_key_is_named_as_written_with_the_nearest_known_one() {
+    use enigma::binding::{Spelling, run_task_options};
+    use serde_json::json;
+
+    let err = run_task_options(json!({"taskDetails": "x", "max_duration": 5}), Spelling::Camel).unwrap_err();
+    assert_eq!(err.field, "max_duration");
+    let err = Error::from(err);
+    assert_eq!(field(err.clone()), "max_duration");
+    assert!(
+        err.to_string().starts_with("invalid max_duration: is not an option here; did you mean `maxDuration`?"),
+        "{err}"
+    );
+    let err = run_task_options(json!({"task_details": "x", "maxCots": 5}), Spelling::Snake).unwrap_err();
+    assert_eq!(err.field, "maxCots");
+    assert!(err.reason.contains("did you mean `max_cost`?"), "{}", err.reason);
+
+    let line = enigma::TaskSpec::from_value(&json!({"task": "x", "maxCots": 1}), "line 3").unwrap_err();
+    assert_eq!(field(line.clone()), "line 3");
+    assert!(line.to_string().contains("unknown option 'maxCots'; did you mean `maxCost`?"), "{line}");
+}
+
+/// Without a key, the error says how to get going: the key, or the simulator, whose Rust line
+/// (shown in the message, and run here as written) gives a working client.
+#[tokio::test]
+async fn without_a_key_the_error_shows_the_simulators_line() {
+    let sim = sim().await;
+    let keyless = Client::builder().api_key("").base_url(sim.url()).build().unwrap();
+    let err = keyless.run_task(RunTaskOptions::new("Find the opening hours")).await.unwrap_err();
+    assert_eq!(err.code(), "authentication");
+    let message = err.to_string();
+    assert!(message.starts_with("no API key: set ENIGMA_API_KEY"), "{message}");
+    let line = "let sim = enigma_sim::Simulator::start(Default::default()).await?; \
+                let client = enigma::Client::builder().api_key(\"enig_test\").base_url(sim.url()).build()?;";
+    assert!(message.contains(&format!("Rust: `{line}`")), "{message}");
+    assert!(message.contains("enigma run"), "the CLI's way too: {message}");
+    assert!(!message.contains("startSimulator") && !message.contains("enigma.testing"), "{message}");
+
+    let run = async {
+        let sim = enigma_sim::Simulator::start(Default::default()).await?;
+        let client = enigma::Client::builder().api_key("enig_test").base_url(sim.url()).build()?;
+        let result = client.run_task(RunTaskOptions::new("Find the opening hours #sim duration=1")).await?;
+        Ok::<_, Box<dyn std::error::Error>>(result.outcome)
+    };
+    assert_eq!(run.await.unwrap(), enigma::Outcome::Completed);
+}

@@ -18,8 +18,8 @@ logger; :mod:`enigma.testing` runs the simulator in-process for offline tests.
 
 from . import errors, events
 from ._async import AsyncClient, AsyncEventStream, AsyncSession, AsyncTask
-from ._batch import AsyncBatch, Batch, BatchItem, BatchResults, GuardrailQuestion, ItemError
-from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, Usage
+from ._batch import AsyncBatch, Batch, BatchItem, BatchResults, BatchSummary, GuardrailQuestion, ItemError
+from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, UnendedSession, Usage
 from ._native import __version__
 from ._sync import Client, EventStream, Session, Task
 from .errors import (
@@ -61,6 +61,7 @@ __all__ = [
     "AsyncBatch",
     "Batch",
     "BatchItem",
+    "BatchSummary",
     "BatchResults",
     "GuardrailQuestion",
     "ItemError",
@@ -69,6 +70,7 @@ __all__ = [
     "Usage",
     "Health",
     "ActiveSockets",
+    "UnendedSession",
     "Outcome",
     "State",
     "EnigmaError",

@@ -13,17 +13,57 @@ import importlib
 import inspect
 import os
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, TypedDict, Union, cast
 
 from . import _native as _ext
 from ._models import TaskResult, Usage
+from ._tqdm import bar_class
 
-__all__ = ["AsyncBatch", "Batch", "BatchItem", "BatchResults", "GuardrailQuestion", "ItemError", "TaskSpec"]
+__all__ = [
+    "AsyncBatch",
+    "Batch",
+    "BatchItem",
+    "BatchResults",
+    "BatchSummary",
+    "GuardrailQuestion",
+    "ItemError",
+    "TaskSpec",
+]
 
 #: A task: its text, or a dict of ``task_details`` (or ``task``), ``id`` and options
 #: (``starting_url``, ``max_duration``, ``max_input_tokens``, ``max_output_tokens``,
 #: ``avoid_domains``, ``max_cost``, ``timeout`` in seconds).
 TaskSpec = Union[str, Mapping[str, Any]]
+
+
+class BatchSummary(TypedDict):
+    """How a batch ended (``batch.summary``): a dict, typed. The keys are the core's
+    (``enigma::BatchSummary``)."""
+
+    #: Tasks in the input.
+    total: int
+    #: Tasks ended in this run, per outcome (``completed``, ``guardrail``...), every outcome listed.
+    outcomes: Dict[str, int]
+    #: Tasks finished by an earlier run (from the journal).
+    previously_done: int
+    #: Tasks never started (the budget was reached, or the batch was cancelled).
+    not_started: int
+    #: Tasks interrupted by cancelling the batch (a rerun runs them).
+    cancelled: int
+    #: USD spent by the tasks of this run.
+    spent: float
+    #: The budget, USD.
+    budget: Optional[float]
+    #: Whether the budget was reached.
+    budget_reached: bool
+    #: Whether the batch was cancelled.
+    was_cancelled: bool
+    #: Wall time, seconds.
+    wall_secs: float
+    #: The journal's torn last line (1-based) dropped on opening, if there was one.
+    journal_torn_line: Optional[int]
+    #: The concurrency at the end.
+    concurrency_end: int
 
 
 @dataclass(frozen=True)
@@ -145,15 +185,15 @@ def _tasks(tasks: Iterable[TaskSpec]) -> List[Any]:
 
 
 class _Bar:
-    """A tqdm bar (``tqdm.auto``: the notebook bar in Jupyter) when asked and installed."""
+    """A tqdm bar when asked and installed: the notebook widget in Jupyter when ipywidgets is
+    there too, else the text bar (``_tqdm.py``)."""
 
     def __init__(self, wanted: bool, native: Any) -> None:
         self._bar = None
         if not wanted:
             return
-        try:
-            tqdm = importlib.import_module("tqdm.auto").tqdm
-        except ImportError:
+        tqdm = bar_class()
+        if tqdm is None:
             return
         progress = native.progress()
         self._bar = tqdm(total=progress["total"] - progress["previously_done"], unit="task")
@@ -161,10 +201,18 @@ class _Bar:
     def update(self, native: Any) -> None:
         if self._bar is None:
             return
-        progress = native.progress()
         self._bar.update(1)
+        self._bar.set_postfix_str(self._status(native.progress()))
+
+    def rate_limit(self, native: Any, wait: Dict[str, Any]) -> None:
+        """A wait for the key's rate limit began: the bar says so (the core words it)."""
+        if self._bar is not None:
+            self._bar.set_postfix_str(f"{wait['message']} · {self._status(native.progress())}")
+
+    @staticmethod
+    def _status(progress: Dict[str, Any]) -> str:
         budget = f"/{progress['budget']:.2f}" if progress.get("budget") else ""
-        self._bar.set_postfix_str(
+        return (
             f"running {progress['running']} failed {progress['failed']} queued {progress['queued']} "
             f"${progress['spent']:.2f}{budget}"
         )
@@ -187,21 +235,23 @@ class _BatchBase:
         self._on_guardrail = on_guardrail
         self.results = BatchResults()
         self._bar = _Bar(progress, self._native)
-        self._summary: Optional[Dict[str, Any]] = None
+        self._summary: Optional[BatchSummary] = None
 
     @property
-    def summary(self) -> Optional[Dict[str, Any]]:
-        """After iteration: counts per outcome (``outcomes``), ``spent``, ``budget``,
-        ``budget_reached``, ``not_started``, ``previously_done``, ``cancelled``, ``wall_secs``."""
+    def summary(self) -> Optional[BatchSummary]:
+        """After iteration (else ``None``): a :class:`BatchSummary` dict, counts per outcome
+        (``outcomes``), ``spent``, ``budget``, ``budget_reached``, ``not_started``,
+        ``previously_done``, ``cancelled``, ``wall_secs``..."""
         if self._summary is None:
             raw = self._native.summary()
             if raw is not None:
-                self._summary = raw
+                self._summary = cast(BatchSummary, raw)
         return self._summary
 
     def progress(self) -> Dict[str, Any]:
         """Where the batch stands: ``total``, ``done``, ``failed``, ``running``, ``queued``,
-        ``spent``, ``budget``, ``concurrency``..."""
+        ``spent``, ``budget``, ``concurrency``, ``rate_limit_wait`` (the wait for the key's rate
+        limit under way, its ``message`` as the bar shows it, else ``None``), ``rate_limit_waits``..."""
         progress: Dict[str, Any] = self._native.progress()
         return progress
 
@@ -234,6 +284,9 @@ class AsyncBatch(_BatchBase):
             if data is None:
                 self._bar.close()
                 raise StopAsyncIteration
+            if "rate_limit_wait" in data:
+                self._bar.rate_limit(self._native, data["rate_limit_wait"])
+                continue
             if "token" in data:
                 answer = self._on_guardrail(self._question(data)) if self._on_guardrail else None
                 if inspect.isawaitable(answer):
@@ -245,7 +298,7 @@ class AsyncBatch(_BatchBase):
     async def aclose(self) -> None:
         """Cancels the batch (if running) and waits for its end."""
         self._native.cancel()
-        self._summary = await self._native.finished()
+        self._summary = cast(BatchSummary, await self._native.finished())
         self._bar.close()
 
     async def __aenter__(self) -> "AsyncBatch":
@@ -268,6 +321,9 @@ class Batch(_BatchBase):
             if data is None:
                 self._bar.close()
                 raise StopIteration
+            if "rate_limit_wait" in data:
+                self._bar.rate_limit(self._native, data["rate_limit_wait"])
+                continue
             if "token" in data:
                 answer = self._on_guardrail(self._question(data)) if self._on_guardrail else None
                 self._native.answer(data["token"], answer)
@@ -277,7 +333,7 @@ class Batch(_BatchBase):
     def close(self) -> None:
         """Cancels the batch (if running) and waits for its end."""
         self._native.cancel()
-        self._summary = self._native.finished()
+        self._summary = cast(BatchSummary, self._native.finished())
         self._bar.close()
 
     def __enter__(self) -> "Batch":

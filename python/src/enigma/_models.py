@@ -136,3 +136,22 @@ class ActiveSockets:
     sockets: List[str]
     count: int
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class UnendedSession:
+    """A session the local ledger saw opened and never saw end (a process that died left it),
+    and what the service said of it: ``state`` is ``"open"``, ``"ended"``, ``"terminated"``
+    (by this call), ``"unknown"`` (the service could not be asked) or ``"other_key_or_host"``
+    (opened with another key or base URL: not asked). ``opened_at`` is Unix time in seconds."""
+
+    session_id: str
+    state: str
+    opened_at: int
+    age_secs: int
+    key_last4: Optional[str]
+    base_url: str
+    pid: int
+    process_alive: Optional[bool]
+    command: str
+    detail: Optional[str] = None

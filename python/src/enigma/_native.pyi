@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "cli_main", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -59,6 +59,10 @@ class Client:
     def open_session_ids(self) -> List[str]: ...
     def terminate_open_sessions(self) -> Any:
         """-> list of (session_id, exception) (or a future of one)."""
+    def unended_sessions(self, *, terminate: bool = False) -> Any:
+        """-> list of enigma.UnendedSession (or a future of one)."""
+    @property
+    def ledger_path(self) -> Optional[str]: ...
 
 @final
 class Session:
@@ -157,5 +161,7 @@ def numeric_fields() -> Dict[str, List[str]]:
     """The fields that take a number, in Python's spelling, by kind: ``session``, ``task``, ``wait`` and ``client`` (the settings of ``Client(...)``)."""
 def simulator_defaults() -> Dict[str, Any]:
     """The simulator's own defaults, keyed as the settings of ``Simulator(...)``."""
+def cli_main(argv: List[str]) -> int:
+    """Runs the ``enigma`` command line ``argv`` (program name first); returns its exit status."""
 def refresh() -> None:
     """Forgets cached logger levels of the Rust side."""

@@ -1,6 +1,7 @@
 """Progress of a wait (``task.result(progress=True)``): a tqdm bar when tqdm is installed (the
-optional extra ``enigma-click[progress]``; ``tqdm.auto`` draws a widget in notebooks), else one
-line on stderr rewritten in place. Never a dependency: tqdm is imported only when asked for."""
+optional extra ``enigma-click[progress]``; in Jupyter the widget when ipywidgets is there too,
+``enigma-click[notebook]``, else the text bar, see ``_tqdm.py``), else one line on stderr
+rewritten in place. Never a dependency: tqdm is imported only when asked for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from typing import Any, Callable, Optional
 
 from ._models import TaskResult, TaskStatus
+from ._tqdm import bar_class
 
 
 class Progress:
@@ -19,10 +21,7 @@ class Progress:
         # A task the service has not named yet (its create is still on its way) has no id.
         self._desc = f"task {task_id}" if task_id is not None else "task"
         self._bar: Any = None
-        try:
-            from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
-        except ImportError:
-            tqdm = None
+        tqdm = bar_class()
         if tqdm is not None:
             self._bar = tqdm(total=None, desc=self._desc, bar_format="{desc}{postfix} [{elapsed}]", leave=True)
         self._show("waiting")

@@ -16,7 +16,7 @@ from . import _native as _ext
 from . import _signals
 from ._batch import Batch, GuardrailCallback, TaskSpec, _options
 from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
-from ._models import ActiveSockets, Health, TaskResult, TaskStatus
+from ._models import ActiveSockets, Health, TaskResult, TaskStatus, UnendedSession
 from ._progress import Progress
 from .events import AnyEvent
 
@@ -205,6 +205,20 @@ class Client(ClientBase):
     def active_sockets(self) -> ActiveSockets:
         """Active instance connections (no key needed)."""
         return self._native.active_sockets()
+
+    def unended_sessions(self, *, terminate: bool = False) -> List[UnendedSession]:
+        """The sessions the local ledger saw opened and never saw end (a process that died left
+        them billing), each checked against the service when it was opened with this client's
+        key and base URL. With ``terminate=True``, those still open whose process is gone are
+        terminated. The same as ``enigma session list [--terminate]``."""
+        return self._native.unended_sessions(terminate=terminate)
+
+    @property
+    def ledger_path(self) -> Optional[str]:
+        """The session ledger's file (``ENIGMA_LEDGER``, else the user's state directory);
+        ``None`` when it is off."""
+        path = self._native.ledger_path
+        return None if path is None else str(path)
 
     def terminate_open_sessions(self) -> List[Tuple[str, BaseException]]:
         """Terminates every session started through this client and still open; returns the

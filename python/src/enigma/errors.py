@@ -10,10 +10,12 @@ service's own), ``retryable``, and where they apply ``session_id``, ``task_id``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type, Union
 
 if TYPE_CHECKING:
+    from ._async import AsyncTask
     from ._models import Usage
+    from ._sync import Task
 
 __all__ = [
     "EnigmaError",
@@ -76,7 +78,11 @@ class EnigmaError(Exception):
     session_id: Optional[str] = None
     task_id: Optional[str] = None
     usage: Optional["Usage"] = None
-    task: Any = None
+    #: On :class:`WaitTimeout` and :class:`CostLimitExceeded`: the task, still there to wait on
+    #: (a :class:`~enigma.Task` from a ``Client``, an :class:`~enigma.AsyncTask` from an
+    #: ``AsyncClient``). From ``task.result()`` it is that same task; from ``run_task`` it is
+    #: ``None`` when the service had not named the task yet (its create's answer had not come).
+    task: Optional[Union["Task", "AsyncTask"]] = None
     balance: Optional[float] = None
     details: Any = None
     rate_limit: Optional[Dict[str, Optional[int]]] = None

@@ -19,9 +19,10 @@ use crate::handle::client::Client;
 use crate::model::error::Result;
 use crate::model::parse::{Spelling, to_snake};
 use crate::model::view::spelled;
+use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait};
 
-/// What a batch did next: a task ended, or a task asks a guardrail question that
-/// [`BatchFeed::answer`] answers by its token.
+/// What a batch did next: a task ended, a task asks a guardrail question that
+/// [`BatchFeed::answer`] answers by its token, or the batch waits for the key's rate limit.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchNext {
     /// A task ended.
@@ -33,6 +34,9 @@ pub enum BatchNext {
         /// The question.
         question: GuardrailQuestion,
     },
+    /// A wait for the key's rate limit began: nothing starts before it ends. For a progress
+    /// display (its `message`); [`BatchFeed::progress`] has it too while it lasts.
+    RateLimitWait(RateLimitWait),
 }
 
 impl BatchNext {
@@ -49,6 +53,11 @@ impl BatchNext {
             BatchNext::Question { token, question } => {
                 json!({ "token": token, "question": spelled(question, spelling) })
             }
+            BatchNext::RateLimitWait(wait) => {
+                let mut value = Map::new();
+                value.insert(spelling.spell("rate_limit_wait"), spelled(wait, spelling));
+                Value::Object(value)
+            }
         }
     }
 }
@@ -61,6 +70,8 @@ pub struct BatchFeed {
     monitor: BatchMonitor,
     /// What was read for a caller that stopped waiting, returned first.
     given_back: Mutex<VecDeque<BatchNext>>,
+    /// The client's waits for the rate limit, for the host's progress display.
+    waits: tokio::sync::Mutex<RateLimitNotices>,
     spelling: Spelling,
 }
 
@@ -78,8 +89,10 @@ impl BatchFeed {
         let inputs = specs_from_value(tasks, skip_invalid, spelling)?;
         let (desk, handler) = GuardrailDesk::new();
         let options = BatchOptions { on_guardrail: guardrail.then_some(handler), ..options };
+        let waits = client.rate_limit_notices();
         let batch = client.run_many_inputs(inputs, options)?;
         Ok(BatchFeed {
+            waits: tokio::sync::Mutex::new(waits),
             monitor: batch.monitor(),
             batch: tokio::sync::Mutex::new(batch),
             desk,
@@ -95,9 +108,11 @@ impl BatchFeed {
             return Some(next);
         }
         let mut batch = self.batch.lock().await;
+        let mut waits = self.waits.lock().await;
         tokio::select! {
             item = batch.next() => item.map(|item| BatchNext::Item(Box::new(item))),
             Some((token, question)) = self.desk.next_question() => Some(BatchNext::Question { token, question }),
+            Some(wait) = waits.next() => Some(BatchNext::RateLimitWait(wait)),
         }
     }
 
@@ -156,7 +171,9 @@ impl BatchFeed {
             (Spelling::Snake, Value::Object(map)) => {
                 Value::Object(map.into_iter().map(|(k, v)| (to_snake(&k), v)).collect::<Map<_, _>>())
             }
-            (_, value) => value,
+            // Nested records (a rate-limit wait) come in their snake_case serde form.
+            (Spelling::Camel, value) => spelled(&value, Spelling::Camel),
+            (Spelling::Snake, value) => value,
         }
     }
 }

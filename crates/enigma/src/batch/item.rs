@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::error::Error;
 use crate::model::result::{Outcome, TaskResult};
 use crate::model::usage::Usage;
+use crate::rest::rate_waits::RateLimitWait;
 
 /// How one task of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -185,6 +186,11 @@ pub struct BatchProgress {
     pub concurrency: usize,
     /// Seconds since the batch began.
     pub elapsed_secs: f64,
+    /// The wait for the key's rate limit under way, if any: nothing starts until it ends (its
+    /// `message` says so: `waiting for the rate limit: 10 creates/min, next in 5 s`).
+    pub rate_limit_wait: Option<RateLimitWait>,
+    /// How many waits for the rate limit began during this batch.
+    pub rate_limit_waits: u64,
 }
 
 /// A batch's end: what happened to every task, and what it cost.

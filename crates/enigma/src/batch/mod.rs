@@ -143,6 +143,7 @@ impl Client {
             budget_hit: CancellationToken::new(),
             halt: AtomicBool::new(false),
             workers: AtomicUsize::new(options.concurrency),
+            rate_waits_before: self.rate_limit_waits(),
             options,
         });
         let (done_tx, done) = watch::channel(None);
@@ -172,7 +173,7 @@ impl Batch {
 
     /// Where the batch stands now.
     pub fn progress(&self) -> BatchProgress {
-        self.runner.tally.progress()
+        self.runner.progress()
     }
 
     /// The items a journal shows ended in earlier runs (not run again and not in the stream):
@@ -225,7 +226,7 @@ pub struct BatchMonitor {
 impl BatchMonitor {
     /// Where the batch stands now.
     pub fn progress(&self) -> BatchProgress {
-        self.runner.tally.progress()
+        self.runner.progress()
     }
 
     /// The summary, once the batch has ended.

@@ -45,8 +45,10 @@ impl Pacer {
         Pacer { client, window, state: Mutex::default(), answered: Notify::new() }
     }
 
-    /// Waits until the key has room for one more request, and takes it.
+    /// Waits until the key has room for one more request, and takes it. A wait is recorded on
+    /// the client (see [`Client::rate_limit_wait`]) for as long as it lasts.
     pub(crate) async fn acquire(&self) -> PacePermit<'_> {
+        let mut waiting = None;
         loop {
             // Registered before looking, so an answer between the look and the wait wakes us.
             let answered = self.answered.notified();
@@ -65,6 +67,14 @@ impl Pacer {
                     Err(wake) => wake,
                 }
             };
+            let until = SystemTime::now() + wake.saturating_duration_since(Instant::now());
+            // One wait from the first look that found no room to the permit; a later look that
+            // moves the moment joins or begins another (said again: the wait grew).
+            let limit = self.client.rate_limit_seen().0.and_then(|info| info.limit);
+            let moved = waiting.as_ref().is_none_or(|(at, _)| until_gap(*at, until) >= Duration::from_secs(1));
+            if moved {
+                waiting = Some((until, self.client.rate_waits().begin(limit, self.window, "creates", until)));
+            }
             tokio::select! {
                 _ = answered => {}
                 _ = tokio::time::sleep_until(wake) => {}
@@ -93,6 +103,10 @@ impl Pacer {
         }
         Err(Instant::now() + reset_in.unwrap_or(RECHECK))
     }
+}
+
+fn until_gap(a: SystemTime, b: SystemTime) -> Duration {
+    a.duration_since(b).or_else(|_| b.duration_since(a)).unwrap_or_default()
 }
 
 /// Time from now until a Unix time in seconds (zero once passed).

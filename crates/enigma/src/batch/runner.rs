@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::item::{BatchItem, BatchOutcome, ItemError, Timings};
+use super::item::{BatchItem, BatchOutcome, BatchProgress, ItemError, Timings};
 use super::journal::Journal;
 use super::options::{BatchOptions, GuardrailQuestion};
 use super::pacer::Pacer;
@@ -52,6 +52,19 @@ pub(crate) struct Runner {
     pub halt: AtomicBool,
     /// Workers still taking tasks (the concurrency now).
     pub workers: AtomicUsize,
+    /// The client's count of rate-limit waits when the batch began.
+    pub rate_waits_before: u64,
+}
+
+impl Runner {
+    /// Where the batch stands: the tally's counts, and the client's waits for the rate limit.
+    pub(crate) fn progress(&self) -> BatchProgress {
+        BatchProgress {
+            rate_limit_wait: self.client.rate_limit_wait(),
+            rate_limit_waits: self.client.rate_limit_waits().saturating_sub(self.rate_waits_before),
+            ..self.tally.progress()
+        }
+    }
 }
 
 /// What a worker does after a task.

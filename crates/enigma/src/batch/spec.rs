@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::model::error::{Error, Result};
 use crate::model::options::{SessionOptions, TaskOptions, WaitOptions};
 use crate::model::parse::{self, OptionsError, OptionsKind, Spelling};
+use crate::model::suggest;
 use crate::model::validate;
 
 /// One task of a batch: its text, the options of the session that runs it and of the task
@@ -46,26 +47,35 @@ impl TaskSpec {
     }
 
     /// Reads a spec from a file's line (the CLI's JSONL and CSV): a string (the task text) or an
-    /// object whose keys may be in either spelling (`startingUrl` or `starting_url`; `timeout`
-    /// in seconds or `timeoutMs`). Errors name the fields canonically (`max_cost`). `label`
-    /// names the input in errors (`line 4`).
+    /// object whose keys may be in either spelling, key by key (`startingUrl` or `starting_url`;
+    /// `timeout` in seconds or `timeoutMs`). Each key is checked as written, and errors name it
+    /// so (`maxCots`, with the nearest known key suggested). `label` names the input in errors
+    /// (`line 4`).
     pub fn from_value(value: &Value, label: &str) -> Result<TaskSpec> {
         let Value::Object(object) = value else {
             return TaskSpec::from_spelled(value, label, Spelling::Snake);
         };
-        let mut canonical = Map::new();
+        let fields = spec_fields();
+        let (mut canonical, mut written) = (Map::new(), Vec::new());
         for (key, v) in object {
-            let (name, v) = match key.as_str() {
-                "timeoutMs" => {
-                    ("timeout".to_owned(), v.as_f64().map_or_else(|| v.clone(), |ms| Value::from(ms / 1000.0)))
-                }
-                _ => (parse::to_snake(key), v.clone()),
+            let known = |spelling: Spelling| {
+                let (name, v) = spelling.canonical(key, v.clone())?;
+                fields.contains(&name.as_str()).then_some((name, v))
             };
-            if canonical.insert(name, v).is_some() {
+            let (name, v) = match key.as_str() {
+                "task" | "id" => (key.clone(), v.clone()),
+                _ => match known(Spelling::Snake).or_else(|| known(Spelling::Camel)) {
+                    Some(found) => found,
+                    None => return Err(unknown_key(label, key, &[Spelling::Camel, Spelling::Snake])),
+                },
+            };
+            if canonical.insert(name.clone(), v).is_some() {
                 return Err(Error::validation(label, format!("option '{key}' given twice")));
             }
+            written.push((name, key.clone()));
         }
-        TaskSpec::from_spelled(&Value::Object(canonical), label, Spelling::Snake)
+        let as_written = |field: &str| written.iter().find(|(name, _)| name == field).map(|(_, key)| key.clone());
+        TaskSpec::read(&Value::Object(canonical), label, Spelling::Snake, &as_written)
     }
 
     /// Reads a spec as a binding passes it: a string (the task text) or an object of the task
@@ -73,7 +83,20 @@ impl TaskSpec {
     /// wait in `spelling` (`max_duration` and `timeout` in seconds in Python, `maxDuration` and
     /// `timeoutMs` in Node). `label` names the input in errors (`tasks[3]`).
     pub fn from_spelled(value: &Value, label: &str, spelling: Spelling) -> Result<TaskSpec> {
+        TaskSpec::read(value, label, spelling, &|_| None)
+    }
+
+    /// [`TaskSpec::from_spelled`], with `as_written` giving the caller's own key for a field
+    /// `spelling` spells otherwise (a file's keys come in either spelling), so that errors name
+    /// each key as the caller wrote it.
+    fn read(
+        value: &Value,
+        label: &str,
+        spelling: Spelling,
+        as_written: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<TaskSpec> {
         let bad = |reason: String| Error::validation(label, reason);
+        let named = |field: &str| as_written(field).unwrap_or_else(|| field.to_owned());
         let details = spelling.spell("task_details");
         let text_only;
         let object = match value {
@@ -96,26 +119,22 @@ impl TaskSpec {
             match key.as_str() {
                 "id" => id = Some(v),
                 "task" if object.contains_key(&details) => {
-                    return Err(bad(format!("give 'task' or '{details}', not both")));
+                    return Err(bad(format!("give 'task' or '{}', not both", named(&details))));
                 }
                 "task" => _ = task.insert(details.clone(), v.clone()),
                 k if task_fields.iter().any(|f| f == k) => _ = task.insert(key.clone(), v.clone()),
                 k if wait_fields.iter().any(|f| f == k) => _ = wait.insert(key.clone(), v.clone()),
-                _ => {
-                    let known = ["task", "id"].iter().map(|k| k.to_string()).chain(task_fields.iter().cloned());
-                    let known: Vec<String> = known.chain(wait_fields.iter().cloned()).collect();
-                    return Err(bad(format!("unknown option '{key}' (known: {})", known.join(", "))));
-                }
+                _ => return Err(unknown_key(label, key, &[spelling])),
             }
         }
         if !task.contains_key(&details) {
             return Err(bad("missing 'task' (the task text)".to_owned()));
         }
-        let in_label = |err: OptionsError| Error::validation(label, format!("{} {}", err.field, err.reason));
+        let in_label = |err: OptionsError| Error::validation(label, format!("{} {}", named(&err.field), err.reason));
         let task = parse::task_options(Value::Object(task), spelling).map_err(in_label)?;
         let wait = parse::wait_options(Value::Object(wait), spelling).map_err(in_label)?;
         if wait.timeout.is_some_and(|t| t.is_zero()) {
-            return Err(bad(format!("{} must be positive", spelling.spell("timeout"))));
+            return Err(bad(format!("{} must be positive", named(&spelling.spell("timeout")))));
         }
         let id = match id {
             None | Some(Value::Null) => None,
@@ -164,6 +183,24 @@ impl TaskSpec {
     pub(crate) fn wait_options(&self) -> WaitOptions {
         WaitOptions { timeout: self.timeout, max_cost: self.max_cost }
     }
+}
+
+/// The canonical fields a spec takes: a task's (but those the batch owns) and a wait's.
+fn spec_fields() -> Vec<&'static str> {
+    let task = OptionsKind::Task.fields().iter().filter(|f| !NOT_IN_SPECS.contains(f));
+    task.chain(OptionsKind::Wait.fields()).copied().collect()
+}
+
+/// The refusal of a key no spec takes, named as written, with the nearest known key in the
+/// spellings a spec may use (the first one's listed).
+fn unknown_key(label: &str, key: &str, spellings: &[Spelling]) -> Error {
+    let spelled = |s: Spelling| spec_fields().into_iter().map(move |f| s.spell(f));
+    let known: Vec<String> = ["task".to_owned(), "id".to_owned()].into_iter().chain(spelled(spellings[0])).collect();
+    // Candidates in the spelling the key looks like first, so `max_cots` meets `max_cost`.
+    let mut candidates: Vec<String> = spellings.iter().flat_map(|s| spelled(*s)).collect();
+    candidates.sort_by_key(|c| c.contains('_') != key.contains('_'));
+    let hint = suggest::did_you_mean(key, known[..2].iter().chain(&candidates).map(String::as_str));
+    Error::validation(label, format!("unknown option '{key}'{hint} (known: {})", known.join(", ")))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -224,7 +261,29 @@ mod tests {
         );
         assert!(err(json!({"task": "  "})).contains("line 4"));
         assert!(err(json!({"id": 1})).contains("missing 'task'"));
-        assert!(err(json!({"task": "t", "maxCost": -1})).contains("max_cost"));
+        assert!(err(json!({"task": "t", "maxCost": -1})).contains("line 4: maxCost must be"));
+        assert!(err(json!({"task": "t", "max_cost": -1})).contains("line 4: max_cost must be"));
+        assert!(err(json!({"task": "t", "timeoutMs": "5"})).contains("line 4: timeoutMs invalid type"));
+        assert!(err(json!({"task": "t", "timeoutMs": 0})).contains("line 4: timeoutMs must be positive"));
         assert!(err(json!(3)).contains("string or an object"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_as_written_with_the_nearest_known_one() {
+        let err = |v: Value| TaskSpec::from_value(&v, "line 2").unwrap_err().to_string();
+        let message = err(json!({"task": "t", "maxCots": 1}));
+        assert!(
+            message.starts_with("invalid line 2: unknown option 'maxCots'; did you mean `maxCost`? (known: task, id, "),
+            "{message}"
+        );
+        assert!(err(json!({"task": "t", "max_cots": 1})).contains("'max_cots'; did you mean `max_cost`?"));
+        assert!(err(json!({"task": "t", "startingURL": "x"})).contains("did you mean `startingUrl`?"));
+        assert!(!err(json!({"task": "t", "colour": 1})).contains("did you mean"), "a far key gets no guess");
+        // A binding's own spelling: the other one's key is unknown, the suggestion in its own.
+        let node = TaskSpec::from_spelled(&json!({"task": "t", "max_duration": 5}), "tasks[0]", Spelling::Camel);
+        let message = node.unwrap_err().to_string();
+        assert!(message.contains("unknown option 'max_duration'; did you mean `maxDuration`?"), "{message}");
+        let python = TaskSpec::from_spelled(&json!({"task": "t", "maxCost": 1}), "tasks[0]", Spelling::Snake);
+        assert!(python.unwrap_err().to_string().contains("unknown option 'maxCost'; did you mean `max_cost`?"));
     }
 }

@@ -105,6 +105,7 @@ impl Tally {
             budget: counts.budget,
             concurrency: counts.concurrency,
             elapsed_secs: self.started.elapsed().as_secs_f64(),
+            ..BatchProgress::default()
         }
     }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::client::Client;
 use crate::model::api_key::ApiKey;
-use crate::model::config::{ClientConfig, parse_base_url};
+use crate::model::config::{ClientConfig, LedgerSetting, parse_base_url};
 use crate::model::error::Result;
 use crate::model::options::ClientSettings;
 
@@ -119,6 +119,11 @@ impl ClientBuilder {
     pub fn user_agent_prefix(self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
         self.with("user_agent_prefix", |c| c.user_agent_prefix = Some(prefix))
+    }
+    /// Where the session ledger is written, or [`LedgerSetting::Off`] (default: `ENIGMA_LEDGER`,
+    /// else the user's state directory).
+    pub fn ledger(self, setting: LedgerSetting) -> Self {
+        self.with("ledger", |c| c.ledger = setting)
     }
     /// Applies every setting given (a binding's [`ClientSettings`]); the others stay as they are.
     pub fn settings(mut self, s: ClientSettings) -> Self {

@@ -11,11 +11,13 @@ use std::sync::{Arc, Mutex};
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::ledger::Ledger;
 use crate::model::config::ClientConfig;
 use crate::model::error::{Error, RateLimitInfo, Result};
 use crate::model::message::Message;
 use crate::model::service::{ActiveSockets, Health};
 use crate::rest::http::{Auth, Request, Transport, path_of};
+use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait, RateWaits};
 use crate::rest::retry::RetryPolicy;
 
 /// The entry point. Cheap to clone (one shared connection pool), `Send + Sync`.
@@ -65,6 +67,8 @@ struct ClientInner {
     /// Whether the service names a session's initial task in the start answer (an extra of
     /// some services): unknown until a start-session with a task was answered.
     names_initial_tasks: Mutex<Option<bool>>,
+    /// Where the sessions this client opens and sees end are recorded (`None`: off).
+    ledger: Option<Ledger>,
 }
 
 impl Client {
@@ -78,12 +82,13 @@ impl Client {
         // No logging set up here: a library never takes the process's global subscriber. The
         // applications (CLI, Python and Node bindings) call `init_logging_from_env` (`env-log`).
         let inner = ClientInner {
-            transport: Transport::new(config)?,
+            transport: Transport::new(config.clone())?,
             open_sessions: Mutex::default(),
             self_ending: Mutex::default(),
             closed: AtomicBool::new(false),
             spend_rate: Mutex::new(None),
             names_initial_tasks: Mutex::new(None),
+            ledger: ledger_of(&config),
         };
         Ok(Client { inner: Arc::new(inner) })
     }
@@ -122,7 +127,12 @@ impl Client {
         self.open_sessions().iter().cloned().collect()
     }
 
+    /// The SDK saw the session end (terminated, ended with its task, unknown to the service):
+    /// it leaves the client's tracking and is recorded ended in the ledger.
     pub(crate) fn forget_session(&self, id: &str) {
+        if let Some(ledger) = &self.inner.ledger {
+            ledger.ended(id);
+        }
         self.open_sessions().remove(id);
         self.inner.self_ending.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
@@ -141,6 +151,19 @@ impl Client {
     /// one-shot call that could not end it).
     pub(crate) fn track_session(&self, id: &str) {
         self.open_sessions().insert(id.to_owned());
+    }
+
+    /// Records in the ledger a session a create's answer named: the one place every session
+    /// the SDK opens passes (start-session, one-shot tasks, batches; not re-attached ones).
+    pub(crate) fn note_opened(&self, id: &str) {
+        if let Some(ledger) = &self.inner.ledger {
+            ledger.opened(id);
+        }
+    }
+
+    /// The ledger this client writes (`None`: off).
+    pub(crate) fn ledger(&self) -> Option<&Ledger> {
+        self.inner.ledger.as_ref()
     }
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
@@ -178,6 +201,29 @@ impl Client {
     /// carried them so far (a counter that tells a fresh reading from a stale one).
     pub fn rate_limit_seen(&self) -> (Option<RateLimitInfo>, u64) {
         self.inner.transport.rate_limit_seen()
+    }
+
+    /// The wait for the key's rate limit under way, if any: the batch pacer waiting for room in
+    /// the window, or a request sleeping after a 429 before it is sent again. Its `message` is
+    /// what a display shows (`waiting for the rate limit: 10 creates/min, next in 5 s`).
+    pub fn rate_limit_wait(&self) -> Option<RateLimitWait> {
+        self.inner.transport.rate_waits.current()
+    }
+
+    /// How many waits for the rate limit this client has begun (waiters for the same moment
+    /// count once).
+    pub fn rate_limit_waits(&self) -> u64 {
+        self.inner.transport.rate_waits.count()
+    }
+
+    /// The waits for the rate limit that begin from now on, one by one (for a display that
+    /// says so as each begins).
+    pub fn rate_limit_notices(&self) -> RateLimitNotices {
+        self.inner.transport.rate_waits.notices()
+    }
+
+    pub(crate) fn rate_waits(&self) -> &RateWaits {
+        &self.inner.transport.rate_waits
     }
 
     /// Service health (`GET /start/health`, no key needed).
@@ -222,7 +268,14 @@ impl Client {
         };
         tracing::debug!(session = session_id, message = %message.label(), "send-message");
         let body = serde_json::json!({ "sessionId": session_id, "message": message });
-        self.post("/start/send-message", &body, retry, operation, Some(session_id)).await
+        let answer = self.post("/start/send-message", &body, retry, operation, Some(session_id)).await;
+        if let Err(err) = &answer
+            && err.error_code() == crate::ErrorCode::SessionNotFound
+        {
+            // The service no longer knows the session: it has ended.
+            self.forget_session(session_id);
+        }
+        answer
     }
 
     /// `GET /task/:sessionId/:taskId`, the raw body.
@@ -262,6 +315,17 @@ impl Client {
         };
         self.inner.transport.send(&request).await
     }
+}
+
+/// The ledger a configuration writes. Every host is recorded, a simulator on this machine too:
+/// a user tries `enigma session list` on the simulator before trusting it with a real key, and a
+/// simulator started with `enigma sim` outlives the programs that use it. (Test suites keep out of
+/// the user's ledger by naming their own: `ENIGMA_LEDGER` in scripts/test-all.sh, the Python
+/// conftest and the Node test helpers.)
+fn ledger_of(config: &ClientConfig) -> Option<Ledger> {
+    let path = crate::ledger::location::resolve(&config.ledger)?;
+    let key = config.api_key.as_ref().map(|k| k.expose());
+    Some(Ledger::new(path, key, config.base_url.as_str()))
 }
 
 impl fmt::Debug for Client {

@@ -11,4 +11,5 @@ pub(crate) mod event_stream;
 pub(crate) mod session;
 pub(crate) mod start;
 pub(crate) mod task;
+pub(crate) mod unended;
 pub(crate) mod wait;

@@ -262,6 +262,11 @@ impl Client {
         let client = self.clone();
         let request = async move {
             let answer = client.post(path, &body, RetryPolicy::Create, operation, None).await;
+            // Recorded as soon as the answer names it, before anyone may be cancelled: a
+            // process killed from here on leaves the session findable.
+            if let Some(id) = answer.as_ref().ok().and_then(|a| a.get("sessionId")).and_then(Value::as_str) {
+                client.note_opened(id);
+            }
             if let Err(Ok(orphan)) = answer_tx.send(answer) {
                 terminate_orphan(client, operation, orphan).await;
             }

@@ -76,8 +76,10 @@ pub(crate) async fn wait_for_result(
     let deadline = options.timeout.map(|t| started + t);
     let outcome = wait_named(task, &options, started, deadline, &mut on_status).await;
     let self_ending = task.birth.ends_session() || task.client.ends_with_its_task(task.session_id());
-    if self_ending && ended_the_session(&outcome) {
-        // The session ended with its task (terminate on completion): nothing to end any more.
+    let session_over = matches!(&outcome, Err(err) if err.error_code() == ErrorCode::SessionEnded);
+    if session_over || (self_ending && ended_the_session(&outcome)) {
+        // The session ended (with its task, on terminate on completion, or under it: the
+        // service said so): nothing to end any more.
         task.client.forget_session(task.session_id());
     }
     outcome

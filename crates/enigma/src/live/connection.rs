@@ -13,9 +13,10 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use url::Url;
 
-use super::socketio::{SocketClient, SocketEvent, SocketOptions};
+use super::socketio::{SocketClient, SocketError, SocketEvent, SocketOptions};
 use crate::model::config::ClientConfig;
 use crate::model::error::Error;
+use crate::model::error_code::ErrorCode;
 use crate::model::event::Event;
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
@@ -33,7 +34,9 @@ pub(crate) struct LiveSlot {
     max_frame_bytes: usize,
     enabled: bool,
     current: Arc<tokio::sync::Mutex<Option<Arc<Live>>>>,
-    last_failure: Mutex<Option<(Instant, String)>>,
+    /// The last failure to connect: when, why, and its code (`session_not_found` when the
+    /// service refused the session, `connection` when it could not be reached).
+    last_failure: Mutex<Option<(Instant, String, ErrorCode)>>,
     /// Terminated through the SDK: never connect again.
     ended: AtomicBool,
 }
@@ -78,7 +81,7 @@ impl LiveSlot {
         if self.ended.load(Ordering::SeqCst) {
             return Err(Error::SessionEnded { session_id: self.session_id.clone(), task_id: None });
         }
-        if let Some((at, why)) = self.last_failure.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        if let Some((at, why, _)) = self.last_failure.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
             && at.elapsed() < RETRY_AFTER_FAILURE
         {
             return Err(unavailable(why));
@@ -97,10 +100,26 @@ impl LiveSlot {
             Err(err) => {
                 let why = format!("no live connection for session {}: {err}", self.session_id);
                 tracing::debug!("{why}");
-                *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why.clone()));
+                // A `connect_error` is the service refusing the session id (contract §4).
+                let code = match err {
+                    SocketError::ConnectError { .. } => ErrorCode::SessionNotFound,
+                    _ => ErrorCode::Connection,
+                };
+                *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((Instant::now(), why.clone(), code));
                 Err(Error::connection(why, true, err))
             }
         }
+    }
+
+    /// The code of why the last `get_or_connect` failed: `session_ended` once the session was
+    /// terminated, else that of the last failed attempt (`session_not_found`, `connection`).
+    pub(crate) fn failure_code(&self) -> Option<ErrorCode> {
+        if self.ended.load(Ordering::SeqCst) {
+            return Some(ErrorCode::SessionEnded);
+        }
+        let failure = self.last_failure.lock().unwrap_or_else(|e| e.into_inner());
+        failure.as_ref().map(|(_, _, code)| *code).or((!self.enabled).then_some(ErrorCode::Connection))
     }
 
     /// Starts connecting in the background, so the socket is up before the first wait needs it.

@@ -41,6 +41,11 @@ impl LiveSlot {
         })
     }
 
+    /// Why no connection: this build has none, so a stream ends with `connection`.
+    pub(crate) fn failure_code(&self) -> Option<crate::model::error_code::ErrorCode> {
+        Some(crate::model::error_code::ErrorCode::Connection)
+    }
+
     pub(crate) fn connect_in_background(self: &Arc<Self>) {}
 
     pub(crate) async fn settle(&self, _limit: Duration) {}
@@ -87,4 +92,21 @@ impl Live {
     pub(crate) fn final_for(&self, _task_id: &str) -> Option<Value> {
         match *self {}
     }
+}
+
+/// What the handshake said of a session: in this build, never anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// Admitted: the session is open.
+    Open,
+    /// Refused (`connect_error`, with the service's text): the session is not open.
+    Refused(String),
+    /// No answer about the session.
+    NoAnswer(String),
+}
+
+/// Without the `live` feature the session ledger's check cannot ask the service (the handshake
+/// is its only question that changes nothing): no answer.
+pub(crate) async fn probe(_session_id: &str, _config: &ClientConfig) -> Probe {
+    Probe::NoAnswer("this build of enigma has no `live` feature, which the check needs".to_owned())
 }

@@ -64,6 +64,39 @@ pub struct ClientConfig {
     /// Use the Socket.IO connection for waits, commands and events (default true). Off: REST
     /// only (`ENIGMA_LIVE_EVENTS=0`).
     pub live_events: bool,
+    /// Where the session ledger is written (`ENIGMA_LEDGER`; see [`LedgerSetting`]).
+    pub ledger: LedgerSetting,
+}
+
+/// The environment variable that moves the session ledger (a file path) or turns it off
+/// (`off`, `0`, `false`, `no`).
+pub const LEDGER_ENV: &str = "ENIGMA_LEDGER";
+
+/// Where a client writes the session ledger, the local record of the sessions it opened and
+/// saw end ([`Client::unended_sessions`](crate::Client::unended_sessions)).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LedgerSetting {
+    /// `<state dir>/enigma/sessions.jsonl` ([`default_ledger_path`](crate::default_ledger_path)),
+    /// for every host, a simulator on this machine too.
+    #[default]
+    Default,
+    /// No ledger (`ENIGMA_LEDGER=off`, or `0`, `false`, `no`).
+    Off,
+    /// This file (`ENIGMA_LEDGER=/path/to/sessions.jsonl`).
+    At(std::path::PathBuf),
+}
+
+impl LedgerSetting {
+    /// The setting an `ENIGMA_LEDGER` value gives: empty is the default, `off`/`0`/`false`/`no`
+    /// turn it off, anything else is a file path.
+    pub fn from_env_value(value: &str) -> LedgerSetting {
+        let value = value.trim();
+        match value.to_ascii_lowercase().as_str() {
+            "" => LedgerSetting::Default,
+            "off" | "0" | "false" | "no" => LedgerSetting::Off,
+            _ => LedgerSetting::At(std::path::PathBuf::from(value)),
+        }
+    }
 }
 
 impl ClientConfig {
@@ -98,13 +131,15 @@ impl ClientConfig {
         ("ENIGMA_RETRY_AFTER_MAX", "retry_after_max"),
         ("ENIGMA_MAX_RESPONSE_BYTES", "max_response_bytes"),
         ("ENIGMA_LIVE_EVENTS", "live_events"),
+        ("ENIGMA_LEDGER", "ledger"),
         ("ENIGMA_CA_BUNDLE", "extra_root_ca_pem"),
     ];
 
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
     /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
-    /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off) and
-    /// `ENIGMA_CA_BUNDLE` (a PEM file) applied when set (the list: [`ClientConfig::ENV_VARS`]).
+    /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off),
+    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`) and `ENIGMA_CA_BUNDLE` (a PEM file)
+    /// applied when set (the list: [`ClientConfig::ENV_VARS`]).
     pub fn from_env() -> Result<ClientConfig> {
         ClientConfig::from_env_except(|_| false)
     }
@@ -143,6 +178,7 @@ impl ClientConfig {
             "ENIGMA_LIVE_EVENTS" => {
                 self.live_events = !matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
             }
+            LEDGER_ENV => self.ledger = LedgerSetting::from_env_value(value),
             "ENIGMA_CA_BUNDLE" => {
                 let pem =
                     std::fs::read(value).map_err(|e| Error::validation(name, format!("cannot read {value:?}: {e}")))?;
@@ -206,6 +242,7 @@ impl Default for ClientConfig {
             extra_root_ca_pem: None,
             user_agent_prefix: None,
             live_events: true,
+            ledger: LedgerSetting::Default,
         }
     }
 }
@@ -220,7 +257,7 @@ pub fn parse_base_url(url: &str) -> Result<Url> {
     Ok(parsed)
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -121,8 +121,9 @@ pub enum Error {
         /// What the service said.
         details: Box<ApiErrorDetails>,
     },
-    /// No API key was configured for a call that needs one.
-    #[error("no API key: set ENIGMA_API_KEY or pass an api key to the client")]
+    /// No API key was configured for a call that needs one. The message says how to get going:
+    /// the key, or the built-in simulator (the bindings show their own language's line).
+    #[error("{}", super::missing_key::rust())]
     MissingApiKey,
     /// Input refused locally, before anything was sent: its `status()` is `None` and it names
     /// the field. (The service's own 400/422 refusals share the code `validation` but are

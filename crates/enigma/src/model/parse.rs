@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::error::Error;
 use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::suggest;
 use super::validate;
 
 /// Fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's. The
@@ -60,8 +61,10 @@ impl Spelling {
     }
 
     /// The canonical field and value of one caller's key, or `None` for a key this spelling
-    /// does not produce (e.g. `max_duration` or `timeout` in Node).
-    fn canonical(self, key: &str, value: Value) -> Option<(String, Value)> {
+    /// does not produce (e.g. `max_duration` or `timeout` in Node). The key itself is never
+    /// rewritten to be checked: a key of the other spelling is unknown here, and its refusal
+    /// names it as written.
+    pub(crate) fn canonical(self, key: &str, value: Value) -> Option<(String, Value)> {
         let (name, value) = match (self, key.strip_suffix("Ms")) {
             (Spelling::Camel, Some(stem)) if DURATIONS.contains(&to_snake(stem).as_str()) => {
                 let seconds = match value.as_f64() {
@@ -264,7 +267,9 @@ fn take_fields(
             .and_then(|(name, value)| Some((kinds.iter().position(|k| k.contains(&name.as_str()))?, name, value)));
         let Some((index, name, value)) = slot else {
             let known: Vec<String> = kinds.iter().flat_map(|k| k.iter().map(|f| spelling.spell(f))).collect();
-            return Err(OptionsError::new(key, format!("is not an option here (known: {})", known.join(", ")), false));
+            let hint = suggest::did_you_mean(&key, known.iter().map(String::as_str));
+            let reason = format!("is not an option here{hint} (known: {})", known.join(", "));
+            return Err(OptionsError::new(key, reason, false));
         };
         parts[index].insert(name, value);
     }
@@ -372,6 +377,24 @@ mod tests {
         assert_eq!(refused(session_options(json!({"timeoutMs": 1}), c)).0, "timeoutMs");
         assert_eq!(refused(task_options(json!({"task_details": "x", "live_events": true}), s)).0, "live_events");
         assert_eq!(refused(session_options(json!("x"), s)), ("options".into(), true));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_as_written_and_the_nearest_known_one_suggested() {
+        let c = Spelling::Camel;
+        for (key, near) in [("max_duration", "maxDuration"), ("max_cost", "maxCost"), ("starting_url", "startingUrl")] {
+            let err = run_task_options(json!({"taskDetails": "x", key: 5}), c).unwrap_err();
+            assert_eq!(err.field, key, "the key as written, not renamed");
+            let shown = err.to_string();
+            assert!(
+                shown.starts_with(&format!("invalid {key}: is not an option here; did you mean `{near}`? (known: ")),
+                "{shown}"
+            );
+        }
+        let err = run_task_options(json!({"task_details": "x", "maxCost": 5}), Spelling::Snake).unwrap_err();
+        assert_eq!((err.field.as_str(), err.reason.contains("did you mean `max_cost`?")), ("maxCost", true));
+        let err = session_options(json!({"colour": "red"}), c).unwrap_err();
+        assert!(err.reason.starts_with("is not an option here (known: "), "no guess for a far key: {}", err.reason);
     }
 
     #[test]

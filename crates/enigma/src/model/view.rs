@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::classify::{TaskState, TaskStatus};
 use super::error::Error;
 use super::event::Event;
-use super::parse::{DURATIONS, Spelling, to_camel};
+use super::missing_key;
+use super::parse::{DURATIONS, Spelling};
 use super::usage::Usage;
 
 /// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
@@ -86,15 +87,16 @@ pub fn spelled_event(event: &Event, spelling: Spelling) -> Value {
     value
 }
 
-/// An error as the bindings hand it over: its one payload ([`Error::payload`]), [`spelled`]; a
-/// validation error's field too, and so its message (`invalid maxDuration: ...` in Node).
+/// An error as the bindings hand it over: its one payload ([`Error::payload`]), [`spelled`]. A
+/// validation error's field is left as it is: it names the key as the caller wrote it (the
+/// option reading, `parse.rs`, names it so; a key of the other spelling, `max_duration` in
+/// Node, is named as written, not renamed into the one it resembles). A missing key's message
+/// shows the simulator's line in the caller's language.
 pub fn spelled_error(err: &Error, spelling: Spelling) -> Value {
-    let payload = match err {
-        Error::Validation { field, reason } if spelling == Spelling::Camel => {
-            Error::Validation { field: to_camel(field), reason: reason.clone() }.payload()
-        }
-        other => other.payload(),
-    };
+    let mut payload = err.payload();
+    if let Error::MissingApiKey = err {
+        payload.message = missing_key::for_spelling(spelling);
+    }
     spelled(&payload, spelling)
 }
 
@@ -200,14 +202,16 @@ mod tests {
 
     #[test]
     fn an_error_is_spelled_per_language_with_the_service_details_untouched() {
-        let invalid = Error::Validation { field: "max_duration".into(), reason: "too long".into() };
+        // A validation error's field is the key as the caller wrote it: never renamed on the way.
+        let invalid = Error::Validation { field: "max_duration".into(), reason: "is not an option here".into() };
         let node = spelled_error(&invalid, Spelling::Camel);
         assert_eq!(node["code"], "validation");
-        assert_eq!(node["field"], "maxDuration");
-        assert_eq!(node["message"], "invalid maxDuration: too long");
+        assert_eq!(node["field"], "max_duration");
+        assert_eq!(node["message"], "invalid max_duration: is not an option here");
         let python = spelled_error(&invalid, Spelling::Snake);
         assert_eq!(python, serde_json::to_value(invalid.payload()).unwrap());
-        assert_eq!(python["message"], "invalid max_duration: too long");
+        let env = Error::validation("ENIGMA_MAX_RETRIES", "must be a whole number");
+        assert_eq!(spelled_error(&env, Spelling::Camel)["field"], "ENIGMA_MAX_RETRIES");
 
         let limited = Error::Api {
             kind: ApiErrorKind::RateLimited,
@@ -225,5 +229,20 @@ mod tests {
         let node = spelled_error(&limited, Spelling::Camel);
         assert_eq!(node["rateLimit"]["remaining"], 0);
         assert_eq!(node["details"], json!({"snake_key": 1}));
+    }
+
+    #[test]
+    fn a_missing_key_says_how_to_get_going_in_the_callers_language() {
+        let rust = Error::MissingApiKey.to_string();
+        let python = spelled_error(&Error::MissingApiKey, Spelling::Snake)["message"].as_str().unwrap().to_owned();
+        let node = spelled_error(&Error::MissingApiKey, Spelling::Camel)["message"].as_str().unwrap().to_owned();
+        for message in [&rust, &python, &node] {
+            assert!(message.starts_with("no API key: set ENIGMA_API_KEY"), "{message}");
+            assert!(message.contains("offline on the built-in simulator"), "{message}");
+        }
+        assert!(rust.contains("enigma_sim::Simulator::start") && rust.contains("enigma run"), "{rust}");
+        assert!(python.contains("from enigma.testing import Simulator") && !python.contains("enigma_sim"), "{python}");
+        assert!(node.contains("startSimulator") && !node.contains("enigma.testing"), "{node}");
+        assert_eq!(spelled_error(&Error::MissingApiKey, Spelling::Camel)["code"], "authentication");
     }
 }

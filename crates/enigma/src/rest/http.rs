@@ -7,10 +7,13 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
 
+use super::rate_waits::{RateWaits, Waiting};
 use super::retry::{Attempt, RetryPolicy, proves_nothing_created, retry_delay};
 use crate::model::config::ClientConfig;
 use crate::model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
 
+/// The service's rate-limit window (contract §5.1: requests per key per 60 s).
+const RATE_WINDOW: Duration = Duration::from_secs(60);
 /// Most bytes of an error answer read: the service's JSON errors are a few hundred bytes; past
 /// this the status alone decides (a gateway's 50 MB HTML page is not read).
 const ERROR_BODY_READ_BYTES: usize = 64 * 1024;
@@ -56,6 +59,8 @@ pub(crate) struct Transport {
     /// The rate-limit headers of the latest answer that had them, and how many such answers
     /// came: what a pacer (the batch runner) reads to send creates before the key runs out.
     rate_seen: std::sync::Mutex<(Option<RateLimitInfo>, u64)>,
+    /// The waits for the key's rate limit (this layer's sleeps after a 429, the batch pacer's).
+    pub(crate) rate_waits: RateWaits,
 }
 
 /// Why one attempt failed, with what the retry decision needs.
@@ -86,7 +91,7 @@ impl Transport {
         let builder = with_tls(builder, config.extra_root_ca_pem.as_deref())?;
         let http =
             builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;
-        Ok(Transport { http, config, rate_seen: std::sync::Mutex::default() })
+        Ok(Transport { http, config, rate_seen: std::sync::Mutex::default(), rate_waits: RateWaits::default() })
     }
 
     /// Sends the request, retrying what is safe to retry, and returns the JSON body of a 2xx answer.
@@ -120,6 +125,13 @@ impl Transport {
                 && let Some(delay) = self.retry_delay(request, attempt, after)
             {
                 tracing::debug!(operation = request.operation, attempt, ?delay, "retrying");
+                // A 429 for the rate limit: say so while sleeping, for the progress displays.
+                let _waiting = match (&failure, &seen) {
+                    (Failure::Api(err), Attempt::Answered { status: 429, .. }) => {
+                        Some(self.rate_limit_wait(request, err, delay))
+                    }
+                    _ => None,
+                };
                 tokio::time::sleep(delay).await;
                 attempt += 1;
                 continue;
@@ -170,6 +182,13 @@ impl Transport {
         let limit = ERROR_BODY_READ_BYTES.min(self.config.max_response_bytes);
         let (body, _) = read_body(&mut response, limit).await.unwrap_or_default();
         Err(Failure::Api(api_error(status, &headers, &body)))
+    }
+
+    /// Records a sleep of `delay` after a rate-limit 429 (a session-limit 429 is never retried).
+    fn rate_limit_wait(&self, request: &Request<'_>, err: &Error, delay: Duration) -> Waiting<'_> {
+        let limit = err.api_details().and_then(|d| d.rate_limit).or(self.rate_limit_seen().0).and_then(|i| i.limit);
+        let what = if request.retry == RetryPolicy::Create { "creates" } else { "requests" };
+        self.rate_waits.begin(limit, RATE_WINDOW, what, SystemTime::now() + delay)
     }
 
     /// The latest rate-limit headers seen, and a counter of answers that carried them.

@@ -33,6 +33,5 @@ mod interop_tests;
 mod socket_client_tests;
 
 pub(crate) use socket_client::SocketClient;
-#[cfg(test)]
 pub(crate) use socket_error::SocketError;
 pub(crate) use socket_options::{SocketEvent, SocketOptions};
