@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use enigma::{Client, ClientBuilder, ClientConfig, ClientSettings};
+use enigma::{Client, ClientBuilder, ClientConfig, ClientSettings, LedgerSetting};
 
 /// How one setting is checked: the variable's value, the builder call that gives the setting in
 /// code, and what the configuration holds when the builder's value won.
@@ -58,6 +58,12 @@ fn case(setting: &str) -> Option<Case> {
             builder_won: |c| {
                 c.extra_root_ca_pem.as_deref() == Some(std::fs::read(TEST_CA).expect("the test CA").as_slice())
             },
+        },
+        // Any value of this one reads: `off` differs from the file the builder gives.
+        "ledger" => Case {
+            env_value: "off",
+            set: |b| b.ledger(LedgerSetting::At("/nonexistent/enigma-ledger.jsonl".into())),
+            builder_won: |c| c.ledger == LedgerSetting::At("/nonexistent/enigma-ledger.jsonl".into()),
         },
         _ => return None,
     };

@@ -9,9 +9,10 @@ use crate::model::error::Result;
 use crate::model::options::ClientSettings;
 
 impl Client {
-    /// A builder starting from the environment's settings.
+    /// A builder: the settings given to it, then the `ENIGMA_*` variables of the others (read
+    /// at [`ClientBuilder::build`]), then the defaults.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::from_env()
+        ClientBuilder { given: Vec::new() }
     }
 }
 
@@ -35,10 +36,6 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    pub(crate) fn from_env() -> ClientBuilder {
-        ClientBuilder { given: Vec::new() }
-    }
-
     /// Records `setting` as given in code, applied over the environment's value at `build`.
     fn with(self, setting: &'static str, change: impl FnOnce(&mut ClientConfig) + Send + Sync + 'static) -> Self {
         self.try_with(setting, move |c| {

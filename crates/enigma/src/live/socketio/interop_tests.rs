@@ -365,9 +365,12 @@ async fn https_through_the_sdk_client_trusts_the_extra_root_only_when_given() {
         return;
     };
     let ca = std::fs::read(server.dir.join("tls/ca.pem")).unwrap();
-    let base = format!("https://127.0.0.1:{}", server.port);
+    // Under `/socket.io/`, where Engine.IO answers any request (400 to an unknown transport);
+    // the server leaves other paths unanswered.
+    let base = format!("https://127.0.0.1:{}/socket.io", server.port);
     let client = |ca: Option<Vec<u8>>| {
-        let builder = crate::Client::builder().base_url(base.clone()).max_retries(0);
+        let builder =
+            crate::Client::builder().base_url(base.clone()).max_retries(0).request_timeout(Duration::from_secs(10));
         match ca {
             Some(ca) => builder.extra_root_ca_pem(ca),
             None => builder,
