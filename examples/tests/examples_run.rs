@@ -46,4 +46,4 @@ example!(
     "task_failed: NAVIGATION_TIMEOUT",
     "authentication: status=Some(401)"
 );
-example!(testing, "2 checks passed");
+example!(testing, "3 checks passed");

@@ -5,6 +5,7 @@
 //! the `enigma` command, which shares its errors) in the error's `Display`, Python and Node in
 //! the payload the bindings hand over ([`spelled_error`](super::view::spelled_error)).
 
+#[cfg(feature = "binding")]
 use super::parse::Spelling;
 
 /// The start of the message, shared by every language.
@@ -17,9 +18,11 @@ const RUST: &str = "Rust: `let sim = enigma_sim::Simulator::start(Default::defau
                     (the CLI: `enigma run \"<task>\"` uses it by itself without a key)";
 
 /// The simulator's line in Python.
+#[cfg(feature = "binding")]
 const PYTHON: &str = "Python: `from enigma.testing import Simulator; sim = Simulator(); client = sim.client()`";
 
 /// The simulator's line in Node.
+#[cfg(feature = "binding")]
 const NODE: &str = "Node: `const sim = await startSimulator()` (from 'enigma-click/testing'), \
                     then `new Client({ apiKey: 'enig_test', baseUrl: sim.url })`";
 
@@ -30,6 +33,7 @@ pub(crate) fn rust() -> String {
 
 /// The message in the language that spells options this way (Python: snake_case, Node:
 /// camelCase).
+#[cfg(feature = "binding")]
 pub(crate) fn for_spelling(spelling: Spelling) -> String {
     match spelling {
         Spelling::Snake => format!("{HEAD}: {PYTHON}"),
