@@ -64,7 +64,7 @@ stage "Rust: clippy" cargo clippy --all-targets -- -D warnings
 stage "Rust: feature combinations of the core" feature_combinations
 stage "Rust: each crate's rust-version against its locked dependencies" python3 scripts/check-msrv.py
 stage "Rust: the core on its minimum Rust" core_msrv
-stage "Rust: tests" cargo test
+stage "Rust: tests" cargo test --no-fail-fast
 # The event, wait, batch and control tests again, against the simulator's documented-only mode
 # (the scenarios run in both modes by themselves): the SDK must not depend on its extras.
 stage "Rust: tests against the documented-only simulator" env ENIGMA_TEST_STRICT_DOCS=1 cargo test -p enigma \
