@@ -8,6 +8,7 @@ use super::error::Error;
 use super::usage::Usage;
 
 /// Where a task stands, as one body told it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum TaskState {

@@ -12,6 +12,7 @@ use super::usage::Usage;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The rate-limit headers of a response (contract §5.1).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RateLimitInfo {
     /// `X-RateLimit-Limit`: requests allowed per window.

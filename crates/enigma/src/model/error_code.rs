@@ -33,6 +33,7 @@ macro_rules! error_codes {
         /// Node error classes are each checked against [`ErrorCode::ALL`] by a test. The same
         /// policy is in `api.md` (Errors).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
@@ -126,6 +127,7 @@ impl From<ApiErrorKind> for ErrorCode {
 /// An error as data, the form that crosses into Python and Node (and the CLI's `--json`
 /// output could take): every field an [`Error`] exposes, absent ones omitted. Durations are
 /// seconds. Field names are snake_case; the Node binding turns them into camelCase.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ErrorPayload {
     /// [`Error::error_code`].

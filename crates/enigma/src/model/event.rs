@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::usage::Usage;
 
 /// One live event. Serialises (for the bindings) as an object with a snake_case `type`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -9,6 +9,7 @@ use super::usage::Usage;
 
 /// How a task ended, from the waiter's point of view. A failure is not an outcome but an error
 /// ([`Error::TaskFailed`]), and so is the session ending under the task ([`Error::SessionEnded`]).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -40,6 +41,7 @@ impl std::fmt::Display for Outcome {
 }
 
 /// The result of waiting for a task.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskResult {
     /// How it ended.

@@ -8,6 +8,7 @@ use serde_json::Value;
 /// Every field is optional because the service reports them in several places and shapes:
 /// `data.prompt_tokens`, `usage.inputTokens`, `result.usage`, `data.usage`... [`Usage::from_body`]
 /// merges them all.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Input (prompt) tokens.

@@ -14,7 +14,9 @@ use super::usage::Usage;
 
 /// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
 /// null (or `paused: false`) where the state has none.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", schemars(rename = "TaskStatus"))]
 pub struct StatusView<'a> {
     /// The state's name.
     pub state: &'static str,
@@ -24,12 +26,12 @@ pub struct StatusView<'a> {
     pub message: Option<&'a str>,
     /// The agent's question (guardrail).
     pub question: Option<&'a str>,
-    /// When it completed (completed).
-    pub completed_at: Option<&'a str>,
-    /// The service's failure code (failed).
+    /// The service's failure code (failed), e.g. `NAVIGATION_TIMEOUT`.
     pub error_code: Option<&'a str>,
     /// The service's failure text (failed).
     pub error: Option<&'a str>,
+    /// When it completed (completed), ISO 8601.
+    pub completed_at: Option<&'a str>,
     /// Every state but running: the task is over (`TaskState::is_final`).
     pub done: bool,
     /// Usage so far.
@@ -46,9 +48,9 @@ impl TaskStatus {
             paused: false,
             message: None,
             question: None,
-            completed_at: None,
             error_code: None,
             error: None,
+            completed_at: None,
             done: self.state.is_final(),
             usage: &self.usage,
             raw: &self.raw,
