@@ -17,6 +17,28 @@
  * @packageDocumentation
  */
 
+// The data and error types (results, statuses, usage, live events, error classes) are generated
+// from the core's types (scripts/gen_types.py); this file declares the handles and options.
+import type { EnigmaEvent, TaskResult, TaskStatus, Usage } from './lib/generated/types'
+export * from './lib/generated/types'
+
+declare module './lib/generated/types' {
+  interface WaitTimeout {
+    /**
+     * The task, still running: wait on it again. From `task.result()` it is that same task; from
+     * `runTask`, the task re-attached by its ids, or `null` when the service had not named it yet
+     * (its create's answer had not come; `sessionId` is set).
+     */
+    readonly task: Task | null
+    /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
+    readonly waitedMs?: number
+  }
+  interface CostLimitExceeded {
+    /** The task the SDK stopped (as on {@link WaitTimeout}). */
+    readonly task: Task | null
+  }
+}
+
 /** Client settings. Unset ones come from `ENIGMA_*` environment variables, then the defaults. */
 export interface ClientOptions {
   /** The API key (`enig_…`). Default: `ENIGMA_API_KEY`. Never printed or serialised. */
@@ -131,57 +153,6 @@ export interface WaitOptions extends Abortable {
 export interface RunTaskOptions extends Omit<SessionOptions, 'taskDetails'>, Omit<WaitOptions, 'onStatus'> {
   /** What the agent should do (required). */
   taskDetails: string
-}
-
-/** Tokens, time and cost. Every field is null when the service did not report it. */
-export interface Usage {
-  /** Cost in USD. */
-  cost: number | null
-  inputTokens: number | null
-  outputTokens: number | null
-  totalTokens: number | null
-  /** Agent compute time, seconds. */
-  computeTime: number | null
-  /** Wall time to completion, seconds. */
-  completionTime: number | null
-}
-
-/** How a wait ended. A failure is not an outcome but a {@link TaskFailedError}. */
-export type Outcome = 'completed' | 'guardrail' | 'stopped'
-
-/** The result of a wait: a plain data object (prints fully, serialises with `JSON.stringify`). */
-export interface TaskResult {
-  outcome: Outcome
-  /** The agent's final message (`completed`). */
-  message: string | null
-  /** The agent's question (`guardrail`): answer it with {@link Session.answerGuardrail} and wait again. */
-  question: string | null
-  usage: Usage
-  taskId: string
-  sessionId: string
-  /** When it completed (ISO 8601), when the service said. */
-  completedAt: string | null
-  /** The body the result was read from. */
-  raw: any
-}
-
-/** Where a task stands. */
-export type TaskState = 'running' | 'completed' | 'guardrail' | 'failed' | 'stopped' | 'terminated'
-
-/** One look at a task ({@link Task.poll}). */
-export interface TaskStatus {
-  state: TaskState
-  /** `running` only: the task is paused (or under manual control). */
-  paused: boolean
-  message: string | null
-  question: string | null
-  completedAt: string | null
-  /** `failed` only: the service's code, e.g. `NAVIGATION_TIMEOUT`. */
-  errorCode: string | null
-  /** `failed` only: the service's text. */
-  error: string | null
-  usage: Usage
-  raw: any
 }
 
 /** What start-session answered. */
@@ -455,159 +426,6 @@ export declare class Client {
   toJSON(): { baseUrl: string }
 }
 
-/** Fields every live event of the agent carries. */
-interface TaskEventBase {
-  /** The task the event belongs to, when the service named it. */
-  taskId: string | null
-  /** The Socket.IO payload as received (the service's own spelling). */
-  raw: Record<string, unknown>
-}
-
-/** The agent's live reasoning (`message` of type `agent`). */
-export interface AgentThoughtEvent extends TaskEventBase {
-  type: 'agentThought'
-  /** The thought. */
-  content: string
-}
-
-/** A browser action the agent takes (`message` of type `action`). */
-export interface ActionEvent extends TaskEventBase {
-  type: 'action'
-  /** What it does, e.g. `click_element`. */
-  name: string
-  /** What it acts on, e.g. `search button`. */
-  target: string | null
-}
-
-/** A progress message (`message` of type `response_update`). */
-export interface ResponseUpdateEvent extends TaskEventBase {
-  type: 'responseUpdate'
-  message: string
-}
-
-/** The task finished (`message` of type `task_completed`). */
-export interface TaskCompletedEvent extends TaskEventBase {
-  type: 'taskCompleted'
-  /** The agent's final message. */
-  message: string
-  /** Usage and cost. */
-  usage: Usage
-}
-
-/** The agent needs a human (`guardrail_trigger`): answer with {@link Session.answerGuardrail}. */
-export interface GuardrailEvent extends TaskEventBase {
-  type: 'guardrail'
-  /** The agent's question. */
-  question: string
-}
-
-/** The task failed (`message` of type `error`). */
-export interface TaskErrorEvent extends TaskEventBase {
-  type: 'taskError'
-  /** The service's code, e.g. `NAVIGATION_TIMEOUT`. */
-  code: string
-  /** The service's text. */
-  error: string
-}
-
-/** The session ended (`end_session`); the stream ends soon after. */
-export interface SessionEndedEvent {
-  type: 'sessionEnded'
-  /** `completed`, `terminated`, `expired`, `terminateOnCompletion` or `instance_lost`. */
-  reason: 'completed' | 'terminated' | 'expired' | 'terminateOnCompletion' | 'instance_lost' | (string & {})
-  message: string | null
-  raw: Record<string, unknown>
-}
-
-/** The browser instance lost its connection (`instance:disconnected`). */
-export interface InstanceDisconnectedEvent {
-  type: 'instanceDisconnected'
-  message: string | null
-  /** How long the instance may stay away before the session ends, ms. */
-  gracePeriodMs: number | null
-  raw: Record<string, unknown>
-}
-
-/** The browser instance is back (`instance:reconnected`). */
-export interface InstanceReconnectedEvent {
-  type: 'instanceReconnected'
-  message: string | null
-  raw: Record<string, unknown>
-}
-
-/**
- * The live connection is (again) up: the first event of a stream that could connect. Events
- * missed while it was down are not replayed.
- */
-export interface ConnectedEvent {
-  type: 'connected'
-}
-
-/** The live connection dropped. */
-export interface DisconnectedEvent {
-  type: 'disconnected'
-  /** Why, in Socket.IO's words (`transport close`, `io server disconnect`...). */
-  reason: string
-  /** Whether the SDK reconnects (with backoff). */
-  willReconnect: boolean
-}
-
-/** A reconnection attempt starts. */
-export interface ReconnectingEvent {
-  type: 'reconnecting'
-  /** 1-based attempt number. */
-  attempt: number
-}
-
-/** The service refused the live connection (e.g. the session no longer exists); the stream ends. */
-export interface ConnectErrorEvent {
-  type: 'connectError'
-  message: string
-}
-
-/**
- * This stream was read too slowly: it skipped `missed` events (the oldest unread ones; a stream
- * holds up to 1,024) and goes on with the newest. Waits on tasks are not affected: they check over
- * REST when they may have missed something.
- */
-export interface LaggedEvent {
-  type: 'lagged'
-  /** How many events this stream skipped. */
-  missed: number
-}
-
-/** An event this SDK does not know, passed through untouched. */
-export interface RawEvent {
-  type: 'raw'
-  /** The Socket.IO event name. */
-  name: string
-  payload: unknown
-}
-
-/**
- * One live event of a session: a plain data object, discriminated by `type` (camelCase forms of
- * the core's event kinds). Switch on `event.type` to narrow it.
- */
-export type EnigmaEvent =
-  | AgentThoughtEvent
-  | ActionEvent
-  | ResponseUpdateEvent
-  | TaskCompletedEvent
-  | GuardrailEvent
-  | TaskErrorEvent
-  | SessionEndedEvent
-  | InstanceDisconnectedEvent
-  | InstanceReconnectedEvent
-  | ConnectedEvent
-  | DisconnectedEvent
-  | ReconnectingEvent
-  | ConnectErrorEvent
-  | LaggedEvent
-  | RawEvent
-
-/** Every `type` of {@link EnigmaEvent}. */
-export type EnigmaEventType = EnigmaEvent['type']
-
 /**
  * The live events of a session, from {@link Session.events}: an async iterator for
  * `for await (const event of session.events())`. It ends after the session ends; `break` (or
@@ -709,131 +527,6 @@ export declare class Task {
   toJSON(): { id: string | null; sessionId: string }
 }
 
-/** The core's stable error codes. */
-export type ErrorCode =
-  | 'authentication' | 'permission_denied' | 'insufficient_balance' | 'rate_limited' | 'session_limit'
-  | 'session_not_found' | 'task_not_found' | 'task_already_running' | 'validation' | 'task_failed'
-  | 'wait_timeout' | 'cost_limit' | 'session_ended' | 'connection' | 'server' | 'decode'
-  | 'insecure_transport' | 'outcome_unknown' | 'cancelled'
-
-/** Fields an error may carry (all but `code` optional). */
-export interface EnigmaErrorFields {
-  code?: ErrorCode | string
-  status?: number | null
-  retryAfter?: number | null
-  serverCode?: string | null
-  serverMessage?: string | null
-  retryable?: boolean
-  sessionId?: string | null
-  taskId?: string | null
-  [extra: string]: unknown
-}
-
-/** Base class of every error of the SDK. Subclasses map the core's codes one to one. */
-export declare class EnigmaError extends Error {
-  constructor(message: string, fields?: EnigmaErrorFields, options?: ErrorOptions)
-  /** The core's stable code. */
-  readonly code: ErrorCode
-  /** HTTP status, for errors the service answered. */
-  readonly status: number | null
-  /** Seconds the service asked to wait before retrying (`Retry-After`). */
-  readonly retryAfter: number | null
-  /** The service's own code, e.g. `SESSION_NOT_FOUND` or `NAVIGATION_TIMEOUT`. */
-  readonly serverCode: string | null
-  /** The service's own text. */
-  readonly serverMessage: string | null
-  /** Whether trying again later may succeed (the SDK already retried what was safe). */
-  readonly retryable: boolean
-  /** The session concerned, when the error names one. */
-  readonly sessionId: string | null
-  /** The task concerned, when the error names one. */
-  readonly taskId: string | null
-  /** `details` of the error answer (e.g. `{ current, limit }` on a session limit). */
-  readonly details?: unknown
-  /** The raw error body the service sent. */
-  readonly body?: string
-  /** The rate-limit headers of the failed response. */
-  readonly rateLimit?: { limit: number | null; remaining: number | null; reset: number | null }
-}
-/** 401: no key, bad, revoked or expired key. */
-export declare class AuthenticationError extends EnigmaError {}
-/** 403: account deactivated. */
-export declare class PermissionDeniedError extends EnigmaError {}
-/** 402: balance exhausted or payment failed. */
-export declare class InsufficientBalanceError extends EnigmaError {
-  /** The account balance, USD. */
-  readonly balance?: number
-}
-/** 429 `RATE_LIMIT_EXCEEDED` (after the SDK's own retries). See `retryAfter`. */
-export declare class RateLimitError extends EnigmaError {}
-/** 429 `SESSION_LIMIT_REACHED`: too many concurrent sessions. */
-export declare class SessionLimitError extends EnigmaError {}
-/** 404: the session does not exist or has ended. */
-export declare class SessionNotFoundError extends EnigmaError {}
-/** 404: no such task. */
-export declare class TaskNotFoundError extends EnigmaError {}
-/** 409: a task runs and another is already queued. */
-export declare class TaskAlreadyRunningError extends EnigmaError {}
-/**
- * Bad input. Refused locally, before anything was sent: no `status`, `field` names the option.
- * Or refused by the service (400/422): `status`, `serverCode` and `serverMessage` set, no `field`.
- */
-export declare class ValidationError extends EnigmaError {
-  /** The offending parameter, Node spelling (local refusals only). */
-  readonly field?: string
-  /** Why it was refused (local refusals only). */
-  readonly reason?: string
-}
-/** The agent failed the task. */
-export declare class TaskFailedError extends EnigmaError {
-  readonly usage?: Usage
-}
-/**
- * The wait's deadline passed; the task goes on: wait on `task` again. From `task.result()`,
- * `task` is that same task; from `runTask`, the task re-attached by its ids, or `null` when the
- * service had not named it yet (its create's answer had not come; `sessionId` is set).
- */
-export declare class WaitTimeout extends EnigmaError {
-  readonly task: Task | null
-  /** How long the wait lasted, whole ms (`waited`: the same in seconds). */
-  readonly waitedMs?: number
-  readonly waited?: number
-}
-/** The wait's cost ceiling was passed; the SDK stopped the task (`task`: as on {@link WaitTimeout}). */
-export declare class CostLimitExceeded extends EnigmaError {
-  readonly task: Task | null
-  readonly usage?: Usage
-  /** The ceiling, USD. */
-  readonly limit?: number
-}
-/** The session ended (terminated, expired, lost) under the task or before a command. */
-export declare class SessionEndedError extends EnigmaError {}
-/** The service could not be reached. */
-export declare class ConnectionError extends EnigmaError {
-  /** Whether the request provably never reached the service. */
-  readonly neverSent?: boolean
-}
-/** 5xx or an unexpected status. */
-export declare class ServerError extends EnigmaError {}
-/** The service answered something the SDK cannot read. */
-export declare class DecodeError extends EnigmaError {}
-/** The key would have gone over plain http to a non-loopback host. */
-export declare class InsecureTransportError extends EnigmaError {
-  readonly url?: string
-}
-/**
- * A create (session, task) was sent and nothing that came back proves it did not take effect
- * (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have started. Never resent.
- */
-export declare class OutcomeUnknownError extends EnigmaError {
-  /** `start-session`, `run-task` or `newTask`. */
-  readonly operation?: string
-}
-/** An `AbortSignal` fired: the call was cancelled (code `cancelled`); `cause` is the signal's reason. */
-export declare class AbortError extends EnigmaError {}
-
-/** The error class of each core code. */
-export declare const errorClasses: Readonly<Record<ErrorCode, typeof EnigmaError>>
 /** The package version. */
 export declare const version: string
 

@@ -11,25 +11,8 @@ export const {
   version,
   setLogger,
   EnigmaError,
-  AuthenticationError,
-  PermissionDeniedError,
-  InsufficientBalanceError,
-  RateLimitError,
-  SessionLimitError,
-  SessionNotFoundError,
-  TaskNotFoundError,
-  TaskAlreadyRunningError,
-  ValidationError,
-  TaskFailedError,
-  WaitTimeout,
-  CostLimitExceeded,
-  SessionEndedError,
-  ConnectionError,
-  ServerError,
-  DecodeError,
-  InsecureTransportError,
-  OutcomeUnknownError,
-  AbortError,
   errorClasses,
 } = cjs
 export default cjs
+// One class per core error code (generated from the core's list).
+export * from './lib/generated/error_classes.mjs'

@@ -36,35 +36,21 @@ class EnigmaError extends Error {
 }
 const BASE_FIELDS = new Set(['code', 'message', 'status', 'retryAfter', 'serverCode', 'serverMessage', 'retryable', 'sessionId', 'taskId'])
 
+// One class per core code, named and listed by the generated table (scripts/gen_types.py, from
+// the core's ErrorCode): a named class each, so stack traces and `instanceof` both read naturally.
 const classes = {}
-function define(name, code) {
-  // A named class per code, so stack traces and `instanceof` both read naturally.
+const classesByName = {}
+for (const [name, code] of require('./generated/error_classes')) {
   const cls = { [name]: class extends EnigmaError {} }[name]
   Object.defineProperty(cls, 'code', { value: code })
   classes[code] = cls
-  return cls
+  classesByName[name] = cls
 }
-
-const AuthenticationError = define('AuthenticationError', 'authentication')
-const PermissionDeniedError = define('PermissionDeniedError', 'permission_denied')
-const InsufficientBalanceError = define('InsufficientBalanceError', 'insufficient_balance')
-const RateLimitError = define('RateLimitError', 'rate_limited')
-const SessionLimitError = define('SessionLimitError', 'session_limit')
-const SessionNotFoundError = define('SessionNotFoundError', 'session_not_found')
-const TaskNotFoundError = define('TaskNotFoundError', 'task_not_found')
-const TaskAlreadyRunningError = define('TaskAlreadyRunningError', 'task_already_running')
-const ValidationError = define('ValidationError', 'validation')
-const TaskFailedError = define('TaskFailedError', 'task_failed')
-const WaitTimeout = define('WaitTimeout', 'wait_timeout')
-const CostLimitExceeded = define('CostLimitExceeded', 'cost_limit')
-const SessionEndedError = define('SessionEndedError', 'session_ended')
-const ConnectionError = define('ConnectionError', 'connection')
-const ServerError = define('ServerError', 'server')
-const DecodeError = define('DecodeError', 'decode')
-const InsecureTransportError = define('InsecureTransportError', 'insecure_transport')
-const OutcomeUnknownError = define('OutcomeUnknownError', 'outcome_unknown')
+const ValidationError = classes.validation
+const WaitTimeout = classes.wait_timeout
+const CostLimitExceeded = classes.cost_limit
 /** An `AbortSignal` fired: the call was cancelled and its native work dropped. */
-const AbortError = define('AbortError', 'cancelled')
+const AbortError = classes.cancelled
 
 // napi's own argument-conversion failures (a string where a number belongs...): bad input.
 const NAPI_ARGUMENT_STATUSES = new Set([
@@ -111,24 +97,7 @@ module.exports = {
   fromNative,
   abortError,
   EnigmaError,
-  AuthenticationError,
-  PermissionDeniedError,
-  InsufficientBalanceError,
-  RateLimitError,
-  SessionLimitError,
-  SessionNotFoundError,
-  TaskNotFoundError,
-  TaskAlreadyRunningError,
-  ValidationError,
-  TaskFailedError,
-  WaitTimeout,
-  CostLimitExceeded,
-  SessionEndedError,
-  ConnectionError,
-  ServerError,
-  DecodeError,
-  InsecureTransportError,
-  OutcomeUnknownError,
-  AbortError,
+  ...classesByName,
+  /** Error class per core code (`errorClasses.rate_limited === RateLimitError`). */
   errorClasses: classes,
 }

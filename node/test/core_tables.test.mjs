@@ -12,12 +12,13 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import * as esm from 'enigma-click'
+import { declarations } from './declarations.mjs'
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
 const native = require('../lib/native')
 const cjs = require('enigma-click')
-const dts = fs.readFileSync(path.join(pkg, 'index.d.ts'), 'utf8')
+const dts = declarations(pkg, 'index.d.ts')
 
 test('every core error code has its class, exported and declared', () => {
   const codes = native.errorCodes()

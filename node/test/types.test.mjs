@@ -7,6 +7,7 @@ import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { declarations } from './declarations.mjs'
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -30,7 +31,7 @@ test('the native module exports exactly what native.d.ts declares', () => {
 
 test('index.d.ts and testing.d.ts declare every runtime export', () => {
   for (const [module, dts] of [['enigma-click', 'index.d.ts'], ['enigma-click/testing', 'testing.d.ts']]) {
-    const text = read(dts)
+    const text = declarations(pkg, dts)
     const declared = new Set([...text.matchAll(/^export declare (?:class|const|function) (\w+)/gm)].map((m) => m[1]))
     for (const name of Object.keys(require(module))) assert.ok(declared.has(name), `${dts} lacks ${name}`)
     for (const name of declared) assert.ok(name in require(module), `${dts} declares ${name}, which does not exist`)

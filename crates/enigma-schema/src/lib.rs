@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 
 /// The types the bindings show, by the name the schema gives them.
 pub fn schema() -> Value {
-    let mut generator = SchemaSettings::draft2020_12().into_generator();
+    // The schema of what the core writes (serde's serialize side): an `Option` field without
+    // `skip_serializing_if` is always there (null when unknown), one with it may be absent.
+    let mut generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
     generator.subschema_for::<enigma::Usage>();
     generator.subschema_for::<enigma::TaskResult>();
     generator.subschema_for::<StatusView<'static>>();

@@ -22,29 +22,7 @@ from ._batch import AsyncBatch, Batch, BatchItem, BatchResults, BatchSummary, Gu
 from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, UnendedSession, Usage
 from ._native import __version__
 from ._sync import Client, EventStream, Session, Task
-from .errors import (
-    AuthenticationError,
-    Cancelled,
-    CostLimitExceeded,
-    DecodeError,
-    EnigmaConnectionError,
-    EnigmaError,
-    InsecureTransportError,
-    InsufficientBalanceError,
-    OpenSessionWarning,
-    OutcomeUnknownError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    SessionEndedError,
-    SessionLimitError,
-    SessionNotFoundError,
-    TaskAlreadyRunningError,
-    TaskFailedError,
-    TaskNotFoundError,
-    ValidationError,
-    WaitTimeout,
-)
+from .errors import *  # noqa: F401,F403 (EnigmaError and one class per error code)
 
 __all__ = [
     "__version__",
@@ -73,25 +51,5 @@ __all__ = [
     "UnendedSession",
     "Outcome",
     "State",
-    "EnigmaError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "InsufficientBalanceError",
-    "RateLimitError",
-    "SessionLimitError",
-    "SessionNotFoundError",
-    "TaskNotFoundError",
-    "TaskAlreadyRunningError",
-    "ValidationError",
-    "TaskFailedError",
-    "WaitTimeout",
-    "CostLimitExceeded",
-    "SessionEndedError",
-    "EnigmaConnectionError",
-    "ServerError",
-    "DecodeError",
-    "InsecureTransportError",
-    "OutcomeUnknownError",
-    "Cancelled",
-    "OpenSessionWarning",
 ]
+__all__ += errors.__all__

@@ -11,9 +11,9 @@ import os
 from typing import Callable, Iterable, List, Optional, Tuple, Type, Union
 
 from . import _native as _ext
-from . import _signals
+from . import _public, _signals
 from ._batch import AsyncBatch, GuardrailCallback, TaskSpec, _options
-from ._handles import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log, options
+from ._handle_base import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus, UnendedSession
 from ._progress import Progress
 from .events import AnyEvent
@@ -429,3 +429,7 @@ class AsyncEventStream:
 
     def __repr__(self) -> str:
         return f"<AsyncEventStream closed={self.closed}>"
+
+
+# Errors and unpickled handles of this mode are made in these classes.
+_public.register(NON_BLOCKING, client=AsyncClient, session=AsyncSession, task=AsyncTask)

@@ -29,12 +29,18 @@ import time
 import weakref
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Protocol, Union
 
 from . import _native as _ext
 
-if TYPE_CHECKING:
-    from ._handles import ClientBase
+
+class ClientBase(Protocol):
+    """What this module needs of a public client (``_handle_base.ClientBase``, which imports
+    this module, so it is described here rather than imported)."""
+
+    _handle_signals: bool
+    _pid: int
+    _native: Any
 
 # The longest a signal waits for terminates before the user's handler runs.
 SIGNAL_WAIT = 5.0

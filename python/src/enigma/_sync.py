@@ -13,9 +13,9 @@ import os
 from typing import Callable, Iterable, List, Optional, Tuple, Type, Union
 
 from . import _native as _ext
-from . import _signals
+from . import _public, _signals
 from ._batch import Batch, GuardrailCallback, TaskSpec, _options
-from ._handles import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
+from ._handle_base import BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus, UnendedSession
 from ._progress import Progress
 from .events import AnyEvent
@@ -432,3 +432,7 @@ class EventStream:
 
     def __repr__(self) -> str:
         return f"<EventStream closed={self.closed}>"
+
+
+# Errors and unpickled handles of this mode are made in these classes.
+_public.register(BLOCKING, client=Client, session=Session, task=Task)

@@ -59,37 +59,41 @@ error_codes! {
     Authentication = "authentication",
     /// 403: the account is deactivated.
     PermissionDenied = "permission_denied",
-    /// 402: the balance is exhausted.
+    /// 402: the balance is exhausted (`balance`).
     InsufficientBalance = "insufficient_balance",
-    /// 429 `RATE_LIMIT_EXCEEDED`.
+    /// 429 `RATE_LIMIT_EXCEEDED`, after the SDK's own retries (`retry_after`, `rate_limit`).
     RateLimited = "rate_limited",
-    /// 429 `SESSION_LIMIT_REACHED`.
+    /// 429 `SESSION_LIMIT_REACHED`: too many concurrent sessions (`details`).
     SessionLimit = "session_limit",
-    /// 404 for a session.
+    /// 404: unknown, expired or ended session.
     SessionNotFound = "session_not_found",
-    /// 404 for a task.
+    /// 404: unknown task.
     TaskNotFound = "task_not_found",
     /// 409: a task runs and another is already queued.
     TaskAlreadyRunning = "task_already_running",
-    /// Input refused locally (no status), or by the service (400/422).
+    /// Invalid input. Refused locally, before anything was sent: no `status`, and `field` and
+    /// `reason` name the argument. Or refused by the service (400/422): `status`, `server_code`
+    /// and `server_message` are set, and no `field`.
     Validation = "validation",
-    /// The agent failed the task.
+    /// The agent failed the task (`server_code`, e.g. `NAVIGATION_TIMEOUT`; `usage`).
     TaskFailed = "task_failed",
-    /// A wait's deadline passed; the task goes on.
+    /// A wait's deadline passed (`waited`); the task goes on and can be waited on again.
     WaitTimeout = "wait_timeout",
-    /// A wait's cost ceiling was passed; the task was stopped.
+    /// The task's cost passed the wait's ceiling (`limit`); the SDK stopped it (`usage`).
     CostLimit = "cost_limit",
-    /// The session ended under a task or before a command.
+    /// The session ended (terminated, expired, lost) under the task or before the command.
     SessionEnded = "session_ended",
-    /// The service could not be reached.
+    /// The service could not be reached (`never_sent` tells if the request surely never left).
     Connection = "connection",
     /// 5xx or an unexpected status.
     Server = "server",
-    /// An answer the SDK cannot read.
+    /// The service answered something the SDK cannot read (`body`).
     Decode = "decode",
-    /// The key would have gone over plain http to a non-loopback host.
+    /// The API key would have gone over plain http to a non-loopback host (`url`).
     InsecureTransport = "insecure_transport",
-    /// A create request may or may not have taken effect.
+    /// A request that creates something was sent and nothing that came back proves it did not
+    /// take effect (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have
+    /// started (`operation`, `session_id`). It is never resent, to never bill the same work twice.
     OutcomeUnknown = "outcome_unknown",
     /// The caller cancelled the operation.
     Cancelled = "cancelled",

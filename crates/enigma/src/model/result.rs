@@ -8,7 +8,8 @@ use super::error::Error;
 use super::usage::Usage;
 
 /// How a task ended, from the waiter's point of view. A failure is not an outcome but an error
-/// ([`Error::TaskFailed`]), and so is the session ending under the task ([`Error::SessionEnded`]).
+/// (`task_failed`: [`Error::TaskFailed`]), and so is the session ending under the task
+/// (`session_ended`: [`Error::SessionEnded`]).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -40,7 +41,9 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// The result of waiting for a task.
+/// How a task ended, as a wait returns it: `outcome` is `completed` (see `message`), `guardrail`
+/// (the agent asks `question`: answer it on the session and wait again) or `stopped`. A failure
+/// is not a result but an error (`task_failed`).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskResult {

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Tokens, time and cost of a task so far (or in total, on a final answer).
+/// Tokens, time (seconds) and cost (USD) of a task so far (or in total, on a final answer); any
+/// field may be unknown.
 ///
 /// Every field is optional because the service reports them in several places and shapes:
 /// `data.prompt_tokens`, `usage.inputTokens`, `result.usage`, `data.usage`... [`Usage::from_body`]

@@ -12,7 +12,8 @@ use super::missing_key;
 use super::parse::{DURATIONS, Spelling};
 use super::usage::Usage;
 
-/// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
+/// One look at a task (a poll), flat: `state` is `running` (`paused` says if paused),
+/// `completed`, `guardrail`, `failed`, `stopped` or `terminated`; every state's fields are there,
 /// null (or `paused: false`) where the state has none.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Serialize)]
@@ -20,7 +21,7 @@ use super::usage::Usage;
 pub struct StatusView<'a> {
     /// The state's name.
     pub state: &'static str,
-    /// Running and paused.
+    /// Running, and paused (or under manual control).
     pub paused: bool,
     /// The agent's answer (completed).
     pub message: Option<&'a str>,
@@ -32,7 +33,7 @@ pub struct StatusView<'a> {
     pub error: Option<&'a str>,
     /// When it completed (completed), ISO 8601.
     pub completed_at: Option<&'a str>,
-    /// Every state but running: the task is over (`TaskState::is_final`).
+    /// True for every state but `running`: the task is over (the core's `TaskState::is_final`).
     pub done: bool,
     /// Usage so far.
     pub usage: &'a Usage,

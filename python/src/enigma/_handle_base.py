@@ -1,35 +1,24 @@
-"""What the sync and async layers share: wrapping native handles, re-attaching handles in
-another process (pickling), and what happens to open sessions at interpreter exit."""
+"""What the sync and async public classes share: their base classes (settings, ids, reprs,
+pickling by ids), the mode flag of a native client, and how a call's options are gathered."""
 
 from __future__ import annotations
 
-import atexit
 import html
 import logging
 import os
-import warnings
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple
 
+from . import _exit, _signals
 from . import _native as _ext
-from . import _signals
-from .errors import OpenSessionWarning
-
-if TYPE_CHECKING:
-    from ._async import AsyncClient, AsyncSession, AsyncTask
-    from ._sync import Client, Session, Task
+from ._pickling import reattach_session, reattach_task
 
 log = logging.getLogger("enigma")
-
-Settings = Dict[str, Any]
 
 # The `blocking` flag of a native client: the asyncio API's calls return awaitables, the sync
 # API's block the calling thread. (`_sync.py` is generated from `_async.py`, which names the
 # first; the generator turns the name into the second.)
 NON_BLOCKING = False
 BLOCKING = True
-
-# ---------------------------------------------------------------------------------------------
-# Wrapping native objects in the public classes of their mode.
 
 
 def options(args: Dict[str, Any], *skip: str) -> Dict[str, Any]:
@@ -38,64 +27,6 @@ def options(args: Dict[str, Any], *skip: str) -> Dict[str, Any]:
     where Python spells an option (``tests/test_option_signatures.py`` checks it against the
     core's field list)."""
     return {k: v for k, v in args.items() if v is not None and k != "self" and k not in skip}
-
-
-def wrap_client(native: _ext.Client) -> "Union[AsyncClient, Client]":
-    if native.blocking:
-        from ._sync import Client
-
-        return Client._wrap(native)
-    from ._async import AsyncClient
-
-    return AsyncClient._wrap(native)
-
-
-def wrap_session(native: _ext.Session, client: Any = None) -> "Union[AsyncSession, Session]":
-    if native.blocking:
-        from ._sync import Session
-
-        return Session(native, client)
-    from ._async import AsyncSession
-
-    return AsyncSession(native, client)
-
-
-def wrap_task(native: _ext.Task, client: Any = None) -> "Union[AsyncTask, Task]":
-    if native.blocking:
-        from ._sync import Task
-
-        return Task(native, client)
-    from ._async import AsyncTask
-
-    return AsyncTask(native, client)
-
-
-# ---------------------------------------------------------------------------------------------
-# Pickling: a handle travels as ids plus client settings, never the key; the receiving process
-# makes (once per settings) a client that takes its key from its own environment.
-
-_CLIENTS: Dict[Tuple[Any, ...], _ext.Client] = {}
-
-
-def _client_for(settings: Settings, blocking: bool) -> _ext.Client:
-    key = (os.getpid(), blocking, tuple(sorted((k, repr(v)) for k, v in settings.items())))
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = _ext.Client(dict(settings), blocking=blocking)
-        _CLIENTS[key] = client
-    return client
-
-
-def reattach_session(session_id: str, settings: Settings, blocking: bool) -> Any:
-    return wrap_session(_client_for(settings, blocking).session(session_id))
-
-
-def reattach_task(session_id: str, task_id: str, settings: Settings, blocking: bool) -> Any:
-    return wrap_task(_client_for(settings, blocking).task(session_id, task_id))
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared behaviour of the public classes.
 
 
 class ClientBase:
@@ -161,7 +92,7 @@ class ClientBase:
         return self._handle_signals
 
     def _started_session(self) -> None:
-        _STARTED[id(self)] = self
+        _exit.track(self)
         _signals.session_opened(self)
 
     def __repr__(self) -> str:
@@ -247,46 +178,3 @@ class TaskBase:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} session_id={self.session_id!r}>"
-
-
-# ---------------------------------------------------------------------------------------------
-# Interpreter exit: let detached work (terminates of `with` blocks) and the core's background
-# cleanups (terminates of sessions whose call was cancelled, e.g. by Ctrl-C while a start's
-# answer was on its way) finish, within EXIT_WAIT seconds; deal with sessions still open
-# (terminate them, or name them in a warning); then stop the runtime before Python finalizes,
-# so no Rust thread calls into a finalizing interpreter.
-
-EXIT_WAIT = 5.0
-
-_STARTED: Dict[int, ClientBase] = {}
-
-
-def _at_exit() -> None:
-    try:
-        _ext.drain(EXIT_WAIT)
-        for client in list(_STARTED.values()):
-            if client._pid != os.getpid():
-                continue
-            ids = client._native.open_session_ids()
-            if not ids:
-                continue
-            if client._terminate_on_exit:
-                log.info("terminating sessions still open at exit: %s", ", ".join(ids))
-                failures = client._native.with_mode(blocking=True).terminate_open_sessions()
-                for session_id, error in failures:
-                    log.warning("could not terminate session %s at exit: %s", session_id, error)
-            else:
-                warnings.warn(
-                    f"enigma: session(s) {', '.join(ids)} were started without a context manager and are "
-                    "still open at exit; they bill until they expire. Use `async with`/`with`, call "
-                    "terminate(), or create the client with terminate_on_exit=True.",
-                    OpenSessionWarning,
-                    stacklevel=1,
-                )
-    except BaseException as err:  # never fail the exit
-        log.debug("enigma exit hook: %r", err)
-    finally:
-        _ext.shutdown()
-
-
-atexit.register(_at_exit)
