@@ -19,7 +19,10 @@
 
 // The data and error types (results, statuses, usage, live events, error classes) are generated
 // from the core's types (scripts/gen_types.py); this file declares the handles and options.
-import type { EnigmaEvent, TaskResult, TaskStatus, Usage } from './lib/generated/types'
+import type {
+  ActiveSockets, BatchItem, BatchProgress, BatchQuestion, BatchSummary, EnigmaEvent, Health, TaskResult, TaskStatus,
+  UnendedSession,
+} from './lib/generated/types'
 export * from './lib/generated/types'
 
 declare module './lib/generated/types' {
@@ -170,51 +173,6 @@ export interface SessionInfo {
   raw: any
 }
 
-/** `GET /start/health`. */
-export interface Health {
-  status: string
-  instancesAvailable: boolean | null
-  instanceCount: number | null
-  timestamp: string | null
-  raw: any
-}
-
-/** `GET /start/active-sockets`. */
-export interface ActiveSockets {
-  sockets: string[]
-  count: number
-  raw: any
-}
-
-/**
- * A session the local ledger saw opened and never saw end (a process that died left it), and
- * what the service said of it ({@link Client.unendedSessions}).
- */
-export interface UnendedSession {
-  sessionId: string
-  /**
-   * `open` (it may still bill), `ended`, `terminated` (by this call), `unknown` (the service
-   * could not be asked, or a terminate failed) or `other_key_or_host` (opened with another key
-   * or base URL: not asked). The same words as Python and `enigma session list`.
-   */
-  state: 'open' | 'ended' | 'terminated' | 'unknown' | 'other_key_or_host'
-  /** When it was opened, Unix time in seconds. */
-  openedAt: number
-  /** Seconds since it was opened. */
-  ageSecs: number
-  /** The last 4 characters of the key that opened it. */
-  keyLast4: string | null
-  /** The base URL it was opened on. */
-  baseUrl: string
-  /** The process that opened it, and whether a process with that id runs now (null: unknown). */
-  pid: number
-  processAlive: boolean | null
-  /** That process's command line (any API key in it masked). */
-  command: string
-  /** More about the state: the service's refusal, a terminate's error, a session left alone. */
-  detail: string | null
-}
-
 /** A batch task: its text, or its text with options and an id (echoed in its item). */
 export type TaskSpec =
   | string
@@ -231,88 +189,6 @@ export type TaskSpec =
       /** Give up waiting after this long (its session is then terminated). */
       timeoutMs?: number
     }
-
-/** How a batch task ended. */
-export type BatchOutcome = 'completed' | 'guardrail' | 'stopped' | 'failed' | 'unknown' | 'skipped'
-
-/** One task's end. */
-export interface BatchItem {
-  /** The task's index in the input. */
-  index: number
-  id: string | null
-  /** `unknown`: its create's answer was lost (it may have run); never resubmitted unless `retryUnknown`. */
-  outcome: BatchOutcome
-  message: string | null
-  question: string | null
-  usage: Usage
-  /** What ended it: `code` (`task_failed`, `cost_limit`, `budget`, `outcome_unknown`...), `message`, `serverCode`. */
-  error: { code: string; message: string; serverCode?: string } | null
-  sessionId: string | null
-  taskId: string | null
-  timings: { startedAtMs: number; endedAtMs: number; durationSecs: number }
-  /** Started by an earlier run (from the journal) and waited on by id. */
-  reattached: boolean
-}
-
-/** Where a batch stands. */
-export interface BatchProgress {
-  total: number
-  done: number
-  failed: number
-  running: number
-  queued: number
-  previouslyDone: number
-  spent: number
-  budget: number | null
-  concurrency: number
-  elapsedSecs: number
-  /** The wait for the key's rate limit under way (nothing starts before it ends), else null. */
-  rateLimitWait: RateLimitWait | null
-  /** How many waits for the rate limit began during this batch. */
-  rateLimitWaits: number
-}
-
-/** A wait for the key's rate limit (the batch pacer's, or a retry after a 429). */
-export interface RateLimitWait {
-  /** Requests the key may send per window, when the service said. */
-  limit: number | null
-  /** The window's length, seconds. */
-  windowSecs: number
-  /** What waits: `creates` or `requests`. */
-  what: string
-  /** When the next request may go, Unix ms. */
-  untilMs: number
-  /** What a display shows: `waiting for the rate limit: 10 creates/min, next in 5 s`. */
-  message: string
-}
-
-/** A batch's end. */
-export interface BatchSummary {
-  total: number
-  outcomes: Record<BatchOutcome, number>
-  previouslyDone: number
-  notStarted: number
-  cancelled: number
-  spent: number
-  budget: number | null
-  budgetReached: boolean
-  wasCancelled: boolean
-  wallSecs: number
-  journalTornLine: number | null
-  concurrencyEnd: number
-}
-
-/** A guardrail question of a batch task, as `onGuardrail` receives it. */
-export interface BatchQuestion {
-  /** The task's position in the input. */
-  index: number
-  /** The task's own `id`, when it has one. */
-  id: string | null
-  /** The agent's question. */
-  question: string
-  sessionId: string
-  taskId: string
-}
 
 /** Options of {@link Client.runMany}. */
 export interface BatchOptions extends Abortable {

@@ -57,6 +57,13 @@ PY_EVENT_NAMES = {"raw": "RawEvent"}
 NODE_EVENT_NAMES = {"raw": "RawEvent"}
 # The data classes with behaviour of their own (`_model_methods.py`), in dependency order.
 PY_MODELS = [("Usage", "UsageMethods"), ("TaskResult", "TaskResultMethods"), ("TaskStatus", "TaskStatusMethods")]
+# TypeScript names of the core's types where they differ.
+TS_NAMES = {"CheckedSession": "UnendedSession", "GuardrailQuestion": "BatchQuestion"}
+# The core's types Node shows as they are, declared after the results, events and errors.
+TS_PLAIN = [
+    "Health", "ActiveSockets", "LedgerState", "CheckedSession", "BatchOutcome", "ItemError", "Timings",
+    "BatchItem", "RateLimitWait", "BatchProgress", "BatchSummary", "GuardrailQuestion",
+]
 # The fields `lib/errors.js` always sets (null when the payload lacks them); the others are set
 # only when the payload has them.
 NODE_ERROR_ALWAYS = ["code", "status", "retry_after", "server_code", "server_message", "retryable", "session_id", "task_id"]
@@ -366,7 +373,7 @@ def ts_type(schema: Dict[str, Any], field: str = "") -> str:
     inner, is_null = nullable(schema)
     name = ref(inner)
     if name is not None:
-        text = name
+        text = TS_NAMES.get(name, name)
     elif "const" in inner:
         text = f"'{inner['const']}'"
     elif inner.get("type") == "string":
@@ -377,6 +384,10 @@ def ts_type(schema: Dict[str, Any], field: str = "") -> str:
         text = "boolean"
     elif inner.get("type") == "array":
         text = f"{ts_type(inner.get('items', {}))}[]"
+    elif inner.get("type") == "object" and isinstance(inner.get("additionalProperties"), dict):
+        keys = ref(inner.get("propertyNames", {}))
+        value = ts_type(inner["additionalProperties"])
+        text = f"Record<{TS_NAMES.get(keys, keys) if keys else 'string'}, {value}>"
     else:
         text = "any" if field == "raw" else "unknown"
     return f"{text} | null" if is_null else text
@@ -465,6 +476,14 @@ def ts_types(schema: Dict[str, Any]) -> str:
     out += ["}", ""]
     for code, doc in codes:
         out += ts_doc(doc) + [f"export declare class {NODE_ERROR_NAMES.get(code, pascal(code) + 'Error')} extends EnigmaError {{}}"]
+    for name in TS_PLAIN:
+        definition = defs[name]
+        if "properties" in definition:
+            interface(TS_NAMES.get(name, name), definition)
+        else:
+            out += ts_doc(definition.get("description", ""))
+            values = [v for v, _ in constants(definition)]
+            out += [f"export type {TS_NAMES.get(name, name)} = " + " | ".join(f"'{v}'" for v in values), ""]
     out += ["", "/** The error class of each core code. */", "export declare const errorClasses: Readonly<Record<ErrorCode, typeof EnigmaError>>"]
     return "\n".join(out) + "\n"
 

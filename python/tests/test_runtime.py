@@ -138,7 +138,7 @@ def test_runtime_is_stopped_at_exit_and_later_calls_fail_clearly(sim: Simulator)
             except RuntimeError as err:
                 print("refused:", err, flush=True)
         atexit.register(late)
-        import enigma._handles as h
+        import enigma._exit as h  # the exit hook (_exit.py)
         atexit.unregister(h._at_exit)
         atexit.register(h._at_exit)
         client.health()

@@ -1,6 +1,7 @@
 //! The JSON schema of the data the Python and Node bindings show, derived from the core's own
 //! types (`schemars`, the core's feature `schema`): results, statuses, usage, live events, the
-//! error payload and the error codes. `types.json` beside this crate is its committed output (`cargo run -p enigma-schema --features ordered`);
+//! error payload and the error codes, the service's health and sockets, the ledger's unended
+//! sessions, and what a batch reports. `types.json` beside this crate is its committed output (`cargo run -p enigma-schema --features ordered`);
 //! `scripts/gen_types.py` turns it into the Python data and error classes and the TypeScript
 //! declarations, so the core stays the one definition of each shape.
 //!
@@ -24,6 +25,13 @@ pub fn schema() -> Value {
     generator.subschema_for::<enigma::TaskState>();
     generator.subschema_for::<enigma::Event>();
     generator.subschema_for::<enigma::ErrorPayload>();
+    generator.subschema_for::<enigma::Health>();
+    generator.subschema_for::<enigma::ActiveSockets>();
+    generator.subschema_for::<enigma::CheckedSession>();
+    generator.subschema_for::<enigma::BatchItem>();
+    generator.subschema_for::<enigma::BatchProgress>();
+    generator.subschema_for::<enigma::BatchSummary>();
+    generator.subschema_for::<enigma::GuardrailQuestion>();
     let defs = Value::Object(generator.take_definitions(true));
     let mut names = BTreeMap::new();
     collect_names(&defs, &mut names);

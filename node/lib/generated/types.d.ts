@@ -2,7 +2,10 @@
 // The data and error types of enigma-click, as the core defines them (index.d.ts re-exports
 // them). Field names are the core's in Node's spelling.
 
-/** Tokens, time and cost of a task so far (or in total, on a final answer). */
+/**
+ * Tokens, time (seconds) and cost (USD) of a task so far (or in total, on a final answer); any
+ * field may be unknown.
+ */
 export interface Usage {
   /** Input (prompt) tokens. */
   inputTokens: number | null
@@ -20,11 +23,16 @@ export interface Usage {
 
 /**
  * How a task ended, from the waiter's point of view. A failure is not an outcome but an error
- * (`Error::TaskFailed`), and so is the session ending under the task (`Error::SessionEnded`).
+ * (`task_failed`: `Error::TaskFailed`), and so is the session ending under the task
+ * (`session_ended`: `Error::SessionEnded`).
  */
 export type Outcome = 'completed' | 'guardrail' | 'stopped'
 
-/** The result of waiting for a task. */
+/**
+ * How a task ended, as a wait returns it: `outcome` is `completed` (see `message`), `guardrail`
+ * (the agent asks `question`: answer it on the session and wait again) or `stopped`. A failure is
+ * not a result but an error (`task_failed`).
+ */
 export interface TaskResult {
   /** How it ended. */
   outcome: Outcome
@@ -48,13 +56,14 @@ export interface TaskResult {
 export type TaskState = 'running' | 'completed' | 'guardrail' | 'failed' | 'stopped' | 'terminated'
 
 /**
- * One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields, null
- * (or `paused: false`) where the state has none.
+ * One look at a task (a poll), flat: `state` is `running` (`paused` says if paused), `completed`,
+ * `guardrail`, `failed`, `stopped` or `terminated`; every state's fields are there, null (or
+ * `paused: false`) where the state has none.
  */
 export interface TaskStatus {
   /** The state's name. */
   state: TaskState
-  /** Running and paused. */
+  /** Running, and paused (or under manual control). */
   paused: boolean
   /** The agent's answer (completed). */
   message: string | null
@@ -66,7 +75,7 @@ export interface TaskStatus {
   error: string | null
   /** When it completed (completed), ISO 8601. */
   completedAt: string | null
-  /** Every state but running: the task is over (`TaskState::is_final`). */
+  /** True for every state but `running`: the task is over (the core's `TaskState::is_final`). */
   done: boolean
   /** Usage so far. */
   usage: Usage
@@ -171,7 +180,7 @@ export interface SessionEndedEvent {
 }
 
 /**
- * The browser instance lost its connection (`instance:disconnected`); it has `grace_period_ms` to
+ * The browser instance lost its connection (`instance:disconnected`); it has `gracePeriodMs` to
  * come back.
  */
 export interface InstanceDisconnectedEvent {
@@ -198,7 +207,7 @@ export interface ConnectedEvent {
   type: 'connected'
 }
 
-/** The live connection dropped; `will_reconnect` says whether the SDK tries again. */
+/** The live connection dropped; `willReconnect` says whether the SDK tries again. */
 export interface DisconnectedEvent {
   type: 'disconnected'
   /** Why, in Socket.IO's words (`transport close`, `io server disconnect`...). */
@@ -382,40 +391,253 @@ export declare class EnigmaError extends Error {
 export declare class AuthenticationError extends EnigmaError {}
 /** 403: the account is deactivated. */
 export declare class PermissionDeniedError extends EnigmaError {}
-/** 402: the balance is exhausted. */
+/** 402: the balance is exhausted (`balance`). */
 export declare class InsufficientBalanceError extends EnigmaError {}
-/** 429 `RATE_LIMIT_EXCEEDED`. */
+/** 429 `RATE_LIMIT_EXCEEDED`, after the SDK's own retries (`retryAfter`, `rateLimit`). */
 export declare class RateLimitError extends EnigmaError {}
-/** 429 `SESSION_LIMIT_REACHED`. */
+/** 429 `SESSION_LIMIT_REACHED`: too many concurrent sessions (`details`). */
 export declare class SessionLimitError extends EnigmaError {}
-/** 404 for a session. */
+/** 404: unknown, expired or ended session. */
 export declare class SessionNotFoundError extends EnigmaError {}
-/** 404 for a task. */
+/** 404: unknown task. */
 export declare class TaskNotFoundError extends EnigmaError {}
 /** 409: a task runs and another is already queued. */
 export declare class TaskAlreadyRunningError extends EnigmaError {}
-/** Input refused locally (no status), or by the service (400/422). */
+/**
+ * Invalid input. Refused locally, before anything was sent: no `status`, and `field` and `reason`
+ * name the argument. Or refused by the service (400/422): `status`, `serverCode` and
+ * `serverMessage` are set, and no `field`.
+ */
 export declare class ValidationError extends EnigmaError {}
-/** The agent failed the task. */
+/** The agent failed the task (`serverCode`, e.g. `NAVIGATION_TIMEOUT`; `usage`). */
 export declare class TaskFailedError extends EnigmaError {}
-/** A wait's deadline passed; the task goes on. */
+/** A wait's deadline passed (`waited`); the task goes on and can be waited on again. */
 export declare class WaitTimeout extends EnigmaError {}
-/** A wait's cost ceiling was passed; the task was stopped. */
+/** The task's cost passed the wait's ceiling (`limit`); the SDK stopped it (`usage`). */
 export declare class CostLimitExceeded extends EnigmaError {}
-/** The session ended under a task or before a command. */
+/** The session ended (terminated, expired, lost) under the task or before the command. */
 export declare class SessionEndedError extends EnigmaError {}
-/** The service could not be reached. */
+/** The service could not be reached (`neverSent` tells if the request surely never left). */
 export declare class ConnectionError extends EnigmaError {}
 /** 5xx or an unexpected status. */
 export declare class ServerError extends EnigmaError {}
-/** An answer the SDK cannot read. */
+/** The service answered something the SDK cannot read (`body`). */
 export declare class DecodeError extends EnigmaError {}
-/** The key would have gone over plain http to a non-loopback host. */
+/** The API key would have gone over plain http to a non-loopback host (`url`). */
 export declare class InsecureTransportError extends EnigmaError {}
-/** A create request may or may not have taken effect. */
+/**
+ * A request that creates something was sent and nothing that came back proves it did not take
+ * effect (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have started
+ * (`operation`, `sessionId`). It is never resent, to never bill the same work twice.
+ */
 export declare class OutcomeUnknownError extends EnigmaError {}
 /** The caller cancelled the operation. */
 export declare class AbortError extends EnigmaError {}
+/** `GET /start/health`. */
+export interface Health {
+  /** `healthy` when all is well. */
+  status: string
+  /** Whether browser instances are available. */
+  instancesAvailable: boolean | null
+  /** How many instances there are. */
+  instanceCount: number | null
+  /** The service's timestamp. */
+  timestamp: string | null
+  /** The whole answer. */
+  raw: any
+}
+
+/** `GET /start/active-sockets`. */
+export interface ActiveSockets {
+  /** Connection ids. */
+  sockets: string[]
+  /** How many. */
+  count: number
+  /** The whole answer. */
+  raw: any
+}
+
+/** What the service said of an unended session. */
+export type LedgerState = 'open' | 'ended' | 'terminated' | 'unknown' | 'other_key_or_host'
+
+/** An unended session of the ledger and what the service said of it. */
+export interface UnendedSession {
+  /** The session id. */
+  sessionId: string
+  /** When it was opened, Unix time in seconds. */
+  openedAt: number
+  /** Seconds since it was opened. */
+  ageSecs: number
+  /** The last 4 characters of the key that opened it. */
+  keyLast4: string | null
+  /** The base URL it was opened on. */
+  baseUrl: string
+  /** The id of the process that opened it. */
+  pid: number
+  /**
+   * Whether a process with that id runs now (`None`: this system cannot tell). A process that died
+   * may have had its id given to another since.
+   */
+  processAlive: boolean | null
+  /** The command line of that process. */
+  command: string
+  /** What the service said. */
+  state: LedgerState
+  /**
+   * Why, in words, when there is more to say (the service's refusal, a terminate's error, an open
+   * session left alone because its process still runs).
+   */
+  detail: string | null
+}
+
+/** How one task of a batch ended. */
+export type BatchOutcome = 'completed' | 'guardrail' | 'stopped' | 'failed' | 'unknown' | 'skipped'
+
+/** The error that ended a task, as data. */
+export interface ItemError {
+  /** The SDK's stable code (`task_failed`, `cost_limit`, `outcome_unknown`, `validation`...). */
+  code: string
+  /** The text. */
+  message: string
+  /** The service's own code, when it gave one (e.g. `NAVIGATION_TIMEOUT`). */
+  serverCode?: string | null
+}
+
+/** When a task ran, in Unix milliseconds, and how long. */
+export interface Timings {
+  /** When its create was sent (or it was re-attached). */
+  startedAtMs: number
+  /** When it ended. */
+  endedAtMs: number
+  /** `ended - started`, seconds. */
+  durationSecs: number
+}
+
+/** One task's end, in completion order, tagged with its place in the input. */
+export interface BatchItem {
+  /** The task's index in the input (0-based). */
+  index: number
+  /** The caller's id, when the spec gave one. */
+  id: string | null
+  /** How it ended. */
+  outcome: BatchOutcome
+  /** The agent's final message (completed). */
+  message: string | null
+  /** The agent's question (guardrail). */
+  question: string | null
+  /** Usage and cost (as far as known). */
+  usage: Usage
+  /** What went wrong (failed, unknown, skipped, and stopped by a limit). */
+  error: ItemError | null
+  /** The session that ran it. */
+  sessionId: string | null
+  /** The task. */
+  taskId: string | null
+  /** When it ran. */
+  timings: Timings
+  /** Whether it was re-attached from the journal (started by an earlier run). */
+  reattached: boolean
+}
+
+/**
+ * One wait for the key's rate limit (see `Client::rate_limit_wait`). Its serde form is snake_case,
+ * like `Usage`'s; the bindings respell it.
+ */
+export interface RateLimitWait {
+  /** The requests the key may send per window (`X-RateLimit-Limit`), when the service said. */
+  limit: number | null
+  /** The window's length, seconds (60 on the service). */
+  windowSecs: number
+  /** What waits: `creates` (sessions and tasks) or `requests`. */
+  what: string
+  /** When the next request may go, Unix milliseconds. */
+  untilMs: number
+  /**
+   * The wait as every display words it, when it began: `waiting for the rate limit: 10 creates/min,
+   * next in 5 s`.
+   */
+  message: string
+}
+
+/** Where a running batch stands. */
+export interface BatchProgress {
+  /** Tasks in the input. */
+  total: number
+  /** Tasks ended in this run (any outcome). */
+  done: number
+  /** Tasks ended failed or unknown in this run. */
+  failed: number
+  /** Tasks running now. */
+  running: number
+  /** Tasks not started yet. */
+  queued: number
+  /** Tasks a journal showed finished by an earlier run (not run again, not reported again). */
+  previouslyDone: number
+  /** USD spent: ended tasks plus the running tasks' usage so far. */
+  spent: number
+  /** The budget, USD. */
+  budget: number | null
+  /** Sessions the runner may hold at once now (lowered on `SESSION_LIMIT_REACHED`). */
+  concurrency: number
+  /** Seconds since the batch began. */
+  elapsedSecs: number
+  /**
+   * The wait for the key's rate limit under way, if any: nothing starts until it ends (its
+   * `message` says so: `waiting for the rate limit: 10 creates/min, next in 5 s`).
+   */
+  rateLimitWait: RateLimitWait | null
+  /** How many waits for the rate limit began during this batch. */
+  rateLimitWaits: number
+}
+
+/** A batch's end: what happened to every task, and what it cost. */
+export interface BatchSummary {
+  /** Tasks in the input. */
+  total: number
+  /**
+   * Tasks ended in this run, per outcome, every outcome listed (in `BatchOutcome::ALL`'s order;
+   * serialised with the outcomes' names as keys: `completed`, `guardrail`...).
+   */
+  outcomes: Record<string, number>
+  /** Tasks finished by an earlier run (from the journal). */
+  previouslyDone: number
+  /** Tasks never started (the budget was reached, or the batch was cancelled). */
+  notStarted: number
+  /** Tasks interrupted by cancelling the batch (their sessions terminated; a rerun runs them). */
+  cancelled: number
+  /** USD spent by the tasks of this run. */
+  spent: number
+  /** The budget, USD. */
+  budget: number | null
+  /** Whether the budget was reached (running tasks were stopped, no new ones started). */
+  budgetReached: boolean
+  /** Whether the batch was cancelled. */
+  wasCancelled: boolean
+  /** Wall time, seconds. */
+  wallSecs: number
+  /** The journal's torn last line (1-based) that was dropped on opening, if there was one. */
+  journalTornLine: number | null
+  /** The most sessions held at once, and the concurrency at the end. */
+  concurrencyEnd: number
+}
+
+/**
+ * A guardrail question of a batch task, for the handler to answer (serialised as the bindings show
+ * it, inside `{token, question}`).
+ */
+export interface BatchQuestion {
+  /** The task's index in the input. */
+  index: number
+  /** The caller's id of the task. */
+  id: string | null
+  /** The agent's question. */
+  question: string
+  /** The session. */
+  sessionId: string
+  /** The task. */
+  taskId: string
+}
+
 
 /** The error class of each core code. */
 export declare const errorClasses: Readonly<Record<ErrorCode, typeof EnigmaError>>

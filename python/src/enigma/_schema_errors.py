@@ -44,35 +44,37 @@ class PermissionDeniedError(EnigmaError):
 
 
 class InsufficientBalanceError(EnigmaError):
-    """402: the balance is exhausted."""
+    """402: the balance is exhausted (``balance``)."""
 
     code = "insufficient_balance"
     __module__ = "enigma.errors"
 
 
 class RateLimitError(EnigmaError):
-    """429 ``RATE_LIMIT_EXCEEDED``."""
+    """429 ``RATE_LIMIT_EXCEEDED``, after the SDK's own retries (``retry_after``,
+    ``rate_limit``).
+    """
 
     code = "rate_limited"
     __module__ = "enigma.errors"
 
 
 class SessionLimitError(EnigmaError):
-    """429 ``SESSION_LIMIT_REACHED``."""
+    """429 ``SESSION_LIMIT_REACHED``: too many concurrent sessions (``details``)."""
 
     code = "session_limit"
     __module__ = "enigma.errors"
 
 
 class SessionNotFoundError(EnigmaError):
-    """404 for a session."""
+    """404: unknown, expired or ended session."""
 
     code = "session_not_found"
     __module__ = "enigma.errors"
 
 
 class TaskNotFoundError(EnigmaError):
-    """404 for a task."""
+    """404: unknown task."""
 
     code = "task_not_found"
     __module__ = "enigma.errors"
@@ -86,42 +88,45 @@ class TaskAlreadyRunningError(EnigmaError):
 
 
 class ValidationError(EnigmaError, ValueError):
-    """Input refused locally (no status), or by the service (400/422)."""
+    """Invalid input. Refused locally, before anything was sent: no ``status``, and ``field`` and
+    ``reason`` name the argument. Or refused by the service (400/422): ``status``,
+    ``server_code`` and ``server_message`` are set, and no ``field``.
+    """
 
     code = "validation"
     __module__ = "enigma.errors"
 
 
 class TaskFailedError(EnigmaError):
-    """The agent failed the task."""
+    """The agent failed the task (``server_code``, e.g. ``NAVIGATION_TIMEOUT``; ``usage``)."""
 
     code = "task_failed"
     __module__ = "enigma.errors"
 
 
 class WaitTimeout(EnigmaError):
-    """A wait's deadline passed; the task goes on."""
+    """A wait's deadline passed (``waited``); the task goes on and can be waited on again."""
 
     code = "wait_timeout"
     __module__ = "enigma.errors"
 
 
 class CostLimitExceeded(EnigmaError):
-    """A wait's cost ceiling was passed; the task was stopped."""
+    """The task's cost passed the wait's ceiling (``limit``); the SDK stopped it (``usage``)."""
 
     code = "cost_limit"
     __module__ = "enigma.errors"
 
 
 class SessionEndedError(EnigmaError):
-    """The session ended under a task or before a command."""
+    """The session ended (terminated, expired, lost) under the task or before the command."""
 
     code = "session_ended"
     __module__ = "enigma.errors"
 
 
 class EnigmaConnectionError(EnigmaError):
-    """The service could not be reached."""
+    """The service could not be reached (``never_sent`` tells if the request surely never left)."""
 
     code = "connection"
     __module__ = "enigma.errors"
@@ -135,21 +140,25 @@ class ServerError(EnigmaError):
 
 
 class DecodeError(EnigmaError):
-    """An answer the SDK cannot read."""
+    """The service answered something the SDK cannot read (``body``)."""
 
     code = "decode"
     __module__ = "enigma.errors"
 
 
 class InsecureTransportError(EnigmaError):
-    """The key would have gone over plain http to a non-loopback host."""
+    """The API key would have gone over plain http to a non-loopback host (``url``)."""
 
     code = "insecure_transport"
     __module__ = "enigma.errors"
 
 
 class OutcomeUnknownError(EnigmaError):
-    """A create request may or may not have taken effect."""
+    """A request that creates something was sent and nothing that came back proves it did not
+    take effect (lost or unreadable answer, a 502/504 or other 5xx but 503): it may have
+    started (``operation``, ``session_id``). It is never resent, to never bill the same work
+    twice.
+    """
 
     code = "outcome_unknown"
     __module__ = "enigma.errors"

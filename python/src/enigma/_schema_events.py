@@ -158,7 +158,7 @@ class Connected(Event):
 
     type: ClassVar[Literal["connected"]] = "connected"
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ class Disconnected(Event):
     will_reconnect: bool = False
     """Whether a reconnection follows."""
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ class Reconnecting(Event):
     attempt: int
     """1-based attempt number."""
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class ConnectError(Event):
     message: str
     """The service's text."""
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ class Lagged(Event):
     missed: int
     """How many events this stream skipped."""
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ class RawEvent(Event):
     payload: Any = None
     """Its payload."""
     raw: Dict[str, Any] = _raw()
-    """The SDK's own event: its fields."""
+    """The SDK's own event: its fields (as ```to_dict()``` gives them)."""
 
 
 AnyEvent = Union[

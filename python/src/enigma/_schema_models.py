@@ -18,7 +18,9 @@ State = Literal["running", "completed", "guardrail", "failed", "stopped", "termi
 
 @dataclass(frozen=True, repr=False)
 class Usage(UsageMethods):
-    """Tokens, time and cost of a task so far (or in total, on a final answer)."""
+    """Tokens, time (seconds) and cost (USD) of a task so far (or in total, on a final answer);
+    any field may be unknown.
+    """
 
     input_tokens: Optional[int] = None
     """Input (prompt) tokens."""
@@ -36,7 +38,10 @@ class Usage(UsageMethods):
 
 @dataclass(frozen=True, repr=False)
 class TaskResult(TaskResultMethods):
-    """The result of waiting for a task."""
+    """How a task ended, as a wait returns it: ``outcome`` is ``completed`` (see ``message``),
+    ``guardrail`` (the agent asks ``question``: answer it on the session and wait again) or
+    ``stopped``. A failure is not a result but an error (``task_failed``).
+    """
 
     outcome: Outcome
     """How it ended."""
@@ -58,14 +63,15 @@ class TaskResult(TaskResultMethods):
 
 @dataclass(frozen=True, repr=False)
 class TaskStatus(TaskStatusMethods):
-    """One look at a task, flat: ``state`` (``running``, ``completed``, ...) and every state's
-    fields, null (or ``paused: false``) where the state has none.
+    """One look at a task (a poll), flat: ``state`` is ``running`` (``paused`` says if paused),
+    ``completed``, ``guardrail``, ``failed``, ``stopped`` or ``terminated``; every state's
+    fields are there, null (or ``paused: false``) where the state has none.
     """
 
     state: State
     """The state's name."""
     paused: bool = False
-    """Running and paused."""
+    """Running, and paused (or under manual control)."""
     message: Optional[str] = None
     """The agent's answer (completed)."""
     question: Optional[str] = None
@@ -77,7 +83,9 @@ class TaskStatus(TaskStatusMethods):
     completed_at: Optional[str] = None
     """When it completed (completed), ISO 8601."""
     done: bool = False
-    """Every state but running: the task is over (``TaskState::is_final``)."""
+    """True for every state but ``running``: the task is over (the core's
+    ``TaskState::is_final``).
+    """
     usage: Usage = field(default_factory=Usage)
     """Usage so far."""
     raw: Dict[str, Any] = field(default_factory=dict, compare=False)

@@ -9,6 +9,7 @@ use crate::model::usage::Usage;
 use crate::rest::rate_waits::RateLimitWait;
 
 /// How one task of a batch ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BatchOutcome {
@@ -59,6 +60,7 @@ impl BatchOutcome {
 }
 
 /// The error that ended a task, as data.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemError {
@@ -82,6 +84,7 @@ impl From<&Error> for ItemError {
 }
 
 /// When a task ran, in Unix milliseconds, and how long.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Timings {
@@ -94,6 +97,7 @@ pub struct Timings {
 }
 
 /// One task's end, in completion order, tagged with its place in the input.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchItem {
@@ -170,6 +174,7 @@ impl BatchItem {
 }
 
 /// Where a running batch stands.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchProgress {
@@ -201,6 +206,7 @@ pub struct BatchProgress {
 }
 
 /// A batch's end: what happened to every task, and what it cost.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchSummary {

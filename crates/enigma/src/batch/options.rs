@@ -15,6 +15,7 @@ use crate::model::parse::{self, Spelling};
 
 /// A guardrail question of a batch task, for the handler to answer (serialised as the
 /// bindings show it, inside `{token, question}`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GuardrailQuestion {
     /// The task's index in the input.

@@ -13,6 +13,7 @@ use crate::live::{Probe, probe};
 use crate::model::error::{Error, Result};
 
 /// What the service said of an unended session.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -43,6 +44,7 @@ impl LedgerState {
 }
 
 /// An unended session of the ledger and what the service said of it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckedSession {

@@ -10,6 +10,7 @@ use super::process;
 use super::record::{Record, now};
 
 /// A session the ledger saw opened and never saw end.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnendedSession {

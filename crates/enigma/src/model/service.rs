@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// `GET /start/health`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Health {
     /// `healthy` when all is well.
@@ -19,6 +20,7 @@ pub struct Health {
 }
 
 /// `GET /start/active-sockets`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActiveSockets {
     /// Connection ids.

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 /// One wait for the key's rate limit (see [`Client::rate_limit_wait`](crate::Client::rate_limit_wait)).
 /// Its serde form is snake_case, like [`Usage`](crate::Usage)'s; the bindings respell it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RateLimitWait {
     /// The requests the key may send per window (`X-RateLimit-Limit`), when the service said.
