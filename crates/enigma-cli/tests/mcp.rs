@@ -105,7 +105,7 @@ fn the_tools_are_listed_and_bad_arguments_send_nothing() {
 fn closing_stdin_terminates_the_sessions_the_server_opened() {
     let sim = Sim::start(&["--time-scale", "0.01", "--rate-limit", "0"]);
     let mut host = Host::start(&sim);
-    let (is_error, opened) = host.call("create_session", json!({"taskDetails": "Browse #sim duration=3000"}));
+    let (is_error, opened) = host.call("create_session", json!({"taskDetails": "Browse #sim duration=250"}));
     assert!(!is_error, "{opened}");
     let (_, done) = host.call("browser_task", json!({"taskDetails": "Look #sim message=\"seen\""}));
     assert_eq!((done["status"].as_str(), done["message"].as_str()), (Some("completed"), Some("seen")));

@@ -21,6 +21,8 @@ pub struct Guard {
     /// The key of the task's spend in the budget.
     key: u64,
     max_cost: Option<f64>,
+    /// The session is the task's own (`browser_task`): it ends with the task's end.
+    own_session: bool,
     outcome: watch::Receiver<Option<Ended>>,
 }
 
@@ -34,17 +36,23 @@ pub enum Seen {
 }
 
 impl Guard {
-    /// Guards `task` (admitted to the budget as `key`) until its outcome.
-    pub fn spawn(task: Task, key: u64, max_cost: Option<f64>, budget: Arc<Budget>) -> Arc<Guard> {
+    /// Guards `task` (admitted to the budget as `key`) until its outcome; with `own_session`,
+    /// its session is terminated at its end (a ceiling's stop, a failure) unless it ended itself.
+    pub fn spawn(task: Task, key: u64, max_cost: Option<f64>, own_session: bool, budget: Arc<Budget>) -> Arc<Guard> {
         let (sender, outcome) = watch::channel(None);
-        tokio::spawn(watch_task(task.clone(), key, max_cost, budget, sender));
-        Arc::new(Guard { task, key, max_cost, outcome })
+        tokio::spawn(watch_task(task.clone(), key, max_cost, own_session, budget, sender));
+        Arc::new(Guard { task, key, max_cost, own_session, outcome })
     }
 
     /// The same task again, after its guardrail question was answered: a new wait, the same
     /// ceiling and the same spend.
     pub fn again(&self, budget: Arc<Budget>) -> Arc<Guard> {
-        Guard::spawn(self.task.clone(), self.key, self.max_cost, budget)
+        Guard::spawn(self.task.clone(), self.key, self.max_cost, self.own_session, budget)
+    }
+
+    /// Whether the session is the task's own (`browser_task`).
+    pub fn own_session(&self) -> bool {
+        self.own_session
     }
 
     pub fn task(&self) -> &Task {
@@ -84,6 +92,7 @@ async fn watch_task(
     task: Task,
     key: u64,
     max_cost: Option<f64>,
+    own_session: bool,
     budget: Arc<Budget>,
     sender: watch::Sender<Option<Ended>>,
 ) {
@@ -110,7 +119,22 @@ async fn watch_task(
         Ok(r) => budget.ended(key, r.usage.cost),
         Err(err) => budget.ended(key, err.usage().and_then(|u| u.cost)),
     }
+    if own_session && !asked {
+        end_own_session(&task).await;
+    }
     sender.send_replace(Some(result.map_err(|err| err.payload())));
+}
+
+/// A `browser_task`'s session after its task: it ends by itself after a completed task; after a
+/// stop (a ceiling) or a failure it may not, and nothing else will use it.
+async fn end_own_session(task: &Task) {
+    let session = task.session();
+    if session.client().open_session_ids().iter().any(|id| id == session.id())
+        && let Err(err) = session.terminate().await
+        && err.error_code() != enigma::ErrorCode::SessionNotFound
+    {
+        tracing::warn!(session = session.id(), error = %err, "could not terminate a task's own session");
+    }
 }
 
 /// The budget ran out while the task ran: stop it, and say so as a cost limit.

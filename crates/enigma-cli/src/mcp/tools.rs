@@ -234,7 +234,7 @@ impl EnigmaMcp {
             let message = "the session started without its task".to_owned();
             return Err(Error::Decode { message, body: session.id().to_owned(), source: None }.into());
         };
-        let guard = Guard::spawn(task, key, max_cost, budget.clone());
+        let guard = Guard::spawn(task, key, max_cost, true, budget.clone());
         opened.set_current(session.id(), guard.clone());
         let extra = json!({ "sessionId": session.id(), "liveViewUrl": session.live_view_url() });
         Ok(self.await_outcome(&guard, &session, true, wait, ctx, extra).await)
@@ -264,7 +264,7 @@ impl EnigmaMcp {
         opened.add(&session);
         let mut task_id = None;
         if let (Some(task), Some(key)) = (session.initial_task().cloned(), key) {
-            let guard = Guard::spawn(task.clone(), key, max_cost, budget.clone());
+            let guard = Guard::spawn(task.clone(), key, max_cost, false, budget.clone());
             opened.set_current(session.id(), guard);
             // Named by the start answer on some services, by the task's events on others.
             task_id = match task.id() {
@@ -304,7 +304,7 @@ impl EnigmaMcp {
                 return Err(err.into());
             }
         };
-        let guard = Guard::spawn(task, key, max_cost, budget.clone());
+        let guard = Guard::spawn(task, key, max_cost, false, budget.clone());
         opened.set_current(session.id(), guard.clone());
         let extra = json!({ "sessionId": session.id() });
         Ok(self.await_outcome(&guard, &session, false, wait, ctx, extra).await)
@@ -320,10 +320,21 @@ impl EnigmaMcp {
         }
         let task = self.shared.client.task(&args.session_id, &args.task_id).map_err(inputs::as_argument)?;
         let status = task.poll().await?;
+        // `{"state": {"state": "running", "paused": false}, "usage", "raw"}` becomes
+        // `{"status": "running", "paused": false, "usage", "answer": <the service's body>}`.
         let mut view = crate::output::camel(&status);
         if let Some(map) = view.as_object_mut() {
-            let state = map.remove("state").unwrap_or_default();
-            map.insert("status".into(), state);
+            match map.remove("state") {
+                Some(serde_json::Value::Object(state)) => {
+                    for (key, value) in state {
+                        map.insert(if key == "state" { "status".into() } else { key }, value);
+                    }
+                }
+                Some(state) => {
+                    map.insert("status".into(), state);
+                }
+                None => {}
+            }
             if let Some(raw) = map.remove("raw") {
                 map.insert("answer".into(), raw);
             }
@@ -377,7 +388,8 @@ impl EnigmaMcp {
             Some(asked) if resume => {
                 let guard = asked.again(self.shared.budget.clone());
                 opened.set_current(session.id(), guard.clone());
-                Ok(self.await_outcome(&guard, &session, false, wait, ctx, acked).await)
+                let own_session = guard.own_session();
+                Ok(self.await_outcome(&guard, &session, own_session, wait, ctx, acked).await)
             }
             _ => Ok(answers::ok(acked)),
         }
