@@ -83,8 +83,16 @@ fn the_tools_are_listed_and_bad_arguments_send_nothing() {
     let sim = Sim::start(&["--time-scale", "0.01", "--rate-limit", "0"]);
     let mut host = Host::start(&sim);
     let tools = host.request("tools/list", json!({}));
-    let names: Vec<&str> = tools["result"]["tools"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
-    for name in ["browser_task", "create_session", "send_task_to_session", "get_task_status", "control_session", "take_over_session"] {
+    let names: Vec<&str> =
+        tools["result"]["tools"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    for name in [
+        "browser_task",
+        "create_session",
+        "send_task_to_session",
+        "get_task_status",
+        "control_session",
+        "take_over_session",
+    ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     for (tool, arguments, field) in [
@@ -95,7 +103,10 @@ fn the_tools_are_listed_and_bad_arguments_send_nothing() {
     ] {
         let (is_error, answer) = host.call(tool, arguments);
         assert!(is_error, "{answer}");
-        assert_eq!((answer["error"]["code"].as_str(), answer["error"]["field"].as_str()), (Some("validation"), Some(field)));
+        assert_eq!(
+            (answer["error"]["code"].as_str(), answer["error"]["field"].as_str()),
+            (Some("validation"), Some(field))
+        );
     }
     assert_eq!(stat(&sim, "requests.total"), 0, "nothing was sent");
     assert_eq!(host.close(), 0);

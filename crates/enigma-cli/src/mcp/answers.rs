@@ -92,7 +92,8 @@ mod tests {
 
     #[test]
     fn an_error_is_a_tool_error_with_the_sdk_s_code_and_message() {
-        let answer = error(&Error::Validation { field: "taskDetails".into(), reason: "missing field `taskDetails`".into() });
+        let answer =
+            error(&Error::Validation { field: "taskDetails".into(), reason: "missing field `taskDetails`".into() });
         assert_eq!(answer.is_error, Some(true));
         let body = body(&answer);
         assert_eq!(body["error"]["code"], "validation");

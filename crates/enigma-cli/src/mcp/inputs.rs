@@ -258,7 +258,8 @@ mod tests {
 
     #[test]
     fn the_core_s_field_names_become_the_arguments() {
-        let err = Error::Validation { field: "max_duration".into(), reason: "max_duration must be at most 300000 ms".into() };
+        let err =
+            Error::Validation { field: "max_duration".into(), reason: "max_duration must be at most 300000 ms".into() };
         match as_argument(err) {
             Error::Validation { field, reason } => {
                 assert_eq!(field, "maxDuration");
@@ -270,10 +271,10 @@ mod tests {
 
     #[test]
     fn schemas_carry_types_descriptions_and_required_arguments() {
-        let schema = serde_json::Value::Object((*schema::<SendTask>()).clone());
-        assert_eq!(schema["required"], json!(["sessionId", "taskDetails"]));
-        assert_eq!(schema["properties"]["terminateOnCompletion"]["type"], json!(["boolean", "null"]));
-        assert!(schema["properties"]["taskDetails"]["description"].as_str().is_some_and(|d| !d.is_empty()));
+        let send = serde_json::Value::Object((*schema::<SendTask>()).clone());
+        assert_eq!(send["required"], json!(["sessionId", "taskDetails"]));
+        assert_eq!(send["properties"]["terminateOnCompletion"]["type"], json!(["boolean", "null"]));
+        assert!(send["properties"]["taskDetails"]["description"].as_str().is_some_and(|d| !d.is_empty()));
         let control = serde_json::Value::Object((*schema::<Control>()).clone());
         assert!(control.to_string().contains("terminate"), "{control}");
     }

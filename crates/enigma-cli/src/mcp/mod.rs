@@ -7,8 +7,8 @@
 //! answers and tool errors) <- `tools` (the tools) <- this file (transports, the end of
 //! everything on disconnect and on signals).
 
-pub mod args;
 mod answers;
+pub mod args;
 mod budget;
 mod guard;
 mod inputs;
@@ -103,9 +103,11 @@ async fn connect_client(args: &McpArgs) -> Result<connect::Connection, Error> {
         builder = builder.base_url(url.as_str());
     }
     if let Some(seconds) = args.poll_interval {
-        let interval = Duration::try_from_secs_f64(seconds).ok().filter(|d| !d.is_zero()).ok_or_else(|| {
-            Error::Validation { field: "poll_interval".into(), reason: format!("--poll-interval must be a positive number of seconds, got {seconds}") }
-        })?;
+        let interval =
+            Duration::try_from_secs_f64(seconds).ok().filter(|d| !d.is_zero()).ok_or_else(|| Error::Validation {
+                field: "poll_interval".into(),
+                reason: format!("--poll-interval must be a positive number of seconds, got {seconds}"),
+            })?;
         builder = builder.poll_interval(interval);
     }
     Ok(connect::Connection { client: builder.build()?, _simulator: None })

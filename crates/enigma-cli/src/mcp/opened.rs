@@ -56,7 +56,6 @@ impl Opened {
         self.lock().insert(session.id().to_owned(), entry);
     }
 
-
     /// The session's handle as opened here (with its live-view URL), if it was.
     pub fn session(&self, session_id: &str) -> Option<Session> {
         self.lock().get(session_id).map(|e| e.session.clone())

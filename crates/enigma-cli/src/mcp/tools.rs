@@ -398,7 +398,8 @@ impl EnigmaMcp {
     fn run_recent_events(&self, arguments: JsonObject, ctx: &RequestContext<RoleServer>) -> Answer {
         let args: RecentEvents = inputs::read(arguments)?;
         let limit = args.limit.map_or(20, |n| (n as usize).min(EVENTS_KEPT));
-        let events = self.scope(ctx).recent_events(&args.session_id, limit).ok_or_else(|| not_here(&args.session_id))?;
+        let events =
+            self.scope(ctx).recent_events(&args.session_id, limit).ok_or_else(|| not_here(&args.session_id))?;
         Ok(answers::ok(json!({ "sessionId": args.session_id, "events": events })))
     }
 
@@ -418,6 +419,8 @@ impl EnigmaMcp {
 fn not_here(session_id: &str) -> Error {
     Error::Validation {
         field: "sessionId".into(),
-        reason: format!("sessionId: {session_id} is not a session this server opened (it keeps events and live-view URLs of its own sessions only)"),
+        reason: format!(
+            "sessionId: {session_id} is not a session this server opened (it keeps events and live-view URLs of its own sessions only)"
+        ),
     }
 }
