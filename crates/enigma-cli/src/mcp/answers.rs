@@ -27,7 +27,7 @@ pub fn failure(payload: ErrorPayload) -> CallToolResult {
 /// A task's outcome, or where it stands when the call stopped waiting.
 pub fn seen(seen: Seen, session_id: &str, task_id: Option<&str>, extra: Value) -> CallToolResult {
     match seen {
-        Seen::Ended(ended) => outcome(ended, extra),
+        Seen::Ended(ended) => outcome(*ended, extra),
         Seen::Running => ok(merge(
             json!({
                 "status": "running",
@@ -45,7 +45,7 @@ pub fn seen(seen: Seen, session_id: &str, task_id: Option<&str>, extra: Value) -
 pub fn outcome(ended: Ended, extra: Value) -> CallToolResult {
     match ended {
         Ok(result) => ok(merge(result_json(&result), extra)),
-        Err(payload) => failure(payload),
+        Err(payload) => failure(*payload),
     }
 }
 

@@ -63,7 +63,7 @@ impl Budget {
 
     /// A task may start: the budget is not reached; its key for [`Budget::saw`] and
     /// [`Budget::ended`]. Else a `cost_limit` error (nothing was sent).
-    pub fn admit(&self) -> Result<u64, ErrorPayload> {
+    pub fn admit(&self) -> Result<u64, Box<ErrorPayload>> {
         if let Some(limit) = self.limit
             && self.spent() >= limit
         {
@@ -74,7 +74,7 @@ impl Budget {
             let mut refusal = Error::Validation { field: "budget".into(), reason }.payload();
             refusal.code = ErrorCode::CostLimit;
             refusal.retryable = false;
-            return Err(refusal);
+            return Err(Box::new(refusal));
         }
         let key = self.next_key.fetch_add(1, Ordering::Relaxed);
         self.lock().running.insert(key, 0.0);

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::budget::Budget;
 
 /// How a guarded task ended, or asked.
-pub type Ended = Result<TaskResult, ErrorPayload>;
+pub type Ended = Result<TaskResult, Box<ErrorPayload>>;
 
 pub struct Guard {
     task: Task,
@@ -28,7 +28,7 @@ pub struct Guard {
 
 /// What a call saw of a guarded task within its wait.
 pub enum Seen {
-    Ended(Ended),
+    Ended(Box<Ended>),
     /// Still running when the call's wait ran out.
     Running,
     /// The host cancelled the call.
@@ -74,8 +74,8 @@ impl Guard {
         let mut outcome = self.outcome.clone();
         tokio::select! {
             ended = outcome.wait_for(Option::is_some) => match ended {
-                Ok(ended) => Seen::Ended(ended.clone().unwrap_or_else(|| Err(lost()))),
-                Err(_) => Seen::Ended(Err(lost())),
+                Ok(ended) => Seen::Ended(Box::new(ended.clone().unwrap_or_else(|| Err(lost())))),
+                Err(_) => Seen::Ended(Box::new(Err(lost()))),
             },
             _ = tokio::time::sleep(wait) => Seen::Running,
             _ = cancelled.cancelled() => Seen::Cancelled,
@@ -84,8 +84,8 @@ impl Guard {
 }
 
 /// A guard that ended without a word (its runtime shut down).
-fn lost() -> ErrorPayload {
-    Error::Cancelled.payload()
+fn lost() -> Box<ErrorPayload> {
+    Box::new(Error::Cancelled.payload())
 }
 
 async fn watch_task(
@@ -122,7 +122,7 @@ async fn watch_task(
     if own_session && !asked {
         end_own_session(&task).await;
     }
-    sender.send_replace(Some(result.map_err(|err| err.payload())));
+    sender.send_replace(Some(result.map_err(|err| Box::new(err.payload()))));
 }
 
 /// A `browser_task`'s session after its task: it ends by itself after a completed task; after a

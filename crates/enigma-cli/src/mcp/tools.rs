@@ -40,16 +40,16 @@ pub struct EnigmaMcp {
 }
 
 /// A failed call, as the tool error it answers.
-pub struct Failure(ErrorPayload);
+pub struct Failure(Box<ErrorPayload>);
 
 impl From<Error> for Failure {
     fn from(err: Error) -> Failure {
-        Failure(err.payload())
+        Failure(Box::new(err.payload()))
     }
 }
 
-impl From<ErrorPayload> for Failure {
-    fn from(payload: ErrorPayload) -> Failure {
+impl From<Box<ErrorPayload>> for Failure {
+    fn from(payload: Box<ErrorPayload>) -> Failure {
         Failure(payload)
     }
 }
@@ -57,7 +57,7 @@ impl From<ErrorPayload> for Failure {
 type Answer = Result<CallToolResult, Failure>;
 
 fn answer(result: Answer) -> CallToolResult {
-    result.unwrap_or_else(|Failure(payload)| answers::failure(payload))
+    result.unwrap_or_else(|Failure(payload)| answers::failure(*payload))
 }
 
 /// How long `create_session` waits for the service to name the initial task.
