@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use enigma::Error;
 use rmcp::model::JsonObject;
-use schemars::JsonSchema;
+use rmcp::schemars::{self, JsonSchema};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
