@@ -198,7 +198,7 @@ impl EnigmaMcp {
 
     #[tool(
         name = "get_live_view",
-        description = "The URL of a session's live view, where a human can watch the browser (and act on it after take_over_session).",
+        description = "The URL of a session's live view, where a human can watch the browser (and act on it after take_over_session); known for the sessions create_session opened.",
         input_schema = inputs::schema::<LiveView>(),
         annotations(read_only_hint = true)
     )]
@@ -221,19 +221,18 @@ impl EnigmaMcp {
         let opened = self.scope(ctx);
         let budget = &self.shared.budget;
         let key = budget.admit()?;
-        let session = match self.shared.client.start_session(options).await {
-            Ok(session) => session,
+        // The core's one-shot start: one start-session that carries the task when the service
+        // names such tasks, else start-session then newTask (a task the service names only at
+        // its end could not be polled, so no ceiling could see its cost grow).
+        let task = match self.shared.client.start_task(options).await {
+            Ok(task) => task,
             Err(err) => {
                 budget.ended(key, None);
                 return Err(err.into());
             }
         };
+        let session = task.session();
         opened.add(&session);
-        let Some(task) = session.initial_task().cloned() else {
-            budget.ended(key, None);
-            let message = "the session started without its task".to_owned();
-            return Err(Error::Decode { message, body: session.id().to_owned(), source: None }.into());
-        };
         let guard = Guard::spawn(task, key, max_cost, true, budget.clone());
         opened.set_current(session.id(), guard.clone());
         let extra = json!({ "sessionId": session.id(), "liveViewUrl": session.live_view_url() });
