@@ -21,7 +21,7 @@ A host's configuration (Claude Desktop, Cursor, VS Code: the README has each):
 #[derive(Debug, Args)]
 pub struct McpArgs {
     /// Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio (0 picks a free port; the
-    /// URL is printed on stderr).
+    /// URL is printed on stdout: `Enigma MCP server listening on http://127.0.0.1:PORT/mcp`).
     #[arg(long, value_name = "PORT")]
     pub http: Option<u16>,
     /// The address --http binds: loopback unless told otherwise. RISK: any other address lets
