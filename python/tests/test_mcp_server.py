@@ -308,13 +308,15 @@ async def test_an_http_host_that_disconnects_mid_task_leaves_no_session_open(sim
 
 
 @slow_sim
-async def test_sigterm_leaves_no_session_open(sim: Simulator, http_server: Any) -> None:
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+async def test_a_signal_leaves_no_session_open(sim: Simulator, http_server: Any, signum: int, status: int) -> None:
     server = http_server()
     async with over_http(server.url) as session:
         await call(session, "create_session", taskDetails=f"Browse {LONG}")
         await call(session, "create_session")
         assert sim.stat("sessions.open") == 2
-        assert server.stop() == 143
+        server.process.send_signal(signum)
+        assert server.process.wait(timeout=30) == status
     assert sim.stat("sessions.open") == 0
 
 
