@@ -75,6 +75,10 @@ pub enum Command {
     Health,
     /// Serve the local simulator (a stand-in for the service, with a scripted agent).
     Sim(SimArgs),
+    /// Serve the SDK as a local MCP server (stdio, or Streamable HTTP with --http) for MCP
+    /// hosts (Claude Desktop, Cursor, VS Code...).
+    #[command(after_help = crate::mcp::args::MCP_AFTER_HELP)]
+    Mcp(crate::mcp::args::McpArgs),
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Command::Watch(args) => interrupt::or_signal(watch(&args.session_id, json)).await,
         Command::Batch(args) => crate::batch::run(args, json).await,
         Command::Health => interrupt::or_signal(health(json)).await,
+        // Its own signal handling: the end terminates every session it opened.
+        Command::Mcp(args) => crate::mcp::serve(args).await,
     }
 }
 

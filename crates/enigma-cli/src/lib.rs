@@ -12,6 +12,7 @@ mod commands;
 mod connect;
 mod exit;
 mod interrupt;
+mod mcp;
 mod output;
 mod progress;
 mod session_list;
