@@ -29,7 +29,6 @@ mod errors;
 mod extras;
 mod faults;
 mod ids;
-mod instance;
 mod live_page;
 mod rate_limit;
 mod responses;
