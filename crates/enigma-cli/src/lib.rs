@@ -15,6 +15,7 @@ mod interrupt;
 mod output;
 mod progress;
 mod session_list;
+mod signal;
 
 use std::ffi::OsString;
 use std::io::Write;
