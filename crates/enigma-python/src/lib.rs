@@ -1,6 +1,10 @@
 //! `enigma._native`: the Python binding of the Enigma SDK core. Thin: each method converts its
 //! arguments, calls the core (`enigma`), and maps the result or error. The typed Python layer is
 //! `python/src/enigma/`; the exception classes are defined there (`enigma.errors`).
+//!
+//! Imports run one way, down: the handles' methods (`client.rs`, `session.rs`, `task.rs`, ...),
+//! `bridge/` (sync wait and asyncio), `convert.rs`, `errors.rs`, and the handle types
+//! (`handles.rs`) with the runtime; docs/architecture.md has the picture.
 
 mod batch;
 mod bridge;
