@@ -14,7 +14,8 @@ use enigma::{BatchOptions, BatchOutcome, Error};
 use crate::batch_args::BatchArgs;
 use crate::batch_input::{self, invalid};
 use crate::batch_output::{Display, OutFile};
-use crate::interrupt::{self, Signal, Signals};
+use crate::interrupt::{self, Signals};
+use crate::signal::Signal;
 use crate::{connect, exit};
 
 /// How long a second signal gives the last terminates.

@@ -4,7 +4,7 @@
 
 use enigma::{BatchOutcome, BatchSummary, Error, ErrorCode, Outcome};
 
-use crate::interrupt::{self, Signal};
+use crate::signal::{self, Signal};
 
 /// Every exit status and what it means, as the README's table lists it (same order, same text).
 /// An error code's row names the code in backquotes (`` `validation` ``).
@@ -83,7 +83,7 @@ pub fn for_outcome(outcome: Outcome) -> ExitCode {
 /// is that signal's status (130 for Ctrl-C, 143 for SIGTERM).
 pub fn for_error(err: &Error) -> ExitCode {
     let code = err.error_code();
-    ExitCode::from(match interrupt::received() {
+    ExitCode::from(match signal::received() {
         Some(signal) if code == ErrorCode::Cancelled => for_signal(signal),
         _ => status_for(code),
     })

@@ -9,50 +9,15 @@
 //! Ctrl-C.
 
 use std::future::Future;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use enigma::Error;
 
 use crate::exit;
+use crate::signal::{self, Signal};
 
 /// The longest the first signal waits for terminates to finish.
 const CLEANUP_LIMIT: Duration = Duration::from_secs(10);
-
-/// A signal that asks the command to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Signal {
-    /// SIGINT: Ctrl-C at a terminal.
-    Interrupt,
-    /// SIGTERM: `kill`, `timeout`, `docker stop`, a CI runner cancelling the job.
-    Terminate,
-}
-
-impl Signal {
-    /// How the signal is named to the user.
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Interrupt => "Ctrl-C",
-            Signal::Terminate => "SIGTERM",
-        }
-    }
-
-    /// What the user is told on the first signal, after `doing` (e.g. "terminating the session").
-    pub fn first_note(self, doing: &str) -> String {
-        match self {
-            Signal::Interrupt => format!("interrupted: {doing} (press Ctrl-C again to quit at once)"),
-            Signal::Terminate => format!("SIGTERM: {doing} (a second signal quits at once)"),
-        }
-    }
-}
-
-/// The first signal this process received, once `Signals` has seen one.
-static RECEIVED: OnceLock<Signal> = OnceLock::new();
-
-/// The first signal the process received, if any: it decides the exit status of `cancelled`.
-pub fn received() -> Option<Signal> {
-    RECEIVED.get().copied()
-}
 
 /// The handlers of SIGINT and SIGTERM, installed when this is made (on unix): from then on each
 /// signal that comes is kept until `next` takes it, even while nothing awaits it (between two
@@ -82,7 +47,7 @@ impl Signals {
     /// dropped unfinished, it loses no signal.
     pub async fn next(&mut self) -> Signal {
         let signal = self.next_signal().await;
-        let _ = RECEIVED.set(signal);
+        signal::record(signal);
         signal
     }
 

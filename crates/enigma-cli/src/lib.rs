@@ -16,6 +16,7 @@ mod mcp;
 mod output;
 mod progress;
 mod session_list;
+mod signal;
 
 use std::ffi::OsString;
 use std::io::Write;

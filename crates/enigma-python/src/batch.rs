@@ -10,9 +10,9 @@ use pyo3::prelude::*;
 use serde_json::Value;
 
 use crate::bridge::{Mode, run, run_or_keep};
-use crate::client::check_pid;
 use crate::convert::json_to_py;
 use crate::errors::to_py_err;
+use crate::handles::check_pid;
 use crate::runtime;
 
 #[pyclass(name = "Batch", module = "enigma._native", frozen)]

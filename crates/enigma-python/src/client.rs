@@ -1,37 +1,14 @@
 //! `enigma._native.Client`: configuration and the calls that need no session.
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::bridge::{Mode, run, run_or_keep, run_wait};
 use crate::convert::{health_to_py, read_options, result_to_py, sockets_to_py, unended_to_py};
 use crate::errors::to_py_err;
-use crate::session::PySession;
-use crate::task::PyTask;
-
-/// Raised in a child process that uses a handle made before `os.fork()`.
-pub(crate) fn check_pid(pid: u32) -> PyResult<()> {
-    if pid == std::process::id() {
-        return Ok(());
-    }
-    Err(PyRuntimeError::new_err(
-        "this enigma client was created in another process (before os.fork()); create a new client in this process",
-    ))
-}
-
-#[pyclass(name = "Client", module = "enigma._native", frozen)]
-pub(crate) struct PyClient {
-    pub(crate) inner: enigma::Client,
-    pub(crate) blocking: bool,
-    pub(crate) pid: u32,
-}
+use crate::handles::{PyClient, PySession, PyTask, check_pid};
 
 impl PyClient {
-    pub(crate) fn wrap(inner: enigma::Client, blocking: bool) -> PyClient {
-        PyClient { inner, blocking, pid: std::process::id() }
-    }
-
     fn mode(&self) -> PyResult<Mode> {
         check_pid(self.pid)?;
         Ok(Mode { blocking: self.blocking, detached: false })

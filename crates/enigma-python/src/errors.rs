@@ -9,8 +9,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::convert::json_to_py;
-use crate::task::PyTask;
+use crate::handles::PyTask;
 
 pub(crate) fn to_py_err(py: Python<'_>, err: enigma::Error, blocking: bool) -> PyErr {
     to_py_err_with_task(py, err, blocking, None)
@@ -43,7 +42,7 @@ fn build(py: Python<'_>, err: &enigma::Error, blocking: bool, task: Option<enigm
     let exc = FROM_NATIVE.import(py, "enigma.errors", "_from_native")?.call1((
         err.code(),
         payload["message"].as_str(),
-        json_to_py(py, &payload)?,
+        pythonize::pythonize(py, &payload)?,
         task,
     ))?;
     Ok(PyErr::from_value(exc))

@@ -12,8 +12,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 use crate::bridge::{Mode, run};
-use crate::client::check_pid;
 use crate::convert::json_to_py;
+use crate::handles::check_pid;
 
 #[pyclass(name = "EventStream", module = "enigma._native", frozen)]
 pub(crate) struct PyEventStream {

@@ -1,6 +1,10 @@
 //! `enigma._native`: the Python binding of the Enigma SDK core. Thin: each method converts its
 //! arguments, calls the core (`enigma`), and maps the result or error. The typed Python layer is
 //! `python/src/enigma/`; the exception classes are defined there (`enigma.errors`).
+//!
+//! Imports run one way, down: the handles' methods (`client.rs`, `session.rs`, `task.rs`, ...),
+//! `bridge/` (sync wait and asyncio), `convert.rs`, `errors.rs`, and the handle types
+//! (`handles.rs`) with the runtime; docs/architecture.md has the picture.
 
 mod batch;
 mod bridge;
@@ -9,6 +13,7 @@ mod client;
 mod convert;
 mod errors;
 mod events;
+mod handles;
 mod logging;
 mod runtime;
 mod session;
@@ -26,9 +31,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ERROR_CODES", errors::error_codes())?;
     m.add("EVENT_TYPES", events::event_types())?;
     m.add("SESSION_COMMANDS", enigma::SessionCommand::ALL.map(|c| c.name()).to_vec())?;
-    m.add_class::<client::PyClient>()?;
-    m.add_class::<session::PySession>()?;
-    m.add_class::<task::PyTask>()?;
+    m.add_class::<handles::PyClient>()?;
+    m.add_class::<handles::PySession>()?;
+    m.add_class::<handles::PyTask>()?;
     m.add_class::<events::PyEventStream>()?;
     m.add_class::<sim::PySimulator>()?;
     m.add_class::<batch::PyBatch>()?;

@@ -7,24 +7,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::bridge::{Mode, run};
-use crate::client::{PyClient, check_pid};
 use crate::convert::{coordinate, json_to_py, read_options};
 use crate::errors::to_py_err;
 use crate::events::PyEventStream;
-use crate::task::PyTask;
-
-#[pyclass(name = "Session", module = "enigma._native", frozen)]
-pub(crate) struct PySession {
-    pub(crate) inner: enigma::Session,
-    pub(crate) blocking: bool,
-    pid: u32,
-}
+use crate::handles::{PyClient, PySession, PyTask, check_pid};
 
 impl PySession {
-    pub(crate) fn new(inner: enigma::Session, blocking: bool) -> PySession {
-        PySession { inner, blocking, pid: std::process::id() }
-    }
-
     fn mode(&self) -> PyResult<Mode> {
         check_pid(self.pid)?;
         Ok(Mode { blocking: self.blocking, detached: false })

@@ -4,22 +4,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::bridge::{Mode, run, run_wait};
-use crate::client::{PyClient, check_pid};
 use crate::convert::{read_options, result_to_py, status_to_py};
-use crate::session::PySession;
-
-#[pyclass(name = "Task", module = "enigma._native", frozen)]
-pub(crate) struct PyTask {
-    pub(crate) inner: enigma::Task,
-    pub(crate) blocking: bool,
-    pid: u32,
-}
+use crate::handles::{PyClient, PySession, PyTask, check_pid};
 
 impl PyTask {
-    pub(crate) fn new(inner: enigma::Task, blocking: bool) -> PyTask {
-        PyTask { inner, blocking, pid: std::process::id() }
-    }
-
     fn mode(&self) -> PyResult<Mode> {
         check_pid(self.pid)?;
         Ok(Mode { blocking: self.blocking, detached: false })

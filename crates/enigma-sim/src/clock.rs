@@ -2,6 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+/// Tolerance for comparing simulated times.
+pub(crate) const EPS: f64 = 1e-9;
+
 /// The smallest time scale accepted; smaller values are raised to it.
 const MIN_SCALE: f64 = 1e-6;
 

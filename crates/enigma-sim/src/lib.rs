@@ -8,6 +8,10 @@
 //! scripted: by default a task takes about 3 simulated seconds in 3 steps; `#sim` directives in
 //! `taskDetails` change that (see the crate README). Time can be scaled so tests run fast.
 //!
+//! Inside, the layers run one way, down: the transports (`routes/`, `socket/`), the commands,
+//! the agent (`agent/`), the state (`state/`: the application root and its data) and leaf
+//! helpers; docs/architecture.md has the picture.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use enigma_sim::{SimConfig, Simulator};
@@ -29,7 +33,6 @@ mod errors;
 mod extras;
 mod faults;
 mod ids;
-mod instance;
 mod live_page;
 mod rate_limit;
 mod responses;

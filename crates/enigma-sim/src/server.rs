@@ -19,8 +19,8 @@ use crate::config::SimConfig;
 use crate::faults::Fault;
 use crate::routes::{ConnKill, router};
 use crate::sim_stats::SimStats;
-use crate::socket::{self, RawConn};
-use crate::state::AppState;
+use crate::socket;
+use crate::state::{AppState, RawConn};
 use crate::stats::ENDPOINTS;
 
 /// Simulated seconds between two ticks of the agent.

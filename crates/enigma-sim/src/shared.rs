@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{SimConfig, SimHandle, Simulator};
+use crate::config::SimConfig;
+use crate::server::{SimHandle, Simulator};
 
 /// How long [`SharedSim::close`] lets a graceful shutdown take before it stops waiting.
 const CLOSE_BOUND: Duration = Duration::from_secs(5);

@@ -18,7 +18,7 @@ use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 use socketioxide::handler::{FromMessageParts, Value as WireValue};
 use socketioxide::socket::Socket;
 
-use super::handshake::Admission;
+use super::admission::Admission;
 use crate::commands::MessageOutcome;
 use crate::errors::ApiError;
 use crate::extras::Extras;

@@ -1,14 +1,13 @@
 //! Admitting sockets: `auth: {sessionId}` must name an open session, else `connect_error`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::Value;
 use socketioxide::extract::{SocketRef, State, TryData};
-use tokio::sync::broadcast;
 
-use super::registry::RawConn;
+use super::admission::Admission;
 use super::{commands, forward};
-use crate::state::AppState;
+use crate::state::{AppState, RawConn};
 
 /// Why a socket was refused; the text is the `connect_error` message.
 #[derive(Debug)]
@@ -21,16 +20,6 @@ impl std::fmt::Display for Refused {
 }
 
 impl std::error::Error for Refused {}
-
-/// What the handshake learnt about an admitted socket (kept in the socket's extensions).
-#[derive(Clone, Debug)]
-pub(crate) struct Admission {
-    /// The session the socket watches and commands.
-    pub session_id: String,
-    /// The session's events, subscribed at admission so nothing emitted after it is missed;
-    /// taken by the forwarder.
-    events: Arc<Mutex<Option<broadcast::Receiver<Value>>>>,
-}
 
 /// Connect middleware: checks `auth.sessionId` against the open sessions.
 pub(crate) async fn admit(
@@ -47,9 +36,9 @@ pub(crate) async fn admit(
     let Some(session) = inner.sessions.get(&session_id).filter(|s| s.is_open()) else {
         return Err(Refused(format!("Session {session_id} does not exist or has expired")));
     };
-    let events = Arc::new(Mutex::new(Some(session.events.subscribe())));
+    let events = session.events.subscribe();
     drop(inner);
-    socket.extensions.insert(Admission { session_id, events });
+    socket.extensions.insert(Admission::new(session_id, events));
     Ok(())
 }
 
@@ -59,8 +48,7 @@ pub(crate) async fn on_connect(socket: SocketRef, State(state): State<Arc<AppSta
         let _ = socket.disconnect();
         return;
     };
-    let events = admission.events.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let Some(events) = events else { return };
+    let Some(events) = admission.take_events() else { return };
     socket.on("message", commands::on_message);
     socket.on_disconnect(on_disconnect);
     let id = socket.id.to_string();

@@ -6,17 +6,21 @@
 //! When the sessions never seen ending still take more than half the bound, the oldest go.
 
 use std::collections::HashSet;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::LEDGER_COMPACT_BYTES;
-use super::append::open_rw;
 use super::record::Record;
 
 /// The side file whose lock orders writers (shared) and compactions (exclusive).
 pub(super) fn open_lock(ledger: &Path) -> io::Result<File> {
     open_rw(&with_suffix(ledger, ".lock"))
+}
+
+/// Opens the file to read or create it (used by the lock side file).
+fn open_rw(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
 }
 
 /// Compacts the ledger if no other process is doing it now (then that one does).

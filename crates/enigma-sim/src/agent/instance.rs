@@ -7,24 +7,13 @@
 
 use serde_json::json;
 
-use crate::agent::{EPS, terminate_session};
+use super::lifecycle::terminate_session;
+use crate::clock::EPS;
 use crate::directives::InstanceBehaviour;
-use crate::state::Inner;
+use crate::state::{Inner, InstanceLink};
 
 /// Simulated seconds a flaky instance stays away (at most half the grace period).
 const FLAKY_OUTAGE_SECS: f64 = 2.0;
-
-/// A task's view of its instance's connection.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) enum InstanceLink {
-    /// Connected, and the scripted disconnect has not happened yet.
-    #[default]
-    Up,
-    /// Disconnected since this simulated time; progress is frozen.
-    Down { since: f64 },
-    /// Came back after its outage (it will not disconnect again).
-    Restored,
-}
 
 /// Cuts the task's instance off (at the midpoint of its work): emits `instance:disconnected`.
 pub(crate) fn disconnect(inner: &mut Inner, task_id: &str, now: f64, grace_secs: f64) {

@@ -1,21 +1,18 @@
-//! The simulator's shared state: accounts, sessions, tasks, counters.
+//! The simulator's data behind the lock: accounts, sessions, tasks, sockets, counters.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 
-use crate::clock::SimClock;
+use super::sockets::SocketRegistry;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
 use crate::extras::Extras;
 use crate::faults::Faults;
 use crate::ids::IdGen;
-use crate::instance::InstanceLink;
 use crate::rate_limit::RateLimiter;
-use crate::socket::SocketRegistry;
 use crate::stats::Stats;
 use crate::variants::Variants;
 
@@ -24,61 +21,6 @@ const RECENT_EVENTS: usize = 100;
 /// Capacity of a session's event channel: more than the largest task emits (1000 steps of 3
 /// events, and its outcome), so a socket slow to take a flood still gets every event.
 const EVENT_CHANNEL: usize = 4096;
-
-/// Everything the handlers and the background ticker share.
-#[derive(Debug)]
-pub(crate) struct AppState {
-    pub config: SimConfig,
-    pub clock: SimClock,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
-    pub base_url: String,
-    pub inner: Mutex<Inner>,
-    /// Becomes `true` when the simulator stops.
-    pub shutdown: watch::Sender<bool>,
-}
-
-impl AppState {
-    pub(crate) fn new(config: SimConfig, base_url: String) -> Self {
-        let inner = Inner {
-            ids: IdGen::new(config.seed),
-            sessions: HashMap::new(),
-            tasks: HashMap::new(),
-            accounts: HashMap::new(),
-            rate: RateLimiter::new(config.rate_limit, config.rate_limit_scope, config.rate_limit_window),
-            faults: Faults::default(),
-            stats: Stats::default(),
-            sockets: SocketRegistry::default(),
-            extras: Extras::new(config.strict_docs),
-            variants: Variants::new(&config.answer_variants),
-        };
-        AppState {
-            clock: SimClock::new(config.time_scale),
-            config,
-            base_url,
-            inner: Mutex::new(inner),
-            shutdown: watch::channel(false).0,
-        }
-    }
-
-    /// Locks the state (a poisoned lock is still used: the data stays consistent per operation).
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Resolves when the simulator stops.
-    pub(crate) async fn stopped(&self) {
-        let mut rx = self.shutdown.subscribe();
-        let _ = rx.wait_for(|stopped| *stopped).await;
-    }
-
-    /// The stats JSON.
-    pub(crate) fn stats_json(&self) -> Value {
-        let inner = self.lock();
-        let open = inner.sessions.values().filter(|s| s.is_open()).count() as u64;
-        let running = inner.tasks.values().filter(|t| t.is_running()).count() as u64;
-        inner.stats.to_json(open, running, inner.sockets.connected())
-    }
-}
 
 /// Mutable state behind the lock.
 #[derive(Debug)]
@@ -99,6 +41,22 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// Empty data for a simulator with these settings.
+    pub(crate) fn new(config: &SimConfig) -> Self {
+        Inner {
+            ids: IdGen::new(config.seed),
+            sessions: HashMap::new(),
+            tasks: HashMap::new(),
+            accounts: HashMap::new(),
+            rate: RateLimiter::new(config.rate_limit, config.rate_limit_scope, config.rate_limit_window),
+            faults: Faults::default(),
+            stats: Stats::default(),
+            sockets: SocketRegistry::default(),
+            extras: Extras::new(config.strict_docs),
+            variants: Variants::new(&config.answer_variants),
+        }
+    }
+
     /// The account of a key, created with the initial balance on first use.
     pub(crate) fn account(&mut self, key: &str, initial_balance: f64) -> &mut Account {
         self.accounts.entry(key.to_string()).or_insert_with(|| Account {
@@ -233,6 +191,18 @@ pub(crate) struct Usage {
     pub output_tokens: u64,
     pub compute_time: f64,
     pub cost: f64,
+}
+
+/// A task's view of its instance's connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) enum InstanceLink {
+    /// Connected, and the scripted disconnect has not happened yet.
+    #[default]
+    Up,
+    /// Disconnected since this simulated time; progress is frozen.
+    Down { since: f64 },
+    /// Came back after its outage (it will not disconnect again).
+    Restored,
 }
 
 /// One task.

@@ -1,0 +1,14 @@
+//! The scripted agent: what happens to sessions and tasks as simulated time passes. It works on
+//! the state's data (`&mut Inner`) and knows nothing of HTTP or Socket.IO.
+//!
+//! - [`progress`]: the ticker's work: task steps, guardrails, failures, timeouts, idle sessions;
+//! - [`instance`]: the browser instance that disconnects (`#sim instance=flaky|lost`);
+//! - [`lifecycle`]: starting and ending tasks and sessions, and their events (used by both, and
+//!   by the commands).
+
+mod instance;
+mod lifecycle;
+mod progress;
+
+pub(crate) use lifecycle::{add_task, emit_for_task, end_task, terminate_session};
+pub(crate) use progress::tick;
