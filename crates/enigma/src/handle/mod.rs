@@ -6,6 +6,7 @@ pub(crate) mod birth;
 pub(crate) mod builder;
 pub(crate) mod ceiling;
 pub(crate) mod cleanup;
+pub(crate) mod completion;
 pub(crate) mod client;
 pub(crate) mod event_stream;
 pub(crate) mod session;
