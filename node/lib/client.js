@@ -163,7 +163,7 @@ class Client {
   /**
    * The task behind an answer of the OpenAI-compatible endpoint (`/v1/chat/completions`): a
    * completion or a stream chunk of the official `openai` package, its `APIError` (a guardrail),
-   * or the same as plain JSON. No request: poll it, wait for it, or stop it (`task.session`).
+   * or the same as plain JSON. No request: poll it, wait for it, or stop it (`task.session()`).
    */
   taskFromCompletion(completion) {
     // The openai package's errors carry the body's `error` object as `.error`.

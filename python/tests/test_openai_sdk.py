@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import enigma
 import openai
 import pytest
 
@@ -94,3 +95,43 @@ async def test_the_async_client_works_the_same(sim: Simulator) -> None:
     completion = await client.chat.completions.create(model=MODEL, messages=ask("Async one"))
     assert "Async one" in (completion.choices[0].message.content or "")
     await client.close()
+
+
+def test_task_from_completion_takes_the_openai_objects_and_dicts(sim: Simulator) -> None:
+    key = sim.api_key()
+    completion = oai(sim, api_key=key).chat.completions.create(model=MODEL, messages=ask("Find a kettle"))
+    with sim.client(api_key=key) as client:
+        task = client.task_from_completion(completion)
+        status = task.poll()
+        assert status.state == "completed"
+        assert status.message == completion.choices[0].message.content
+        assert task.session.id == (completion.model_extra or {})["enigma"]["sessionId"]
+        as_dict = client.task_from_completion(completion.model_dump())
+        assert as_dict.id == task.id
+        with pytest.raises(enigma.ValidationError, match="enigma"):
+            client.task_from_completion({"choices": []})
+
+
+def test_a_streamed_task_can_be_stopped_from_its_first_chunk(sim: Simulator) -> None:
+    key = sim.api_key()
+    stream = oai(sim, api_key=key).chat.completions.create(
+        model=MODEL, messages=ask("A long one #sim duration=250"), stream=True
+    )
+    with sim.client(api_key=key) as client:
+        chunks = iter(stream)
+        task = client.task_from_completion(next(chunks))
+        task.session.stop()
+        with pytest.raises(openai.APIError) as caught:
+            list(chunks)
+        assert caught.value.code == "task_stopped"
+        assert task.poll().state == "stopped"
+    assert sim.stat("sessions.open") == 0
+
+
+def test_a_guardrail_error_leads_to_its_task(sim: Simulator) -> None:
+    key = sim.api_key()
+    with pytest.raises(openai.APIStatusError) as caught:
+        oai(sim, api_key=key).chat.completions.create(model=MODEL, messages=ask('Book #sim guardrail="Which day?"'))
+    with sim.client(api_key=key) as client:
+        task = client.task_from_completion(caught.value)
+        assert task.id == caught.value.body["enigma"]["taskId"]  # type: ignore[index]
