@@ -15,7 +15,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
   "maturin>=1.7,<2" "pytest>=8" "pytest-asyncio>=0.24" "mypy>=1.10" \
-  "nbclient>=0.10" "nbformat>=5" "ipykernel>=6" "tqdm>=4"  # the notebook, progress bars (test_examples.py, test_display.py)
+  "nbclient>=0.10" "nbformat>=5" "ipykernel>=6" "tqdm>=4" \
+  "openai>=1.40" "mcp>=1.2; python_version >= '3.10'"  # the notebook, progress bars (test_examples.py, test_display.py); the official OpenAI and MCP SDKs against the simulator (test_openai_sdk.py, test_mcp_sse.py)
 
 # `maturin develop` installs into the active virtualenv.
 VIRTUAL_ENV="$here/.venv" PATH="$here/.venv/bin:$PATH" .venv/bin/maturin develop --quiet

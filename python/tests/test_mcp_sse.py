@@ -5,11 +5,16 @@ the six tools, bad input, and a host that goes away mid-task."""
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable
 
 import anyio
 import pytest
+
+if sys.version_info < (3, 10):
+    pytest.skip("the mcp package needs Python 3.10 or later", allow_module_level=True)
+
 from mcp import ClientSession
 from mcp.client.sse import sse_client
 
