@@ -123,7 +123,11 @@ impl NativeClient {
     /// an error body), read by the core. No request.
     #[napi]
     pub fn task_from_completion(&self, env: &Env, completion: serde_json::Value) -> Result<NativeTask> {
-        self.inner.task_from_completion(&completion).map(NativeTask::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
+        self.inner
+            .task_from_completion(&completion)
+            .map(NativeTask::from)
+            .map_err(|e| Spelling::Camel.error(e))
+            .or_throw(env)
     }
 
     /// Service health.

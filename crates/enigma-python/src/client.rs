@@ -152,7 +152,8 @@ impl PyClient {
     fn task_from_completion(&self, py: Python<'_>, completion: &Bound<'_, PyAny>) -> PyResult<PyTask> {
         check_pid(self.pid)?;
         let value = pythonize::depythonize::<serde_json::Value>(completion).map_err(|e| {
-            let err = enigma::Error::Validation { field: "completion".into(), reason: format!("has no JSON form: {e}") };
+            let err =
+                enigma::Error::Validation { field: "completion".into(), reason: format!("has no JSON form: {e}") };
             to_py_err(py, err, self.blocking)
         })?;
         let task = self.inner.task_from_completion(&value).map_err(|e| to_py_err(py, e, self.blocking))?;

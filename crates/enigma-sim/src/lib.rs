@@ -51,6 +51,8 @@ pub use directives::InstanceBehaviour;
 pub use faults::{Fault, FaultAction};
 pub use server::{SimHandle, Simulator};
 pub use shared::SharedSim;
-pub use sim_stats::{McpConnectionStats, McpStats, MessageStats, RequestStats, SessionStats, SimStats, SocketStats, TaskStats};
+pub use sim_stats::{
+    McpConnectionStats, McpStats, MessageStats, RequestStats, SessionStats, SimStats, SocketStats, TaskStats,
+};
 pub use stats::ENDPOINTS;
 pub use variants::AnswerVariant;

@@ -5,8 +5,14 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 /// The six tools, always listed in `mcp.byTool`.
-pub(crate) const MCP_TOOLS: &[&str] =
-    &["browser_task", "create_session", "send_task_to_session", "get_task_status", "control_session", "take_over_session"];
+pub(crate) const MCP_TOOLS: &[&str] = &[
+    "browser_task",
+    "create_session",
+    "send_task_to_session",
+    "get_task_status",
+    "control_session",
+    "take_over_session",
+];
 
 /// What the MCP endpoint saw.
 #[derive(Debug, Default)]

@@ -44,7 +44,10 @@ async fn a_completion_runs_one_session_and_ends_it() {
 
 /// The `data:` payloads of an SSE body.
 fn sse_data(text: &str) -> Vec<String> {
-    text.lines().filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:"))).map(str::to_string).collect()
+    text.lines()
+        .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+        .map(str::to_string)
+        .collect()
 }
 
 #[tokio::test]

@@ -36,9 +36,9 @@ impl CompletionIds {
                 )
             })?;
         let id = |name: &str| -> Result<String> {
-            let value = block[name].as_str().ok_or_else(|| {
-                Error::validation(&format!("completion.enigma.{name}"), "is missing or not a string")
-            })?;
+            let value = block[name]
+                .as_str()
+                .ok_or_else(|| Error::validation(&format!("completion.enigma.{name}"), "is missing or not a string"))?;
             validate::id(&format!("completion.enigma.{name}"), value)?;
             Ok(value.to_string())
         };
@@ -54,12 +54,14 @@ mod tests {
 
     #[test]
     fn reads_a_completion_a_chunk_and_an_error_body() {
-        let completion = json!({ "object": "chat.completion", "enigma": { "sessionId": "s1", "taskId": "t1", "cost": 0.5 } });
+        let completion =
+            json!({ "object": "chat.completion", "enigma": { "sessionId": "s1", "taskId": "t1", "cost": 0.5 } });
         let ids = CompletionIds::from_completion(&completion).unwrap();
         assert_eq!((ids.session_id.as_str(), ids.task_id.as_str(), ids.cost), ("s1", "t1", Some(0.5)));
         let chunk = json!({ "object": "chat.completion.chunk", "enigma": { "sessionId": "s1", "taskId": "t1" } });
         assert_eq!(CompletionIds::from_completion(&chunk).unwrap().cost, None);
-        let error = json!({ "error": { "code": "guardrail_triggered", "enigma": { "sessionId": "s2", "taskId": "t2" } } });
+        let error =
+            json!({ "error": { "code": "guardrail_triggered", "enigma": { "sessionId": "s2", "taskId": "t2" } } });
         assert_eq!(CompletionIds::from_completion(&error).unwrap().task_id, "t2");
         assert_eq!(CompletionIds::from_completion(&error["error"]).unwrap().session_id, "s2");
     }
@@ -70,7 +72,8 @@ mod tests {
         assert!(e.to_string().contains("enigma"), "{e}");
         let e = CompletionIds::from_completion(&json!({ "enigma": { "sessionId": "s1" } })).unwrap_err();
         assert!(e.to_string().contains("completion.enigma.taskId"), "{e}");
-        let e = CompletionIds::from_completion(&json!({ "enigma": { "sessionId": "s 1", "taskId": "t" } })).unwrap_err();
+        let e =
+            CompletionIds::from_completion(&json!({ "enigma": { "sessionId": "s 1", "taskId": "t" } })).unwrap_err();
         assert!(e.to_string().contains("completion.enigma.sessionId"), "{e}");
     }
 }

@@ -76,4 +76,3 @@ fn result(body: Value, is_error: bool) -> CallToolResult {
     }
     result
 }
-

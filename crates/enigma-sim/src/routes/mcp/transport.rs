@@ -18,10 +18,7 @@ pub(crate) struct SseTransport {
 impl Transport<RoleServer> for SseTransport {
     type Error = std::io::Error;
 
-    fn send(
-        &mut self,
-        item: ServerJsonRpcMessage,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+    fn send(&mut self, item: ServerJsonRpcMessage) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
         let outgoing = self.outgoing.clone();
         async move {
             outgoing
