@@ -23,7 +23,7 @@ pub(crate) struct OpenAiError {
     /// on their own (`x-should-retry: false`), since a repeat opens and bills another session.
     pub began: bool,
     /// The `enigma` block of the session the request opened, when it opened one.
-    pub enigma: Option<Value>,
+    pub enigma: Option<Box<Value>>,
 }
 
 impl OpenAiError {
@@ -57,7 +57,7 @@ impl OpenAiError {
             format!("Guardrail triggered: {question}"),
         );
         e.began = true;
-        e.enigma = Some(enigma);
+        e.enigma = Some(Box::new(enigma));
         e
     }
 
@@ -65,7 +65,7 @@ impl OpenAiError {
     pub(crate) fn task_ended(status: StatusCode, code: &str, message: impl Into<String>, enigma: Value) -> Self {
         let mut e = Self::new(status, "task_error", &code.to_ascii_lowercase(), message);
         e.began = true;
-        e.enigma = Some(enigma);
+        e.enigma = Some(Box::new(enigma));
         e
     }
 
@@ -78,7 +78,7 @@ impl OpenAiError {
             "param": self.param,
         });
         if let Some(enigma) = &self.enigma {
-            error["enigma"] = enigma.clone();
+            error["enigma"] = (**enigma).clone();
         }
         json!({ "error": error })
     }
