@@ -273,6 +273,13 @@ export declare class Client {
   session(sessionId: string): Session
   /** Re-attaches to a task by ids. @throws {ValidationError} */
   task(sessionId: string, taskId: string): Task
+  /**
+   * The task behind an answer of the OpenAI-compatible endpoint (`/v1/chat/completions`): a
+   * completion or a stream chunk of the official `openai` package (the first chunk names the
+   * task), its `APIError` (a guardrail), or the same as plain JSON; read from its `enigma` block
+   * `{ sessionId, taskId, cost }`. No request. @throws {ValidationError} without the block
+   */
+  taskFromCompletion(completion: object): Task
   /** Service health (no key needed). */
   health(options?: Abortable): Promise<Health>
   /** Active instance connections (no key needed). */

@@ -71,6 +71,11 @@ export declare class NativeClient {
   session(sessionId: string): NativeSession
   /** Re-attaches to a task by ids. */
   task(sessionId: string, taskId: string): NativeTask
+  /**
+   * The task behind an answer of the OpenAI-compatible endpoint (a completion, a chunk, or
+   * an error body), read by the core. No request.
+   */
+  taskFromCompletion(completion: any): NativeTask
   /** Service health. */
   health(cancel?: CancelToken | undefined | null): Promise<object>
   /** Active instance connections. */

@@ -160,6 +160,17 @@ class Client {
     return this._wrapTask(callSync(() => this.#live().task(sessionId, taskId)))
   }
 
+  /**
+   * The task behind an answer of the OpenAI-compatible endpoint (`/v1/chat/completions`): a
+   * completion or a stream chunk of the official `openai` package, its `APIError` (a guardrail),
+   * or the same as plain JSON. No request: poll it, wait for it, or stop it (`task.session()`).
+   */
+  taskFromCompletion(completion) {
+    // The openai package's errors carry the body's `error` object as `.error`.
+    const value = completion instanceof Error && completion.error ? completion.error : completion
+    return this._wrapTask(callSync(() => this.#live().taskFromCompletion(value)))
+  }
+
   /** Service health (`GET /start/health`, no key needed). */
   health(options) {
     return call(options?.signal, (t) => this.#live().health(t))

@@ -119,6 +119,17 @@ impl NativeClient {
         self.inner.task(&session_id, &task_id).map(NativeTask::from).map_err(|e| Spelling::Camel.error(e)).or_throw(env)
     }
 
+    /// The task behind an answer of the OpenAI-compatible endpoint (a completion, a chunk, or
+    /// an error body), read by the core. No request.
+    #[napi]
+    pub fn task_from_completion(&self, env: &Env, completion: serde_json::Value) -> Result<NativeTask> {
+        self.inner
+            .task_from_completion(&completion)
+            .map(NativeTask::from)
+            .map_err(|e| Spelling::Camel.error(e))
+            .or_throw(env)
+    }
+
     /// Service health.
     #[napi(ts_return_type = "Promise<object>")]
     pub fn health<'e>(&self, env: &'e Env, cancel: Option<&CancelToken>) -> Result<PromiseRaw<'e, JsData>> {

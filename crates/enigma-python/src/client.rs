@@ -124,6 +124,19 @@ impl PyClient {
         Ok(PyTask::new(task, self.blocking))
     }
 
+    /// The task behind an answer of the OpenAI-compatible endpoint, given as a dict (the
+    /// Python side turns the `openai` package's objects into one); the core reads it. No request.
+    fn task_from_completion(&self, py: Python<'_>, completion: &Bound<'_, PyAny>) -> PyResult<PyTask> {
+        check_pid(self.pid)?;
+        let value = pythonize::depythonize::<serde_json::Value>(completion).map_err(|e| {
+            let err =
+                enigma::Error::Validation { field: "completion".into(), reason: format!("has no JSON form: {e}") };
+            to_py_err(py, err, self.blocking)
+        })?;
+        let task = self.inner.task_from_completion(&value).map_err(|e| to_py_err(py, e, self.blocking))?;
+        Ok(PyTask::new(task, self.blocking))
+    }
+
     fn health(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.inner.clone();
         run(py, self.mode()?, move |_| async move { client.health().await }, health_to_py)

@@ -34,6 +34,8 @@ mod extras;
 mod faults;
 mod ids;
 mod live_page;
+mod mcp_stats;
+mod owned;
 mod rate_limit;
 mod responses;
 mod routes;
@@ -52,6 +54,8 @@ pub use directives::InstanceBehaviour;
 pub use faults::{Fault, FaultAction};
 pub use server::{SimHandle, Simulator};
 pub use shared::SharedSim;
-pub use sim_stats::{MessageStats, RequestStats, SessionStats, SimStats, SocketStats, TaskStats};
+pub use sim_stats::{
+    McpConnectionStats, McpStats, MessageStats, RequestStats, SessionStats, SimStats, SocketStats, TaskStats,
+};
 pub use stats::ENDPOINTS;
 pub use variants::AnswerVariant;

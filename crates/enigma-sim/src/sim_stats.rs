@@ -25,6 +25,38 @@ pub struct SimStats {
     /// Commands by message (`state:pause`, `interaction:click`, `newTask`...), whichever way
     /// they came (REST or socket).
     pub commands: BTreeMap<String, u64>,
+    /// The MCP endpoint (`/mcp/sse`).
+    pub mcp: McpStats,
+}
+
+/// What the MCP endpoint (`/mcp/sse`) saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct McpStats {
+    /// SSE connections (`open` now, `total` ever).
+    pub connections: McpConnectionStats,
+    /// Tool calls.
+    pub tool_calls: u64,
+    /// Tool calls by tool (the six tools always listed).
+    pub by_tool: BTreeMap<String, u64>,
+    /// Tool calls answered with a tool error.
+    pub tool_errors: u64,
+    /// Tool calls refused for their arguments, before anything was sent to the service.
+    pub invalid_arguments: u64,
+    /// Sessions ended because the connection that opened them closed.
+    pub sessions_ended_on_disconnect: u64,
+}
+
+/// MCP connection counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct McpConnectionStats {
+    /// Open now.
+    pub open: u64,
+    /// Ever opened.
+    pub total: u64,
 }
 
 /// Session counters.

@@ -12,6 +12,10 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /task",
     "GET /start/health",
     "GET /start/active-sockets",
+    "POST /v1/chat/completions",
+    "GET /v1/models",
+    "GET /mcp/sse",
+    "POST /mcp/message",
 ];
 
 /// The documented `actionType`s, always listed in `byActionType`.
@@ -84,6 +88,8 @@ pub(crate) struct Stats {
     /// Socket `message` events received (counted apart from HTTP requests).
     pub socket_messages_total: u64,
     pub socket_messages: MessageCounts,
+    /// The MCP endpoint (`/mcp/sse`).
+    pub mcp: crate::mcp_stats::McpCounts,
 }
 
 impl Stats {
@@ -153,6 +159,7 @@ impl Stats {
                 "byMessage": socket_by_message,
             },
             "commands": { "byMessage": commands },
+            "mcp": self.mcp.to_json(),
         })
     }
 }

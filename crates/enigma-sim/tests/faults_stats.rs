@@ -101,7 +101,8 @@ async fn stats_shape_and_counts() {
                 "rateLimited": 0,
                 "byEndpoint": {
                     "POST /start/start-session": 0, "POST /start/send-message": 0, "POST /start/run-task": 0,
-                    "GET /task": 0, "GET /start/health": 0, "GET /start/active-sockets": 0
+                    "GET /task": 0, "GET /start/health": 0, "GET /start/active-sockets": 0,
+                    "POST /v1/chat/completions": 0, "GET /v1/models": 0, "GET /mcp/sse": 0, "POST /mcp/message": 0
                 },
                 "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
                 "byMessage": {}
@@ -112,7 +113,16 @@ async fn stats_shape_and_counts() {
                 "byActionType": { "newTask": 0, "state": 0, "interaction": 0, "guardrail": 0 },
                 "byMessage": {}
             },
-            "commands": { "byMessage": {} }
+            "commands": { "byMessage": {} },
+            "mcp": {
+                "connections": { "open": 0, "total": 0 },
+                "toolCalls": 0,
+                "byTool": {
+                    "browser_task": 0, "create_session": 0, "send_task_to_session": 0,
+                    "get_task_status": 0, "control_session": 0, "take_over_session": 0
+                },
+                "toolErrors": 0, "invalidArguments": 0, "sessionsEndedOnDisconnect": 0
+            }
         })
     );
     let (sid, tid) = sim.session("long #sim duration=100").await;

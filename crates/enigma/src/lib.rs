@@ -109,6 +109,7 @@ pub use handle::unended::{CheckedSession, LedgerState};
 pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
+pub use model::completion::CompletionIds;
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, List, Optional, Tuple, Type, Union
 from . import _native as _ext
 from . import _public, _signals
 from ._batch import AsyncBatch, GuardrailCallback, TaskSpec, _options
+from ._completion import completion_json
 from ._handle_base import NON_BLOCKING, ClientBase, SessionBase, TaskBase, log, options
 from ._models import ActiveSockets, Health, TaskResult, TaskStatus, UnendedSession
 from ._progress import Progress
@@ -195,6 +196,13 @@ class AsyncClient(ClientBase):
     def task(self, session_id: str, task_id: str) -> "AsyncTask":
         """Re-attaches to a task by ids. No request."""
         return AsyncTask(self._native.task(session_id, task_id), self)
+
+    def task_from_completion(self, completion: object) -> "AsyncTask":
+        """The task behind an answer of the OpenAI-compatible endpoint (``/v1/chat/completions``):
+        a completion or a stream chunk of the official ``openai`` package (the first chunk names
+        the task), its ``APIStatusError`` (a guardrail), or the same as a dict. No request: poll
+        it, wait for it, or stop it (``task.session``)."""
+        return AsyncTask(self._native.task_from_completion(completion_json(completion)), self)
 
     async def health(self) -> Health:
         """Service health (no key needed)."""

@@ -2,8 +2,10 @@
 
 mod info;
 mod live;
+mod mcp;
 mod message;
 mod observe;
+mod openai;
 mod poll;
 mod session;
 mod sim;
@@ -35,6 +37,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/task/{session_id}/{task_id}", get(poll::poll))
         .route("/start/health", get(info::health))
         .route("/start/active-sockets", get(info::active_sockets))
+        .merge(openai::routes())
+        .merge(mcp::routes())
         .layer(middleware::from_fn_with_state(state.clone(), observe::observe));
     let extra = Router::new()
         .route("/_sim/faults", post(sim::add_fault).delete(sim::clear_faults).get(sim::list_faults))

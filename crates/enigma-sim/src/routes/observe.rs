@@ -33,6 +33,10 @@ fn endpoint_of(method: &Method, path: &str) -> Option<&'static str> {
         ("GET", "/start/health") => Some("GET /start/health"),
         ("GET", "/start/active-sockets") => Some("GET /start/active-sockets"),
         ("GET", p) if p.starts_with("/task/") => Some("GET /task"),
+        ("POST", "/v1/chat/completions") => Some("POST /v1/chat/completions"),
+        ("GET", "/v1/models") => Some("GET /v1/models"),
+        ("GET", "/mcp/sse") => Some("GET /mcp/sse"),
+        ("POST", "/mcp/message") => Some("POST /mcp/message"),
         _ => None,
     }
 }
@@ -66,7 +70,7 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
         return next.run(req).await;
     };
     if fault.action == FaultAction::Error && !fault.after_processing {
-        return fault_response(&fault);
+        return fault_response(&fault, endpoint);
     }
     let real = next.run(req).await;
     match fault.action {
@@ -76,12 +80,12 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
         }
         FaultAction::Error => {
             drop(real);
-            fault_response(&fault)
+            fault_response(&fault, endpoint)
         }
         FaultAction::Hang => {
             drop(real);
             state.stopped().await;
-            fault_response(&fault)
+            fault_response(&fault, endpoint)
         }
         FaultAction::Oversize => oversize_response(&fault, real.status()),
         FaultAction::InvalidUtf8 => invalid_utf8_response(real).await,
@@ -93,12 +97,12 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, req: Request, ne
                 None => tracing::warn!("drop fault without a connection handle; hanging instead"),
             }
             state.stopped().await;
-            fault_response(&fault)
+            fault_response(&fault, endpoint)
         }
     }
 }
 
-fn fault_response(fault: &Fault) -> Response {
+fn fault_response(fault: &Fault, endpoint: &str) -> Response {
     let status = StatusCode::from_u16(fault.error_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = match &fault.body {
         // A gateway's own page instead of the service's JSON.
@@ -106,7 +110,10 @@ fn fault_response(fault: &Fault) -> Response {
         None => {
             let code = fault.error_code();
             let text = fault.message.clone().unwrap_or_else(|| default_text(&code).to_string());
-            ApiError::new(status, &code, text).into_response()
+            match endpoint.contains(" /v1/") {
+                true => super::openai::fault_error(status, &code, text),
+                false => ApiError::new(status, &code, text).into_response(),
+            }
         }
     };
     if let Some(secs) = fault.retry_after {

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::{limited, respond, wait};
 use crate::errors::ApiError;
 use crate::state::AppState;
-use crate::validate::{parse_body, task_request};
+use crate::validate::{TaskRequest, parse_body, task_request};
 
 /// Default session lifetime, ms, echoed as `expiresIn`.
 const DEFAULT_EXPIRES_MS: f64 = 300_000.0;
@@ -24,23 +24,7 @@ pub(crate) async fn start_session(State(state): State<Arc<AppState>>, headers: H
             let map = parse_body(&body)?;
             let req = task_request(&map, false)?;
             let (session_id, task_id, balance) = st.create_session(&key, &req, false)?;
-            let base = &st.base_url;
-            let mut answer = json!({
-                "success": true,
-                "sessionId": session_id,
-                "socketURL": base,
-                "streaming": {
-                    "webRTCURL": format!("{base}/live/{session_id}/whep"),
-                    "webViewURL": format!("{base}/live/{session_id}"),
-                    "dimensions": { "width": 1024, "height": 600 },
-                },
-                "initialPrompt": req.task_details,
-                "expiresIn": req.max_duration_ms.unwrap_or(DEFAULT_EXPIRES_MS) as u64,
-                "balance": balance,
-                "message": "Connect to instance using sessionId in auth",
-            });
-            st.lock().extras.initial_task_id(&mut answer, task_id.as_deref());
-            Ok::<_, ApiError>(answer)
+            Ok::<_, ApiError>(started_answer(&st, &req, &session_id, task_id.as_deref(), balance))
         })())
     })
     .await
@@ -63,4 +47,31 @@ pub(crate) async fn run_task(State(state): State<Arc<AppState>>, headers: Header
         }
     })
     .await
+}
+
+/// The answer of start-session (also the MCP `create_session` tool's).
+pub(super) fn started_answer(
+    st: &AppState,
+    req: &TaskRequest,
+    session_id: &str,
+    task_id: Option<&str>,
+    balance: f64,
+) -> serde_json::Value {
+    let base = &st.base_url;
+    let mut answer = json!({
+        "success": true,
+        "sessionId": session_id,
+        "socketURL": base,
+        "streaming": {
+            "webRTCURL": format!("{base}/live/{session_id}/whep"),
+            "webViewURL": format!("{base}/live/{session_id}"),
+            "dimensions": { "width": 1024, "height": 600 },
+        },
+        "initialPrompt": req.task_details,
+        "expiresIn": req.max_duration_ms.unwrap_or(DEFAULT_EXPIRES_MS) as u64,
+        "balance": balance,
+        "message": "Connect to instance using sessionId in auth",
+    });
+    st.lock().extras.initial_task_id(&mut answer, task_id);
+    answer
 }

@@ -7,6 +7,7 @@ pub(crate) mod builder;
 pub(crate) mod ceiling;
 pub(crate) mod cleanup;
 pub(crate) mod client;
+pub(crate) mod completion;
 pub(crate) mod event_stream;
 pub(crate) mod session;
 pub(crate) mod start;

@@ -4,6 +4,7 @@
 
 pub(crate) mod api_key;
 pub(crate) mod classify;
+pub(crate) mod completion;
 pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod error_code;
