@@ -91,6 +91,7 @@ mod ledger;
 mod live;
 mod model;
 mod rest;
+mod timeline;
 mod tls;
 
 pub use batch::{
@@ -126,6 +127,8 @@ pub mod binding;
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;
+pub use model::live_view::{LiveView, VIEWPORT};
+pub use timeline::{CommandLine, Mark, MarkKind, RECORDING_FORMAT, SpendPoint, TaskBar, Timeline};
 pub use model::validate::{MAX_DURATION, X_RANGE, Y_RANGE};
 /// The types of this crate's signatures from other crates (the URL of
 /// [`ClientConfig::base_url`], [`Batch::cancel_token`]'s token, the proxy and headers of
