@@ -75,6 +75,9 @@ pub enum Command {
     Health,
     /// Serve the local simulator (a stand-in for the service, with a scripted agent).
     Sim(SimArgs),
+    /// Draw a session recording or a batch journal as one self-contained HTML page: tasks as
+    /// bars over time, events as marks, commands as lines, the spend as a curve.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Command::Watch(args) => interrupt::or_signal(watch(&args.session_id, json)).await,
         Command::Batch(args) => crate::batch::run(args, json).await,
         Command::Health => interrupt::or_signal(health(json)).await,
+        Command::Report(args) => crate::report::run(args, json),
     }
 }
 

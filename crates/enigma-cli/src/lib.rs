@@ -14,6 +14,7 @@ mod exit;
 mod interrupt;
 mod output;
 mod progress;
+mod report;
 mod session_list;
 
 use std::ffi::OsString;
