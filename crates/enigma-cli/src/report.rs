@@ -17,7 +17,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "OUT")]
     pub html: PathBuf,
     /// The budget to draw the spend against, USD (a journal's header names its own).
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub budget: Option<f64>,
 }
 
