@@ -30,8 +30,10 @@ pub fn run(args: ReportArgs, json: bool) -> Result<ExitCode, Error> {
         }
         timeline.budget = Some(budget);
     }
-    std::fs::write(&args.html, timeline.to_html_page())
-        .map_err(|e| Error::Validation { field: "html".into(), reason: format!("cannot write {}: {e}", args.html.display()) })?;
+    std::fs::write(&args.html, timeline.to_html_page()).map_err(|e| Error::Validation {
+        field: "html".into(),
+        reason: format!("cannot write {}: {e}", args.html.display()),
+    })?;
     if json {
         crate::output::print_json(&serde_json::json!({
             "html": args.html.display().to_string(),

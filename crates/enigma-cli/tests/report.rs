@@ -55,7 +55,11 @@ fn open_in_chromium(browser: &Path, url: &str, screenshot: &Path) -> String {
         .args(["--window-size=1400,1000", &format!("--screenshot={}", screenshot.display()), url])
         .output()
         .expect("chromium runs");
-    assert!(screenshot.metadata().is_ok_and(|m| m.len() > 1000), "no screenshot: {}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        screenshot.metadata().is_ok_and(|m| m.len() > 1000),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     eprintln!("screenshot: {}", screenshot.display());
     String::from_utf8_lossy(&dom.stdout).into_owned()
 }
@@ -67,11 +71,23 @@ fn count(haystack: &str, needle: &str) -> usize {
 /// A batch of three (completed, guardrail, failed) with a journal on the simulator.
 fn batch_journal(sim: &Sim, dir: &Path) -> PathBuf {
     let tasks = dir.join("tasks.txt");
-    std::fs::write(&tasks, "Find a <b>lamp</b>\nBuy shoes #sim guardrail=\"Which size?\"\nCrash #sim fail=PAGE_CRASH\n").unwrap();
+    std::fs::write(
+        &tasks,
+        "Find a <b>lamp</b>\nBuy shoes #sim guardrail=\"Which size?\"\nCrash #sim fail=PAGE_CRASH\n",
+    )
+    .unwrap();
     let journal = dir.join("journal.jsonl");
     let _ = std::fs::remove_file(&journal);
     let out = dir.join("out.jsonl");
-    let done = run(sim.enigma().arg("batch").arg(&tasks).arg("--out").arg(&out).arg("--journal").arg(&journal).args(["--budget", "2"]));
+    let done = run(sim
+        .enigma()
+        .arg("batch")
+        .arg(&tasks)
+        .arg("--out")
+        .arg(&out)
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--budget", "2"]));
     assert_eq!(done.status.code(), Some(23), "some failed: {}", stderr(&done));
     journal
 }
@@ -126,24 +142,56 @@ fn recording(dir: &Path) -> PathBuf {
         body.to_string()
     };
     let http = |t: f64, path: &str, request: Value, response: Value| {
-        rec(t, json!({"type":"http","method":"POST","path":path,"query":null,"status":200,"requestHeaders":{},
-            "responseHeaders":{},"request":request,"response":response,"ms":20.0,"error":null}))
+        rec(
+            t,
+            json!({"type":"http","method":"POST","path":path,"query":null,"status":200,"requestHeaders":{},
+            "responseHeaders":{},"request":request,"response":response,"ms":20.0,"error":null}),
+        )
     };
     let event = |t: f64, data: Value| rec(t, json!({"type":"event","event":"message","data":data}));
     let lines = [
-        rec(0.0, json!({"type":"header","format":"enigma-recording","version":1,"sdk":"test 0","baseUrl":"http://127.0.0.1:1","sessionId":"s00000000001"})),
-        http(0.1, "/start/start-session", json!({"taskDetails":"Buy <i>shoes</i>"}), json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000001"})),
+        rec(
+            0.0,
+            json!({"type":"header","format":"enigma-recording","version":1,"sdk":"test 0","baseUrl":"http://127.0.0.1:1","sessionId":"s00000000001"}),
+        ),
+        http(
+            0.1,
+            "/start/start-session",
+            json!({"taskDetails":"Buy <i>shoes</i>"}),
+            json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000001"}),
+        ),
         event(0.4, json!({"type":"agent","content":"Planning how to buy shoes","taskId":"t00000000001"})),
         event(0.5, json!({"type":"action","data":{"name":"navigate","target":"shop"},"taskId":"t00000000001"})),
-        event(1.0, json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Which size?"},"taskId":"t00000000001"})),
-        http(1.6, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"guardrail","taskDetails":"42","newState":"resume"}}), json!({"success":true})),
-        event(2.4, json!({"type":"task_completed","taskId":"t00000000001","data":{"message":"Bought"},"usage":{"cost":0.02}})),
-        http(3.0, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Find socks"}}), json!({"success":true,"taskId":"t00000000002","status":"pending","pending":true})),
+        event(
+            1.0,
+            json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Which size?"},"taskId":"t00000000001"}),
+        ),
+        http(
+            1.6,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"guardrail","taskDetails":"42","newState":"resume"}}),
+            json!({"success":true}),
+        ),
+        event(
+            2.4,
+            json!({"type":"task_completed","taskId":"t00000000001","data":{"message":"Bought"},"usage":{"cost":0.02}}),
+        ),
+        http(
+            3.0,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Find socks"}}),
+            json!({"success":true,"taskId":"t00000000002","status":"pending","pending":true}),
+        ),
         rec(3.5, json!({"type":"command","command":"message","data":{"actionType":"state","newState":"pause"}})),
         rec(4.0, json!({"type":"command","command":"message","data":{"actionType":"state","newState":"resume"}})),
         event(4.2, json!({"type":"agent","content":"Looking for socks","taskId":"t00000000002"})),
         rec(5.0, json!({"type":"command","command":"message","data":{"actionType":"state","newState":"stop"}})),
-        http(5.5, "/task/s00000000001/t00000000002", Value::Null, json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.05}})),
+        http(
+            5.5,
+            "/task/s00000000001/t00000000002",
+            Value::Null,
+            json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.05}}),
+        ),
     ];
     let path = dir.join("s00000000001.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
@@ -172,9 +220,10 @@ fn the_simulators_live_page_updates_itself_in_a_browser() {
     let Some(browser) = chromium() else { return skip("the live page in a browser") };
     // Slow enough that the question is still waiting when the browser looks.
     let sim = Sim::start(&["--time-scale", "0.05", "--rate-limit", "0"]);
-    let start = run(sim.enigma().args(["--json", "session", "start", "--task"]).arg(
-        "Buy <b>shoes</b> #sim duration=60 steps=6 cost=0.05 guardrail=\"Which size?\"",
-    ));
+    let start = run(sim
+        .enigma()
+        .args(["--json", "session", "start", "--task"])
+        .arg("Buy <b>shoes</b> #sim duration=60 steps=6 cost=0.05 guardrail=\"Which size?\""));
     assert!(start.status.success(), "{}", stderr(&start));
     let sid = serde_json::from_str::<Value>(&stdout(&start)).unwrap()["sessionId"].as_str().unwrap().to_owned();
     let began = Instant::now();
@@ -190,5 +239,8 @@ fn the_simulators_live_page_updates_itself_in_a_browser() {
     assert!(dom.contains("The agent asks: Which size?"), "the question over the page");
     assert!(dom.contains("Step 2 of 6"), "the step");
     assert!(!dom.contains("<b>shoes"), "user text is text");
-    sim.post("/start/send-message", json!({"sessionId": sid, "message": {"actionType":"state","newState":"terminate"}}));
+    sim.post(
+        "/start/send-message",
+        json!({"sessionId": sid, "message": {"actionType":"state","newState":"terminate"}}),
+    );
 }

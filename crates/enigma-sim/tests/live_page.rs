@@ -52,5 +52,8 @@ async fn the_page_is_self_contained_and_keeps_user_text_out_of_its_markup() {
     assert!(html.contains("width:1024px;height:600px"), "the documented viewport");
     let missing = sim.http.get(sim.url("/live/%3Cb%3Ex")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
-    assert!(!missing.headers()["content-type"].to_str().unwrap().contains("html"), "an unknown id is not echoed as markup");
+    assert!(
+        !missing.headers()["content-type"].to_str().unwrap().contains("html"),
+        "an unknown id is not echoed as markup"
+    );
 }

@@ -124,16 +124,16 @@ pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOpt
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]
 pub mod binding;
+pub use model::live_view::{LiveView, VIEWPORT};
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;
-pub use model::live_view::{LiveView, VIEWPORT};
-pub use timeline::{CommandLine, Mark, MarkKind, RECORDING_FORMAT, SpendPoint, TaskBar, Timeline};
 pub use model::validate::{MAX_DURATION, X_RANGE, Y_RANGE};
 /// The types of this crate's signatures from other crates (the URL of
 /// [`ClientConfig::base_url`], [`Batch::cancel_token`]'s token, the proxy and headers of
 /// [`ClientBuilder::proxy`] and [`ClientBuilder::default_headers`]), so that no direct
 /// dependency on them is needed.
 pub use reqwest::{Proxy, header};
+pub use timeline::{CommandLine, Mark, MarkKind, RECORDING_FORMAT, SpendPoint, TaskBar, Timeline};
 pub use tokio_util::sync::CancellationToken;
 pub use url::Url;

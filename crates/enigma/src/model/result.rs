@@ -1,6 +1,6 @@
 //! What a finished wait returns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::classify::{TaskState, TaskStatus};
@@ -9,7 +9,7 @@ use super::usage::Usage;
 
 /// How a task ended, from the waiter's point of view. A failure is not an outcome but an error
 /// ([`Error::TaskFailed`]), and so is the session ending under the task ([`Error::SessionEnded`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// The agent finished; `message` holds its answer.
@@ -39,8 +39,9 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// The result of waiting for a task.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result of waiting for a task. (Read back from its serde form too: a binding's result
+/// object is that form, and its picture is drawn from it.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
     /// How it ended.
     pub outcome: Outcome,

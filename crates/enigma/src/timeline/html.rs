@@ -248,7 +248,11 @@ fn summary(timeline: &Timeline) -> String {
 }
 
 fn draw_task(svg: &mut String, index: usize, task: &TaskBar, top: f64, span: f64, x: &dyn Fn(f64) -> f64) {
-    let label = if task.text.is_empty() { task.id.clone().unwrap_or_else(|| format!("task {}", index + 1)) } else { task.text.clone() };
+    let label = if task.text.is_empty() {
+        task.id.clone().unwrap_or_else(|| format!("task {}", index + 1))
+    } else {
+        task.text.clone()
+    };
     let start = x(task.start);
     let end = x(task.end.unwrap_or(span)).max(start + 3.0);
     let colour = outcome_colour(&task.outcome);
@@ -356,7 +360,12 @@ fn legend() -> String {
         let _ = write!(out, "<span><i style=\"background:{}\"></i>{outcome}</span>", outcome_colour(outcome));
     }
     for kind in [MarkKind::Agent, MarkKind::Action, MarkKind::Update, MarkKind::Guardrail, MarkKind::Error] {
-        let _ = write!(out, "<span><i style=\"background:{};border-radius:5px\"></i>{}</span>", mark_colour(kind), kind.as_str());
+        let _ = write!(
+            out,
+            "<span><i style=\"background:{};border-radius:5px\"></i>{}</span>",
+            mark_colour(kind),
+            kind.as_str()
+        );
     }
     out.push_str("<span><i style=\"border-left:2px dashed #446;width:0\"></i>command</span></div>");
     out

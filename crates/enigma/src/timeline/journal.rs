@@ -69,13 +69,8 @@ pub(crate) fn from_batch_items(items: &[BatchItem], budget: Option<f64>) -> Time
     let timed = |ms: u64| ms > 0;
     let origin = items.iter().map(|i| i.timings.started_at_ms).filter(|ms| timed(*ms)).min().unwrap_or(0);
     let at = |ms: u64| if timed(ms) { ms.saturating_sub(origin) as f64 / 1000.0 } else { 0.0 };
-    let mut timeline = Timeline {
-        title: "Batch".into(),
-        source: "batch".into(),
-        budget,
-        started_at: None,
-        ..Timeline::default()
-    };
+    let mut timeline =
+        Timeline { title: "Batch".into(), source: "batch".into(), budget, started_at: None, ..Timeline::default() };
     let mut ends: Vec<(f64, f64)> = Vec::new();
     for item in &items {
         let start = at(item.timings.started_at_ms);

@@ -34,7 +34,8 @@ impl Timeline {
         let content = std::fs::read_to_string(path)
             .map_err(|e| Error::validation("file", format!("cannot read {}: {e}", path.display())))?;
         let first: Option<Value> = content.lines().next().and_then(|line| serde_json::from_str(line).ok());
-        let is = |key: &str, value: &str| first.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str) == Some(value);
+        let is =
+            |key: &str, value: &str| first.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str) == Some(value);
         if is("journal", journal::JOURNAL_HEADER) {
             Timeline::from_journal(&content)
         } else if is("format", RECORDING_FORMAT) {

@@ -77,7 +77,11 @@ impl Builder {
             }
             Some("truncated") => {
                 let bytes = record.get("bytes").and_then(Value::as_u64).unwrap_or(0);
-                self.session_mark(t, MarkKind::Session, format!("recording truncated at its size bound ({bytes} bytes)"));
+                self.session_mark(
+                    t,
+                    MarkKind::Session,
+                    format!("recording truncated at its size bound ({bytes} bytes)"),
+                );
             }
             _ => {}
         }
@@ -97,13 +101,26 @@ impl Builder {
         index
     }
 
-    pub(crate) fn name_task(&mut self, index: usize, id: &str) {
-        if self.by_id.contains_key(id) {
-            return;
+    /// Names a task; returns its index. A task an event named first (its create's answer came
+    /// later, as a create held by the inline wait does) is the same task: the bar the answer
+    /// made (the last one) merges into it, giving it its text and its start.
+    pub(crate) fn name_task(&mut self, index: usize, id: &str) -> usize {
+        if let Some(&known) = self.by_id.get(id) {
+            if known != index && index + 1 == self.timeline.tasks.len() && self.timeline.tasks[index].marks.is_empty() {
+                let made = self.timeline.tasks.pop().expect("the last bar");
+                self.unnamed.retain(|i| *i != index);
+                let task = &mut self.timeline.tasks[known];
+                if task.text.is_empty() {
+                    task.text = made.text;
+                }
+                task.start = task.start.min(made.start);
+            }
+            return known;
         }
         self.unnamed.retain(|i| *i != index);
         self.timeline.tasks[index].id = Some(id.to_owned());
         self.by_id.insert(id.to_owned(), index);
+        index
     }
 
     /// The task an id names (the oldest unnamed one takes a new id; a task seen first on an
@@ -166,9 +183,11 @@ impl Builder {
             _ => {}
         }
         if failed {
-            let code = record.get("error").and_then(Value::as_str).map(str::to_owned).or_else(|| {
-                text(&response, "code").or_else(|| text(&response, "message")).map(str::to_owned)
-            });
+            let code = record
+                .get("error")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| text(&response, "code").or_else(|| text(&response, "message")).map(str::to_owned));
             let what = match (status, code) {
                 (Some(status), Some(code)) => format!("{method} {path}: {status} {code}"),
                 (Some(status), None) => format!("{method} {path}: {status}"),
@@ -214,9 +233,10 @@ impl Builder {
 
     /// A create's answer: the task's id, and its inline outcome if it came with one.
     fn answered(&mut self, index: usize, response: &Value, t: f64) {
-        if let Some(id) = text(response, "taskId") {
-            self.name_task(index, id);
-        }
+        let index = match text(response, "taskId") {
+            Some(id) => self.name_task(index, id),
+            None => index,
+        };
         if response.get("result").is_some() || text(response, "status").is_some_and(|s| s != "pending") {
             self.body(index, response, t);
         }
@@ -255,7 +275,10 @@ impl Builder {
             "agent" => mark(MarkKind::Agent, text(data, "content").unwrap_or_default().to_owned()),
             "action" => {
                 let name = text(&inner, "name").unwrap_or("action");
-                mark(MarkKind::Action, text(&inner, "target").map_or(name.to_owned(), |target| format!("{name}: {target}")))
+                mark(
+                    MarkKind::Action,
+                    text(&inner, "target").map_or(name.to_owned(), |target| format!("{name}: {target}")),
+                )
             }
             "response_update" => mark(MarkKind::Update, text(&inner, "message").unwrap_or_default().to_owned()),
             // Outcomes (and guardrails) are read by the classifier, as every body is.

@@ -1,4 +1,4 @@
-//! A live session's picture, from what its handle saw so far.
+//! The pictures of what the handles saw: a live session's timeline and live view, a batch feed's timeline.
 
 use super::Timeline;
 use super::records::Builder;
@@ -32,5 +32,14 @@ impl Session {
     pub fn live_view(&self, read_only: bool) -> Option<LiveView> {
         let url = self.live_view_url()?;
         Some(LiveView::new(url, read_only, self.info().and_then(|info| info.dimensions)))
+    }
+}
+
+#[cfg(feature = "binding")]
+impl crate::batch::BatchFeed {
+    /// The picture of the batch so far (the items it handed out, against its budget).
+    pub fn timeline(&self) -> Timeline {
+        let (items, budget) = self.ended_items();
+        Timeline::from_batch_items(&items, budget)
     }
 }

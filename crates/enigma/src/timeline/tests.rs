@@ -32,27 +32,99 @@ fn command(t: f64, data: Value) -> Value {
 fn two_task_recording() -> String {
     lines(&[
         header(),
-        http(0.2, "/start/start-session", json!({"taskDetails":"Buy <b>shoes</b> & \"socks\""}), 200,
-             json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000001"}), 200.0),
-        event(0.5, "message", json!({"type":"agent","content":"Planning <script>alert(1)</script>","taskId":"t00000000001"})),
-        event(0.6, "message", json!({"type":"action","data":{"name":"click_element","target":"search"},"taskId":"t00000000001"})),
-        event(1.0, "message", json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Which size?"},"taskId":"t00000000001"})),
-        http(1.5, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"guardrail","taskDetails":"42","newState":"resume"}}), 200,
-             json!({"success":true}), 10.0),
-        event(2.0, "message", json!({"type":"response_update","data":{"message":"Step 2 of 2 done"},"taskId":"t00000000001"})),
-        event(2.5, "message", json!({"type":"task_completed","taskId":"t00000000001","data":{"message":"Bought"},"usage":{"cost":0.02}})),
-        http(3.0, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Find socks"}}), 200,
-             json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000002","status":"pending","pending":true}), 100.0),
+        http(
+            0.2,
+            "/start/start-session",
+            json!({"taskDetails":"Buy <b>shoes</b> & \"socks\""}),
+            200,
+            json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000001"}),
+            200.0,
+        ),
+        event(
+            0.5,
+            "message",
+            json!({"type":"agent","content":"Planning <script>alert(1)</script>","taskId":"t00000000001"}),
+        ),
+        event(
+            0.6,
+            "message",
+            json!({"type":"action","data":{"name":"click_element","target":"search"},"taskId":"t00000000001"}),
+        ),
+        event(
+            1.0,
+            "message",
+            json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Which size?"},"taskId":"t00000000001"}),
+        ),
+        http(
+            1.5,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"guardrail","taskDetails":"42","newState":"resume"}}),
+            200,
+            json!({"success":true}),
+            10.0,
+        ),
+        event(
+            2.0,
+            "message",
+            json!({"type":"response_update","data":{"message":"Step 2 of 2 done"},"taskId":"t00000000001"}),
+        ),
+        event(
+            2.5,
+            "message",
+            json!({"type":"task_completed","taskId":"t00000000001","data":{"message":"Bought"},"usage":{"cost":0.02}}),
+        ),
+        http(
+            3.0,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Find socks"}}),
+            200,
+            json!({"success":true,"sessionId":"s00000000001","taskId":"t00000000002","status":"pending","pending":true}),
+            100.0,
+        ),
         command(3.5, json!({"actionType":"state","newState":"pause"})),
         command(4.0, json!({"actionType":"state","newState":"resume"})),
-        http(4.5, "/task/s00000000001/t00000000002", Value::Null, 200, json!({"success":true,"status":"active","pending":true,"usage":{"cost":0.05}}), 5.0),
+        http(
+            4.5,
+            "/task/s00000000001/t00000000002",
+            Value::Null,
+            200,
+            json!({"success":true,"status":"active","pending":true,"usage":{"cost":0.05}}),
+            5.0,
+        ),
         command(5.0, json!({"actionType":"state","newState":"stop"})),
         event(5.2, "message", json!({"type":"task_stopped","taskId":"t00000000002"})),
-        http(5.5, "/task/s00000000001/t00000000002", Value::Null, 200, json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.06}}), 5.0),
-        http(5.6, "/task/s00000000001/t00000000002", Value::Null, 200, json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.06}}), 5.0),
-        http(6.0, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Refused"}}), 429,
-             json!({"success":false,"code":"RATE_LIMIT_EXCEEDED"}), 3.0),
-        http(7.0, "/start/send-message", json!({"sessionId":"s00000000001","message":{"actionType":"state","newState":"terminate"}}), 200, json!({"success":true}), 3.0),
+        http(
+            5.5,
+            "/task/s00000000001/t00000000002",
+            Value::Null,
+            200,
+            json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.06}}),
+            5.0,
+        ),
+        http(
+            5.6,
+            "/task/s00000000001/t00000000002",
+            Value::Null,
+            200,
+            json!({"success":true,"status":"stopped","pending":false,"usage":{"cost":0.06}}),
+            5.0,
+        ),
+        http(
+            6.0,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Refused"}}),
+            429,
+            json!({"success":false,"code":"RATE_LIMIT_EXCEEDED"}),
+            3.0,
+        ),
+        http(
+            7.0,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"state","newState":"terminate"}}),
+            200,
+            json!({"success":true}),
+            3.0,
+        ),
         event(7.1, "end_session", json!({"type":"end_session","reason":"terminated","message":"bye"})),
     ])
 }
@@ -73,7 +145,11 @@ fn a_recording_becomes_tasks_marks_commands_and_spend() {
     // Sent 100 ms before its answer was recorded; ended at the first stopped poll.
     assert_eq!(second.id.as_deref(), Some("t00000000002"));
     assert_eq!((second.start, second.end, second.outcome.as_str()), (2.9, Some(5.5), "stopped"));
-    assert_eq!(second.marks.iter().filter(|m| m.kind == MarkKind::Outcome).count(), 1, "a repeated final poll is one end");
+    assert_eq!(
+        second.marks.iter().filter(|m| m.kind == MarkKind::Outcome).count(),
+        1,
+        "a repeated final poll is one end"
+    );
     let commands: Vec<&str> = timeline.commands.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(commands, ["guardrail", "pause", "resume", "stop", "terminate"]);
     assert_eq!(timeline.commands[0].detail.as_deref(), Some("42 (resume)"));
@@ -210,4 +286,31 @@ fn a_live_view_frame_is_the_viewport_and_read_only_takes_no_input() {
     assert!(html.contains("src=\"http://127.0.0.1:9/live/abc?x=1&amp;y=&quot;2&quot;\""), "{html}");
     let interactive = LiveView::new("http://h/v", false, Some((800, 500))).html();
     assert!(interactive.contains("width=\"800\" height=\"500\"") && !interactive.contains("pointer-events:none"));
+}
+
+#[test]
+fn a_create_answered_after_its_events_is_one_task() {
+    // The inline wait held the answer: the task's events came first.
+    let text = lines(&[
+        header(),
+        event(0.5, "message", json!({"type":"agent","content":"Planning","taskId":"t00000000009"})),
+        event(
+            0.9,
+            "message",
+            json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Size?"},"taskId":"t00000000009"}),
+        ),
+        http(
+            1.0,
+            "/start/send-message",
+            json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Buy shoes"}}),
+            200,
+            json!({"success":true,"taskId":"t00000000009","status":"pending","pending":true,"result":{"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Size?"}}}),
+            750.0,
+        ),
+    ]);
+    let timeline = Timeline::from_recording(&text).unwrap();
+    assert_eq!(timeline.tasks.len(), 1, "{:#?}", timeline.tasks);
+    let task = &timeline.tasks[0];
+    assert_eq!((task.text.as_str(), task.start, task.outcome.as_str()), ("Buy shoes", 0.25, "guardrail"));
+    assert_eq!(task.marks.iter().filter(|m| m.kind == MarkKind::Guardrail).count(), 1, "asked once");
 }
