@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "session_timeline", "session_live_view", "result_timeline", "batch_timeline", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
