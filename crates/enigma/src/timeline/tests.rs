@@ -235,7 +235,8 @@ fn a_journal_becomes_bars_per_session_and_spend_against_the_budget() {
     let timeline = Timeline::from_journal(&text).unwrap();
     assert_eq!(timeline.source, "journal");
     assert_eq!(timeline.budget, Some(0.5));
-    let bars: Vec<(&str, Option<&str>, &str, f64, Option<f64>)> = timeline
+    type Bar<'a> = (&'a str, Option<&'a str>, &'a str, f64, Option<f64>);
+    let bars: Vec<Bar> = timeline
         .tasks
         .iter()
         .map(|t| (t.text.as_str(), t.session_id.as_deref(), t.outcome.as_str(), t.start, t.end))
