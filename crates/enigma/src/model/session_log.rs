@@ -46,6 +46,7 @@ impl SessionLog {
     }
 
     /// A socket event as received.
+    #[cfg_attr(not(feature = "live"), allow(dead_code, reason = "only a live connection has events"))]
     pub(crate) fn event(&self, name: &str, data: &Value) {
         self.push(json!({ "type": "event", "event": name, "data": data }), Instant::now());
     }
