@@ -329,6 +329,16 @@ export interface EventStream extends AsyncIterableIterator<EnigmaEvent>, AsyncDi
   readonly closed: boolean
 }
 
+/** A session's live view, ready to embed: see {@link Session.liveView}. */
+export interface LiveView {
+  /** The service's `webViewURL`. */
+  url: string
+  /** An `<iframe>` of the viewport's size showing `url`, with a link to open it in a tab. */
+  html: string
+  /** Whether the frame takes no input. */
+  readOnly: boolean
+}
+
 /**
  * A browser session. Sessions bill while open: end them with {@link Session.terminate}, use
  * {@link Client.withSession}, or `await using session = await client.startSession()`.
@@ -341,6 +351,13 @@ export declare class Session implements AsyncDisposable {
   readonly liveViewUrl: string | null
   /** The start answer; null on a re-attached handle. */
   readonly info: SessionInfo | null
+  /**
+   * The live view to embed: `url` (the service's `webViewURL`) and `html`, an `<iframe>` of the
+   * viewport's size (1024×600). With `readOnly: true` the frame takes no pointer or keyboard
+   * input (a layer over it catches clicks; its sandbox allows no forms, popups or navigation).
+   * `null` on a re-attached handle.
+   */
+  liveView(options?: { readOnly?: boolean }): LiveView | null
   /** The task started by `taskDetails` at start, when the service named it. */
   readonly initialTask: Task | null
   /** Whether this handle terminated the session. */

@@ -126,6 +126,11 @@ export declare class NativeSession {
   get info(): object | null
   /** The live view page, when known. */
   get liveViewUrl(): string | null
+  /**
+   * The live view to embed: `{ url, html, width, height, readOnly }` (the core builds the
+   * frame); `null` on a re-attached handle.
+   */
+  liveView(readOnly: boolean): { url: string; html: string; width: number; height: number; readOnly: boolean } | null
   /** The task started by `taskDetails` at start, when the service named it. */
   get initialTask(): NativeTask | null
   /** Whether this handle terminated the session. */

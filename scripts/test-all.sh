@@ -58,6 +58,23 @@ core_msrv() {
   cargo "+$msrv" check -p enigma --locked
 }
 
+# A real browser for the pages people look at (`enigma report`, the simulator's live page;
+# crates/enigma-cli/tests/report.rs): Debian's chromium, installed when root can and it is
+# missing. Where it cannot be installed those checks say so and pass.
+browser() {
+  if command -v chromium >/dev/null 2>&1 || [ -n "${ENIGMA_CHROMIUM:-}" ]; then
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }) \
+      || echo "chromium could not be installed: the browser checks are skipped"
+  else
+    echo "not root or no apt-get: chromium not installed, the browser checks are skipped"
+  fi
+  return 0
+}
+
+stage "Chromium for the page tests" browser
 stage "npm packages for the Socket.IO interop tests" interop_packages
 stage "Rust: fmt" cargo fmt --all --check
 stage "Rust: clippy" cargo clippy --all-targets -- -D warnings

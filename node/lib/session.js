@@ -35,6 +35,15 @@ class Session {
     return this.#native.liveViewUrl
   }
 
+  /**
+   * The live view to embed: `{ url, html }`, `html` a frame of the viewport's size (1024×600)
+   * showing `url`; with `readOnly: true` the frame takes no input. `null` on a re-attached handle.
+   */
+  liveView({ readOnly = false } = {}) {
+    const view = this.#native.liveView(Boolean(readOnly))
+    return view === null ? null : { url: view.url, html: view.html, readOnly: view.readOnly }
+  }
+
   /** The start answer; `null` on a re-attached handle. */
   get info() {
     return this.#native.info

@@ -79,6 +79,9 @@ pub enum Command {
     /// hosts (Claude Desktop, Cursor, VS Code...).
     #[command(after_help = crate::mcp::args::MCP_AFTER_HELP)]
     Mcp(crate::mcp::args::McpArgs),
+    /// Draw a session recording or a batch journal as one self-contained HTML page: tasks as
+    /// bars over time, events as marks, commands as lines, the spend as a curve.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Command::Health => interrupt::or_signal(health(json)).await,
         // Its own signal handling: the end terminates every session it opened.
         Command::Mcp(args) => crate::mcp::serve(args).await,
+        Command::Report(args) => crate::report::run(args, json),
     }
 }
 

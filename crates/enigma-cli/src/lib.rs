@@ -15,6 +15,7 @@ mod interrupt;
 mod mcp;
 mod output;
 mod progress;
+mod report;
 mod session_list;
 mod signal;
 

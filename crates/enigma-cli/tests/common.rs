@@ -68,6 +68,11 @@ impl Sim {
         serde_json::from_str(&body).expect("stats are JSON")
     }
 
+    /// A raw `GET` of a path of the simulator; the body.
+    pub fn get(&self, path: &str) -> String {
+        ureq_get(&format!("{}{path}", self.url))
+    }
+
     /// A number in the stats by path (`["sessions", "open"]`); absent counts are 0.
     pub fn stat(&self, path: &[&str]) -> u64 {
         let stats = self.stats();

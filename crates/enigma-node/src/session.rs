@@ -49,6 +49,16 @@ impl NativeSession {
         self.inner.live_view_url().map(str::to_owned)
     }
 
+    /// The live view to embed: `{ url, html, width, height, readOnly }` (the core builds the
+    /// frame); `null` on a re-attached handle.
+    #[napi(ts_return_type = "{ url: string; html: string; width: number; height: number; readOnly: boolean } | null")]
+    pub fn live_view(&self, read_only: bool) -> Option<serde_json::Value> {
+        let view = self.inner.live_view(read_only)?;
+        Some(serde_json::json!({
+            "url": view.url, "html": view.html(), "width": view.width, "height": view.height, "readOnly": view.read_only,
+        }))
+    }
+
     /// The task started by `taskDetails` at start, when the service named it.
     #[napi(getter)]
     pub fn initial_task(&self) -> Option<NativeTask> {

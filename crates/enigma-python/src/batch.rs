@@ -52,6 +52,13 @@ impl PyBatch {
     }
 }
 
+impl PyBatch {
+    /// The batch's picture so far (see `look::batch_timeline`).
+    pub(crate) fn timeline(&self) -> enigma::Timeline {
+        self.feed.timeline()
+    }
+}
+
 #[pymethods]
 impl PyBatch {
     /// The next ended task (a dict, the core's item record) or guardrail question

@@ -15,6 +15,7 @@ mod errors;
 mod events;
 mod handles;
 mod logging;
+mod look;
 mod runtime;
 mod session;
 mod sim;
@@ -47,5 +48,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sim::simulator_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(sim::simulator_test_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(look::session_timeline, m)?)?;
+    m.add_function(wrap_pyfunction!(look::session_live_view, m)?)?;
+    m.add_function(wrap_pyfunction!(look::result_timeline, m)?)?;
+    m.add_function(wrap_pyfunction!(look::batch_timeline, m)?)?;
     Ok(())
 }

@@ -91,6 +91,7 @@ mod ledger;
 mod live;
 mod model;
 mod rest;
+mod timeline;
 mod tls;
 
 pub use batch::{
@@ -124,6 +125,7 @@ pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOpt
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]
 pub mod binding;
+pub use model::live_view::{LiveView, VIEWPORT};
 pub use model::result::{Outcome, TaskResult};
 pub use model::service::{ActiveSockets, Health};
 pub use model::usage::Usage;
@@ -133,5 +135,6 @@ pub use model::validate::{MAX_DURATION, X_RANGE, Y_RANGE};
 /// [`ClientBuilder::proxy`] and [`ClientBuilder::default_headers`]), so that no direct
 /// dependency on them is needed.
 pub use reqwest::{Proxy, header};
+pub use timeline::{CommandLine, Mark, MarkKind, RECORDING_FORMAT, SpendPoint, TaskBar, Timeline};
 pub use tokio_util::sync::CancellationToken;
 pub use url::Url;

@@ -13,11 +13,14 @@ import importlib
 import inspect
 import os
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, TypedDict, Union, cast
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, TypedDict, Union, cast
 
 from . import _native as _ext
 from ._models import TaskResult, Usage
 from ._tqdm import bar_class
+
+if TYPE_CHECKING:
+    from ._look import Timeline
 
 __all__ = [
     "AsyncBatch",
@@ -259,6 +262,16 @@ class _BatchBase:
         """Stops the batch: no new task starts and every session it opened is terminated."""
         self._native.cancel()
 
+    def timeline(self) -> "Timeline":
+        """The batch's picture so far: a bar per ended task, grouped by session, coloured by
+        outcome; the spend against the budget. Shown inline in a notebook (as is the batch)."""
+        from ._look import Timeline
+
+        return Timeline(str(_ext.batch_timeline(self._native)))
+
+    def _repr_html_(self) -> str:
+        return self.timeline().html
+
     def _took(self, data: Dict[str, Any]) -> BatchItem:
         item = BatchItem._from_native(data)
         self.results.append(item)
@@ -344,3 +357,4 @@ class Batch(_BatchBase):
 
 
 GuardrailCallback = Callable[[GuardrailQuestion], Union[Optional[str], Awaitable[Optional[str]]]]
+

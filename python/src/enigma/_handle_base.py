@@ -6,11 +6,14 @@ from __future__ import annotations
 import html
 import logging
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from . import _exit, _signals
 from . import _native as _ext
 from ._pickling import reattach_session, reattach_task
+
+if TYPE_CHECKING:
+    from ._look import LiveView, Timeline
 
 log = logging.getLogger("enigma")
 
@@ -137,6 +140,25 @@ class SessionBase:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} state={self.state!r} live_view_url={self.live_view_url!r}>"
+
+    def timeline(self) -> "Timeline":
+        """The session's timeline so far (tasks, their events, the commands sent, the spend),
+        from what this handle saw: shown inline in a notebook."""
+        from ._look import Timeline
+
+        html, model = _ext.session_timeline(self._native)
+        return Timeline(html, model)
+
+    def live_view(self, read_only: bool = False) -> "LiveView":
+        """The live view (``live_view_url``) in a frame of the viewport's size, shown inline in
+        a notebook; ``read_only=True`` takes no input. Raises ``ValueError`` on a re-attached
+        handle, which has no start answer and so no URL."""
+        from ._look import LiveView
+
+        view = _ext.session_live_view(self._native, read_only)
+        if view is None:
+            raise ValueError("this session handle was re-attached by id: it has no live view URL")
+        return LiveView(view["url"], view["html"], view["width"], view["height"], view["read_only"])
 
     def _repr_html_(self) -> str:
         link = (

@@ -53,8 +53,17 @@ class TaskResultMethods(_Fields):
         )
         return (
             f"<div><b>Enigma task result</b> <span style='color:{colour}'>● {html.escape(self.outcome)}</span>"
-            f"<table>{body}</table></div>"
+            f"<table>{body}</table>{self._timeline_html()}</div>"
         )
+
+    def _timeline_html(self) -> str:
+        """The task's picture, as the core draws it (the same as a session's timeline)."""
+        from . import _native
+
+        try:
+            return str(_native.result_timeline(self.to_dict()))
+        except Exception:  # a hand-made result the core cannot read: the table alone
+            return ""
 
 
 class TaskStatusMethods(_Fields):

@@ -7,11 +7,11 @@ it cancels the Rust future). Handles made by a client share its mode. Errors are
 :mod:`enigma.errors`. Calls on a handle made before ``os.fork()`` raise ``RuntimeError``.
 """
 
-from typing import Any, Dict, List, Optional, final
+from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "session_timeline", "session_live_view", "result_timeline", "batch_timeline", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -166,5 +166,13 @@ def simulator_test_settings() -> Dict[str, Any]:
     """What the test kits change from the defaults, the same in every language: ``time_scale`` 0.01, ``rate_limit`` 0."""
 def cli_main(argv: List[str]) -> int:
     """Runs the ``enigma`` command line ``argv`` (program name first); returns its exit status."""
+def session_timeline(session: Session) -> Tuple[str, Dict[str, Any]]:
+    """The session's timeline so far: its HTML fragment and its model."""
+def session_live_view(session: Session, read_only: bool) -> Optional[Dict[str, Any]]:
+    """The live view (``url``, ``html``, ``width``, ``height``, ``read_only``); None when re-attached."""
+def result_timeline(result: Dict[str, Any]) -> str:
+    """A result's timeline (from ``TaskResult.to_dict()``) as an HTML fragment."""
+def batch_timeline(batch: Batch) -> str:
+    """A batch's timeline so far as an HTML fragment."""
 def refresh() -> None:
     """Forgets cached logger levels of the Rust side."""

@@ -1,4 +1,4 @@
-//! `webViewURL`: a simple page with a session's state and recent events; `webRTCURL`: 501.
+//! `webViewURL`: a session's live page (and the JSON state it polls); `webRTCURL`: 501.
 
 use std::sync::Arc;
 
@@ -7,15 +7,26 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::errors::ApiError;
-use crate::live_page::render;
+use crate::live_page::{render, snapshot};
 use crate::state::AppState;
 
-/// The live page of a session (refreshes itself every 2 s).
+/// The live page of a session (it keeps itself current from `state` below).
 pub(crate) async fn page(State(state): State<Arc<AppState>>, Path(session_id): Path<String>) -> Response {
     let (inner, _) = state.advance();
     match inner.sessions.get(&session_id) {
         Some(session) => Html(render(session, &inner.tasks)).into_response(),
-        None => (StatusCode::NOT_FOUND, Html(format!("<h1>Session {session_id} not found</h1>"))).into_response(),
+        // Plain text: the id comes from the path and is not markup.
+        None => (StatusCode::NOT_FOUND, format!("Session {session_id} not found")).into_response(),
+    }
+}
+
+/// The session's state as the live page shows it (JSON; the page polls it).
+pub(crate) async fn state(State(state): State<Arc<AppState>>, Path(session_id): Path<String>) -> Response {
+    let (inner, _) = state.advance();
+    match inner.sessions.get(&session_id) {
+        Some(session) => axum::Json(snapshot(session, &inner.tasks)).into_response(),
+        None => ApiError::new(StatusCode::NOT_FOUND, "SESSION_NOT_FOUND", format!("Session {session_id} not found"))
+            .into_response(),
     }
 }
 

@@ -46,6 +46,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/_sim/sockets/drop", post(sim::drop_sockets))
         .route("/_sim/sockets/silence", post(sim_sockets::silence))
         .route("/live/{session_id}", get(live::page))
+        .route("/live/{session_id}/state", get(live::state))
         .route("/live/{session_id}/whep", any(live::whep));
     api.merge(extra).fallback(not_found).with_state(state)
 }

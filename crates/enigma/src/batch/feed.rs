@@ -73,6 +73,8 @@ pub struct BatchFeed {
     /// The client's waits for the rate limit, for the host's progress display.
     waits: tokio::sync::Mutex<RateLimitNotices>,
     spelling: Spelling,
+    /// Every item handed out so far, for the batch's picture (`timeline`).
+    ended: Mutex<Vec<BatchItem>>,
 }
 
 impl BatchFeed {
@@ -96,6 +98,7 @@ impl BatchFeed {
             desk,
             given_back: Mutex::default(),
             spelling,
+            ended: Mutex::default(),
         })
     }
 
@@ -108,7 +111,10 @@ impl BatchFeed {
         let mut batch = self.batch.lock().await;
         let mut waits = self.waits.lock().await;
         tokio::select! {
-            item = batch.next() => item.map(|item| BatchNext::Item(Box::new(item))),
+            item = batch.next() => item.map(|item| {
+                self.ended.lock().unwrap_or_else(|e| e.into_inner()).push(item.clone());
+                BatchNext::Item(Box::new(item))
+            }),
             Some((token, question)) = self.desk.next_question() => Some(BatchNext::Question { token, question }),
             Some(wait) = waits.next() => Some(BatchNext::RateLimitWait(wait)),
         }
@@ -139,6 +145,11 @@ impl BatchFeed {
     /// The summary in the caller's spelling, once the batch has ended.
     pub fn summary(&self) -> Option<Value> {
         self.monitor.summary().map(|summary| self.respell(&summary))
+    }
+
+    /// The items handed out so far, and the budget.
+    pub(crate) fn ended_items(&self) -> (Vec<BatchItem>, Option<f64>) {
+        (self.ended.lock().unwrap_or_else(|e| e.into_inner()).clone(), self.monitor.progress().budget)
     }
 
     /// Whether the batch has ended (its summary is set).

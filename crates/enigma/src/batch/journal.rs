@@ -54,8 +54,9 @@ pub(crate) struct Journal {
 
 impl Journal {
     /// Opens (or creates) the journal and reads what it holds. A torn last line (no newline,
-    /// not JSON) is cut off and reported; a bad line elsewhere is an error naming it.
-    pub(crate) fn open(path: &Path) -> Result<(Journal, JournalState)> {
+    /// not JSON) is cut off and reported; a bad line elsewhere is an error naming it. A new
+    /// journal's header names the budget, for `enigma report` to draw the spend against.
+    pub(crate) fn open(path: &Path, budget: Option<f64>) -> Result<(Journal, JournalState)> {
         let io =
             |what: &str, e: std::io::Error| Error::validation("journal", format!("{what} {}: {e}", path.display()));
         let mut file =
@@ -107,7 +108,7 @@ impl Journal {
         file.seek(SeekFrom::Start(good_end)).map_err(|e| io("cannot seek", e))?;
         let journal = Journal { file: Arc::new(Mutex::new(file)), path: path.to_owned() };
         if good_end == 0 {
-            journal.write_now(&json!({ "journal": HEADER, "version": 1 }))?;
+            journal.write_now(&json!({ "journal": HEADER, "version": 1, "budget": budget }))?;
         }
         Ok((journal, state))
     }

@@ -98,7 +98,7 @@ impl Client {
         options.check()?;
         let (journal, state) = match &options.journal {
             Some(path) => {
-                let (journal, state) = Journal::open(path)?;
+                let (journal, state) = Journal::open(path, options.budget)?;
                 (Some(journal), state)
             }
             None => (None, Default::default()),

@@ -304,6 +304,7 @@ impl Session {
             return Ok(());
         }
         let terminate = Message::State { new_state: StateCommand::Terminate };
+        self.inner.live.log().command(&serde_json::to_value(&terminate).unwrap_or_default());
         match self.inner.client.send_message_raw(&self.inner.id, &terminate).await {
             Ok(_) => {}
             Err(err) if err.error_code() == ErrorCode::SessionNotFound => {
@@ -376,6 +377,9 @@ impl Session {
             Message::State { .. } => {}
         }
         self.ensure_open()?;
+        if !matches!(message, Message::NewTask(_)) {
+            self.inner.live.log().command(&serde_json::to_value(&message).unwrap_or_default());
+        }
         // Commands that need no answer go over the socket when it is up (no rate limit, no
         // round trip). newTask always goes over REST: it needs its taskId or its refusal. So does
         // a guardrail answer: a wait that follows must see the task running again, and only
@@ -417,6 +421,7 @@ impl Session {
 /// Sends a `newTask` and feeds its answer to the task's birth; meanwhile, names the task as
 /// soon as an event of the session names a task no event named before.
 async fn create_task(session: Session, message: Message, birth: Arc<Birth>, mut lookout: Option<Lookout>) {
+    let sent = std::time::Instant::now();
     let request = session.inner.client.send_message_raw(&session.inner.id, &message);
     tokio::pin!(request);
     let answer = loop {
@@ -432,6 +437,8 @@ async fn create_task(session: Session, message: Message, birth: Arc<Birth>, mut 
             }
         }
     };
+    let log = session.inner.live.log();
+    log.created(&serde_json::to_value(&message).unwrap_or_default(), sent, answer.as_ref().ok());
     match answer.and_then(|body| session.read_task_answer(&body)) {
         Ok((id, inline)) => {
             birth.answer(Some(inline));

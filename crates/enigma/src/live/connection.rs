@@ -18,6 +18,7 @@ use crate::model::config::ClientConfig;
 use crate::model::error::Error;
 use crate::model::error_code::ErrorCode;
 use crate::model::event::Event;
+use crate::model::session_log::SessionLog;
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -39,6 +40,8 @@ pub(crate) struct LiveSlot {
     last_failure: Mutex<Option<(Instant, String, ErrorCode)>>,
     /// Terminated through the SDK: never connect again.
     ended: AtomicBool,
+    /// What the session's handles saw, for its timeline (every connection adds its events).
+    log: Arc<SessionLog>,
 }
 
 impl LiveSlot {
@@ -55,7 +58,13 @@ impl LiveSlot {
             current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),
             ended: AtomicBool::new(false),
+            log: Arc::default(),
         })
+    }
+
+    /// What the session's handles saw so far.
+    pub(crate) fn log(&self) -> &Arc<SessionLog> {
+        &self.log
     }
 
     /// Whether live events are switched on for this session.
@@ -92,7 +101,7 @@ impl LiveSlot {
         options.max_frame_bytes = self.max_frame_bytes;
         match SocketClient::connect(options).await {
             Ok((socket, events)) => {
-                let live = Arc::new(Live::start(socket, events));
+                let live = Arc::new(Live::start(socket, events, self.log.clone()));
                 *current = Some(live.clone());
                 tracing::debug!(session = %self.session_id, "live connection open");
                 Ok(live)
@@ -173,11 +182,15 @@ pub(crate) struct Live {
 }
 
 impl Live {
-    fn start(socket: SocketClient, events: tokio::sync::mpsc::UnboundedReceiver<SocketEvent>) -> Live {
+    fn start(
+        socket: SocketClient,
+        events: tokio::sync::mpsc::UnboundedReceiver<SocketEvent>,
+        log: Arc<SessionLog>,
+    ) -> Live {
         let (sender, _) = broadcast::channel(EVENT_BUFFER);
         // Connected as of now (the socket's own `Connected` report reaches the pump later).
         let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
-        let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state) });
+        let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state), log });
         let pump = tokio::spawn(pump::run(events, shared.clone()));
         Live { socket, shared, pump }
     }

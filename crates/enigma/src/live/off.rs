@@ -14,15 +14,22 @@ use url::Url;
 use crate::model::config::ClientConfig;
 use crate::model::error::Error;
 use crate::model::event::Event;
+use crate::model::session_log::SessionLog;
 
 /// A session's live connection that never opens.
 pub(crate) struct LiveSlot {
     session_id: String,
+    log: Arc<SessionLog>,
 }
 
 impl LiveSlot {
     pub(crate) fn new(session_id: &str, _socket_url: Url, _config: &ClientConfig, _enabled: bool) -> Arc<LiveSlot> {
-        Arc::new(LiveSlot { session_id: session_id.to_owned() })
+        Arc::new(LiveSlot { session_id: session_id.to_owned(), log: Arc::default() })
+    }
+
+    /// What the session's handles saw (no events in this build: commands and creates).
+    pub(crate) fn log(&self) -> &Arc<SessionLog> {
+        &self.log
     }
 
     /// Never: this build has no live connection.

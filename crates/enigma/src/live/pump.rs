@@ -12,11 +12,14 @@ use tokio::time::Instant;
 use super::socketio::SocketEvent;
 use crate::model::classify::final_status;
 use crate::model::event::Event;
+use crate::model::session_log::SessionLog;
 
 /// What the pump and the users of a connection share.
 pub(super) struct Shared {
     pub(super) sender: Mutex<Option<broadcast::Sender<Event>>>,
     pub(super) state: Mutex<LiveState>,
+    /// The session's log (its timeline): every event goes in, as received.
+    pub(super) log: Arc<SessionLog>,
 }
 
 #[derive(Default)]
@@ -83,6 +86,7 @@ fn translate(socket_event: SocketEvent, shared: &Shared) -> Event {
         SocketEvent::Reconnecting { attempt } => Event::Reconnecting { attempt },
         SocketEvent::ConnectError { message, .. } => Event::ConnectError { message },
         SocketEvent::Event { name, payload } => {
+            shared.log.event(&name, &payload);
             if name == "end_session" {
                 shared.state().session_ended = true;
             }

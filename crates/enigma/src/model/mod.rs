@@ -12,6 +12,7 @@ pub(crate) mod event;
 pub(crate) mod http_settings;
 #[cfg(feature = "binding")]
 pub(crate) mod input;
+pub(crate) mod live_view;
 pub(crate) mod message;
 pub(crate) mod missing_key;
 pub(crate) mod options;
@@ -20,6 +21,7 @@ pub(crate) mod options;
 pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
+pub(crate) mod session_log;
 pub(crate) mod suggest;
 pub(crate) mod usage;
 pub(crate) mod validate;

@@ -1,6 +1,6 @@
 //! What a finished wait returns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::classify::{TaskState, TaskStatus};
@@ -11,7 +11,7 @@ use super::usage::Usage;
 /// (`task_failed`: [`Error::TaskFailed`]), and so is the session ending under the task
 /// (`session_ended`: [`Error::SessionEnded`]).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// The agent finished; `message` holds its answer.
@@ -45,7 +45,7 @@ impl std::fmt::Display for Outcome {
 /// (the agent asks `question`: answer it on the session and wait again) or `stopped`. A failure
 /// is not a result but an error (`task_failed`).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
     /// How it ended.
     pub outcome: Outcome,
