@@ -90,6 +90,7 @@ mod host;
 mod ledger;
 mod live;
 mod model;
+mod record;
 mod rest;
 mod tls;
 
@@ -110,7 +111,7 @@ pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
-    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RECORD_MAX_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
     LedgerSetting, parse_base_url,
 };
@@ -120,6 +121,7 @@ pub use model::event::{Event, EventKind};
 pub use model::http_settings::HttpSettings;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use record::REDACTED;
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]
 pub mod binding;

@@ -98,6 +98,11 @@ impl Client {
         &self.inner.transport.config
     }
 
+    /// The flight recorder, when `record` is set.
+    pub(crate) fn recorder(&self) -> Option<&crate::record::Recorder> {
+        self.inner.transport.recorder.as_ref()
+    }
+
     /// Closes the client (and its clones): from then on its calls that start or re-attach to
     /// something, or ask the service (`start_session`, `run_task`, `start_task`, `session`,
     /// `task`, `health`, `active_sockets`), fail with a `validation` error naming `client`.
