@@ -25,6 +25,8 @@ pub struct SimStats {
     /// Commands by message (`state:pause`, `interaction:click`, `newTask`...), whichever way
     /// they came (REST or socket).
     pub commands: BTreeMap<String, u64>,
+    /// How a replay went (`enigma sim --replay`); `None` when the simulator serves no recording.
+    pub replay: Option<crate::ReplayStats>,
 }
 
 /// Session counters.
