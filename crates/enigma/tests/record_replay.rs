@@ -74,17 +74,9 @@ fn lines(file: &Path) -> Vec<Value> {
     std::fs::read_to_string(file).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-/// The recorder's writer appends off the caller's path: wait for it to catch up.
-async fn settled(file: &Path) {
-    let mut last = 0;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let now = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        if now == last && now > 0 {
-            return;
-        }
-        last = now;
-    }
+/// The recorder's writer appends off the caller's path: let it catch up.
+fn flushed(client: &Client) {
+    client.flush_recording(Duration::from_secs(5));
 }
 
 async fn replay_client(dir: &Path) -> (enigma_sim::SimHandle, Client) {
@@ -99,12 +91,13 @@ async fn a_recorded_run_replays_to_the_same_results_and_a_changed_program_gets_t
     // Recorded at the service's own timing (the 50 s inline wait), on a fast clock.
     let sim = sim().await;
     let dir = temp_dir("record");
-    let recorded = program(&builder(&sim).record(&dir).build().unwrap(), false).await.unwrap();
+    let client = builder(&sim).record(&dir).build().unwrap();
+    let recorded = program(&client, false).await.unwrap();
+    flushed(&client);
     assert_eq!(recorded.len(), 5, "{recorded:#?}");
     assert!(recorded[4].starts_with("cost_limit"), "{recorded:#?}");
     let files = recordings(&dir);
     assert_eq!(files.len(), 1, "one file per session: {files:?}");
-    settled(&files[0]).await;
     let records = lines(&files[0]);
     assert_eq!(records[0]["type"], "header");
     assert_eq!(records[0]["format"], "enigma-recording");
@@ -160,11 +153,9 @@ async fn several_sessions_replay_from_a_folder_of_recordings() {
         }
         Ok::<Seen, Error>(seen)
     };
-    let recorded = run(client).await.unwrap();
+    let recorded = run(client.clone()).await.unwrap();
+    flushed(&client);
     assert_eq!(recordings(&dir).len(), 3);
-    for file in recordings(&dir) {
-        settled(&file).await;
-    }
     let (replay, client) = replay_client(&dir).await;
     assert_eq!(run(client).await.unwrap(), recorded);
     let stats = replay.stats().replay.unwrap();
@@ -200,11 +191,11 @@ async fn the_key_is_never_recorded_wherever_the_user_put_it() {
     assert_eq!(task.result(WaitOptions::new()).await.unwrap().outcome, Outcome::Guardrail);
     session.answer_guardrail(&format!("yes, {key}"), GuardrailDecision::Stop).await.unwrap();
     session.terminate().await.unwrap();
+    flushed(&client);
     let files = recordings(&dir);
     assert!(!files.is_empty());
     let mut redacted = 0;
     for file in &files {
-        settled(file).await;
         let bytes = std::fs::read(file).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains(&key), "the key is in {}", file.display());
@@ -224,8 +215,8 @@ async fn a_file_at_its_size_bound_ends_with_a_truncated_line() {
         session.new_task(TaskOptions::new("Search #sim steps=10")).await.unwrap().result(WaitOptions::new()).await.unwrap();
     }
     session.terminate().await.unwrap();
+    flushed(&client);
     let file = &recordings(&dir)[0];
-    settled(file).await;
     let records = lines(file);
     assert_eq!(records.last().unwrap()["type"], "truncated", "{records:#?}");
     assert_eq!(records.last().unwrap()["bytes"], 4096);

@@ -98,6 +98,17 @@ impl Client {
         &self.inner.transport.config
     }
 
+    /// Waits (at most `limit`) until everything this client recorded so far (the flight
+    /// recorder, [`ClientBuilder::record`](crate::ClientBuilder::record)) is in its files; at
+    /// once when it records nothing. The recorder writes on a thread of its own so that no call
+    /// waits for a disk; a program that reads its recording, or ends right away, calls this.
+    /// Dropping the last clone of the client does it too (for up to 2 s).
+    pub fn flush_recording(&self, limit: std::time::Duration) {
+        if let Some(recorder) = self.recorder() {
+            recorder.flush(limit);
+        }
+    }
+
     /// The flight recorder, when `record` is set.
     pub(crate) fn recorder(&self) -> Option<&crate::record::Recorder> {
         self.inner.transport.recorder.as_ref()

@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
 use super::line::Seen;
-use super::writer::{self, Entry, Setup};
+use super::writer::{self, Entry, Msg, Setup};
 use crate::model::config::ClientConfig;
 
 /// The response headers worth keeping: what explains an answer, never anything carrying the key.
@@ -33,7 +33,7 @@ struct Inner {
     on: Arc<AtomicBool>,
     /// The writer thread's channel, and the process that started it (after a `fork()` the child
     /// has no writer thread: it starts its own).
-    channel: Mutex<Option<(u32, mpsc::Sender<Entry>)>>,
+    channel: Mutex<Option<(u32, mpsc::Sender<Msg>)>>,
     setup: Arc<Setup>,
 }
 
@@ -90,13 +90,45 @@ impl Recorder {
             *channel = Some((pid, writer::start(self.inner.setup.clone(), self.inner.on.clone())));
         }
         if let Some((_, sender)) = channel.as_ref()
-            && sender.send(entry).is_err()
+            && sender.send(Msg::Record(entry)).is_err()
         {
             // The writer stopped (it said why, once).
             self.inner.on.store(false, Ordering::Relaxed);
         }
     }
 }
+
+impl Recorder {
+    /// Waits (at most `limit`) until every record taken so far is in its file. Blocks the
+    /// calling thread: for a program's end, or a test about to read the files.
+    pub(crate) fn flush(&self, limit: std::time::Duration) {
+        let (done, finished) = mpsc::channel();
+        let sent = {
+            let channel = self.inner.channel.lock().unwrap_or_else(|e| e.into_inner());
+            channel.as_ref().is_some_and(|(pid, sender)| *pid == std::process::id() && sender.send(Msg::Flush(done)).is_ok())
+        };
+        if sent {
+            let _ = finished.recv_timeout(limit);
+        }
+    }
+}
+
+impl Drop for Inner {
+    /// The client is gone: what it recorded goes to disk before the program ends (bounded).
+    fn drop(&mut self) {
+        if let Some((pid, sender)) = self.channel.get_mut().unwrap_or_else(|e| e.into_inner()).take()
+            && pid == std::process::id()
+        {
+            let (done, finished) = mpsc::channel();
+            if sender.send(Msg::Flush(done)).is_ok() {
+                let _ = finished.recv_timeout(DROP_FLUSH_LIMIT);
+            }
+        }
+    }
+}
+
+/// How long a dropped client waits for its recording to reach the disk.
+const DROP_FLUSH_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A session's live connection's recorder: events received, commands sent.
 #[derive(Clone)]

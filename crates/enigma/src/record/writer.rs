@@ -30,6 +30,13 @@ pub(super) struct Setup {
     pub(super) base_url: String,
 }
 
+/// What goes down the writer's channel.
+pub(crate) enum Msg {
+    Record(Entry),
+    /// Write out everything sent before, then say so.
+    Flush(Sender<()>),
+}
+
 /// One record on its way to a file.
 pub(crate) struct Entry {
     pub(super) session: Option<String>,
@@ -39,7 +46,7 @@ pub(crate) struct Entry {
 }
 
 /// Starts a writer thread; its channel. A thread that cannot start is a writer that failed.
-pub(super) fn start(setup: Arc<Setup>, on: Arc<AtomicBool>) -> Sender<Entry> {
+pub(super) fn start(setup: Arc<Setup>, on: Arc<AtomicBool>) -> Sender<Msg> {
     let (sender, receiver) = mpsc::channel();
     let spawned = std::thread::Builder::new().name("enigma-recorder".into()).spawn({
         let (setup, on) = (setup.clone(), on.clone());
@@ -51,11 +58,21 @@ pub(super) fn start(setup: Arc<Setup>, on: Arc<AtomicBool>) -> Sender<Entry> {
     sender
 }
 
-fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Entry>) {
+fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
     let mut files = Files { setup, open: HashMap::new() };
     while let Ok(first) = receiver.recv() {
-        let batch = std::iter::once(first).chain(receiver.try_iter());
-        let written = batch.map(|entry| files.write(entry)).collect::<std::io::Result<()>>().and_then(|()| files.flush());
+        let mut flushed = Vec::new();
+        let mut written = Ok(());
+        for msg in std::iter::once(first).chain(receiver.try_iter()) {
+            match msg {
+                Msg::Record(entry) if written.is_ok() => written = files.write(entry),
+                Msg::Record(_) => {}
+                Msg::Flush(done) => flushed.push(done),
+            }
+        }
+        let written = written.and_then(|()| files.flush());
+        // Whoever waits for a flush is told, whatever happened (a failed writer wrote all it will).
+        flushed.into_iter().for_each(|done| drop(done.send(())));
         if let Err(err) = written {
             stop(setup, on, &err);
             return;
