@@ -120,8 +120,12 @@ impl Client {
     /// Handles made before keep working, and [`Client::terminate_open_sessions`] still ends
     /// the sessions left open: closing terminates nothing by itself (the bindings do that when
     /// the client's setting says so). Idempotent.
+    ///
+    /// What the flight recorder took so far is written out first (for up to 2 s; see
+    /// [`Client::flush_recording`]).
     pub fn close(&self) {
         self.inner.closed.store(true, Ordering::SeqCst);
+        self.flush_recording(std::time::Duration::from_secs(2));
     }
 
     /// Whether [`Client::close`] was called (on this client or a clone).
