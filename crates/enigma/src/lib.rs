@@ -48,6 +48,9 @@
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
 //!   Both take their TLS from `tls`, the one TLS setup (its backend chosen by features).
+//! - `record/` (below the wire, over the model): the flight recorder, off by default
+//!   ([`ClientBuilder::record`]): `rest/http` and `live/` hand it what they saw with one call
+//!   each; a thread of its own writes one JSONL file per session (`docs/recording.md`).
 //! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
 //!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
 //!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
