@@ -72,7 +72,9 @@ fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
         }
         let written = written.and_then(|()| files.flush());
         // Whoever waits for a flush is told, whatever happened (a failed writer wrote all it will).
-        flushed.into_iter().for_each(|done| drop(done.send(())));
+        for done in flushed {
+            let _ = done.send(());
+        }
         if let Err(err) = written {
             stop(setup, on, &err);
             return;
