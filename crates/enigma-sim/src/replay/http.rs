@@ -15,6 +15,8 @@ use super::recording::Http;
 use super::session::Taken;
 use super::{REPLAY_MISMATCH, Replay, rewritten};
 
+/// What the recorder writes in place of the key (`enigma::REDACTED`).
+const REDACTED: &str = "[redacted]";
 /// The most bytes of a request body read.
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -25,15 +27,32 @@ pub(crate) async fn intercept(State(replay): State<Arc<Replay>>, request: Reques
     match (method, path.as_str()) {
         (Method::GET, "/_sim/stats") => with_replay_stats(next.run(request).await, &replay).await,
         (Method::POST, "/start/start-session" | "/start/run-task" | "/start/send-message") => {
+            let key = bearer(request.headers());
             let Ok(bytes) = to_bytes(request.into_body(), MAX_BODY).await else {
                 return mismatch("the request body could not be read".into());
             };
-            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            post(&replay, path, body).await
+            post(&replay, path, redacted(&bytes, key.as_deref())).await
         }
         (Method::GET, _) if path.starts_with("/task/") => poll(&replay, &path),
         _ => next.run(request).await,
     }
+}
+
+/// The key of an `Authorization: Bearer` header.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(|k| k.trim().to_owned()).filter(|k| !k.is_empty())
+}
+
+/// The body as the recorder would have written it: the key blanked wherever the program put it
+/// (a task's text...), so that it matches the recording, and no difference shows the key.
+fn redacted(bytes: &[u8], key: Option<&str>) -> Value {
+    let text = String::from_utf8_lossy(bytes);
+    let text = match key {
+        Some(key) if text.contains(key) => text.replace(key, REDACTED),
+        _ => text.into_owned(),
+    };
+    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 async fn post(replay: &Arc<Replay>, path: String, body: Value) -> Response {
