@@ -57,10 +57,7 @@ pub async fn or_simulator(quiet: bool) -> Result<Connection, Error> {
     if !quiet {
         eprintln!("No ENIGMA_API_KEY set: running on the built-in simulator at {}", simulator.url());
     }
-    let client = builder()
-        .api_key(SIMULATOR_KEY)
-        .base_url(simulator.url())
-        .poll_interval(Duration::from_millis(500))
-        .build()?;
+    let client =
+        builder().api_key(SIMULATOR_KEY).base_url(simulator.url()).poll_interval(Duration::from_millis(500)).build()?;
     Ok(Connection { client, _simulator: Some(simulator) })
 }

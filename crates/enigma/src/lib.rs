@@ -114,9 +114,9 @@ pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
-    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RECORD_MAX_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
-    LedgerSetting, parse_base_url,
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_POLL_INTERVAL, DEFAULT_RECORD_MAX_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
+    DEFAULT_TCP_KEEPALIVE, LEDGER_ENV, LedgerSetting, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};

@@ -71,11 +71,9 @@ fn case(setting: &str) -> Option<Case> {
             set: |b| b.record("/nonexistent/enigma-code-recording"),
             builder_won: |c| c.record.as_deref() == Some(std::path::Path::new("/nonexistent/enigma-code-recording")),
         },
-        "record_max_bytes" => Case {
-            env_value: "64MiB",
-            set: |b| b.record_max_bytes(4096),
-            builder_won: |c| c.record_max_bytes == 4096,
-        },
+        "record_max_bytes" => {
+            Case { env_value: "64MiB", set: |b| b.record_max_bytes(4096), builder_won: |c| c.record_max_bytes == 4096 }
+        }
         _ => return None,
     };
     Some(case)

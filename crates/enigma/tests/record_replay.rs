@@ -212,7 +212,13 @@ async fn a_file_at_its_size_bound_ends_with_a_truncated_line() {
     let client = builder(&sim).record(&dir).record_max_bytes(4096).build().unwrap();
     let session = client.start_session(SessionOptions::new()).await.unwrap();
     for _ in 0..3 {
-        session.new_task(TaskOptions::new("Search #sim steps=10")).await.unwrap().result(WaitOptions::new()).await.unwrap();
+        session
+            .new_task(TaskOptions::new("Search #sim steps=10"))
+            .await
+            .unwrap()
+            .result(WaitOptions::new())
+            .await
+            .unwrap();
     }
     session.terminate().await.unwrap();
     flushed(&client);

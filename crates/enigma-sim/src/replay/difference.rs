@@ -121,6 +121,8 @@ mod tests {
     fn a_command_matches_the_same_message_over_rest() {
         let pause = json!({"actionType": "state", "newState": "pause"});
         assert!(Write::Command { message: pause.clone() }.matches(&message(pause.clone())));
-        assert!(!Write::Command { message: pause }.matches(&message(json!({"actionType": "state", "newState": "resume"}))));
+        assert!(
+            !Write::Command { message: pause }.matches(&message(json!({"actionType": "state", "newState": "resume"})))
+        );
     }
 }

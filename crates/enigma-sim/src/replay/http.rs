@@ -67,7 +67,9 @@ async fn post(replay: &Arc<Replay>, path: String, body: Value) -> Response {
             answer(&http, &from, &replay.base_url)
         }
         // Recorded as a socket command: the service's acknowledgement of a REST message.
-        Ok((_, Taken::Command)) => axum::Json(json!({ "success": true, "message": "Message sent successfully" })).into_response(),
+        Ok((_, Taken::Command)) => {
+            axum::Json(json!({ "success": true, "message": "Message sent successfully" })).into_response()
+        }
         Err(why) => mismatch(why),
     }
 }

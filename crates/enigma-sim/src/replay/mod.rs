@@ -217,7 +217,9 @@ impl Replay {
 /// always points at the replay: its events are served here).
 fn rewritten(value: Value, from: &str, to: &str) -> Value {
     match value {
-        Value::String(s) if !from.is_empty() && s.starts_with(from) => Value::String(format!("{to}{}", &s[from.len()..])),
+        Value::String(s) if !from.is_empty() && s.starts_with(from) => {
+            Value::String(format!("{to}{}", &s[from.len()..]))
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(|v| rewritten(v, from, to)).collect()),
         Value::Object(map) => Value::Object(
             map.into_iter()

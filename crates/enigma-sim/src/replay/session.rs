@@ -197,12 +197,17 @@ impl SessionReplay {
         let position = self.position(now);
         let news = self.recording.records.iter().filter_map(|r| match &r.kind {
             // A poll tells the state when it was asked.
-            Kind::Http(h) if h.method == "GET" && h.path == path => Some((r.t, h.status.unwrap_or(502), h.response.clone())),
+            Kind::Http(h) if h.method == "GET" && h.path == path => {
+                Some((r.t, h.status.unwrap_or(502), h.response.clone()))
+            }
             Kind::Http(h)
                 if h.method == "POST"
                     && h.response["taskId"] == task_id
                     && (h.response.get("result").is_some()
-                        || matches!(h.response["status"].as_str(), Some("complete" | "completed" | "failed" | "stopped"))) =>
+                        || matches!(
+                            h.response["status"].as_str(),
+                            Some("complete" | "completed" | "failed" | "stopped")
+                        )) =>
             {
                 Some((r.t + h.ms / 1000.0, 200, h.response.clone()))
             }
@@ -233,7 +238,9 @@ impl SessionReplay {
         // News heard another way, then polled: the poll's body says more (its usage, say).
         let polled_after = |at: f64, news: &Value| {
             self.recording.records.iter().find_map(|r| match &r.kind {
-                Kind::Http(h) if h.method == "GET" && h.path == path && r.t >= at && outcome(&h.response) == outcome(news) => {
+                Kind::Http(h)
+                    if h.method == "GET" && h.path == path && r.t >= at && outcome(&h.response) == outcome(news) =>
+                {
                     Some((h.status.unwrap_or(502), h.response.clone()))
                 }
                 _ => None,
@@ -249,14 +256,11 @@ impl SessionReplay {
 
 /// What a task-bearing body says happened, in one word (`guardrail_trigger`, `stopped`...).
 fn outcome(body: &Value) -> Option<&str> {
-    typed(body)
-        .or_else(|| typed(&body["result"]))
-        .or_else(|| body["status"].as_str())
-        .map(|o| match o {
-            "task_stopped" => "stopped",
-            "complete" | "completed" => "task_completed",
-            other => other,
-        })
+    typed(body).or_else(|| typed(&body["result"])).or_else(|| body["status"].as_str()).map(|o| match o {
+        "task_stopped" => "stopped",
+        "complete" | "completed" => "task_completed",
+        other => other,
+    })
 }
 
 fn typed(value: &Value) -> Option<&str> {

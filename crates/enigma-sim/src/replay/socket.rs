@@ -41,7 +41,11 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
-async fn admit(socket: SocketRef, TryData(auth): TryData<Value>, State(replay): State<Arc<Replay>>) -> Result<(), Refused> {
+async fn admit(
+    socket: SocketRef,
+    TryData(auth): TryData<Value>,
+    State(replay): State<Arc<Replay>>,
+) -> Result<(), Refused> {
     let id = auth.ok().and_then(|a| a["sessionId"].as_str().map(str::to_owned)).unwrap_or_default();
     let mut state = replay.lock();
     if replay.session(&mut state, &id).is_none() {
@@ -71,7 +75,11 @@ struct Taken;
 impl<A: Adapter> FromMessageParts<A> for Taken {
     type Error = Infallible;
 
-    fn from_message_parts(socket: &Arc<Socket<A>>, data: &mut WireValue, ack: &Option<i64>) -> Result<Self, Infallible> {
+    fn from_message_parts(
+        socket: &Arc<Socket<A>>,
+        data: &mut WireValue,
+        ack: &Option<i64>,
+    ) -> Result<Self, Infallible> {
         let Ok(TryData(message)) = TryData::<Value>::from_message_parts(socket, data, ack);
         let Ok(State(replay)) = State::<Arc<Replay>>::from_message_parts(socket, data, ack) else { return Ok(Taken) };
         if let Some(Admitted(id)) = socket.extensions.get::<Admitted>() {

@@ -13,14 +13,8 @@ use super::writer::{self, Entry, Msg, Setup};
 use crate::model::config::ClientConfig;
 
 /// The response headers worth keeping: what explains an answer, never anything carrying the key.
-const KEPT_RESPONSE_HEADERS: &[&str] = &[
-    "content-type",
-    "retry-after",
-    "x-request-id",
-    "x-ratelimit-limit",
-    "x-ratelimit-remaining",
-    "x-ratelimit-reset",
-];
+const KEPT_RESPONSE_HEADERS: &[&str] =
+    &["content-type", "retry-after", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
 
 /// A client's recorder: cheap to clone, shared by its transport and its sessions' connections.
 #[derive(Clone)]
@@ -105,7 +99,9 @@ impl Recorder {
         let (done, finished) = mpsc::channel();
         let sent = {
             let channel = self.inner.channel.lock().unwrap_or_else(|e| e.into_inner());
-            channel.as_ref().is_some_and(|(pid, sender)| *pid == std::process::id() && sender.send(Msg::Flush(done)).is_ok())
+            channel
+                .as_ref()
+                .is_some_and(|(pid, sender)| *pid == std::process::id() && sender.send(Msg::Flush(done)).is_ok())
         };
         if sent {
             let _ = finished.recv_timeout(limit);

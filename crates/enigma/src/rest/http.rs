@@ -100,7 +100,13 @@ impl Transport {
         let http =
             builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;
         let recorder = Recorder::new(&config);
-        Ok(Transport { http, config, rate_seen: std::sync::Mutex::default(), rate_waits: RateWaits::default(), recorder })
+        Ok(Transport {
+            http,
+            config,
+            rate_seen: std::sync::Mutex::default(),
+            rate_waits: RateWaits::default(),
+            recorder,
+        })
     }
 
     /// Sends the request, retrying what is safe to retry, and returns the JSON body of a 2xx answer.
@@ -161,7 +167,12 @@ impl Transport {
 
     /// Hands one call's attempts to the recorder, under the session the call names (its path or
     /// body), else the one its answer names (a create).
-    fn record(&self, request: &Request<'_>, attempts: Vec<(std::time::Instant, SystemTime, crate::record::Seen)>, answer: Option<&Value>) {
+    fn record(
+        &self,
+        request: &Request<'_>,
+        attempts: Vec<(std::time::Instant, SystemTime, crate::record::Seen)>,
+        answer: Option<&Value>,
+    ) {
         let Some(recorder) = self.recorder.as_ref().filter(|_| !attempts.is_empty()) else { return };
         let from_path = request.path.strip_prefix("/task/").and_then(|rest| rest.split('/').next());
         let from_path = from_path.map(|id| percent_decode_str(id).decode_utf8_lossy().into_owned());
