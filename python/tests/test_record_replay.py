@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import tempfile
 from typing import Any, List, Tuple
 
 import pytest
@@ -87,6 +88,26 @@ def test_a_changed_program_is_told_the_first_difference(recording: Tuple[pathlib
         stats = replay.replay_stats()
         assert stats is not None and stats["firstDifference"] == EXPECTED
         assert not stats["complete"]
+
+
+# A fixed place, known when the marker below is read; `recorded_here` fills it first.
+HERE = pathlib.Path(tempfile.gettempdir()) / f"enigma-replay-fixture-{os.getpid()}"
+
+
+@pytest.fixture
+def recorded_here(sim: Simulator) -> List[Any]:
+    client = sim.client(record=HERE)
+    seen = program(client)
+    client.close()
+    return seen
+
+
+@pytest.mark.enigma_replay(HERE)
+def test_the_replay_fixture_serves_the_marked_recording(recorded_here: List[Any], enigma_replay: Simulator) -> None:
+    with enigma_replay.client() as client:
+        assert program(client) == recorded_here
+    stats = enigma_replay.replay_stats()
+    assert stats is not None and stats["complete"] and stats["firstDifference"] is None, stats
 
 
 @pytest.mark.enigma_replay(pathlib.Path(__file__).parent / "data" / "no-such-recording")
