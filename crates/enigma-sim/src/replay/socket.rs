@@ -93,7 +93,7 @@ impl<A: Adapter> FromMessageParts<A> for Taken {
 async fn on_message(_: Taken) {}
 
 fn emit(socket: &SocketRef, name: &str, data: &Value) {
-    let _ = socket.emit(name.to_owned(), data);
+    let _ = socket.emit(name, data);
     if name == "end_session" {
         let _ = socket.clone().disconnect();
     }

@@ -84,7 +84,7 @@ impl Recorder {
             *channel = Some((pid, writer::start(self.inner.setup.clone(), self.inner.on.clone())));
         }
         if let Some((_, sender)) = channel.as_ref()
-            && sender.send(Msg::Record(entry)).is_err()
+            && sender.send(Msg::Record(Box::new(entry))).is_err()
         {
             // The writer stopped (it said why, once).
             self.inner.on.store(false, Ordering::Relaxed);

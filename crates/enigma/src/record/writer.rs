@@ -32,7 +32,7 @@ pub(super) struct Setup {
 
 /// What goes down the writer's channel.
 pub(crate) enum Msg {
-    Record(Entry),
+    Record(Box<Entry>),
     /// Write out everything sent before, then say so.
     Flush(Sender<()>),
 }
@@ -65,7 +65,7 @@ fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
         let mut written = Ok(());
         for msg in std::iter::once(first).chain(receiver.try_iter()) {
             match msg {
-                Msg::Record(entry) if written.is_ok() => written = files.write(entry),
+                Msg::Record(entry) if written.is_ok() => written = files.write(*entry),
                 Msg::Record(_) => {}
                 Msg::Flush(done) => flushed.push(done),
             }
