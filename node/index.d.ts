@@ -69,6 +69,12 @@ export interface ClientOptions {
   /** Prepended to the User-Agent (default `enigma-node/<version>`). */
   userAgentPrefix?: string
   /**
+   * The flight recorder (default: `ENIGMA_RECORD`, else off): a folder where every session is
+   * written as one JSONL file (requests, answers, events, commands; never the key), which
+   * `startSimulator({ replay })` serves back. See docs/recording.md.
+   */
+  record?: string
+  /**
    * While this client has sessions open or a call that opens one running, SIGINT and SIGTERM
    * first end them (within 5 s), then the process exits as the signal would have ended it; with
    * listeners of your own on the signal, the exit is left to them. Default true;
@@ -99,6 +105,8 @@ export interface ClientConfig {
   extraRootCaPem: string | null
   liveEvents: boolean
   userAgentPrefix: string | null
+  /** The flight recorder's folder, or null. */
+  record: string | null
 }
 
 /** Options every waiting call takes. */

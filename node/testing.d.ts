@@ -53,6 +53,29 @@ export interface SimulatorOptions {
    * (the list is in docs/api-contract.md). The two pending markers exclude each other.
    */
   answerVariants?: AnswerVariant[]
+  /**
+   * Serve a recording of the flight recorder (a file, or a folder of them: the client's
+   * `record` setting, `ENIGMA_RECORD`) instead of the scripted agent: the same answers and
+   * events in order, the recorded timing scaled by `timeScale`. A request the recording does
+   * not have gets a 400 `REPLAY_MISMATCH` naming the first difference (`replayStats()`).
+   * See docs/recording.md.
+   */
+  replay?: string
+}
+
+/** How a replay went (`stats().replay`). */
+export interface ReplayStats {
+  recordings: number
+  sessionsStarted: number
+  writesServed: number
+  readsServed: number
+  /** Every difference: `{ sessionId, difference }`. */
+  differences: Array<{ sessionId: string | null; difference: string }>
+  /** `expected POST /start/send-message state:terminate, got POST /start/send-message newTask`; null while the program does what the recording did. */
+  firstDifference: string | null
+  /** Every recording started, every recorded request served, no difference. */
+  complete: boolean
+  sessions: Array<Record<string, unknown>>
 }
 
 /** A documented alternative shape of a task answer (see `SimulatorOptions.answerVariants`). */
@@ -103,6 +126,8 @@ export declare class Simulator implements AsyncDisposable {
   readonly url: string
   /** What the server saw. @throws after shutdown. */
   stats(): SimulatorStats
+  /** How a replay went (`stats().replay`); null when it serves no recording. */
+  replayStats(): ReplayStats | null
   /** Arms a fault for the next requests to one endpoint. */
   injectFault(rule: FaultRule): Promise<void>
   /** Clears every armed fault. */

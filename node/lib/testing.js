@@ -26,6 +26,11 @@ class Simulator {
     return stats
   }
 
+  /** How a replay went (`stats().replay`); null when it serves no recording. */
+  replayStats() {
+    return this.stats().replay ?? null
+  }
+
   /** Arms a fault for the next requests to one endpoint (`POST /_sim/faults`). */
   async injectFault(rule) {
     const response = await fetch(`${this.url}/_sim/faults`, {

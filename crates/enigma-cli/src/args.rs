@@ -50,6 +50,10 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Record every session to a JSONL file in DIR (the flight recorder, as ENIGMA_RECORD does;
+    /// the key is never written). `enigma sim --replay DIR` serves it back.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub record: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -246,6 +250,12 @@ pub struct SimArgs {
     /// every shape the docs give.
     #[arg(long = "answer-variant", value_name = "NAME")]
     pub answer_variants: Vec<AnswerVariant>,
+    /// Serve a recording (a file of the flight recorder, or a folder of them) instead of the
+    /// scripted agent: the same answers and events, in order, the recorded timing scaled by
+    /// --time-scale. A request the recording does not have gets a 400 REPLAY_MISMATCH naming the
+    /// first difference (also in /_sim/stats, `replay`).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub replay: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

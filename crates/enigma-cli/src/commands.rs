@@ -232,6 +232,7 @@ async fn sim(args: SimArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         strict_docs: args.strict_docs,
         answer_variants: args.answer_variants,
+        replay: args.replay,
         ..SimConfig::default()
     };
     // Each of the checks' texts begins with the setting's name (e.g. `answer_variants: ...`).

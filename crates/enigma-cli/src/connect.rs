@@ -1,5 +1,7 @@
 //! Building the client: from the environment, or on the built-in simulator when no key is set.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use enigma::{Client, Error};
@@ -19,9 +21,27 @@ pub fn has_api_key() -> bool {
     std::env::var("ENIGMA_API_KEY").is_ok_and(|k| !k.trim().is_empty())
 }
 
+/// `--record DIR`, for the clients this command line builds (set once per command line: the
+/// Python package runs several in one process).
+static RECORD: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Sets (or clears) the folder `--record` names.
+pub fn set_record(dir: Option<PathBuf>) {
+    *RECORD.lock().unwrap_or_else(|e| e.into_inner()) = dir;
+}
+
+/// A builder with `--record` applied; the other settings come from ENIGMA_* variables.
+fn builder() -> enigma::ClientBuilder {
+    let builder = Client::builder();
+    match RECORD.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        Some(dir) => builder.record(dir),
+        None => builder,
+    }
+}
+
 /// The client from ENIGMA_* settings.
 pub fn from_env() -> Result<Client, Error> {
-    Client::new()
+    builder().build()
 }
 
 /// The client from ENIGMA_* settings, or, without a key, one on a simulator started here.
@@ -37,10 +57,7 @@ pub async fn or_simulator(quiet: bool) -> Result<Connection, Error> {
     if !quiet {
         eprintln!("No ENIGMA_API_KEY set: running on the built-in simulator at {}", simulator.url());
     }
-    let client = Client::builder()
-        .api_key(SIMULATOR_KEY)
-        .base_url(simulator.url())
-        .poll_interval(Duration::from_millis(500))
-        .build()?;
+    let client =
+        builder().api_key(SIMULATOR_KEY).base_url(simulator.url()).poll_interval(Duration::from_millis(500)).build()?;
     Ok(Connection { client, _simulator: Some(simulator) })
 }

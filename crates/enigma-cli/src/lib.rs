@@ -62,6 +62,7 @@ where
         }
     };
     let json = cli.json;
+    connect::set_record(cli.record.clone());
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(code) => code,
         Err(err) => output::report_error(&err, json),

@@ -57,6 +57,10 @@ pub struct SimConfig {
     /// `src/variants.rs`). `PendingFlagOnly` and `PendingStatusOnly` exclude each other.
     /// Default empty (the superset of the documented fields).
     pub answer_variants: Vec<AnswerVariant>,
+    /// Serve this recording of the flight recorder instead of the scripted agent: a file (one
+    /// session) or a folder of them (`enigma sim --replay`; `docs/recording.md`). The recorded
+    /// timing is scaled by `time_scale`. Default `None`.
+    pub replay: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -75,6 +79,7 @@ impl Default for SimConfig {
             seed: 0,
             strict_docs: false,
             answer_variants: Vec::new(),
+            replay: None,
         }
     }
 }
@@ -153,6 +158,9 @@ pub struct SimSettings {
     /// `snake_case_usage`).
     #[serde(default)]
     pub answer_variants: Option<Vec<String>>,
+    /// See [`SimConfig::replay`]: a recording's file or folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
 }
 
 impl SimSettings {
@@ -181,6 +189,7 @@ impl SimSettings {
             seed: Some(c.seed),
             strict_docs: Some(c.strict_docs),
             answer_variants: Some(c.answer_variants.iter().map(|v| v.as_str().to_owned()).collect()),
+            replay: None,
         }
     }
 
@@ -225,6 +234,7 @@ impl SimSettings {
                 .map(|name| name.parse::<AnswerVariant>().map_err(|why| format!("answer_variants: {why}")))
                 .collect::<Result<_, _>>()?;
         }
+        c.replay = self.replay.map(std::path::PathBuf::from);
         c.validate()?;
         Ok(c)
     }

@@ -37,6 +37,7 @@ mod live_page;
 mod mcp_stats;
 mod owned;
 mod rate_limit;
+mod replay;
 mod responses;
 mod routes;
 mod server;
@@ -52,6 +53,7 @@ mod variants;
 pub use config::{RateLimitScope, SimConfig, SimSettings};
 pub use directives::InstanceBehaviour;
 pub use faults::{Fault, FaultAction};
+pub use replay::{REPLAY_MISMATCH, ReplayStats};
 pub use server::{SimHandle, Simulator};
 pub use shared::SharedSim;
 pub use sim_stats::{

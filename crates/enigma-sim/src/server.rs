@@ -17,6 +17,7 @@ use tower::ServiceExt;
 
 use crate::config::SimConfig;
 use crate::faults::Fault;
+use crate::replay::{self, Replay};
 use crate::routes::{ConnKill, router};
 use crate::sim_stats::SimStats;
 use crate::socket;
@@ -46,12 +47,26 @@ impl Simulator {
         if addr.ip().is_unspecified() {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
+        let replay = match &config.replay {
+            Some(path) => Some(
+                Replay::load(path, config.time_scale, format!("http://{addr}"))
+                    .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?,
+            ),
+            None => None,
+        };
         let state = Arc::new(AppState::new(config, format!("http://{addr}")));
-        let (socket_layer, io) = socket::layer(state.clone());
-        let app = router(state.clone()).layer(socket_layer);
+        let (app, (socket_layer, io)) = match &replay {
+            // A replay answers the documented requests and serves the sockets itself.
+            Some(replay) => (
+                router(state.clone()).layer(axum::middleware::from_fn_with_state(replay.clone(), replay::intercept)),
+                replay::socket_layer(replay.clone()),
+            ),
+            None => (router(state.clone()), socket::layer(state.clone())),
+        };
+        let app = app.layer(socket_layer);
         let server = tokio::spawn(accept_loop(listener, app, state.shutdown.subscribe()));
         let ticker = tokio::spawn(ticker(state.clone()));
-        Ok(SimHandle { state, addr, io, server: Some(server), ticker: Some(ticker) })
+        Ok(SimHandle { state, addr, io, server: Some(server), ticker: Some(ticker), replay })
     }
 }
 
@@ -64,6 +79,7 @@ pub struct SimHandle {
     io: SocketIo,
     server: Option<JoinHandle<()>>,
     ticker: Option<JoinHandle<()>>,
+    replay: Option<Arc<Replay>>,
 }
 
 impl SimHandle {
@@ -85,7 +101,11 @@ impl SimHandle {
     /// The counters as JSON, as returned by `GET /_sim/stats` (what the bindings hand over).
     pub fn stats_json(&self) -> Value {
         drop(self.state.advance());
-        self.state.stats_json()
+        let mut stats = self.state.stats_json();
+        if let Some(replay) = &self.replay {
+            stats["replay"] = replay.stats_json();
+        }
+        stats
     }
 
     /// Arms a fault for the next matching requests (what `POST /_sim/faults` does); an

@@ -27,6 +27,8 @@ pub struct SimStats {
     pub commands: BTreeMap<String, u64>,
     /// The MCP endpoint (`/mcp/sse`).
     pub mcp: McpStats,
+    /// How a replay went (`enigma sim --replay`); `None` when the simulator serves no recording.
+    pub replay: Option<crate::ReplayStats>,
 }
 
 /// What the MCP endpoint (`/mcp/sse`) saw.

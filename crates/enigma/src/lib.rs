@@ -48,6 +48,9 @@
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
 //!   Socket.IO protocol in `live/socketio` (which knows nothing of the SDK but one size bound).
 //!   Both take their TLS from `tls`, the one TLS setup (its backend chosen by features).
+//! - `record/` (below the wire, over the model): the flight recorder, off by default
+//!   ([`ClientBuilder::record`]): `rest/http` and `live/` hand it what they saw with one call
+//!   each; a thread of its own writes one JSONL file per session (`docs/recording.md`).
 //! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
 //!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
 //!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
@@ -90,6 +93,7 @@ mod host;
 mod ledger;
 mod live;
 mod model;
+mod record;
 mod rest;
 mod timeline;
 mod tls;
@@ -113,8 +117,8 @@ pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::completion::CompletionIds;
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
-    LedgerSetting, parse_base_url,
+    DEFAULT_POLL_INTERVAL, DEFAULT_RECORD_MAX_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
+    DEFAULT_TCP_KEEPALIVE, LEDGER_ENV, LedgerSetting, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
@@ -122,6 +126,7 @@ pub use model::event::{Event, EventKind};
 pub use model::http_settings::HttpSettings;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
 pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use record::REDACTED;
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]
 pub mod binding;

@@ -65,6 +65,15 @@ fn case(setting: &str) -> Option<Case> {
             set: |b| b.ledger(LedgerSetting::At("/nonexistent/enigma-ledger.jsonl".into())),
             builder_won: |c| c.ledger == LedgerSetting::At("/nonexistent/enigma-ledger.jsonl".into()),
         },
+        // Any value of this one reads: a folder differs from the one the builder gives.
+        "record" => Case {
+            env_value: "/nonexistent/enigma-env-recording",
+            set: |b| b.record("/nonexistent/enigma-code-recording"),
+            builder_won: |c| c.record.as_deref() == Some(std::path::Path::new("/nonexistent/enigma-code-recording")),
+        },
+        "record_max_bytes" => {
+            Case { env_value: "64MiB", set: |b| b.record_max_bytes(4096), builder_won: |c| c.record_max_bytes == 4096 }
+        }
         _ => return None,
     };
     Some(case)

@@ -39,6 +39,9 @@ class AsyncClient(ClientBase):
     first and the longest delay between retries, in seconds. ``handle_signals`` (default: on,
     or ``ENIGMA_HANDLE_SIGNALS``): while this client has sessions open or a ``run_task``
     running, SIGTERM ends them before the process exits (see the README's "Signals").
+    ``record`` (default: ``ENIGMA_RECORD``, else off): a folder where the flight recorder writes
+    one JSONL file per session (every request, answer, event and command; never the key;
+    docs/recording.md), which :class:`enigma.testing.Simulator` ``(replay=...)`` serves back.
 
     Use it as ``async with AsyncClient() as client:`` or call :meth:`aclose`.
     """
@@ -56,6 +59,7 @@ class AsyncClient(ClientBase):
         live_events: Optional[bool] = None,
         retry_backoff: Optional[Tuple[float, float]] = None,
         handle_signals: Optional[bool] = None,
+        record: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
         self._init(
             api_key,
@@ -69,6 +73,7 @@ class AsyncClient(ClientBase):
             retry_backoff,
             live_events,
             handle_signals,
+            record,
         )
 
     @classmethod

@@ -50,6 +50,7 @@ class ClientBase:
         retry_backoff: Optional[Tuple[float, float]],
         live_events: Optional[bool] = None,
         handle_signals: Optional[bool] = None,
+        record: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
         first, longest = retry_backoff if retry_backoff is not None else (None, None)
         settings = dict(
@@ -62,6 +63,7 @@ class ClientBase:
             live_events=live_events,
             retry_backoff=first,
             retry_backoff_max=longest,
+            record=os.fspath(record) if record is not None else None,
         )
         # Only what the caller gave: the rest is the core's `ENIGMA_*`-or-default.
         self._native = _ext.Client({k: v for k, v in settings.items() if v is not None}, blocking=blocking)

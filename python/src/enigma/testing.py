@@ -28,7 +28,7 @@ import json
 import os
 import urllib.request
 from types import TracebackType
-from typing import Any, Dict, Iterator, Optional, Sequence, Type
+from typing import Any, Dict, Iterator, Optional, Sequence, Type, Union
 
 from . import _native
 from ._async import AsyncClient
@@ -78,11 +78,16 @@ class Simulator:
         port: int = _DEFAULTS["port"],
         strict_docs: bool = _DEFAULTS["strict_docs"],
         answer_variants: Sequence[str] = _DEFAULTS["answer_variants"],
+        replay: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
         self.time_scale = time_scale
         settings = dict(locals())
         del settings["self"]
         settings["answer_variants"] = list(answer_variants)
+        if replay is None:
+            del settings["replay"]
+        else:
+            settings["replay"] = os.fspath(replay)
         settings["rate_limit"] = rate_limit or 0  # 0 and None both turn the limiter off, as in the CLI and Node
         self._native = _native.Simulator(settings)
 
@@ -95,6 +100,14 @@ class Simulator:
         """What the server saw (``GET /_sim/stats``): sessions open/total, tasks by outcome,
         requests by endpoint, action type and message."""
         return self._native.stats()
+
+    def replay_stats(self) -> Optional[Dict[str, Any]]:
+        """How a replay went (``stats()["replay"]``; ``None`` without ``replay``):
+        ``firstDifference`` (``"expected POST /start/send-message state:terminate, got POST
+        /start/send-message newTask"``, or ``None`` while the program does what the recording
+        did), ``complete`` (every recorded request served, no difference), ``differences``,
+        ``sessionsStarted``, ``writesServed``..."""
+        return self.stats().get("replay")
 
     def stat(self, path: str) -> int:
         """One number of :meth:`stats` by dotted path, e.g. ``"sessions.open"`` or

@@ -120,6 +120,19 @@ impl ClientBuilder {
         let prefix = prefix.into();
         self.with("user_agent_prefix", |c| c.user_agent_prefix = Some(prefix))
     }
+    /// Records every session to a JSONL file in `dir` (the flight recorder, off by default;
+    /// `ENIGMA_RECORD`): every REST exchange, socket event and socket command, never the key.
+    /// `docs/recording.md` has the format; `enigma sim --replay` serves it back.
+    pub fn record(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        let dir = dir.into();
+        self.with("record", |c| c.record = Some(dir))
+    }
+    /// The size bound of one recorded session's file (default
+    /// [`DEFAULT_RECORD_MAX_BYTES`](crate::DEFAULT_RECORD_MAX_BYTES)); past it the file ends
+    /// with a `truncated` line.
+    pub fn record_max_bytes(self, max: u64) -> Self {
+        self.with("record_max_bytes", move |c| c.record_max_bytes = max)
+    }
     /// Where the session ledger is written, or [`LedgerSetting::Off`] (default: `ENIGMA_LEDGER`,
     /// else the user's state directory).
     pub fn ledger(self, setting: LedgerSetting) -> Self {
@@ -202,6 +215,9 @@ impl ClientBuilder {
         }
         if let Some(on) = s.live_events {
             self = self.live_events(on);
+        }
+        if let Some(dir) = s.record {
+            self = self.record(dir);
         }
         self
     }

@@ -98,14 +98,34 @@ impl Client {
         &self.inner.transport.config
     }
 
+    /// Waits (at most `limit`) until everything this client recorded so far (the flight
+    /// recorder, [`ClientBuilder::record`](crate::ClientBuilder::record)) is in its files; at
+    /// once when it records nothing. The recorder writes on a thread of its own so that no call
+    /// waits for a disk; a program that reads its recording, or ends right away, calls this.
+    /// Dropping the last clone of the client does it too (for up to 2 s).
+    pub fn flush_recording(&self, limit: std::time::Duration) {
+        if let Some(recorder) = self.recorder() {
+            recorder.flush(limit);
+        }
+    }
+
+    /// The flight recorder, when `record` is set.
+    pub(crate) fn recorder(&self) -> Option<&crate::record::Recorder> {
+        self.inner.transport.recorder.as_ref()
+    }
+
     /// Closes the client (and its clones): from then on its calls that start or re-attach to
     /// something, or ask the service (`start_session`, `run_task`, `start_task`, `session`,
     /// `task`, `health`, `active_sockets`), fail with a `validation` error naming `client`.
     /// Handles made before keep working, and [`Client::terminate_open_sessions`] still ends
     /// the sessions left open: closing terminates nothing by itself (the bindings do that when
     /// the client's setting says so). Idempotent.
+    ///
+    /// What the flight recorder took so far is written out first (for up to 2 s; see
+    /// [`Client::flush_recording`]).
     pub fn close(&self) {
         self.inner.closed.store(true, Ordering::SeqCst);
+        self.flush_recording(std::time::Duration::from_secs(2));
     }
 
     /// Whether [`Client::close`] was called (on this client or a clone).

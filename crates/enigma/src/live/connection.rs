@@ -19,6 +19,7 @@ use crate::model::error::Error;
 use crate::model::error_code::ErrorCode;
 use crate::model::event::Event;
 use crate::model::session_log::SessionLog;
+use crate::record::SessionTap;
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
@@ -42,11 +43,20 @@ pub(crate) struct LiveSlot {
     ended: AtomicBool,
     /// What the session's handles saw, for its timeline (every connection adds its events).
     log: Arc<SessionLog>,
+    /// The flight recorder of the session, when recording.
+    tap: Option<SessionTap>,
 }
 
 impl LiveSlot {
-    /// `enabled`: whether this session uses live events (its own setting, else the client's).
-    pub(crate) fn new(session_id: &str, socket_url: Url, config: &ClientConfig, enabled: bool) -> Arc<LiveSlot> {
+    /// `enabled`: whether this session uses live events (its own setting, else the client's);
+    /// `tap`: where its events and commands are recorded.
+    pub(crate) fn new(
+        session_id: &str,
+        socket_url: Url,
+        config: &ClientConfig,
+        enabled: bool,
+        tap: Option<SessionTap>,
+    ) -> Arc<LiveSlot> {
         Arc::new(LiveSlot {
             session_id: session_id.to_owned(),
             socket_url,
@@ -59,6 +69,7 @@ impl LiveSlot {
             last_failure: Mutex::new(None),
             ended: AtomicBool::new(false),
             log: Arc::default(),
+            tap,
         })
     }
 
@@ -101,7 +112,7 @@ impl LiveSlot {
         options.max_frame_bytes = self.max_frame_bytes;
         match SocketClient::connect(options).await {
             Ok((socket, events)) => {
-                let live = Arc::new(Live::start(socket, events, self.log.clone()));
+                let live = Arc::new(Live::start(socket, events, self.log.clone(), self.tap.clone()));
                 *current = Some(live.clone());
                 tracing::debug!(session = %self.session_id, "live connection open");
                 Ok(live)
@@ -179,6 +190,7 @@ pub(crate) struct Live {
     socket: SocketClient,
     shared: Arc<Shared>,
     pump: JoinHandle<()>,
+    tap: Option<SessionTap>,
 }
 
 impl Live {
@@ -186,13 +198,14 @@ impl Live {
         socket: SocketClient,
         events: tokio::sync::mpsc::UnboundedReceiver<SocketEvent>,
         log: Arc<SessionLog>,
+        tap: Option<SessionTap>,
     ) -> Live {
         let (sender, _) = broadcast::channel(EVENT_BUFFER);
         // Connected as of now (the socket's own `Connected` report reaches the pump later).
         let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
         let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state), log });
-        let pump = tokio::spawn(pump::run(events, shared.clone()));
-        Live { socket, shared, pump }
+        let pump = tokio::spawn(pump::run(events, shared.clone(), tap.clone()));
+        Live { socket, shared, pump, tap }
     }
 
     /// A receiver of every event from now on; `None` once the connection is closed for good.
@@ -202,7 +215,11 @@ impl Live {
 
     /// Sends a message object over the socket; false if not connected (the caller uses REST).
     pub(crate) fn emit(&self, message: &Value) -> bool {
-        self.socket.emit("message", message.clone()).is_ok()
+        let sent = self.socket.emit("message", message.clone()).is_ok();
+        if sent && let Some(tap) = &self.tap {
+            tap.command("message", message);
+        }
+        sent
     }
 
     /// Whether the connection may still deliver events (connected or reconnecting).

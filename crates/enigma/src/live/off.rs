@@ -23,7 +23,13 @@ pub(crate) struct LiveSlot {
 }
 
 impl LiveSlot {
-    pub(crate) fn new(session_id: &str, _socket_url: Url, _config: &ClientConfig, _enabled: bool) -> Arc<LiveSlot> {
+    pub(crate) fn new(
+        session_id: &str,
+        _socket_url: Url,
+        _config: &ClientConfig,
+        _enabled: bool,
+        _tap: Option<crate::record::SessionTap>,
+    ) -> Arc<LiveSlot> {
         Arc::new(LiveSlot { session_id: session_id.to_owned(), log: Arc::default() })
     }
 

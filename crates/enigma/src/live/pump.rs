@@ -13,6 +13,7 @@ use super::socketio::SocketEvent;
 use crate::model::classify::final_status;
 use crate::model::event::Event;
 use crate::model::session_log::SessionLog;
+use crate::record::SessionTap;
 
 /// What the pump and the users of a connection share.
 pub(super) struct Shared {
@@ -49,7 +50,11 @@ impl Shared {
 /// How many tasks' final events are remembered.
 const MAX_FINALS: usize = 256;
 
-pub(super) async fn run(mut socket_events: UnboundedReceiver<SocketEvent>, shared: Arc<Shared>) {
+pub(super) async fn run(
+    mut socket_events: UnboundedReceiver<SocketEvent>,
+    shared: Arc<Shared>,
+    tap: Option<SessionTap>,
+) {
     let mut first_connect = true;
     while let Some(socket_event) = socket_events.recv().await {
         let last = matches!(socket_event, SocketEvent::Disconnected { will_reconnect: false, .. });
@@ -57,6 +62,9 @@ pub(super) async fn run(mut socket_events: UnboundedReceiver<SocketEvent>, share
         // reconnections are news to every subscriber.
         if matches!(socket_event, SocketEvent::Connected { .. }) && std::mem::take(&mut first_connect) {
             continue;
+        }
+        if let (Some(tap), SocketEvent::Event { name, payload }) = (&tap, &socket_event) {
+            tap.event(name, payload);
         }
         let event = translate(socket_event, &shared);
         if let Some(sender) = shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {

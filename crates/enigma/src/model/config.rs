@@ -27,6 +27,10 @@ pub const DEFAULT_RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
 /// Most bytes read of one HTTP answer (16 MiB). The service's answers are a few KB; a longer
 /// one is refused as a `decode` error without reading the rest.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// The size bound of one recorded session's file (64 MiB) when `ENIGMA_RECORD_MAX_BYTES` and
+/// [`ClientBuilder::record_max_bytes`](crate::ClientBuilder::record_max_bytes) say nothing: past
+/// it the file ends with a `truncated` line and the session is recorded no further.
+pub const DEFAULT_RECORD_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::from_env`] or
 /// [`Client::builder`](crate::Client::builder).
@@ -69,6 +73,12 @@ pub struct ClientConfig {
     pub ledger: LedgerSetting,
     /// Proxies and extra default headers for the REST requests.
     pub http: HttpSettings,
+    /// The flight recorder's folder (`ENIGMA_RECORD`): one JSONL file per session
+    /// (`docs/recording.md`). `None` (the default): nothing is recorded.
+    pub record: Option<std::path::PathBuf>,
+    /// The size bound of one recorded session's file (`ENIGMA_RECORD_MAX_BYTES`, default
+    /// [`DEFAULT_RECORD_MAX_BYTES`]).
+    pub record_max_bytes: u64,
 }
 
 /// The environment variable that moves the session ledger (a file path) or turns it off
@@ -119,6 +129,7 @@ impl ClientConfig {
             extra_root_ca_pem: self.extra_root_ca_pem.as_ref().map(|pem| String::from_utf8_lossy(pem).into_owned()),
             live_events: Some(self.live_events),
             user_agent_prefix: self.user_agent_prefix.clone(),
+            record: self.record.as_ref().map(|dir| dir.to_string_lossy().into_owned()),
         }
     }
 
@@ -136,13 +147,15 @@ impl ClientConfig {
         ("ENIGMA_LIVE_EVENTS", "live_events"),
         ("ENIGMA_LEDGER", "ledger"),
         ("ENIGMA_CA_BUNDLE", "extra_root_ca_pem"),
+        ("ENIGMA_RECORD", "record"),
+        ("ENIGMA_RECORD_MAX_BYTES", "record_max_bytes"),
     ];
 
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
     /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
     /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off),
-    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`) and `ENIGMA_CA_BUNDLE` (a PEM file)
-    /// applied when set (the list: [`ClientConfig::ENV_VARS`]).
+    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`), `ENIGMA_CA_BUNDLE` (a PEM file),
+    /// `ENIGMA_RECORD` (the flight recorder's folder) and `ENIGMA_RECORD_MAX_BYTES` applied when set (the list: [`ClientConfig::ENV_VARS`]).
     pub fn from_env() -> Result<ClientConfig> {
         ClientConfig::from_env_except(|_| false)
     }
@@ -187,6 +200,8 @@ impl ClientConfig {
                     std::fs::read(value).map_err(|e| Error::validation(name, format!("cannot read {value:?}: {e}")))?;
                 self.extra_root_ca_pem = Some(pem);
             }
+            "ENIGMA_RECORD" => self.record = Some(std::path::PathBuf::from(value.trim())),
+            "ENIGMA_RECORD_MAX_BYTES" => self.record_max_bytes = parse_bytes(name, value)? as u64,
             other => unreachable!("{other} is listed in ClientConfig::ENV_VARS without a reader"),
         }
         Ok(())
@@ -209,6 +224,9 @@ impl ClientConfig {
         }
         if self.poll_interval.is_zero() {
             return Err(Error::validation("poll_interval", "must be greater than zero"));
+        }
+        if self.record_max_bytes == 0 {
+            return Err(Error::validation("record_max_bytes", "must be greater than zero"));
         }
         if self.max_response_bytes == 0 {
             return Err(Error::validation("max_response_bytes", "must be greater than zero"));
@@ -248,6 +266,8 @@ impl Default for ClientConfig {
             live_events: true,
             ledger: LedgerSetting::Default,
             http: HttpSettings::default(),
+            record: None,
+            record_max_bytes: DEFAULT_RECORD_MAX_BYTES,
         }
     }
 }

@@ -254,6 +254,9 @@ pub struct ClientSettings {
     /// Prepended to the User-Agent.
     #[serde(default)]
     pub user_agent_prefix: Option<String>,
+    /// The flight recorder's folder (`docs/recording.md`).
+    #[serde(default)]
+    pub record: Option<String>,
 }
 
 /// A whole number >= 0, from an integer or a float without fraction (JavaScript has only

@@ -11,6 +11,7 @@ use super::rate_waits::{RateWaits, Waiting};
 use super::retry::{Attempt, RetryPolicy, proves_nothing_created, retry_delay};
 use crate::model::config::ClientConfig;
 use crate::model::error::{ApiErrorDetails, ApiErrorKind, Error, RateLimitInfo, Result};
+use crate::record::{HttpExchange, Recorder};
 
 /// The service's rate-limit window (contract §5.1: requests per key per 60 s).
 const RATE_WINDOW: Duration = Duration::from_secs(60);
@@ -61,6 +62,8 @@ pub(crate) struct Transport {
     rate_seen: std::sync::Mutex<(Option<RateLimitInfo>, u64)>,
     /// The waits for the key's rate limit (this layer's sleeps after a 429, the batch pacer's).
     pub(crate) rate_waits: RateWaits,
+    /// The flight recorder (`config.record`), shared with the sessions' live connections.
+    pub(crate) recorder: Option<Recorder>,
 }
 
 /// Why one attempt failed, with what the retry decision needs.
@@ -96,7 +99,14 @@ impl Transport {
         let builder = with_tls(builder, config.extra_root_ca_pem.as_deref())?;
         let http =
             builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;
-        Ok(Transport { http, config, rate_seen: std::sync::Mutex::default(), rate_waits: RateWaits::default() })
+        let recorder = Recorder::new(&config);
+        Ok(Transport {
+            http,
+            config,
+            rate_seen: std::sync::Mutex::default(),
+            rate_waits: RateWaits::default(),
+            recorder,
+        })
     }
 
     /// Sends the request, retrying what is safe to retry, and returns the JSON body of a 2xx answer.
@@ -111,9 +121,18 @@ impl Transport {
         }
         let url = endpoint_url(&self.config.base_url, &request.path);
         let mut attempt = 0u32;
+        let mut recorded = Vec::new();
         loop {
-            let failure = match self.attempt(request, url.clone(), key.map(|k| k.expose())).await {
-                Ok(value) => return Ok(value),
+            let mut exchange = HttpExchange::start(self.recorder.as_ref());
+            let result = self.attempt(request, url.clone(), key.map(|k| k.expose()), exchange.as_mut()).await;
+            if let Some(exchange) = exchange {
+                recorded.push(exchange.finish(&request.method, &request.path, request.body, recorded_answer(&result)));
+            }
+            let failure = match result {
+                Ok(value) => {
+                    self.record(request, recorded, Some(&value));
+                    return Ok(value);
+                }
                 Err(failure) => failure,
             };
             let seen = match &failure {
@@ -141,8 +160,28 @@ impl Transport {
                 attempt += 1;
                 continue;
             }
+            self.record(request, recorded, None);
             return Err(self.final_error(request, failure));
         }
+    }
+
+    /// Hands one call's attempts to the recorder, under the session the call names (its path or
+    /// body), else the one its answer names (a create).
+    fn record(
+        &self,
+        request: &Request<'_>,
+        attempts: Vec<(std::time::Instant, SystemTime, crate::record::Seen)>,
+        answer: Option<&Value>,
+    ) {
+        let Some(recorder) = self.recorder.as_ref().filter(|_| !attempts.is_empty()) else { return };
+        let from_path = request.path.strip_prefix("/task/").and_then(|rest| rest.split('/').next());
+        let from_path = from_path.map(|id| percent_decode_str(id).decode_utf8_lossy().into_owned());
+        let session = request
+            .session_id
+            .map(str::to_owned)
+            .or(from_path)
+            .or_else(|| answer.and_then(|a| a.get("sessionId")).and_then(Value::as_str).map(str::to_owned));
+        recorder.http(session.as_deref(), attempts);
     }
 
     async fn attempt(
@@ -150,6 +189,7 @@ impl Transport {
         request: &Request<'_>,
         url: url::Url,
         key: Option<&str>,
+        mut exchange: Option<&mut HttpExchange>,
     ) -> std::result::Result<Value, Failure> {
         let mut builder = self.http.request(request.method.clone(), url);
         if let Some(key) = key {
@@ -178,6 +218,9 @@ impl Transport {
         }
         let status = response.status();
         tracing::debug!(operation = request.operation, path = %request.path, status = status.as_u16(), "answer");
+        if let Some(exchange) = exchange.as_deref_mut() {
+            exchange.answered(status.as_u16(), response.headers());
+        }
         if status.is_success() {
             return self.read_answer(&mut response, request.operation).await;
         }
@@ -186,6 +229,9 @@ impl Transport {
         // whole) still leaves it, so what could be read is enough.
         let limit = ERROR_BODY_READ_BYTES.min(self.config.max_response_bytes);
         let (body, _) = read_body(&mut response, limit).await.unwrap_or_default();
+        if let Some(exchange) = exchange {
+            exchange.error_body(&body);
+        }
         Err(Failure::Api(api_error(status, &headers, &body)))
     }
 
@@ -255,6 +301,15 @@ impl Transport {
             }
             Failure::Transport { message, never_sent, source } => Error::connection(message, never_sent, source),
         }
+    }
+}
+
+/// What the recorder keeps of an attempt's outcome: the answer, or the SDK code of the failure.
+fn recorded_answer(result: &std::result::Result<Value, Failure>) -> std::result::Result<&Value, &'static str> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(Failure::Api(err) | Failure::Unreadable(err)) => Err(err.code()),
+        Err(Failure::Transport { .. }) => Err("connection"),
     }
 }
 

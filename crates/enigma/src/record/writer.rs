@@ -1,0 +1,202 @@
+//! The recorder's writer: a thread of its own that turns records into lines and appends them,
+//! one file per session, flushed after each batch. Any failure to write (a read-only or full
+//! folder) logs one warning and stops the recorder; the calls it recorded never notice.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Instant, SystemTime};
+
+use super::REDACTED;
+use super::line::{self, Seen};
+
+/// Room kept at the end of a file for its `truncated` line.
+const TRUNCATED_LINE_ROOM: u64 = 128;
+/// The file of the records that name no session (health checks, a create refused before any
+/// session existed).
+const NO_SESSION: &str = "no-session";
+
+/// What the writer needs to know, fixed when the client is built.
+pub(super) struct Setup {
+    pub(super) dir: PathBuf,
+    pub(super) max_bytes: u64,
+    pub(super) key: Option<String>,
+    pub(super) sdk: String,
+    pub(super) user_agent: String,
+    pub(super) base_url: String,
+}
+
+/// What goes down the writer's channel.
+pub(crate) enum Msg {
+    Record(Box<Entry>),
+    /// Write out everything sent before, then say so.
+    Flush(Sender<()>),
+}
+
+/// One record on its way to a file.
+pub(crate) struct Entry {
+    pub(super) session: Option<String>,
+    pub(super) at: Instant,
+    pub(super) wall: SystemTime,
+    pub(super) seen: Seen,
+}
+
+/// Starts a writer thread; its channel. A thread that cannot start is a writer that failed.
+pub(super) fn start(setup: Arc<Setup>, on: Arc<AtomicBool>) -> Sender<Msg> {
+    let (sender, receiver) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name("enigma-recorder".into()).spawn({
+        let (setup, on) = (setup.clone(), on.clone());
+        move || run(&setup, &on, receiver)
+    });
+    if let Err(err) = spawned {
+        stop(&setup, &on, &err);
+    }
+    sender
+}
+
+fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
+    let mut files = Files { setup, open: HashMap::new() };
+    while let Ok(first) = receiver.recv() {
+        let mut flushed = Vec::new();
+        let mut written = Ok(());
+        for msg in std::iter::once(first).chain(receiver.try_iter()) {
+            match msg {
+                Msg::Record(entry) if written.is_ok() => written = files.write(*entry),
+                Msg::Record(_) => {}
+                Msg::Flush(done) => flushed.push(done),
+            }
+        }
+        let written = written.and_then(|()| files.flush());
+        // Whoever waits for a flush is told, whatever happened (a failed writer wrote all it will).
+        for done in flushed {
+            let _ = done.send(());
+        }
+        if let Err(err) = written {
+            stop(setup, on, &err);
+            return;
+        }
+    }
+    let _ = files.flush();
+}
+
+/// The one warning of a recorder that cannot write.
+fn stop(setup: &Setup, on: &AtomicBool, err: &dyn std::fmt::Display) {
+    if on.swap(false, Ordering::Relaxed) {
+        tracing::warn!(dir = %setup.dir.display(), "the flight recorder cannot write ({err}): recording is off, the run goes on");
+    }
+}
+
+struct Files<'a> {
+    setup: &'a Setup,
+    open: HashMap<Option<String>, SessionFile>,
+}
+
+struct SessionFile {
+    out: BufWriter<File>,
+    /// When its header was written: `t` counts from here.
+    start: Instant,
+    written: u64,
+    truncated: bool,
+}
+
+impl Files<'_> {
+    fn write(&mut self, entry: Entry) -> std::io::Result<()> {
+        let setup = self.setup;
+        if !self.open.contains_key(&entry.session) {
+            let file = SessionFile::create(setup, entry.session.as_deref(), entry.at, entry.wall)?;
+            self.open.insert(entry.session.clone(), file);
+        }
+        let Some(file) = self.open.get_mut(&entry.session) else { return Ok(()) };
+        if file.truncated {
+            return Ok(());
+        }
+        let t = entry.at.saturating_duration_since(file.start).as_secs_f64();
+        let line = redacted(setup, entry.seen.to_json(t, entry.wall).to_string());
+        if file.written + line.len() as u64 + 1 + TRUNCATED_LINE_ROOM > setup.max_bytes {
+            file.truncated = true;
+            return file.line(line::truncated(t, entry.wall, setup.max_bytes).to_string());
+        }
+        file.line(line)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.open.values_mut().try_for_each(|f| f.out.flush())
+    }
+}
+
+impl SessionFile {
+    /// `<dir>/<sessionId>.jsonl`, or `<sessionId>-2.jsonl`... when a file of that session is
+    /// there already (another run re-attached to it): a file is never appended to by two runs.
+    fn create(setup: &Setup, session: Option<&str>, start: Instant, wall: SystemTime) -> std::io::Result<SessionFile> {
+        std::fs::create_dir_all(&setup.dir)?;
+        let stem = session.map_or(NO_SESSION.to_owned(), safe_file_name);
+        let file = (1..=1000)
+            .map(|n| match n {
+                1 => setup.dir.join(format!("{stem}.jsonl")),
+                n => setup.dir.join(format!("{stem}-{n}.jsonl")),
+            })
+            .find_map(|path| match create_new(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                other => Some(other),
+            })
+            .unwrap_or_else(|| Err(std::io::Error::other("too many recordings of one session")))?;
+        let mut file = SessionFile { out: BufWriter::new(file), start, written: 0, truncated: false };
+        let header = line::header(&setup.sdk, &setup.user_agent, &setup.base_url, session, wall);
+        file.line(redacted(setup, header.to_string()))?;
+        Ok(file)
+    }
+
+    fn line(&mut self, line: String) -> std::io::Result<()> {
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.written += line.len() as u64 + 1;
+        Ok(())
+    }
+}
+
+fn create_new(path: &Path) -> std::io::Result<File> {
+    File::options().write(true).create_new(true).open(path)
+}
+
+/// A session id as a file name: ids are 12 lowercase letters and digits; anything else a
+/// service might send becomes `_`.
+fn safe_file_name(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// The line with the key blanked wherever a user put it (raw, and as JSON escapes it).
+fn redacted(setup: &Setup, mut line: String) -> String {
+    if let Some(key) = &setup.key {
+        let escaped = serde_json::to_string(key).unwrap_or_default();
+        for form in [key.as_str(), escaped.trim_matches('"')] {
+            if !form.is_empty() && line.contains(form) {
+                line = line.replace(form, REDACTED);
+            }
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_blanked_raw_and_escaped() {
+        let setup = Setup {
+            dir: PathBuf::new(),
+            max_bytes: 1,
+            key: Some("enig_k\"ey".into()),
+            sdk: String::new(),
+            user_agent: String::new(),
+            base_url: String::new(),
+        };
+        let line = serde_json::json!({"a": "x enig_k\"ey y"}).to_string();
+        assert!(!redacted(&setup, line).contains("enig_k"));
+        assert_eq!(safe_file_name("ab/../c"), "ab____c");
+    }
+}
