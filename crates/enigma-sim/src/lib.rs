@@ -27,6 +27,7 @@ mod config;
 mod directives;
 mod errors;
 mod extras;
+mod fanout;
 mod faults;
 mod ids;
 mod instance;

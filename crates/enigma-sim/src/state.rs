@@ -5,12 +5,13 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
 use crate::clock::SimClock;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
 use crate::extras::Extras;
+use crate::fanout::Fanout;
 use crate::faults::Faults;
 use crate::ids::IdGen;
 use crate::instance::InstanceLink;
@@ -21,9 +22,6 @@ use crate::variants::Variants;
 
 /// How many events a session keeps for its live page.
 const RECENT_EVENTS: usize = 100;
-/// Capacity of a session's event channel: more than the largest task emits (1000 steps of 3
-/// events, and its outcome), so a socket slow to take a flood still gets every event.
-const EVENT_CHANNEL: usize = 4096;
 
 /// Everything the handlers and the background ticker share.
 #[derive(Debug)]
@@ -159,7 +157,7 @@ pub(crate) struct Session {
     pub options: BrowserOptions,
     /// Every task of the session, in creation order.
     pub task_ids: Vec<String>,
-    pub events: broadcast::Sender<Value>,
+    pub events: Fanout,
     pub recent: VecDeque<Value>,
 }
 
@@ -178,7 +176,7 @@ impl Session {
             manual_control: false,
             options: BrowserOptions::default(),
             task_ids: Vec::new(),
-            events: broadcast::channel(EVENT_CHANNEL).0,
+            events: Fanout::default(),
             recent: VecDeque::new(),
         }
     }
@@ -195,7 +193,7 @@ impl Session {
             self.recent.pop_front();
         }
         self.recent.push_back(envelope.clone());
-        let _ = self.events.send(envelope);
+        self.events.send(&envelope);
     }
 
     /// Emits a `message` event.

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use socketioxide::extract::{SocketRef, State, TryData};
-use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 
 use super::registry::RawConn;
 use super::{commands, forward};
@@ -29,7 +29,7 @@ pub(crate) struct Admission {
     pub session_id: String,
     /// The session's events, subscribed at admission so nothing emitted after it is missed;
     /// taken by the forwarder.
-    events: Arc<Mutex<Option<broadcast::Receiver<Value>>>>,
+    events: Arc<Mutex<Option<mpsc::UnboundedReceiver<Value>>>>,
 }
 
 /// Connect middleware: checks `auth.sessionId` against the open sessions.
@@ -43,8 +43,8 @@ pub(crate) async fn admit(
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => return Err(Refused("Missing required field 'sessionId' in auth".to_string())),
     };
-    let (inner, _) = state.advance();
-    let Some(session) = inner.sessions.get(&session_id).filter(|s| s.is_open()) else {
+    let (mut inner, _) = state.advance();
+    let Some(session) = inner.sessions.get_mut(&session_id).filter(|s| s.is_open()) else {
         return Err(Refused(format!("Session {session_id} does not exist or has expired")));
     };
     let events = Arc::new(Mutex::new(Some(session.events.subscribe())));
