@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::batch::PyBatch;
-use crate::session::PySession;
+use crate::handles::PySession;
 
 /// The session's timeline so far, as an HTML fragment, and its model as a dict.
 #[pyfunction]

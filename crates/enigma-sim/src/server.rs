@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use socketioxide::SocketIo;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
@@ -137,8 +137,8 @@ impl SimHandle {
     /// Subscribes to a session's events: each item is `{"event": <name>, "data": <payload>}`
     /// (`message` events carry the documented `type`s; `end_session` ends a session). `None`
     /// for an unknown session. Past events are not replayed.
-    pub fn subscribe(&self, session_id: &str) -> Option<broadcast::Receiver<Value>> {
-        self.state.lock().sessions.get(session_id).map(|s| s.events.subscribe())
+    pub fn subscribe(&self, session_id: &str) -> Option<mpsc::UnboundedReceiver<Value>> {
+        self.state.lock().sessions.get_mut(session_id).map(|s| s.events.subscribe())
     }
 
     /// Stops accepting connections, closes the Socket.IO sockets, lets open requests finish (up

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 
 /// What the handshake learnt about an admitted socket (kept in the socket's extensions).
 #[derive(Clone, Debug)]
@@ -12,17 +12,17 @@ pub(crate) struct Admission {
     pub session_id: String,
     /// The session's events, subscribed at admission so nothing emitted after it is missed;
     /// taken by the forwarder.
-    events: Arc<Mutex<Option<broadcast::Receiver<Value>>>>,
+    events: Arc<Mutex<Option<mpsc::UnboundedReceiver<Value>>>>,
 }
 
 impl Admission {
     /// An admitted socket of `session_id`, with the session's events subscribed.
-    pub(crate) fn new(session_id: String, events: broadcast::Receiver<Value>) -> Self {
+    pub(crate) fn new(session_id: String, events: mpsc::UnboundedReceiver<Value>) -> Self {
         Admission { session_id, events: Arc::new(Mutex::new(Some(events))) }
     }
 
     /// The subscribed events, once (the forwarder takes them); `None` after.
-    pub(crate) fn take_events(&self) -> Option<broadcast::Receiver<Value>> {
+    pub(crate) fn take_events(&self) -> Option<mpsc::UnboundedReceiver<Value>> {
         self.events.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::mpsc;
 
 use crate::state::AppState;
 
@@ -21,17 +21,13 @@ pub(crate) async fn forward(
     state: Arc<AppState>,
     socket: SocketRef,
     session_id: String,
-    mut events: broadcast::Receiver<Value>,
+    mut events: mpsc::UnboundedReceiver<Value>,
 ) {
     loop {
         let envelope = tokio::select! {
             received = events.recv() => match received {
-                Ok(envelope) => envelope,
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(socket = %socket.id, missed, "socket fell behind its session's events");
-                    continue;
-                }
-                Err(RecvError::Closed) => break,
+                Some(envelope) => envelope,
+                None => break,
             },
             _ = state.stopped() => break,
         };

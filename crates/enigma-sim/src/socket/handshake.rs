@@ -32,8 +32,8 @@ pub(crate) async fn admit(
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => return Err(Refused("Missing required field 'sessionId' in auth".to_string())),
     };
-    let (inner, _) = state.advance();
-    let Some(session) = inner.sessions.get(&session_id).filter(|s| s.is_open()) else {
+    let (mut inner, _) = state.advance();
+    let Some(session) = inner.sessions.get_mut(&session_id).filter(|s| s.is_open()) else {
         return Err(Refused(format!("Session {session_id} does not exist or has expired")));
     };
     let events = session.events.subscribe();

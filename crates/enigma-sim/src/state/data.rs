@@ -4,12 +4,13 @@ use std::collections::{HashMap, VecDeque};
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
 use super::sockets::SocketRegistry;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
 use crate::extras::Extras;
+use super::fanout::Fanout;
 use crate::faults::Faults;
 use crate::ids::IdGen;
 use crate::rate_limit::RateLimiter;
@@ -18,9 +19,6 @@ use crate::variants::Variants;
 
 /// How many events a session keeps for its live page.
 const RECENT_EVENTS: usize = 100;
-/// Capacity of a session's event channel: more than the largest task emits (1000 steps of 3
-/// events, and its outcome), so a socket slow to take a flood still gets every event.
-const EVENT_CHANNEL: usize = 4096;
 
 /// Mutable state behind the lock.
 #[derive(Debug)]
@@ -117,7 +115,7 @@ pub(crate) struct Session {
     pub options: BrowserOptions,
     /// Every task of the session, in creation order.
     pub task_ids: Vec<String>,
-    pub events: broadcast::Sender<Value>,
+    pub events: Fanout,
     pub recent: VecDeque<Value>,
 }
 
@@ -136,7 +134,7 @@ impl Session {
             manual_control: false,
             options: BrowserOptions::default(),
             task_ids: Vec::new(),
-            events: broadcast::channel(EVENT_CHANNEL).0,
+            events: Fanout::default(),
             recent: VecDeque::new(),
         }
     }
@@ -153,7 +151,7 @@ impl Session {
             self.recent.pop_front();
         }
         self.recent.push_back(envelope.clone());
-        let _ = self.events.send(envelope);
+        self.events.send(&envelope);
     }
 
     /// Emits a `message` event.

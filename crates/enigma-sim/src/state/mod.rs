@@ -3,10 +3,12 @@
 //!
 //! - [`app`]: [`AppState`], the application root the handlers share (settings, clock, the lock);
 //! - [`data`]: what the lock guards: accounts, sessions, tasks and their events;
+//! - [`fanout`]: a session's events to each of its listeners;
 //! - [`sockets`]: the connected Socket.IO sockets and the TCP connections under them.
 
 mod app;
 mod data;
+mod fanout;
 mod sockets;
 
 pub(crate) use app::AppState;

@@ -23,8 +23,6 @@ use crate::record::SessionTap;
 
 /// After a failed connection, waiters poll instead of retrying the socket for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
-/// Events buffered per subscriber before a slow one starts missing them.
-const EVENT_BUFFER: usize = 1024;
 
 /// Where a session's live connection lives: shared by the session handle and its tasks.
 pub(crate) struct LiveSlot {
@@ -200,7 +198,7 @@ impl Live {
         log: Arc<SessionLog>,
         tap: Option<SessionTap>,
     ) -> Live {
-        let (sender, _) = broadcast::channel(EVENT_BUFFER);
+        let (sender, _) = broadcast::channel(crate::model::config::DEFAULT_EVENT_BUFFER);
         // Connected as of now (the socket's own `Connected` report reaches the pump later).
         let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
         let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state), log });

@@ -31,6 +31,15 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// [`ClientBuilder::record_max_bytes`](crate::ClientBuilder::record_max_bytes) say nothing: past
 /// it the file ends with a `truncated` line and the session is recorded no further.
 pub const DEFAULT_RECORD_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Live events kept for each subscriber of a session (its waiters, its event streams) before a
+/// slow one misses the oldest (a stream reports them as `lagged`; a waiter then asks REST). The
+/// service sends a few events a second; the buffer also holds the last events sent, so its
+/// length is most of a long session's memory (docs/benchmarks.md, "one live session").
+pub const DEFAULT_EVENT_BUFFER: usize = 128;
+/// First size of a live session's WebSocket read buffer (8 KiB; tungstenite's own default,
+/// 128 KiB allocated up front, was most of a session's memory). A larger message still arrives
+/// whole: the buffer grows for it.
+pub const DEFAULT_SOCKET_READ_BUFFER_BYTES: usize = 8 * 1024;
 
 /// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::from_env`] or
 /// [`Client::builder`](crate::Client::builder).

@@ -33,6 +33,8 @@ pub(crate) struct Target {
     pub timeout: Duration,
     /// The largest WebSocket message read (see `SocketOptions::max_frame_bytes`).
     pub max_frame_bytes: usize,
+    /// The WebSocket read buffer (see `SocketOptions::read_buffer_bytes`).
+    pub read_buffer_bytes: usize,
 }
 
 /// Runs a whole handshake within `target.timeout`.
@@ -45,7 +47,8 @@ pub(crate) async fn establish(target: Target) -> Result<Connection, SocketError>
 }
 
 async fn establish_inner(target: Target) -> Result<Connection, SocketError> {
-    let mut ws = websocket::dial(&target.url, target.tls.as_ref(), target.max_frame_bytes).await?;
+    let mut ws =
+        websocket::dial(&target.url, target.tls.as_ref(), target.max_frame_bytes, target.read_buffer_bytes).await?;
 
     // 1. Engine.IO open packet: always the first frame.
     let open = match EnginePacket::parse(&next_text(&mut ws).await?)? {

@@ -57,7 +57,7 @@ impl SocketClient {
     ) -> Result<(SocketClient, mpsc::UnboundedReceiver<SocketEvent>), SocketError> {
         let url = websocket::websocket_url(&opts.url, &opts.path)?;
         let tls = if url.scheme() == "wss" {
-            Some(websocket::tls_connector(opts.extra_root_ca_pem.as_deref())?)
+            Some(websocket::shared_tls_connector(opts.extra_root_ca_pem.as_deref())?)
         } else {
             None
         };
@@ -67,6 +67,7 @@ impl SocketClient {
             auth: opts.auth.clone(),
             timeout: opts.connect_timeout,
             max_frame_bytes: opts.max_frame_bytes,
+            read_buffer_bytes: opts.read_buffer_bytes,
         };
         let conn = handshake::establish(target.clone()).await?;
 

@@ -40,6 +40,8 @@ pub(crate) struct SocketOptions {
     /// is refused as soon as its header (or the fragment that crosses the bound) arrives,
     /// without reading it whole; the connection is then treated as broken and reconnects.
     pub max_frame_bytes: usize,
+    /// The WebSocket read buffer's first size, in bytes (it grows for a larger message).
+    pub read_buffer_bytes: usize,
 }
 
 impl SocketOptions {
@@ -56,6 +58,7 @@ impl SocketOptions {
             connect_timeout: Duration::from_secs(20),
             extra_root_ca_pem: None,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            read_buffer_bytes: crate::model::config::DEFAULT_SOCKET_READ_BUFFER_BYTES,
         }
     }
 }

@@ -51,7 +51,22 @@ pub(crate) type Tls = tokio_tungstenite::Connector;
 #[derive(Clone)]
 pub(crate) enum Tls {}
 
-/// The TLS connector for `wss`, built once per connection and reused on every reconnection:
+/// The TLS connector for `wss`, shared by every socket of the process that trusts the same extra
+/// roots: building one reads and parses the platform's root certificates, which per session would
+/// weigh more than the rest of a live session together (docs/benchmarks.md, "one live session").
+pub(crate) fn shared_tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, SocketError> {
+    type Built = Vec<(Option<Vec<u8>>, Tls)>;
+    static BUILT: std::sync::Mutex<Built> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, tls)) = built.iter().find(|(roots, _)| roots.as_deref() == extra_root_ca_pem) {
+        return Ok(tls.clone());
+    }
+    let tls = tls_connector(extra_root_ca_pem)?;
+    built.push((extra_root_ca_pem.map(<[u8]>::to_vec), tls.clone()));
+    Ok(tls)
+}
+
+/// A new TLS connector for `wss`, reused on every reconnection:
 /// the backend the features chose (`crate::tls`), the platform's roots plus the extra ones. No
 /// ALPN: a WebSocket upgrade is HTTP/1.1.
 pub(crate) fn tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, SocketError> {
@@ -71,10 +86,21 @@ pub(crate) fn tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, Soc
 /// Opens the WebSocket (TCP connect, TLS for `wss`, HTTP upgrade). Messages and frames above
 /// `max_message_bytes` are refused by tungstenite from their header (or, for a fragmented
 /// message, from the fragment that crosses the bound): never read whole.
-pub(crate) async fn dial(url: &Url, tls: Option<&Tls>, max_message_bytes: usize) -> Result<WsStream, SocketError> {
+pub(crate) async fn dial(
+    url: &Url,
+    tls: Option<&Tls>,
+    max_message_bytes: usize,
+    read_buffer_bytes: usize,
+) -> Result<WsStream, SocketError> {
     // Nagle off: frames are small, latency matters more than packing.
-    let limits =
-        WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes));
+    // Read buffer: tungstenite's default (128 KiB, allocated up front) was most of a live
+    // session's memory; events are a few KB, and a larger message still arrives whole (the buffer
+    // grows for it). Write buffer 0: each frame is written at once (they are small and rare).
+    let limits = WebSocketConfig::default()
+        .max_message_size(Some(max_message_bytes))
+        .max_frame_size(Some(max_message_bytes))
+        .read_buffer_size(read_buffer_bytes)
+        .write_buffer_size(0);
     tracing::debug!(%url, "socket.io: dialing websocket");
     let (ws, _response) = match (url.scheme(), tls) {
         #[cfg(any(feature = "_rustls", feature = "native-tls"))]

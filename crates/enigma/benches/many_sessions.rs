@@ -1,0 +1,223 @@
+//! Thousands of live sessions in one process (issue 23): the client's memory per open live
+//! session, and the time from the simulator's emit to each result in the user's hands while
+//! thousands of sessions are open and many tasks end within the same second.
+//!
+//! `cargo bench -p enigma --bench many_sessions` (sessions: `MANY_SESSIONS`, default 2,000; tasks
+//! that end together: `MANY_ENDING`, default a tenth of them).
+//!
+//! Two processes, so each one's memory is its own: this one runs the simulator (real time, no
+//! rate limit) and starts itself again as the client (`MANY_SESSIONS_CHILD`). The client opens
+//! every session with one long task and a waiter on its result over the socket (the held state of
+//! a backend that serves many users), reports its RSS, then on the parent's word sends one short
+//! task to each of `MANY_ENDING` other sessions at once. The parent stamps each task's
+//! `task_completed` as its simulator emits it (wall clock, same machine); the client stamps each
+//! result as `result()` returns it.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use enigma::{Client, SessionOptions, TaskOptions, WaitOptions};
+use enigma_sim::{SimConfig, Simulator};
+use serde_json::Value;
+
+const CHILD: &str = "MANY_SESSIONS_CHILD";
+/// Long enough to outlast the run: these tasks only hold their sessions open.
+const HOLD_TASK: &str = "Hold the session open #sim duration=80000 steps=1";
+/// Short tasks that all end about two seconds after they are sent, i.e. within the same second.
+const ENDING_TASK: &str = "End together #sim duration=2 steps=1";
+
+fn main() {
+    let sessions: usize = env_number("MANY_SESSIONS", 2000);
+    let ending: usize = env_number("MANY_ENDING", (sessions / 10).max(1));
+    if std::env::var_os(CHILD).is_some() {
+        return client_process(sessions, ending);
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(simulator_process(sessions, ending));
+}
+
+async fn simulator_process(sessions: usize, ending: usize) {
+    let config = SimConfig {
+        time_scale: 1.0,
+        rate_limit: None,
+        max_sessions: (sessions + ending + 10) as u32,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start(config).await.expect("simulator");
+    let sim_rss_before = rss_kib();
+    let mut child = Command::new(std::env::current_exe().expect("this benchmark"))
+        .env(CHILD, "1")
+        .env("ENIGMA_BASE_URL", sim.url())
+        .env("ENIGMA_API_KEY", "enig_benchmanysessions0000000000")
+        .env("ENIGMA_LEDGER", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("client process");
+    let mut to_child = child.stdin.take().expect("stdin");
+    let mut from_child = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut line = || from_child.next().expect("a line from the client").expect("readable");
+
+    // The client opened everything: its figures, then the sessions whose tasks will end together.
+    let opened: Value = serde_json::from_str(&line()).expect("client figures");
+    let sim_rss_open = rss_kib();
+    let mut emitted = Vec::new();
+    for _ in 0..ending {
+        let id = line();
+        let mut events = sim.subscribe(&id).expect("the session exists");
+        emitted.push(tokio::spawn(async move {
+            loop {
+                let event = events.recv().await.expect("the simulator's events");
+                if event["event"] == "message" && event["data"]["type"] == "task_completed" {
+                    return (id, unix_micros());
+                }
+            }
+        }));
+    }
+    writeln!(to_child, "go").expect("tell the client");
+    let mut emitted_at = HashMap::new();
+    for stamp in emitted {
+        let (id, at) = stamp.await.expect("emit seen");
+        emitted_at.insert(id, at);
+    }
+    let returned: Value = serde_json::from_str(&line()).expect("client results");
+    let mut latencies_ms: Vec<f64> = returned["returned"]
+        .as_object()
+        .expect("returned")
+        .iter()
+        .map(|(id, at)| (at.as_u64().unwrap_or_default() as f64 - emitted_at[id] as f64) / 1000.0)
+        .collect();
+    latencies_ms.sort_by(f64::total_cmp);
+    let _ = child.wait();
+
+    let per = |total_kib: u64| total_kib as f64 / sessions as f64;
+    let client_delta =
+        opened["rss_open_kib"].as_u64().unwrap_or_default() - opened["rss_start_kib"].as_u64().unwrap_or_default();
+    println!(
+        "{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together\n"
+    );
+    println!("| process | RSS before | RSS with the sessions open | per session |");
+    println!("|---|---|---|---|");
+    println!(
+        "| client (Rust core) | {} MiB | {} MiB | {:.0} KiB |",
+        opened["rss_start_kib"].as_u64().unwrap_or_default() / 1024,
+        opened["rss_open_kib"].as_u64().unwrap_or_default() / 1024,
+        per(client_delta)
+    );
+    println!(
+        "| simulator | {} MiB | {} MiB | {:.0} KiB |",
+        sim_rss_before / 1024,
+        sim_rss_open / 1024,
+        per(sim_rss_open.saturating_sub(sim_rss_before))
+    );
+    println!(
+        "\nopening: {:.0} sessions/s, client CPU {:.2} ms per session",
+        opened["opened_per_s"].as_f64().unwrap_or_default(),
+        opened["cpu_ms_per_session"].as_f64().unwrap_or_default()
+    );
+    println!(
+        "emit to result ({} tasks ending together): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        latencies_ms.len(),
+        percentile(&latencies_ms, 0.50),
+        percentile(&latencies_ms, 0.99),
+        latencies_ms.last().copied().unwrap_or_default()
+    );
+    sim.shutdown().await;
+}
+
+fn client_process(sessions: usize, ending: usize) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let client = Client::builder().build().expect("client from the environment");
+        let rss_start_kib = rss_kib();
+        let cpu_start = cpu_ms();
+        let started = std::time::Instant::now();
+        let mut held = Vec::with_capacity(sessions);
+        let mut waiters = Vec::with_capacity(sessions);
+        for chunk in (0..sessions).collect::<Vec<_>>().chunks(100) {
+            let opens = chunk.iter().map(|_| client.start_session(SessionOptions::new().task_details(HOLD_TASK)));
+            for session in futures_util::future::join_all(opens).await {
+                let session = session.expect("session");
+                let task = session.initial_task().expect("initial task").clone();
+                waiters.push(tokio::spawn(async move { task.result(WaitOptions::new()).await }));
+                held.push(session);
+            }
+        }
+        let mut enders = Vec::with_capacity(ending);
+        for _ in 0..ending {
+            enders.push(client.start_session(SessionOptions::new()).await.expect("session"));
+        }
+        // Let every waiter reach its socket before measuring.
+        for session in held.iter().chain(&enders) {
+            let _ = session.events();
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let opened_in = started.elapsed().as_secs_f64();
+        let figures = serde_json::json!({
+            "rss_start_kib": rss_start_kib,
+            "rss_open_kib": rss_kib(),
+            "opened_per_s": (sessions + ending) as f64 / opened_in,
+            "cpu_ms_per_session": (cpu_ms() - cpu_start) / (sessions + ending) as f64,
+        });
+        println!("{figures}");
+        for session in &enders {
+            println!("{}", session.id());
+        }
+        let mut go = String::new();
+        std::io::stdin().read_line(&mut go).expect("the parent's word");
+        let sends = enders.iter().map(|session| async move {
+            let task = session.new_task(TaskOptions::new(ENDING_TASK)).await.expect("task");
+            let result = task.result(WaitOptions::new()).await.expect("result");
+            let at = unix_micros();
+            assert_eq!(result.outcome, enigma::Outcome::Completed);
+            (session.id().to_owned(), at)
+        });
+        let returned: HashMap<String, u64> = futures_util::future::join_all(sends).await.into_iter().collect();
+        println!("{}", serde_json::json!({ "returned": returned }));
+        std::io::stdout().flush().expect("stdout");
+        let ends = held.iter().chain(&enders).map(|session| session.terminate());
+        for ended in futures_util::future::join_all(ends).await {
+            ended.expect("terminate");
+        }
+        for waiter in waiters {
+            waiter.abort();
+        }
+    });
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
+fn unix_micros() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or_default()
+}
+
+/// This process's resident set (`VmRSS`), KiB.
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_default()
+}
+
+/// This process's CPU time so far (user + system), ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    ticks * 1000.0 / 100.0 // USER_HZ is 100 on Linux
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
