@@ -108,6 +108,7 @@ pub use handle::task::Task;
 pub use handle::unended::{CheckedSession, LedgerState};
 pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
+pub use model::checked::{Checked, IntoChecked, Plain, Rules, WithTask};
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,

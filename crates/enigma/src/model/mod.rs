@@ -3,6 +3,7 @@
 //! nothing from the other layers.
 
 pub(crate) mod api_key;
+pub(crate) mod checked;
 pub(crate) mod classify;
 pub(crate) mod config;
 pub(crate) mod error;
@@ -19,6 +20,7 @@ pub(crate) mod options;
 pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
+pub(crate) mod spelling;
 pub(crate) mod suggest;
 pub(crate) mod usage;
 pub(crate) mod validate;

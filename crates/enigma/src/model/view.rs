@@ -9,7 +9,7 @@ use super::classify::{TaskState, TaskStatus};
 use super::error::Error;
 use super::event::Event;
 use super::missing_key;
-use super::parse::{DURATIONS, Spelling};
+use super::spelling::{DURATIONS, Spelling};
 use super::usage::Usage;
 
 /// One look at a task, flat: `state` (`running`, `completed`, ...) and every state's fields,
