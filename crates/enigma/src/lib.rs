@@ -84,6 +84,7 @@
 mod batch;
 #[cfg(feature = "env-log")]
 mod diagnostics;
+mod environment;
 mod handle;
 #[cfg(feature = "binding")]
 mod host;
@@ -112,15 +113,15 @@ pub use model::checked::{Checked, IntoChecked, Plain, Rules, WithTask};
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, LEDGER_ENV,
-    LedgerSetting, parse_base_url,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX, DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::http_settings::HttpSettings;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
-pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::settings::{ClientSettings, LEDGER_ENV, LedgerSetting};
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]
 pub mod binding;

@@ -20,6 +20,7 @@ pub(crate) mod options;
 pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
+pub(crate) mod settings;
 pub(crate) mod spelling;
 pub(crate) mod suggest;
 pub(crate) mod usage;

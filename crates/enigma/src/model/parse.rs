@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use super::checked::{Checked, IntoChecked, WithTask};
 use super::error::Error;
-use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::settings::ClientSettings;
 use super::spelling::Spelling;
 use super::suggest;
 use super::validate;
@@ -26,11 +27,13 @@ pub enum OptionsKind {
     Task,
     /// A wait (`result`); `run_task` takes these and the session's.
     Wait,
+    /// A client's settings (the constructor's, in each language).
+    Client,
 }
 
 impl OptionsKind {
     /// Every kind, for the bindings' exported field lists.
-    pub const ALL: [OptionsKind; 3] = [OptionsKind::Session, OptionsKind::Task, OptionsKind::Wait];
+    pub const ALL: [OptionsKind; 4] = [OptionsKind::Session, OptionsKind::Task, OptionsKind::Wait, OptionsKind::Client];
 
     /// The kind's name in the exported lists.
     pub fn name(self) -> &'static str {
@@ -38,6 +41,7 @@ impl OptionsKind {
             OptionsKind::Session => "session",
             OptionsKind::Task => "task",
             OptionsKind::Wait => "wait",
+            OptionsKind::Client => "client",
         }
     }
 
@@ -48,6 +52,7 @@ impl OptionsKind {
             OptionsKind::Session => serde_aux::serde_introspection::serde_introspect::<SessionOptions>(),
             OptionsKind::Task => serde_aux::serde_introspection::serde_introspect::<TaskOptions>(),
             OptionsKind::Wait => serde_aux::serde_introspection::serde_introspect::<WaitOptions>(),
+            OptionsKind::Client => ClientSettings::names(),
         }
     }
 
@@ -149,17 +154,9 @@ pub fn settings<T: DeserializeOwned>(value: Value, spelling: Spelling) -> Result
     read(take_fields(value, &[fields], spelling)?.remove(0), spelling)
 }
 
-/// A client's settings (`null`: none given). A `max_retries` beyond `u32` is refused here.
+/// A client's settings (`null`: none given).
 pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSettings, OptionsError> {
-    let settings: ClientSettings = settings(value, spelling)?;
-    if let Some(n) = settings.max_retries.filter(|n| u32::try_from(*n).is_err()) {
-        return Err(OptionsError::new(
-            spelling.spell("max_retries"),
-            format!("must be at most {}, got {n}", u32::MAX),
-            false,
-        ));
-    }
-    Ok(settings)
+    read(take(value, &[OptionsKind::Client], spelling)?.remove(0), spelling)
 }
 
 /// A window coordinate (`x` or `y`) as a binding passed it: a whole number that a `u32` holds

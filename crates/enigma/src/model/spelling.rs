@@ -16,6 +16,7 @@ pub(crate) const DURATIONS: &[&str] = &[
     "connect_timeout",
     "retry_backoff",
     "retry_backoff_max",
+    "retry_after_max",
     "poll_interval",
     "inline_wait",
     "idle_timeout",

@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(node["paused"], false);
         assert_eq!(node["usage"]["inputTokens"], 3);
         assert_eq!(node["raw"], raw);
-        let settings = super::super::options::ClientSettings {
+        let settings = super::super::settings::ClientSettings {
             request_timeout: Some(std::time::Duration::from_millis(200)),
             ..Default::default()
         };
