@@ -148,8 +148,8 @@ impl Client {
     ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
     ///
     /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
-    /// any error but `task_failed` and `session_ended` (after which the session is over) the
-    /// session stays in [`Client::open_session_ids`], so it is never left open untracked.
+    /// any error but those after which the session is over (`task_failed` and `session_ended`:
+    /// [`ErrorCode::ends_its_session`](crate::ErrorCode::ends_its_session)) the session stays in [`Client::open_session_ids`], so it is never left open untracked.
     ///
     /// Everything that guards the task acts from the moment it is sent, not when the service's
     /// answer comes (which can take the 50 s inline wait): the wait's timeout, the cost ceiling
@@ -278,11 +278,10 @@ impl Client {
     /// handle that waited still resolves it). Errors carry ids, not handles: this is the way
     /// back from one to a task.
     pub fn task_of(&self, error: &Error) -> Option<Task> {
-        match error {
-            Error::WaitTimeout { session_id, task_id: Some(task_id), .. }
-            | Error::CostLimit { session_id, task_id: Some(task_id), .. } => self.task(session_id, task_id).ok(),
-            _ => None,
+        if !error.error_code().carries_task() {
+            return None;
         }
+        self.task(error.session_id()?, error.task_id()?).ok()
     }
 
     /// Sends a request that creates a session (start-session, run-task) so that cancelling the

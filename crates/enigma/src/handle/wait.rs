@@ -89,7 +89,7 @@ pub(crate) async fn wait_for_result(
 fn ended_the_session(outcome: &Result<TaskResult>) -> bool {
     match outcome {
         Ok(result) => result.outcome != Outcome::Guardrail,
-        Err(err) => matches!(err.error_code(), ErrorCode::TaskFailed | ErrorCode::SessionEnded),
+        Err(err) => err.error_code().ends_its_session(),
     }
 }
 
