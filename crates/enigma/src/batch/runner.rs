@@ -185,7 +185,11 @@ impl Runner {
                 // A one-shot session ends by itself after its task, unless the task waits on a
                 // question or the wait gave up while it ran: then it is ours to end.
                 let ends_itself = matches!(item.outcome, BatchOutcome::Completed | BatchOutcome::Stopped)
-                    || item.error.as_ref().and_then(|e| ErrorCode::from_name(&e.code)).is_some_and(ErrorCode::ends_its_session);
+                    || item
+                        .error
+                        .as_ref()
+                        .and_then(|e| ErrorCode::from_name(&e.code))
+                        .is_some_and(ErrorCode::ends_its_session);
                 if ends_itself {
                     self.client.forget_session(session.id());
                 } else {

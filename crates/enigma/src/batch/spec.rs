@@ -153,7 +153,14 @@ impl TaskSpec {
             live_events: None,
         };
         let WaitOptions { timeout, max_cost } = *wait;
-        Ok(TaskSpec { task_details: task.task_details.clone(), session, task: task.into_inner(), id, max_cost, timeout })
+        Ok(TaskSpec {
+            task_details: task.task_details.clone(),
+            session,
+            task: task.into_inner(),
+            id,
+            max_cost,
+            timeout,
+        })
     }
 
     /// Checks the spec with the SDK's own rules; the error names `label` and the option.

@@ -161,4 +161,3 @@ impl Client {
         Ok(Batch::new(rx, runner, done, previous))
     }
 }
-

@@ -7,7 +7,7 @@
 //! process; a lock held too long by a compaction is waited for at most [`LOCK_WAIT`].
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
@@ -143,11 +143,6 @@ fn wait_for<G>(mut try_lock: impl FnMut() -> io::Result<G>) -> Option<G> {
             }
         }
     }
-}
-
-/// Opens the file to read or create it (used by the lock side file).
-pub(crate) fn open_rw(path: &Path) -> io::Result<File> {
-    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
 }
 
 #[cfg(test)]

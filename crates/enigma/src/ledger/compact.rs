@@ -6,12 +6,11 @@
 //! When the sessions never seen ending still take more than half the bound, the oldest go.
 
 use std::collections::HashSet;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::LEDGER_COMPACT_BYTES;
-use super::append::open_rw;
 use super::record::Record;
 
 /// The side file whose lock orders writers (shared) and compactions (exclusive).
@@ -67,6 +66,11 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+/// Opens the file to read or create it (used by the lock side file).
+fn open_rw(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
 }
 
 #[cfg(test)]

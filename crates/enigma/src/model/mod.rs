@@ -1,6 +1,8 @@
-//! The model: the SDK's data, with no I/O. Options, messages, the status classifier, usage,
-//! results, live events, errors as data, settings, and the local validation rules. Imports
-//! nothing from the other layers.
+//! The model: the SDK's data, with no I/O. Options (checked once, by type: `checked`), their
+//! spelling per language, messages, the status classifier, usage, results, live events, errors
+//! as data, the client's settings and configuration (the environment is read in
+//! `environment.rs`, above), and the local validation rules. Imports nothing from the other
+//! layers, and inside it no two files import each other.
 
 pub(crate) mod api_key;
 pub(crate) mod checked;

@@ -137,13 +137,15 @@ impl ClientSettings {
             "ENIGMA_POLL_INTERVAL" => self.poll_interval = Some(parse_secs(name, value)?),
             "ENIGMA_MAX_RETRIES" => {
                 let retries = value.trim().parse();
-                self.max_retries =
-                    Some(retries.map_err(|_| Error::validation(name, format!("must be a whole number, got {value:?}")))?)
+                self.max_retries = Some(
+                    retries.map_err(|_| Error::validation(name, format!("must be a whole number, got {value:?}")))?,
+                )
             }
             "ENIGMA_RETRY_AFTER_MAX" => self.retry_after_max = Some(parse_secs(name, value)?),
             "ENIGMA_MAX_RESPONSE_BYTES" => self.max_response_bytes = Some(parse_bytes(name, value)?),
             "ENIGMA_LIVE_EVENTS" => {
-                self.live_events = Some(!matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
+                self.live_events =
+                    Some(!matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
             }
             "ENIGMA_LEDGER" => self.ledger = Some(LedgerSetting::from_env_value(value)),
             "ENIGMA_CA_BUNDLE" => self.extra_root_ca_pem = Some(value.to_owned()),

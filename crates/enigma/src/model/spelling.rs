@@ -1,12 +1,10 @@
 //! How a language spells option fields and settings. The canonical names are the Rust field
 //! names (snake_case) and durations are seconds: that is Python's spelling. Node spells the same
 //! fields in camelCase, and a duration as milliseconds with an `Ms` suffix (`timeoutMs`).
-//! Beneath `parse`, `view`, `message` and `missing_key`, which all spell names; it imports
-//! nothing of the model but the error type.
+//! Beneath `parse`, `view`, `message`, `missing_key` and `error`, which all spell names; it
+//! imports nothing of the model.
 
 use serde_json::Value;
-
-use super::error::Error;
 
 /// Fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's. The
 /// options', the client's settings, and the simulator's (`enigma-sim`'s `SimSettings`).
@@ -40,17 +38,6 @@ impl Spelling {
             Spelling::Snake => canonical.to_owned(),
             Spelling::Camel if DURATIONS.contains(&canonical) => format!("{}Ms", to_camel(canonical)),
             Spelling::Camel => to_camel(canonical),
-        }
-    }
-
-    /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
-    /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
-    pub fn error(self, err: Error) -> Error {
-        match err {
-            Error::Validation { field, reason } if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
-                Error::Validation { field: self.spell(&field), reason }
-            }
-            other => other,
         }
     }
 
@@ -104,4 +91,3 @@ pub(crate) fn to_snake(name: &str) -> String {
     }
     out
 }
-
