@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::model::error::{Error, Result};
 #[cfg(feature = "binding")]
 use crate::model::parse;
+#[cfg(feature = "binding")]
 use crate::model::spelling::Spelling;
 
 /// A guardrail question of a batch task, for the handler to answer (serialised as the
