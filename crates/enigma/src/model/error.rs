@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-#[cfg(feature = "binding")]
 use super::spelling::Spelling;
 use super::usage::Usage;
 
@@ -454,8 +453,8 @@ fn truncate(mut text: String) -> String {
     text
 }
 /// An error in a binding's spelling: here, beside [`Error`], so that `spelling.rs` needs no
-/// import of its own.
-#[cfg(feature = "binding")]
+/// import of its own. (Only the bindings use it.)
+#[cfg_attr(not(feature = "binding"), allow(dead_code))]
 impl Spelling {
     /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
     /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
