@@ -42,7 +42,11 @@ declare module './lib/generated/types' {
   }
 }
 
-/** Client settings. Unset ones come from `ENIGMA_*` environment variables, then the defaults. */
+/**
+ * Client settings: the core's list (native `optionFields().client`, the same in Rust and
+ * Python), plus Node's own `handleSignals` and `terminateOnExit`. Unset ones come from
+ * `ENIGMA_*` environment variables, then the defaults.
+ */
 export interface ClientOptions {
   /** The API key (`enig_…`). Default: `ENIGMA_API_KEY`. Never printed or serialised. */
   apiKey?: string
@@ -54,26 +58,34 @@ export interface ClientOptions {
   connectTimeoutMs?: number
   /** Retries of requests that are safe to retry (default: `ENIGMA_MAX_RETRIES`, or 2). Creates are never blindly resent. */
   maxRetries?: number
-  /** First backoff delay between retries (default 500 ms; doubled each retry, with jitter). */
+  /** First delay between retries (default 500 ms); doubled each retry, with jitter, up to `retryBackoffMaxMs`. */
   retryBackoffMs?: number
-  /** Longest backoff delay, and longest `Retry-After` honoured (default 30 000 ms). */
+  /** Longest delay between retries the SDK chooses itself (default 30 000 ms). */
   retryBackoffMaxMs?: number
+  /** Longest `Retry-After` waited out before a retry (default: `ENIGMA_RETRY_AFTER_MAX` seconds, or 60 000 ms); past it the error comes at once with `retryAfter`. */
+  retryAfterMaxMs?: number
+  /** Most bytes read of one answer (default: `ENIGMA_MAX_RESPONSE_BYTES`, or 16 MiB); past it the answer is a `decode` error. */
+  maxResponseBytes?: number
   /** Default poll interval of waits (default: `ENIGMA_POLL_INTERVAL` seconds, or 2 000 ms). */
   pollIntervalMs?: number
   /** Allow sending the key over plain `http://` to a non-loopback host (default false). */
   allowInsecureHttp?: boolean
-  /** Extra trusted root certificates (PEM), e.g. a corporate proxy's CA. */
+  /** Extra trusted root certificates (PEM), e.g. a corporate proxy's CA (`ENIGMA_CA_BUNDLE` names a file). */
   extraRootCaPem?: string
   /** Use the Socket.IO connection for waits and commands (default true; `ENIGMA_LIVE_EVENTS=0` turns it off). */
   liveEvents?: boolean
   /** Prepended to the User-Agent (default `enigma-node/<version>`). */
   userAgentPrefix?: string
+  /** The session ledger's file, or `'off'` (default: `ENIGMA_LEDGER`, else the user's state directory). */
+  ledger?: string
   /**
    * The flight recorder (default: `ENIGMA_RECORD`, else off): a folder where every session is
    * written as one JSONL file (requests, answers, events, commands; never the key), which
    * `startSimulator({ replay })` serves back. See docs/recording.md.
    */
   record?: string
+  /** The size bound of one recorded session's file, bytes (default: `ENIGMA_RECORD_MAX_BYTES`, else 64 MiB). */
+  recordMaxBytes?: number
   /**
    * While this client has sessions open or a call that opens one running, SIGINT and SIGTERM
    * first end them (within 5 s), then the process exits as the signal would have ended it; with
@@ -99,6 +111,8 @@ export interface ClientConfig {
   maxRetries: number
   retryBackoffMs: number
   retryBackoffMaxMs: number
+  retryAfterMaxMs: number
+  maxResponseBytes: number
   pollIntervalMs: number
   allowInsecureHttp: boolean
   /** The extra root certificates given (PEM), or null. */
@@ -107,6 +121,10 @@ export interface ClientConfig {
   userAgentPrefix: string | null
   /** The flight recorder's folder, or null. */
   record: string | null
+  /** The size bound of one recorded session's file, bytes. */
+  recordMaxBytes: number
+  /** The session ledger's file, `'off'`, or null for the default place. */
+  ledger: string | null
 }
 
 /** Options every waiting call takes. */

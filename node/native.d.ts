@@ -235,6 +235,12 @@ export declare function setLogSink(level: string, callback?: ((record: LogRecord
 export declare function startSimulator(options?: object | undefined | null): Promise<NativeSimulator>
 
 /**
+ * The codes whose errors hand their task back as `err.task` (`enigma::ErrorCode::carries_task`),
+ * which `lib/errors.js` is tested against.
+ */
+export declare function taskCarrierCodes(): Array<string>
+
+/**
  * Waits until every background cleanup has finished, or `timeoutMs` passed; resolves to how
  * many are still running. The pending promise keeps the event loop alive meanwhile.
  */

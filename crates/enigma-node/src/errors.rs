@@ -48,3 +48,10 @@ pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Error {
 pub fn error_codes() -> Vec<&'static str> {
     enigma::ErrorCode::ALL.iter().map(|code| code.as_str()).collect()
 }
+
+/// The codes whose errors hand their task back as `err.task` (`enigma::ErrorCode::carries_task`),
+/// which `lib/errors.js` is tested against.
+#[napi_derive::napi]
+pub fn task_carrier_codes() -> Vec<&'static str> {
+    enigma::ErrorCode::ALL.iter().filter(|code| code.carries_task()).map(|code| code.as_str()).collect()
+}

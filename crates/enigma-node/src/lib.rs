@@ -24,7 +24,7 @@ pub use cancel::CancelToken;
 pub use cleanup::{pending_cleanups, wait_for_cleanups};
 pub use client::NativeClient;
 pub use convert::{numeric_fields, option_fields};
-pub use errors::error_codes;
+pub use errors::{error_codes, task_carrier_codes};
 pub use events::{NativeEventStream, event_types};
 pub use logger::{LogRecordData, set_log_sink};
 pub use session::{NativeSession, session_commands};

@@ -148,8 +148,8 @@ fn json_of(options: &Bound<'_, PyDict>) -> Result<Value, OptionsError> {
     Ok(Value::Object(map))
 }
 
-/// The core's option fields in Python's spelling, by kind (`session`, `task`, `wait`), for the
-/// test that checks the public signatures against them.
+/// The core's option fields in Python's spelling, by kind (`session`, `task`, `wait`, and
+/// `client`: the client's settings), for the tests that check the public signatures against them.
 #[pyfunction]
 pub(crate) fn option_fields() -> std::collections::HashMap<&'static str, Vec<String>> {
     OptionsKind::ALL.iter().map(|k| (k.name(), k.spelled_fields(Spelling::Snake))).collect()

@@ -34,9 +34,7 @@ fn build(py: Python<'_>, err: &enigma::Error, blocking: bool, task: Option<enigm
     let payload = spelled_error(err, Spelling::Snake);
     // Only the errors that leave the task running hand it back (`err.task`).
     let task = match task {
-        Some(task) if matches!(err.error_code(), ErrorCode::WaitTimeout | ErrorCode::CostLimit) => {
-            Some(Py::new(py, PyTask::new(task, blocking))?)
-        }
+        Some(task) if err.error_code().carries_task() => Some(Py::new(py, PyTask::new(task, blocking))?),
         _ => None,
     };
     let exc = FROM_NATIVE.import(py, "enigma.errors", "_from_native")?.call1((

@@ -10,9 +10,10 @@ pub use crate::host::event_pull::{EventPull, Pulled};
 pub use crate::host::runtime;
 pub use crate::model::input::{big_int, json, number};
 pub use crate::model::parse::{
-    OptionsError, OptionsKind, Spelling, client_settings, coordinate, numeric_fields, run_task_options,
-    session_options, settings, start_task_options, task_options, to_camel, wait_options,
+    OptionsError, OptionsKind, client_settings, coordinate, numeric_fields, run_task_options, session_options,
+    settings, start_task_options, task_options, wait_options,
 };
+pub use crate::model::spelling::{Spelling, to_camel};
 pub use crate::model::view::{StatusView, exact_as_js_numbers, spelled, spelled_error, spelled_event};
 
 use crate::model::error::Result;

@@ -34,15 +34,17 @@
 //!
 //! # Layout
 //!
-//! Four layers (and `host/` for the bindings on top); a file imports only from its own layer or the layers below it, never up, and
-//! no two files import each other (`docs/architecture.md` has the picture):
+//! Layers; a file imports only from its own layer or the layers below it, never up, and no two
+//! files import each other (`docs/architecture.md` has the picture and where a new thing goes):
 //!
-//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`; `parse` reads them
-//!   as the bindings pass them, in Python's or Node's spelling, and `view` shows values back in
-//!   it), messages
-//!   (`message`), the status classifier (`classify`), `usage`, results (`result`), live
-//!   events (`event`), errors as data (`error`: they carry ids, never handles), settings
-//!   (`config`, `api_key`), service answers (`service`) and the local rules (`validate`).
+//! - `model/` (bottom): the SDK's data, with no I/O. Options (`options`; `checked`, the type of
+//!   options whose rules were checked, with the rules in `validate`; `parse` reads options as
+//!   the bindings pass them, in Python's or Node's `spelling`, and `view` shows values back in
+//!   it), the client's `settings` (one list for every language) and `config` (resolved, with the
+//!   defaults), messages (`message`), the status classifier (`classify`), `usage`, results
+//!   (`result`), live events (`event`), errors as data (`error`, with the code table and the
+//!   rules that depend on a code in `error_code`), `api_key`, `http_settings`, service answers
+//!   (`service`).
 //! - `rest/` and `live/` (the wire, side by side, over the model): `rest/http` is the one
 //!   HTTP transport, with `retry` and `answer` (what an answer must carry); `live/` is a
 //!   session's live connection and its pump from socket events to [`Event`]s, over the
@@ -51,28 +53,32 @@
 //! - `record/` (below the wire, over the model): the flight recorder, off by default
 //!   ([`ClientBuilder::record`]): `rest/http` and `live/` hand it what they saw with one call
 //!   each; a thread of its own writes one JSONL file per session (`docs/recording.md`).
-//! - `ledger/` (beside the wire, over the model): the session ledger, a local append-only file of
-//!   the sessions the SDK opened and saw end, so that those a killed process left billing can be
-//!   found ([`Client::check_unended_sessions`]); `handle/` writes it and checks it.
-//! - `handle/` (top): what users hold. `client` (settings, transport, tracked sessions, raw
+//! - `ledger/` and `environment` (beside the wire, over the model): the session ledger, a local
+//!   append-only file of the sessions the SDK opened and saw end, so that those a killed process
+//!   left billing can be found ([`Client::check_unended_sessions`]); and the `ENIGMA_*`
+//!   variables of the client's settings, with the one resolution (given, else the variable,
+//!   else the default).
+//! - `handle/` (over them): what users hold. `client` (settings, transport, tracked sessions, raw
 //!   calls), `builder`, `birth` (a task from the moment its create is sent, before the service
 //!   names it), `task`, `ceiling`, `wait` (`Task::result`), `session` (also `Task::session`),
-//!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`.
-//!   Inside it, one way too: `client` <- `birth` <- `task` <- `wait`; `client`, `task` <-
-//!   `session` <- `start`. A method that makes a higher handle lives with it, in an `impl` of its own.
+//!   `start` (the `Client` methods that make sessions and tasks), `event_stream`, `cleanup`,
+//!   `unended`. Inside it, one way too: `client` <- `birth` <- `task` <- `wait`; `client`,
+//!   `task` <- `session` <- `start`. A method that makes a higher handle lives with it, in an
+//!   `impl` of its own. The handles take checked options ([`IntoChecked`]): each rule runs
+//!   once per call.
+//! - `batch/` (over `handle/`): [`Client::run_many`] (`start`), the [`Batch`] a caller reads
+//!   (`running`), the workers (`runner`), specs, options, items, the journal, pacing, the tally,
+//!   and `feed` for the bindings.
 //! - `host/` (over `handle/`): what a language host embedding the core needs, so that no
 //!   binding writes it again: `runtime` (one tokio runtime per process for a host that has
 //!   none: fork-aware, detached work counted, `drain` at exit) and `event_pull` (live events
 //!   pulled by callers who may give up on a pull, losing no event). Public as
 //!   `enigma::binding` (feature `binding`, in `binding.rs`), with `model/parse` and
 //!   `model/view`.
+//! - `diagnostics` (feature `env-log`, apart from the layers): `ENIGMA_LOG` and the log sink,
+//!   for applications; it imports nothing of the SDK.
 //!
-//! Where things go: a new option is a field in `model/options.rs` with its rule in
-//! `model/validate.rs`; the bindings take it with no change of theirs, and their signature
-//! tests ask for its spelling in Python's `_async.py` and Node's `index.d.ts`; a new error is a variant in `model/error.rs` with its `code()` (a wait
-//! error names ids; callers re-attach with [`Client::task_of`]); a new live event is a variant
-//! of [`Event`] in `model/event.rs`, made from the socket's in `Event::from_socket`. Everything
-//! public is re-exported here, at the crate root.
+//! Everything public is re-exported here, at the crate root.
 //!
 //! # Features
 //!
@@ -87,6 +93,7 @@
 mod batch;
 #[cfg(feature = "env-log")]
 mod diagnostics;
+mod environment;
 mod handle;
 #[cfg(feature = "binding")]
 mod host;
@@ -113,19 +120,21 @@ pub use handle::task::Task;
 pub use handle::unended::{CheckedSession, LedgerState};
 pub use ledger::{LEDGER_COMPACT_BYTES, UnendedSession, default_ledger_path};
 pub use model::api_key::ApiKey;
+pub use model::checked::{Checked, IntoChecked, Plain, Rules, WithTask};
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::completion::CompletionIds;
 pub use model::config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL, DEFAULT_RECORD_MAX_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
-    DEFAULT_TCP_KEEPALIVE, LEDGER_ENV, LedgerSetting, parse_base_url,
+    DEFAULT_TCP_KEEPALIVE, parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};
 pub use model::event::{Event, EventKind};
 pub use model::http_settings::HttpSettings;
 pub use model::message::{GuardrailDecision, Interaction, Message, NewTask, SessionCommand, StateCommand, Typing};
-pub use model::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+pub use model::settings::{ClientSettings, LEDGER_ENV, LedgerSetting};
 pub use record::REDACTED;
 pub use rest::rate_waits::{RateLimitNotices, RateLimitWait};
 #[cfg(feature = "binding")]

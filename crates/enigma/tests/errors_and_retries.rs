@@ -192,7 +192,8 @@ async fn a_refused_connection_is_a_connection_error_after_retries() {
     let client = Client::builder()
         .api_key(key())
         .base_url(url)
-        .retry_backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .retry_backoff(Duration::from_millis(5))
+        .retry_backoff_max(Duration::from_millis(20))
         .build()
         .unwrap();
     let err = client.start_session(SessionOptions::new()).await.unwrap_err();

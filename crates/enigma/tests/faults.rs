@@ -233,7 +233,11 @@ async fn retry_after_past_the_ceiling_is_rate_limited_at_once() {
 async fn retry_after_above_the_backoff_max_is_honoured() {
     let sim = sim().await;
     // Backoff capped at 50 ms; the service asks for 1 s: the SDK waits the 1 s.
-    let client = builder(&sim).retry_backoff(Duration::from_millis(10), Duration::from_millis(50)).build().unwrap();
+    let client = builder(&sim)
+        .retry_backoff(Duration::from_millis(10))
+        .retry_backoff_max(Duration::from_millis(50))
+        .build()
+        .unwrap();
     fault(&sim, json!({"endpoint": START, "status": 429, "retryAfter": 1})).await;
     let started = std::time::Instant::now();
     let session = client.start_session(SessionOptions::new()).await.unwrap();

@@ -24,7 +24,7 @@ async fn the_default_ledger_records_sessions_on_a_loopback_simulator_too() {
     let client = builder(&sim).build().unwrap();
     assert_eq!(client.config().ledger, LedgerSetting::Default);
     client.run_task(RunTaskOptions::new("x #sim duration=1")).await.unwrap();
-    client.start_session(Default::default()).await.unwrap().terminate().await.unwrap();
+    client.start_session(enigma::SessionOptions::new()).await.unwrap().terminate().await.unwrap();
     if let Some(expected) = &expected {
         let text = std::fs::read_to_string(expected).expect("the default ledger was written");
         let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

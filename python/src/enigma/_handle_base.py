@@ -39,34 +39,14 @@ class ClientBase:
 
     def _init(
         self,
-        api_key: Optional[str],
-        base_url: Optional[str],
-        request_timeout: Optional[float],
-        max_retries: Optional[int],
-        poll_interval: Optional[float],
-        allow_insecure_http: bool,
+        settings: Dict[str, Any],
         terminate_on_exit: bool,
+        handle_signals: Optional[bool],
         blocking: bool,
-        retry_backoff: Optional[Tuple[float, float]],
-        live_events: Optional[bool] = None,
-        handle_signals: Optional[bool] = None,
-        record: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
-        first, longest = retry_backoff if retry_backoff is not None else (None, None)
-        settings = dict(
-            api_key=api_key,
-            base_url=base_url,
-            request_timeout=request_timeout,
-            max_retries=max_retries,
-            poll_interval=poll_interval,
-            allow_insecure_http=allow_insecure_http,
-            live_events=live_events,
-            retry_backoff=first,
-            retry_backoff_max=longest,
-            record=os.fspath(record) if record is not None else None,
-        )
-        # Only what the caller gave: the rest is the core's `ENIGMA_*`-or-default.
-        self._native = _ext.Client({k: v for k, v in settings.items() if v is not None}, blocking=blocking)
+        # `settings`: the core's settings the caller gave (`options(locals())`), by their core
+        # names; the core reads and checks them, the rest are its `ENIGMA_*`-or-default.
+        self._native = _ext.Client(settings, blocking=blocking)
         self._terminate_on_exit = terminate_on_exit
         self._handle_signals = _signals.enabled_by_env() if handle_signals is None else bool(handle_signals)
         self._pid = os.getpid()

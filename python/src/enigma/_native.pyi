@@ -24,9 +24,8 @@ SESSION_COMMANDS: List[str]
 @final
 class Client:
     def __new__(cls, settings: Dict[str, Any], *, blocking: bool = False) -> Self:
-        """``settings``: those given (``api_key``, ``base_url``, ``request_timeout``, ``max_retries``,
-        ``retry_backoff``, ``retry_backoff_max``, ``poll_interval`` (seconds), ``allow_insecure_http``,
-        ``live_events``, ...); the core reads and checks them, the rest come from ``ENIGMA_*``."""
+        """``settings``: those given, by the core's names (``option_fields()["client"]``; durations
+        in seconds); the core reads and checks them, the rest come from ``ENIGMA_*``, then the defaults."""
     @property
     def blocking(self) -> bool: ...
     @property
@@ -157,7 +156,8 @@ def shutdown() -> None:
 
 def runtime_alive() -> bool: ...
 def option_fields() -> Dict[str, List[str]]:
-    """The core's option fields in Python's spelling: ``{"session": [...], "task": [...], "wait": [...]}``."""
+    """The core's option fields in Python's spelling: ``{"session": [...], "task": [...], "wait": [...], "client": [...]}``
+    (``client``: the client's settings, which ``AsyncClient(...)`` and ``Client(...)`` take)."""
 def numeric_fields() -> Dict[str, List[str]]:
     """The fields that take a number, in Python's spelling, by kind: ``session``, ``task``, ``wait`` and ``client`` (the settings of ``Client(...)``)."""
 def simulator_defaults() -> Dict[str, Any]:

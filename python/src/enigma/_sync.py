@@ -27,23 +27,36 @@ __all__ = ["Client", "Session", "Task", "EventStream"]
 class Client(ClientBase):
     """The sync client (same settings and surface as :class:`enigma.AsyncClient`).
 
+    The settings are the core's (``enigma._native.option_fields()["client"]``, the same in
+    Rust and Node); each one given wins over its ``ENIGMA_*`` variable, then the default.
+    Durations are seconds.
+
     ``api_key`` and ``base_url`` default to ``ENIGMA_API_KEY`` and ``ENIGMA_BASE_URL`` (else
     ``https://connect.enigma.click``). ``request_timeout`` (default: ``ENIGMA_REQUEST_TIMEOUT``
-    or 75 s) and ``poll_interval`` (default: ``ENIGMA_POLL_INTERVAL`` or 2 s) are seconds;
-    ``max_retries`` (default: ``ENIGMA_MAX_RETRIES`` or 2) applies to requests that are safe to
-    retry (a request that creates a session or task is never resent once it may have reached the
-    service). The key is refused over plain
-    ``http://`` to anything but loopback unless ``allow_insecure_http``. With
-    ``terminate_on_exit=True``, sessions still open when the interpreter exits are terminated
-    (otherwise they are named in an :class:`~enigma.errors.OpenSessionWarning`).
-    ``live_events`` (default: on, or ``ENIGMA_LIVE_EVENTS``) lets the core use the session's
-    live connection for waits and commands; ``False`` keeps to REST. ``retry_backoff`` is the
-    first and the longest delay between retries, in seconds. ``handle_signals`` (default: on,
-    or ``ENIGMA_HANDLE_SIGNALS``): while this client has sessions open or a ``run_task``
-    running, SIGTERM ends them before the process exits (see the README's "Signals").
-    ``record`` (default: ``ENIGMA_RECORD``, else off): a folder where the flight recorder writes
-    one JSONL file per session (every request, answer, event and command; never the key;
-    docs/recording.md), which :class:`enigma.testing.Simulator` ``(replay=...)`` serves back.
+    or 75 s), ``connect_timeout`` (10 s) and ``poll_interval`` (default:
+    ``ENIGMA_POLL_INTERVAL`` or 2 s). ``max_retries`` (default: ``ENIGMA_MAX_RETRIES`` or 2)
+    applies to requests that are safe to retry (a request that creates a session or task is
+    never resent once it may have reached the service); ``retry_backoff`` is the first delay
+    between retries (0.5 s), doubled each retry with jitter up to ``retry_backoff_max`` (30 s);
+    ``retry_after_max`` (``ENIGMA_RETRY_AFTER_MAX`` or 60 s) is the longest ``Retry-After``
+    waited out. ``max_response_bytes`` (``ENIGMA_MAX_RESPONSE_BYTES`` or 16 MiB) bounds one
+    answer. The key is refused over plain ``http://`` to anything but loopback unless
+    ``allow_insecure_http``; ``extra_root_ca_pem`` adds trusted root certificates (PEM text;
+    ``ENIGMA_CA_BUNDLE`` names a file). ``live_events`` (default: on, or
+    ``ENIGMA_LIVE_EVENTS``) lets the core use the session's live connection for waits and
+    commands; ``False`` keeps to REST. ``user_agent_prefix`` replaces ``enigma-python/<version>``
+    at the front of the User-Agent. ``ledger`` is the session ledger's file, or ``"off"``
+    (default: ``ENIGMA_LEDGER``, else the user's state directory). ``record`` (default:
+    ``ENIGMA_RECORD``, else off): a folder where the flight recorder writes one JSONL file per
+    session (every request, answer, event and command; never the key; docs/recording.md), which
+    :class:`enigma.testing.Simulator` ``(replay=...)`` serves back; ``record_max_bytes``
+    (``ENIGMA_RECORD_MAX_BYTES`` or 64 MiB) bounds one session's file.
+
+    Python's own: with ``terminate_on_exit=True``, sessions still open when the interpreter
+    exits are terminated (otherwise they are named in an
+    :class:`~enigma.errors.OpenSessionWarning`). ``handle_signals`` (default: on, or
+    ``ENIGMA_HANDLE_SIGNALS``): while this client has sessions open or a ``run_task`` running,
+    SIGTERM ends them before the process exits (see the README's "Signals").
 
     Use it as ``with Client() as client:`` or call :meth:`close`.
     """
@@ -54,29 +67,26 @@ class Client(ClientBase):
         base_url: Optional[str] = None,
         *,
         request_timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        retry_backoff: Optional[float] = None,
+        retry_backoff_max: Optional[float] = None,
+        retry_after_max: Optional[float] = None,
+        max_response_bytes: Optional[int] = None,
         poll_interval: Optional[float] = None,
-        allow_insecure_http: bool = False,
-        terminate_on_exit: bool = False,
+        allow_insecure_http: Optional[bool] = None,
+        extra_root_ca_pem: Optional[str] = None,
         live_events: Optional[bool] = None,
-        retry_backoff: Optional[Tuple[float, float]] = None,
-        handle_signals: Optional[bool] = None,
+        user_agent_prefix: Optional[str] = None,
+        ledger: Optional[str] = None,
         record: Optional[Union[str, "os.PathLike[str]"]] = None,
+        record_max_bytes: Optional[int] = None,
+        terminate_on_exit: bool = False,
+        handle_signals: Optional[bool] = None,
     ) -> None:
-        self._init(
-            api_key,
-            base_url,
-            request_timeout,
-            max_retries,
-            poll_interval,
-            allow_insecure_http,
-            terminate_on_exit,
-            BLOCKING,
-            retry_backoff,
-            live_events,
-            handle_signals,
-            record,
-        )
+        if record is not None:
+            record = os.fspath(record)
+        self._init(options(locals(), "terminate_on_exit", "handle_signals"), terminate_on_exit, handle_signals, BLOCKING)
 
     @classmethod
     def _wrap(cls, native: _ext.Client) -> "Client":

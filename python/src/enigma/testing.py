@@ -131,14 +131,16 @@ class Simulator:
         """A sync :class:`enigma.Client` for this simulator, with a fresh key and quick polls."""
         settings.setdefault("api_key", self.api_key())
         settings.setdefault("poll_interval", max(0.005, self.time_scale))
-        settings.setdefault("retry_backoff", (0.01, 1.0))
+        settings.setdefault("retry_backoff", 0.01)
+        settings.setdefault("retry_backoff_max", 1.0)
         return Client(base_url=self.url, **settings)
 
     def async_client(self, **settings: Any) -> AsyncClient:
         """An :class:`enigma.AsyncClient` for this simulator, with a fresh key and quick polls."""
         settings.setdefault("api_key", self.api_key())
         settings.setdefault("poll_interval", max(0.005, self.time_scale))
-        settings.setdefault("retry_backoff", (0.01, 1.0))
+        settings.setdefault("retry_backoff", 0.01)
+        settings.setdefault("retry_backoff_max", 1.0)
         return AsyncClient(base_url=self.url, **settings)
 
     def env(self, api_key: Optional[str] = None) -> Dict[str, str]:

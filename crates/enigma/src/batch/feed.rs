@@ -17,7 +17,7 @@ use super::spec::specs_from_value;
 use super::{Batch, BatchMonitor};
 use crate::handle::client::Client;
 use crate::model::error::Result;
-use crate::model::parse::{Spelling, to_snake};
+use crate::model::spelling::{Spelling, to_snake};
 use crate::model::view::spelled;
 use crate::rest::rate_waits::{RateLimitNotices, RateLimitWait};
 

@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::model::error::{Error, Result};
 #[cfg(feature = "binding")]
-use crate::model::parse::{self, Spelling};
+use crate::model::parse;
+#[cfg(feature = "binding")]
+use crate::model::spelling::Spelling;
 
 /// A guardrail question of a batch task, for the handler to answer (serialised as the
 /// bindings show it, inside `{token, question}`).

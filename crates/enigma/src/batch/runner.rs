@@ -21,6 +21,7 @@ use crate::handle::client::Client;
 use crate::handle::session::Session;
 use crate::handle::task::Task;
 use crate::model::error::Error;
+use crate::model::error_code::ErrorCode;
 use crate::model::message::GuardrailDecision;
 use crate::model::result::Outcome;
 
@@ -184,7 +185,11 @@ impl Runner {
                 // A one-shot session ends by itself after its task, unless the task waits on a
                 // question or the wait gave up while it ran: then it is ours to end.
                 let ends_itself = matches!(item.outcome, BatchOutcome::Completed | BatchOutcome::Stopped)
-                    || item.error.as_ref().is_some_and(|e| matches!(e.code.as_str(), "task_failed" | "session_ended"));
+                    || item
+                        .error
+                        .as_ref()
+                        .and_then(|e| ErrorCode::from_name(&e.code))
+                        .is_some_and(ErrorCode::ends_its_session);
                 if ends_itself {
                     self.client.forget_session(session.id());
                 } else {
@@ -380,7 +385,7 @@ impl Runner {
                         match session.stop().await {
                             Ok(()) => {}
                             // It ended by itself meanwhile: nothing left to stop.
-                            Err(err) if err.error_code() == crate::ErrorCode::SessionNotFound => {}
+                            Err(err) if err.error_code() == ErrorCode::SessionNotFound => {}
                             Err(err) => {
                                 tracing::warn!(session = session.id(), error = %err, "could not stop a task at the budget");
                             }

@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 
 use crate::model::error::{Error, Result};
 use crate::model::options::{SessionOptions, TaskOptions, WaitOptions};
-use crate::model::parse::{self, OptionsError, OptionsKind, Spelling};
+use crate::model::parse::{self, OptionsError, OptionsKind};
+use crate::model::spelling::Spelling;
 use crate::model::suggest;
-use crate::model::validate;
 
 /// One task of a batch: its text, the options of the session that runs it and of the task
 /// itself, a caller's id (echoed in its [`BatchItem`](super::BatchItem)), and how to wait.
@@ -152,8 +152,15 @@ impl TaskSpec {
             terminate_on_completion: None,
             live_events: None,
         };
-        let WaitOptions { timeout, max_cost } = wait;
-        Ok(TaskSpec { task_details: task.task_details.clone(), session, task, id, max_cost, timeout })
+        let WaitOptions { timeout, max_cost } = *wait;
+        Ok(TaskSpec {
+            task_details: task.task_details.clone(),
+            session,
+            task: task.into_inner(),
+            id,
+            max_cost,
+            timeout,
+        })
     }
 
     /// Checks the spec with the SDK's own rules; the error names `label` and the option.
@@ -162,8 +169,8 @@ impl TaskSpec {
             Error::Validation { field, reason } => Error::validation(label, format!("{field} {reason}")),
             other => other,
         };
-        validate::task_options(&self.task).map_err(relabel)?;
-        validate::wait_options(&self.wait_options()).map_err(relabel)?;
+        self.task.validate().map_err(relabel)?;
+        self.wait_options().validate().map_err(relabel)?;
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::validation(label, "timeout must be positive"));
         }

@@ -15,6 +15,7 @@ use super::client::Client;
 use super::event_stream::EventStream;
 use super::task::Task;
 use crate::live::LiveSlot;
+use crate::model::checked::{Checked, IntoChecked};
 use crate::model::classify::{TaskStatus, classify};
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
@@ -237,18 +238,18 @@ impl Session {
     /// inline outcome needs no further request), and a create that failed after this returned
     /// is the error of the task's wait.
     #[tracing::instrument(name = "new_task", level = "info", skip_all, fields(session = %self.inner.id, task = tracing::field::Empty))]
-    pub async fn new_task(&self, options: TaskOptions) -> Result<Task> {
-        self.start_new_task(options, false).await
+    pub async fn new_task(&self, options: impl IntoChecked<TaskOptions>) -> Result<Task> {
+        self.start_new_task(options.into_checked()?, false).await
     }
 
     /// `new_task` for the only task of a fresh session (a one-shot's): an outcome event that
     /// names no task is then its own, even before the service named it.
-    pub(crate) async fn new_task_alone(&self, options: TaskOptions) -> Result<Task> {
+    pub(crate) async fn new_task_alone(&self, options: Checked<TaskOptions>) -> Result<Task> {
         self.start_new_task(options, true).await
     }
 
-    async fn start_new_task(&self, options: TaskOptions, alone: bool) -> Result<Task> {
-        validate::task_options(&options)?;
+    async fn start_new_task(&self, options: Checked<TaskOptions>, alone: bool) -> Result<Task> {
+        let options = options.into_inner();
         self.ensure_open()?;
         // A socket still connecting (it starts with the session) is worth a moment: with it up
         // before the task starts, the wait sees every event and needs no REST check.
@@ -368,7 +369,7 @@ impl Session {
     /// shorthands for this.
     pub async fn send(&self, message: Message) -> Result<Value> {
         match &message {
-            Message::NewTask(task) => validate::task_options(task.options())?,
+            Message::NewTask(task) => task.options().validate()?,
             Message::Interaction { action } => validate::interaction(action)?,
             Message::Guardrail { task_details, .. } => validate::guardrail_answer(task_details)?,
             Message::State { new_state: StateCommand::Terminate } => {

@@ -12,6 +12,7 @@ use super::cleanup;
 use super::client::Client;
 use super::session::{Session, SessionInfo};
 use super::task::Task;
+use crate::model::checked::{Checked, IntoChecked, WithTask};
 use crate::model::error::{Error, Result};
 use crate::model::options::{RunTaskOptions, SessionOptions, TaskOptions};
 use crate::model::result::{Outcome, TaskResult};
@@ -31,9 +32,9 @@ impl Client {
 
     /// Starts a session. It bills until it ends: prefer [`Client::with_session`].
     #[tracing::instrument(name = "start_session", level = "info", skip_all, fields(session = tracing::field::Empty))]
-    pub async fn start_session(&self, options: SessionOptions) -> Result<Session> {
+    pub async fn start_session(&self, options: impl IntoChecked<SessionOptions>) -> Result<Session> {
+        let options = options.into_checked()?.into_inner();
         self.check_open()?;
-        validate::session_options(&options, false)?;
         let body = to_json(&options)?;
         let sent_at = tokio::time::Instant::now();
         let answer = self.create(body, "/start/start-session", "start-session").await?;
@@ -83,7 +84,11 @@ impl Client {
     /// on success, on error, and when the returned future is dropped (cancellation), in which
     /// case the terminate is spawned on the current tokio runtime as a tracked cleanup
     /// ([`crate::wait_for_cleanups`]).
-    pub async fn with_session<F, Fut, T, E>(&self, options: SessionOptions, work: F) -> std::result::Result<T, E>
+    pub async fn with_session<F, Fut, T, E>(
+        &self,
+        options: impl IntoChecked<SessionOptions>,
+        work: F,
+    ) -> std::result::Result<T, E>
     where
         F: FnOnce(Session) -> Fut,
         Fut: Future<Output = std::result::Result<T, E>>,
@@ -143,21 +148,21 @@ impl Client {
     ///   background task ([`crate::wait_for_cleanups`]): nobody is left to want its result.
     ///
     /// A wait timeout is not a cancellation: the task goes on ([`Client::task_of`] re-attaches to it). On
-    /// any error but `task_failed` and `session_ended` (after which the session is over) the
-    /// session stays in [`Client::open_session_ids`], so it is never left open untracked.
+    /// any error but those after which the session is over (`task_failed` and `session_ended`:
+    /// [`ErrorCode::ends_its_session`](crate::ErrorCode::ends_its_session)) the session stays in [`Client::open_session_ids`], so it is never left open untracked.
     ///
     /// Everything that guards the task acts from the moment it is sent, not when the service's
     /// answer comes (which can take the 50 s inline wait): the wait's timeout, the cost ceiling
     /// (see [`WaitOptions::max_cost`](crate::WaitOptions::max_cost) for its bound), and
     /// cancellation, which terminates the session at once.
     #[tracing::instrument(name = "run_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
-    pub async fn run_task(&self, options: RunTaskOptions) -> Result<TaskResult> {
-        validate::wait_options(&options.wait)?;
-        let task = self.start_one_shot(options.session, options.wait.max_cost.is_some()).await?;
+    pub async fn run_task(&self, options: impl IntoChecked<RunTaskOptions>) -> Result<TaskResult> {
+        let (session_options, wait) = options.into_checked()?.split();
+        let task = self.start_one_shot(session_options, wait.max_cost.is_some()).await?;
         let session = task.session();
         tracing::Span::current().record("session", session.id()).record("task", task.id());
         let mut guard = TerminateOnDrop(Some(session.clone()));
-        let result = task.result(options.wait).await;
+        let result = task.result(wait).await;
         if let Ok(answer) = &result
             && answer.outcome == Outcome::Guardrail
         {
@@ -185,20 +190,25 @@ impl Client {
     /// service was seen not to name a session's initial task in its answer (the documented
     /// service names it only on its `task_completed` event, so its cost could never be polled),
     /// start-session then `newTask`, whose answer names the task: two rate-limited requests.
-    pub async fn start_task(&self, options: SessionOptions) -> Result<Task> {
+    pub async fn start_task(&self, options: impl IntoChecked<SessionOptions, WithTask>) -> Result<Task> {
         self.start_one_shot(options, true).await
     }
 
     /// `start_task`; `needs_polls`: the caller's wait must see the cost grow (a ceiling), so the
     /// task must be named before it ends.
     #[tracing::instrument(name = "start_task", level = "info", skip_all, fields(session = tracing::field::Empty, task = tracing::field::Empty))]
-    pub(crate) async fn start_one_shot(&self, options: SessionOptions, needs_polls: bool) -> Result<Task> {
+    pub(crate) async fn start_one_shot(
+        &self,
+        options: impl IntoChecked<SessionOptions, WithTask>,
+        needs_polls: bool,
+    ) -> Result<Task> {
+        let options = options.into_checked()?;
         self.check_open()?;
-        validate::session_options(&options, true)?;
         let task = match self.one_shot_requests(&options, needs_polls) {
             1 => {
-                let options = SessionOptions { terminate_on_completion: Some(true), ..options };
-                let session = self.start_session(options).await?;
+                // A flag set on checked options: they stay checked.
+                let options = SessionOptions { terminate_on_completion: Some(true), ..options.into_inner() };
+                let session = self.start_session(Checked::<SessionOptions>::assume(options)).await?;
                 session.initial_task().cloned().ok_or_else(|| Error::validation("task_details", "is required"))?
             }
             _ => self.start_task_in_two(options).await?,
@@ -219,7 +229,9 @@ impl Client {
     }
 
     /// `start_task` without live events: start-session, then the task with `newTask`.
-    async fn start_task_in_two(&self, options: SessionOptions) -> Result<Task> {
+    async fn start_task_in_two(&self, options: Checked<SessionOptions, WithTask>) -> Result<Task> {
+        // The task's fields and the session's are the checked one-shot's (its task given), so
+        // both pass their rules: they are not checked again.
         let task = TaskOptions {
             task_details: options.task_details.clone().unwrap_or_default(),
             max_duration: options.max_duration,
@@ -234,11 +246,11 @@ impl Client {
             live_events: options.live_events,
             ..SessionOptions::default()
         };
-        let session = self.start_session(session_options).await?;
+        let session = self.start_session(Checked::<SessionOptions>::assume(session_options)).await?;
         // Its task ends it (the task's `terminateOnCompletion`).
         self.track_self_ending(session.id());
         let mut guard = TerminateOnDrop(Some(session.clone()));
-        let started = session.new_task_alone(task).await;
+        let started = session.new_task_alone(Checked::assume(task)).await;
         guard.0 = None;
         if started.is_err()
             && let Err(err) = session.terminate().await
@@ -266,11 +278,10 @@ impl Client {
     /// handle that waited still resolves it). Errors carry ids, not handles: this is the way
     /// back from one to a task.
     pub fn task_of(&self, error: &Error) -> Option<Task> {
-        match error {
-            Error::WaitTimeout { session_id, task_id: Some(task_id), .. }
-            | Error::CostLimit { session_id, task_id: Some(task_id), .. } => self.task(session_id, task_id).ok(),
-            _ => None,
+        if !error.error_code().carries_task() {
+            return None;
         }
+        self.task(error.session_id()?, error.task_id()?).ok()
     }
 
     /// Sends a request that creates a session (start-session, run-task) so that cancelling the

@@ -15,6 +15,7 @@ use super::birth::Stage;
 use super::ceiling::Ceiling;
 use super::task::Task;
 use crate::live::Live;
+use crate::model::checked::{Checked, IntoChecked};
 use crate::model::classify::{TaskState, TaskStatus, classify, final_status};
 use crate::model::error::{Error, Result};
 use crate::model::error_code::ErrorCode;
@@ -23,7 +24,6 @@ use crate::model::message::{Message, StateCommand};
 use crate::model::options::WaitOptions;
 use crate::model::result::{Outcome, TaskResult};
 use crate::model::usage::Usage;
-use crate::model::validate;
 
 impl Task {
     /// Waits for the outcome: the inline answer if one came, else the live connection's events
@@ -36,8 +36,8 @@ impl Task {
     /// A task the service has not named yet (its create's answer has not come) is guarded from
     /// the first second all the same: the deadline, the ceiling (by time, see
     /// [`WaitOptions::max_cost`]) and dropping this future act while the create is in flight.
-    pub async fn result(&self, options: WaitOptions) -> Result<TaskResult> {
-        wait_for_result(self, options, None::<fn(&TaskStatus)>).await
+    pub async fn result(&self, options: impl IntoChecked<WaitOptions>) -> Result<TaskResult> {
+        wait_for_result(self, options.into_checked()?, None::<fn(&TaskStatus)>).await
     }
 
     /// Like [`Task::result`], calling `on_status` with every status seen while waiting
@@ -45,10 +45,10 @@ impl Task {
     /// when live events are on, since running cost is only visible on polls.
     pub async fn result_with_progress(
         &self,
-        options: WaitOptions,
+        options: impl IntoChecked<WaitOptions>,
         on_status: impl FnMut(&TaskStatus) + Send,
     ) -> Result<TaskResult> {
-        wait_for_result(self, options, Some(on_status)).await
+        wait_for_result(self, options.into_checked()?, Some(on_status)).await
     }
 }
 
@@ -68,10 +68,10 @@ const STOP_ANSWER_WAIT: Duration = Duration::from_secs(5);
 #[tracing::instrument(name = "wait", level = "info", skip_all, fields(session = task.session_id(), task = task.id()))]
 pub(crate) async fn wait_for_result(
     task: &Task,
-    options: WaitOptions,
+    options: Checked<WaitOptions>,
     mut on_status: Option<impl FnMut(&TaskStatus) + Send>,
 ) -> Result<TaskResult> {
-    validate::wait_options(&options)?;
+    let options = options.into_inner();
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let outcome = wait_named(task, &options, started, deadline, &mut on_status).await;
@@ -89,7 +89,7 @@ pub(crate) async fn wait_for_result(
 fn ended_the_session(outcome: &Result<TaskResult>) -> bool {
     match outcome {
         Ok(result) => result.outcome != Outcome::Guardrail,
-        Err(err) => matches!(err.error_code(), ErrorCode::TaskFailed | ErrorCode::SessionEnded),
+        Err(err) => err.error_code().ends_its_session(),
     }
 }
 

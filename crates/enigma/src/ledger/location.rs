@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::config::LedgerSetting;
+use crate::model::settings::LedgerSetting;
 
 /// Where the ledger lives when nothing moves it: `<state dir>/enigma/sessions.jsonl`. `None`
 /// when the system names no such directory (no home directory).

@@ -1,4 +1,6 @@
-//! Client configuration: explicit settings over `ENIGMA_*` environment variables over defaults.
+//! The client's configuration: every setting resolved (given, else its `ENIGMA_*` variable,
+//! else the default here), and the checks of settings that would fail every call. Plain data:
+//! the variables and the CA bundle's file are read in `environment.rs`.
 
 use std::time::Duration;
 
@@ -7,7 +9,7 @@ use url::Url;
 use super::api_key::ApiKey;
 use super::error::{Error, Result};
 use super::http_settings::HttpSettings;
-use super::options::ClientSettings;
+use super::settings::{ClientSettings, LedgerSetting};
 
 /// The production service.
 pub const DEFAULT_BASE_URL: &str = "https://connect.enigma.click";
@@ -41,8 +43,8 @@ pub const DEFAULT_EVENT_BUFFER: usize = 128;
 /// whole: the buffer grows for it.
 pub const DEFAULT_SOCKET_READ_BUFFER_BYTES: usize = 8 * 1024;
 
-/// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::from_env`] or
-/// [`Client::builder`](crate::Client::builder).
+/// Everything a [`Client`](crate::Client) needs, resolved from its [`ClientSettings`]. Build it with
+/// [`ClientConfig::from_env`] or [`Client::builder`](crate::Client::builder).
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// The API key; `None` until a call needs it (then [`Error::MissingApiKey`]).
@@ -90,37 +92,6 @@ pub struct ClientConfig {
     pub record_max_bytes: u64,
 }
 
-/// The environment variable that moves the session ledger (a file path) or turns it off
-/// (`off`, `0`, `false`, `no`).
-pub const LEDGER_ENV: &str = "ENIGMA_LEDGER";
-
-/// Where a client writes the session ledger, the local record of the sessions it opened and
-/// saw end ([`Client::unended_sessions`](crate::Client::unended_sessions)).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum LedgerSetting {
-    /// `<state dir>/enigma/sessions.jsonl` ([`default_ledger_path`](crate::default_ledger_path)),
-    /// for every host, a simulator on this machine too.
-    #[default]
-    Default,
-    /// No ledger (`ENIGMA_LEDGER=off`, or `0`, `false`, `no`).
-    Off,
-    /// This file (`ENIGMA_LEDGER=/path/to/sessions.jsonl`).
-    At(std::path::PathBuf),
-}
-
-impl LedgerSetting {
-    /// The setting an `ENIGMA_LEDGER` value gives: empty is the default, `off`/`0`/`false`/`no`
-    /// turn it off, anything else is a file path.
-    pub fn from_env_value(value: &str) -> LedgerSetting {
-        let value = value.trim();
-        match value.to_ascii_lowercase().as_str() {
-            "" => LedgerSetting::Default,
-            "off" | "0" | "false" | "no" => LedgerSetting::Off,
-            _ => LedgerSetting::At(std::path::PathBuf::from(value)),
-        }
-    }
-}
-
 impl ClientConfig {
     /// The settings in use as a binding passes them in, without the key: what a binding shows
     /// (Node's `client.config`) and what a pickled Python handle carries to another process.
@@ -130,90 +101,72 @@ impl ClientConfig {
             base_url: Some(self.base_url.as_str().trim_end_matches('/').to_owned()),
             request_timeout: Some(self.request_timeout),
             connect_timeout: Some(self.connect_timeout),
-            max_retries: Some(u64::from(self.max_retries)),
+            max_retries: Some(self.max_retries),
             retry_backoff: Some(self.retry_backoff),
             retry_backoff_max: Some(self.retry_backoff_max),
+            retry_after_max: Some(self.retry_after_max),
+            max_response_bytes: Some(u64::try_from(self.max_response_bytes).unwrap_or(u64::MAX)),
             poll_interval: Some(self.poll_interval),
             allow_insecure_http: Some(self.allow_insecure_http),
             extra_root_ca_pem: self.extra_root_ca_pem.as_ref().map(|pem| String::from_utf8_lossy(pem).into_owned()),
             live_events: Some(self.live_events),
             user_agent_prefix: self.user_agent_prefix.clone(),
-            record: self.record.as_ref().map(|dir| dir.to_string_lossy().into_owned()),
+            ledger: Some(self.ledger.clone()),
+            record: self.record.clone(),
+            record_max_bytes: Some(self.record_max_bytes),
         }
     }
 
-    /// The settings that have an `ENIGMA_*` variable, as `(variable, setting)`: the setting is
-    /// the [`ClientBuilder`](crate::ClientBuilder) method (and [`ClientConfig`] field) that, when
-    /// given in code, makes the SDK never read the variable.
-    pub const ENV_VARS: &'static [(&'static str, &'static str)] = &[
-        ("ENIGMA_API_KEY", "api_key"),
-        ("ENIGMA_BASE_URL", "base_url"),
-        ("ENIGMA_REQUEST_TIMEOUT", "request_timeout"),
-        ("ENIGMA_POLL_INTERVAL", "poll_interval"),
-        ("ENIGMA_MAX_RETRIES", "max_retries"),
-        ("ENIGMA_RETRY_AFTER_MAX", "retry_after_max"),
-        ("ENIGMA_MAX_RESPONSE_BYTES", "max_response_bytes"),
-        ("ENIGMA_LIVE_EVENTS", "live_events"),
-        ("ENIGMA_LEDGER", "ledger"),
-        ("ENIGMA_CA_BUNDLE", "extra_root_ca_pem"),
-        ("ENIGMA_RECORD", "record"),
-        ("ENIGMA_RECORD_MAX_BYTES", "record_max_bytes"),
-    ];
+    /// The settings that have an `ENIGMA_*` variable ([`ClientSettings::ENV_VARS`]).
+    pub const ENV_VARS: &'static [(&'static str, &'static str)] = ClientSettings::ENV_VARS;
 
-    /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
-    /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
-    /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off),
-    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`), `ENIGMA_CA_BUNDLE` (a PEM file),
-    /// `ENIGMA_RECORD` (the flight recorder's folder) and `ENIGMA_RECORD_MAX_BYTES` applied when set (the list: [`ClientConfig::ENV_VARS`]).
-    pub fn from_env() -> Result<ClientConfig> {
-        ClientConfig::from_env_except(|_| false)
-    }
-
-    /// [`ClientConfig::from_env`], but the variable of a setting for which `given(setting)` is
-    /// true is not read at all: a setting given in code wins, even over a variable that would
-    /// not parse.
-    pub(crate) fn from_env_except(given: impl Fn(&str) -> bool) -> Result<ClientConfig> {
-        let mut config = ClientConfig::default();
-        for &(name, setting) in ClientConfig::ENV_VARS {
-            if given(setting) {
-                continue;
-            }
-            if let Some(value) = env(name) {
-                config.apply_env(name, &value)?;
-            }
-        }
-        Ok(config)
-    }
-
-    /// Applies one `ENIGMA_*` variable's value (`name` is one of [`ClientConfig::ENV_VARS`]).
-    fn apply_env(&mut self, name: &str, value: &str) -> Result<()> {
-        match name {
-            "ENIGMA_API_KEY" => self.api_key = Some(ApiKey::new(value)),
-            "ENIGMA_BASE_URL" => self.base_url = parse_base_url(value)?,
-            "ENIGMA_REQUEST_TIMEOUT" => self.request_timeout = parse_secs(name, value)?,
-            "ENIGMA_POLL_INTERVAL" => self.poll_interval = parse_secs(name, value)?,
-            "ENIGMA_MAX_RETRIES" => {
-                self.max_retries = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| Error::validation(name, format!("must be a whole number, got {value:?}")))?
-            }
-            "ENIGMA_RETRY_AFTER_MAX" => self.retry_after_max = parse_secs(name, value)?,
-            "ENIGMA_MAX_RESPONSE_BYTES" => self.max_response_bytes = parse_bytes(name, value)?,
-            "ENIGMA_LIVE_EVENTS" => {
-                self.live_events = !matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
-            }
-            LEDGER_ENV => self.ledger = LedgerSetting::from_env_value(value),
-            "ENIGMA_CA_BUNDLE" => {
-                let pem =
-                    std::fs::read(value).map_err(|e| Error::validation(name, format!("cannot read {value:?}: {e}")))?;
-                self.extra_root_ca_pem = Some(pem);
-            }
-            "ENIGMA_RECORD" => self.record = Some(std::path::PathBuf::from(value.trim())),
-            "ENIGMA_RECORD_MAX_BYTES" => self.record_max_bytes = parse_bytes(name, value)? as u64,
-            other => unreachable!("{other} is listed in ClientConfig::ENV_VARS without a reader"),
-        }
-        Ok(())
+    /// The configuration of these settings (the caller's over the environment's, already
+    /// merged: `environment.rs`), with the defaults for the rest, and the REST requests'
+    /// proxies and headers.
+    pub(crate) fn from_settings(settings: ClientSettings, http: HttpSettings) -> Result<ClientConfig> {
+        let default = ClientConfig::default();
+        let ClientSettings {
+            api_key,
+            base_url,
+            request_timeout,
+            connect_timeout,
+            max_retries,
+            retry_backoff,
+            retry_backoff_max,
+            retry_after_max,
+            max_response_bytes,
+            poll_interval,
+            allow_insecure_http,
+            extra_root_ca_pem,
+            live_events,
+            user_agent_prefix,
+            ledger,
+            record,
+            record_max_bytes,
+        } = settings;
+        Ok(ClientConfig {
+            api_key: api_key.map(ApiKey::new),
+            base_url: base_url.as_deref().map(parse_base_url).transpose()?.unwrap_or(default.base_url),
+            request_timeout: request_timeout.unwrap_or(default.request_timeout),
+            connect_timeout: connect_timeout.unwrap_or(default.connect_timeout),
+            tcp_keepalive: default.tcp_keepalive,
+            max_retries: max_retries.unwrap_or(default.max_retries),
+            retry_backoff: retry_backoff.unwrap_or(default.retry_backoff),
+            retry_backoff_max: retry_backoff_max.unwrap_or(default.retry_backoff_max),
+            retry_after_max: retry_after_max.unwrap_or(default.retry_after_max),
+            max_response_bytes: max_response_bytes
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+                .unwrap_or(default.max_response_bytes),
+            poll_interval: poll_interval.unwrap_or(default.poll_interval),
+            allow_insecure_http: allow_insecure_http.unwrap_or(default.allow_insecure_http),
+            extra_root_ca_pem: extra_root_ca_pem.map(String::into_bytes),
+            user_agent_prefix,
+            live_events: live_events.unwrap_or(default.live_events),
+            ledger: ledger.unwrap_or_default(),
+            http,
+            record,
+            record_max_bytes: record_max_bytes.unwrap_or(default.record_max_bytes),
+        })
     }
 
     /// The User-Agent header: `[prefix ]enigma-rust/<version>`.
@@ -300,29 +253,6 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn parse_bytes(name: &str, value: &str) -> Result<usize> {
-    value
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| Error::validation(name, format!("must be a positive whole number of bytes, got {value:?}")))
-}
-
-fn parse_secs(name: &str, value: &str) -> Result<Duration> {
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::validation(name, format!("must be a positive number of seconds, got {value:?}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,30 +273,12 @@ mod tests {
     }
 
     #[test]
-    fn byte_counts_and_seconds_from_the_environment_are_checked() {
-        assert_eq!(parse_bytes("N", " 1048576 ").unwrap(), 1 << 20);
-        for bad in ["0", "-1", "16MiB", ""] {
-            assert_eq!(parse_bytes("N", bad).unwrap_err().code(), "validation", "{bad:?}");
-        }
-        assert_eq!(parse_secs("S", "90").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_secs("S", "0").unwrap_err().code(), "validation");
-    }
-
-    #[test]
     fn a_zero_response_cap_and_a_key_with_a_newline_are_refused() {
         let config = ClientConfig { max_response_bytes: 0, ..ClientConfig::default() };
         assert_eq!(config.check().unwrap_err().code(), "validation");
         let config = ClientConfig { api_key: Some(ApiKey::new("enig_a\nb")), ..ClientConfig::default() };
         assert!(config.check().unwrap_err().to_string().contains("api_key"));
         assert!(ClientConfig::default().check().is_ok());
-    }
-
-    #[test]
-    fn every_listed_variable_has_a_reader() {
-        for &(name, _) in ClientConfig::ENV_VARS {
-            // A value of any shape: an error is fine, a panic (no reader) is not.
-            let _ = ClientConfig::default().apply_env(name, "1");
-        }
     }
 
     #[test]

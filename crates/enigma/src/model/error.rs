@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::spelling::Spelling;
 use super::usage::Usage;
 
 /// Shorthand for results of this crate.
@@ -451,4 +452,19 @@ fn truncate(mut text: String) -> String {
         text.push('…');
     }
     text
+}
+/// An error in a binding's spelling: here, beside [`Error`], so that `spelling.rs` needs no
+/// import of its own. (Only the bindings use it.)
+#[cfg_attr(not(feature = "binding"), allow(dead_code))]
+impl Spelling {
+    /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
+    /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
+    pub fn error(self, err: Error) -> Error {
+        match err {
+            Error::Validation { field, reason } if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                Error::Validation { field: self.spell(&field), reason }
+            }
+            other => other,
+        }
+    }
 }

@@ -99,6 +99,30 @@ error_codes! {
     Cancelled = "cancelled",
 }
 
+/// The rules that depend on an error's code, each written once: the handles, the batch runner
+/// and the bindings ask these.
+impl ErrorCode {
+    /// The code with this text (`session_ended`), as a batch item or a binding carries it.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|code| code.as_str() == name)
+    }
+
+    /// Whether the error hands its task back (Python's and Node's `err.task`, Rust's
+    /// [`Client::task_of`](crate::Client::task_of)): a wait that gave up (`wait_timeout`) or
+    /// stopped the task at its cost ceiling (`cost_limit`) leaves a task to look at or wait on.
+    pub const fn carries_task(self) -> bool {
+        matches!(self, ErrorCode::WaitTimeout | ErrorCode::CostLimit)
+    }
+
+    /// Whether a task's end with this error ends a session that ends with its task (a
+    /// one-shot's, or one started with `terminate_on_completion`): the task failed, or the
+    /// session ended under it. After any other error (a timeout, a cost stop, a lost connection)
+    /// the task may still run, and its session is the caller's to end.
+    pub const fn ends_its_session(self) -> bool {
+        matches!(self, ErrorCode::TaskFailed | ErrorCode::SessionEnded)
+    }
+}
+
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

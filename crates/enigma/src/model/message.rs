@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::error::{Error, Result};
 use super::options::TaskOptions;
-use super::parse::Spelling;
+use super::spelling::Spelling;
 
 /// A command to a session. Serialises to the contract's `message` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,7 +6,7 @@
 //! the payload the bindings hand over ([`spelled_error`](super::view::spelled_error)).
 
 #[cfg(feature = "binding")]
-use super::parse::Spelling;
+use super::spelling::Spelling;
 
 /// The start of the message, shared by every language.
 const HEAD: &str = "no API key: set ENIGMA_API_KEY (export ENIGMA_API_KEY=enig_...) or pass one to the client; \

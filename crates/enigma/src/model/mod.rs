@@ -1,8 +1,11 @@
-//! The model: the SDK's data, with no I/O. Options, messages, the status classifier, usage,
-//! results, live events, errors as data, settings, and the local validation rules. Imports
-//! nothing from the other layers.
+//! The model: the SDK's data, with no I/O. Options (checked once, by type: `checked`), their
+//! spelling per language, messages, the status classifier, usage, results, live events, errors
+//! as data, the client's settings and configuration (the environment is read in
+//! `environment.rs`, above), and the local validation rules. Imports nothing from the other
+//! layers, and inside it no two files import each other.
 
 pub(crate) mod api_key;
+pub(crate) mod checked;
 pub(crate) mod classify;
 pub(crate) mod completion;
 pub(crate) mod config;
@@ -22,6 +25,8 @@ pub(crate) mod parse;
 pub(crate) mod result;
 pub(crate) mod service;
 pub(crate) mod session_log;
+pub(crate) mod settings;
+pub(crate) mod spelling;
 pub(crate) mod suggest;
 pub(crate) mod usage;
 pub(crate) mod validate;

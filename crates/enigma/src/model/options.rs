@@ -212,56 +212,9 @@ impl RunTaskOptions {
     }
 }
 
-/// Client settings as a binding passes them (Python's `Client(...)`, Node's `new Client({...})`):
-/// each one given overrides its `ENIGMA_*` variable and the default; the rest stay unset here,
-/// so the defaults are the core's alone. Durations are seconds (Node's `...Ms` are converted).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClientSettings {
-    /// The API key.
-    #[serde(default)]
-    pub api_key: Option<String>,
-    /// The service's base URL.
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// Whole-request timeout.
-    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
-    pub request_timeout: Option<Duration>,
-    /// Connect timeout.
-    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
-    pub connect_timeout: Option<Duration>,
-    /// Retries of requests that are safe to retry.
-    #[serde(default, deserialize_with = "count")]
-    pub max_retries: Option<u64>,
-    /// First backoff delay between retries.
-    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
-    pub retry_backoff: Option<Duration>,
-    /// Longest backoff delay between retries.
-    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
-    pub retry_backoff_max: Option<Duration>,
-    /// Default poll interval of waits.
-    #[serde(default, deserialize_with = "seconds", serialize_with = "as_seconds")]
-    pub poll_interval: Option<Duration>,
-    /// Allow the key over plain http to a non-loopback host.
-    #[serde(default)]
-    pub allow_insecure_http: Option<bool>,
-    /// Extra trusted root certificates (PEM).
-    #[serde(default)]
-    pub extra_root_ca_pem: Option<String>,
-    /// Use the live connection for waits, commands and events.
-    #[serde(default)]
-    pub live_events: Option<bool>,
-    /// Prepended to the User-Agent.
-    #[serde(default)]
-    pub user_agent_prefix: Option<String>,
-    /// The flight recorder's folder (`docs/recording.md`).
-    #[serde(default)]
-    pub record: Option<String>,
-}
-
 /// A whole number >= 0, from an integer or a float without fraction (JavaScript has only
 /// floats), so that `1.5`, `-5` and `"60000"` are refused with a reason.
-fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+pub(super) fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     struct Count;
     impl serde::de::Visitor<'_> for Count {
         type Value = Option<u64>;
@@ -307,12 +260,12 @@ fn as_millis<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<
 }
 
 /// A duration as a number of seconds.
-fn as_seconds<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn as_seconds<S: serde::Serializer>(duration: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
     duration.map(|d| d.as_secs_f64()).serialize(s)
 }
 
 /// A duration from a number of seconds (>= 0).
-fn seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+pub(super) fn seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
     match Option::<f64>::deserialize(deserializer)? {
         None => Ok(None),
         Some(s) => Duration::try_from_secs_f64(s)

@@ -10,75 +10,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::checked::{Checked, IntoChecked, WithTask};
 use super::error::Error;
-use super::options::{ClientSettings, RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
+use super::settings::ClientSettings;
+use super::spelling::Spelling;
 use super::suggest;
 use super::validate;
-
-/// Fields that are durations: seconds in the canonical spelling, `<name>Ms` in Node's. The
-/// options', the client's settings, and the simulator's (`enigma-sim`'s `SimSettings`).
-pub(crate) const DURATIONS: &[&str] = &[
-    "timeout",
-    "request_timeout",
-    "connect_timeout",
-    "retry_backoff",
-    "retry_backoff_max",
-    "poll_interval",
-    "inline_wait",
-    "idle_timeout",
-    "instance_grace",
-];
-
-/// How a language spells option fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spelling {
-    /// Python: the canonical snake_case names; durations in seconds.
-    Snake,
-    /// Node: camelCase; durations in milliseconds, named with an `Ms` suffix.
-    Camel,
-}
-
-impl Spelling {
-    /// The caller's name of a canonical field (`max_duration` -> `maxDuration`, `timeout` ->
-    /// `timeoutMs` in Node).
-    pub fn spell(self, canonical: &str) -> String {
-        match self {
-            Spelling::Snake => canonical.to_owned(),
-            Spelling::Camel if DURATIONS.contains(&canonical) => format!("{}Ms", to_camel(canonical)),
-            Spelling::Camel => to_camel(canonical),
-        }
-    }
-
-    /// `err` with a validation field (a canonical name) in this spelling: a setting refused when
-    /// the client is built names it as the caller wrote it (`requestTimeoutMs`).
-    pub fn error(self, err: Error) -> Error {
-        match err {
-            Error::Validation { field, reason } if field.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
-                Error::Validation { field: self.spell(&field), reason }
-            }
-            other => other,
-        }
-    }
-
-    /// The canonical field and value of one caller's key, or `None` for a key this spelling
-    /// does not produce (e.g. `max_duration` or `timeout` in Node). The key itself is never
-    /// rewritten to be checked: a key of the other spelling is unknown here, and its refusal
-    /// names it as written.
-    pub(crate) fn canonical(self, key: &str, value: Value) -> Option<(String, Value)> {
-        let (name, value) = match (self, key.strip_suffix("Ms")) {
-            (Spelling::Camel, Some(stem)) if DURATIONS.contains(&to_snake(stem).as_str()) => {
-                let seconds = match value.as_f64() {
-                    Some(ms) => Value::from(ms / 1000.0),
-                    None => value, // left for serde to refuse by its type
-                };
-                (to_snake(stem), seconds)
-            }
-            (Spelling::Camel, _) => (to_snake(key), value),
-            (Spelling::Snake, _) => (key.to_owned(), value),
-        };
-        (self.spell(&name) == key).then_some((name, value))
-    }
-}
 
 /// Which options a call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +27,13 @@ pub enum OptionsKind {
     Task,
     /// A wait (`result`); `run_task` takes these and the session's.
     Wait,
+    /// A client's settings (the constructor's, in each language).
+    Client,
 }
 
 impl OptionsKind {
     /// Every kind, for the bindings' exported field lists.
-    pub const ALL: [OptionsKind; 3] = [OptionsKind::Session, OptionsKind::Task, OptionsKind::Wait];
+    pub const ALL: [OptionsKind; 4] = [OptionsKind::Session, OptionsKind::Task, OptionsKind::Wait, OptionsKind::Client];
 
     /// The kind's name in the exported lists.
     pub fn name(self) -> &'static str {
@@ -101,6 +41,7 @@ impl OptionsKind {
             OptionsKind::Session => "session",
             OptionsKind::Task => "task",
             OptionsKind::Wait => "wait",
+            OptionsKind::Client => "client",
         }
     }
 
@@ -111,6 +52,7 @@ impl OptionsKind {
             OptionsKind::Session => serde_aux::serde_introspection::serde_introspect::<SessionOptions>(),
             OptionsKind::Task => serde_aux::serde_introspection::serde_introspect::<TaskOptions>(),
             OptionsKind::Wait => serde_aux::serde_introspection::serde_introspect::<WaitOptions>(),
+            OptionsKind::Client => ClientSettings::names(),
         }
     }
 
@@ -173,42 +115,36 @@ impl std::fmt::Display for OptionsError {
 }
 
 /// Options of `start_session`.
-pub fn session_options(value: Value, spelling: Spelling) -> Result<SessionOptions, OptionsError> {
-    let options = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
-    checked(validate::session_options(&options, false), spelling)?;
-    Ok(options)
+pub fn session_options(value: Value, spelling: Spelling) -> Result<Checked<SessionOptions>, OptionsError> {
+    let options: SessionOptions = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
+    checked(options.into_checked(), spelling)
 }
 
 /// Options of `start_task`: a session's, its task required.
-pub fn start_task_options(value: Value, spelling: Spelling) -> Result<SessionOptions, OptionsError> {
-    let options = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
-    checked(validate::session_options(&options, true), spelling)?;
-    Ok(options)
+pub fn start_task_options(value: Value, spelling: Spelling) -> Result<Checked<SessionOptions, WithTask>, OptionsError> {
+    let options: SessionOptions = read(take(value, &[OptionsKind::Session], spelling)?.remove(0), spelling)?;
+    checked(options.into_checked(), spelling)
 }
 
 /// Options of `run_task`: one object with the session's fields (its task required) and the
 /// wait's.
-pub fn run_task_options(value: Value, spelling: Spelling) -> Result<RunTaskOptions, OptionsError> {
+pub fn run_task_options(value: Value, spelling: Spelling) -> Result<Checked<RunTaskOptions>, OptionsError> {
     let mut parts = take(value, &[OptionsKind::Wait, OptionsKind::Session], spelling)?.into_iter();
     let (wait, session) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     let options = RunTaskOptions { session: read(session, spelling)?, wait: read(wait, spelling)? };
-    checked(validate::session_options(&options.session, true), spelling)?;
-    checked(validate::wait_options(&options.wait), spelling)?;
-    Ok(options)
+    checked(options.into_checked(), spelling)
 }
 
 /// Options of `new_task`.
-pub fn task_options(value: Value, spelling: Spelling) -> Result<TaskOptions, OptionsError> {
+pub fn task_options(value: Value, spelling: Spelling) -> Result<Checked<TaskOptions>, OptionsError> {
     let options: TaskOptions = read(take(value, &[OptionsKind::Task], spelling)?.remove(0), spelling)?;
-    checked(validate::task_options(&options), spelling)?;
-    Ok(options)
+    checked(options.into_checked(), spelling)
 }
 
 /// Options of a wait.
-pub fn wait_options(value: Value, spelling: Spelling) -> Result<WaitOptions, OptionsError> {
-    let options = read(take(value, &[OptionsKind::Wait], spelling)?.remove(0), spelling)?;
-    checked(validate::wait_options(&options), spelling)?;
-    Ok(options)
+pub fn wait_options(value: Value, spelling: Spelling) -> Result<Checked<WaitOptions>, OptionsError> {
+    let options: WaitOptions = read(take(value, &[OptionsKind::Wait], spelling)?.remove(0), spelling)?;
+    checked(options.into_checked(), spelling)
 }
 
 /// Settings of any serde struct with `deny_unknown_fields` (the simulator's, for one), read
@@ -218,17 +154,9 @@ pub fn settings<T: DeserializeOwned>(value: Value, spelling: Spelling) -> Result
     read(take_fields(value, &[fields], spelling)?.remove(0), spelling)
 }
 
-/// A client's settings (`null`: none given). A `max_retries` beyond `u32` is refused here.
+/// A client's settings (`null`: none given).
 pub fn client_settings(value: Value, spelling: Spelling) -> Result<ClientSettings, OptionsError> {
-    let settings: ClientSettings = settings(value, spelling)?;
-    if let Some(n) = settings.max_retries.filter(|n| u32::try_from(*n).is_err()) {
-        return Err(OptionsError::new(
-            spelling.spell("max_retries"),
-            format!("must be at most {}, got {n}", u32::MAX),
-            false,
-        ));
-    }
-    Ok(settings)
+    read(take(value, &[OptionsKind::Client], spelling)?.remove(0), spelling)
 }
 
 /// A window coordinate (`x` or `y`) as a binding passed it: a whole number that a `u32` holds
@@ -291,43 +219,12 @@ fn read<T: DeserializeOwned>(map: Map<String, Value>, spelling: Spelling) -> Res
     })
 }
 
-/// A local rule's refusal, with its field in the caller's spelling.
-fn checked(result: Result<(), Error>, spelling: Spelling) -> Result<(), OptionsError> {
+/// Checked options, or a local rule's refusal with its field in the caller's spelling.
+fn checked<T>(result: Result<T, Error>, spelling: Spelling) -> Result<T, OptionsError> {
     result.map_err(|err| match err {
         Error::Validation { field, reason } => OptionsError::new(spelling.spell(&field), reason, false),
         other => OptionsError::new("options", other.to_string(), false),
     })
-}
-
-/// `max_duration` -> `maxDuration` (a name's camelCase, with no rule for durations).
-pub fn to_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `maxDuration` -> `max_duration`.
-pub(crate) fn to_snake(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

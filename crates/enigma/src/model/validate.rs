@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use super::checked::{Checked, Rules, WithTask};
 use super::error::{Error, Result};
 use super::message::Interaction;
-use super::options::{SessionOptions, TaskOptions, WaitOptions};
+use super::options::{RunTaskOptions, SessionOptions, TaskOptions, WaitOptions};
 
 /// Longest `max_duration` the service accepts (300 s).
 pub const MAX_DURATION: Duration = Duration::from_secs(300);
@@ -37,7 +38,55 @@ impl WaitOptions {
     }
 }
 
-pub(crate) fn session_options(opts: &SessionOptions, task_required: bool) -> Result<()> {
+// Each door's rules, once: what `IntoChecked` runs (and nothing else) before a handle acts.
+
+impl Rules for SessionOptions {
+    fn rules(&self) -> Result<()> {
+        session_options(self, false)
+    }
+}
+
+impl Rules<WithTask> for SessionOptions {
+    fn rules(&self) -> Result<()> {
+        session_options(self, true)
+    }
+}
+
+impl Rules for TaskOptions {
+    fn rules(&self) -> Result<()> {
+        task_options(self)
+    }
+}
+
+impl Rules for WaitOptions {
+    fn rules(&self) -> Result<()> {
+        wait_options(self)
+    }
+}
+
+impl Rules for RunTaskOptions {
+    fn rules(&self) -> Result<()> {
+        session_options(&self.session, true)?;
+        wait_options(&self.wait)
+    }
+}
+
+impl Checked<RunTaskOptions> {
+    /// The one-shot session's options and the wait's, each checked (they were, together).
+    pub(crate) fn split(self) -> (Checked<SessionOptions, WithTask>, Checked<WaitOptions>) {
+        let RunTaskOptions { session, wait } = self.into_inner();
+        (Checked::assume(session), Checked::assume(wait))
+    }
+}
+
+impl From<Checked<SessionOptions, WithTask>> for Checked<SessionOptions> {
+    /// A session with its task passes the rules of any session.
+    fn from(checked: Checked<SessionOptions, WithTask>) -> Self {
+        Checked::assume(checked.into_inner())
+    }
+}
+
+fn session_options(opts: &SessionOptions, task_required: bool) -> Result<()> {
     match &opts.task_details {
         Some(task) => task_details(task)?,
         None if task_required => return Err(Error::validation("task_details", "is required")),
@@ -48,14 +97,14 @@ pub(crate) fn session_options(opts: &SessionOptions, task_required: bool) -> Res
     avoid_domains(opts.avoid_domains.as_deref())
 }
 
-pub(crate) fn task_options(opts: &TaskOptions) -> Result<()> {
+fn task_options(opts: &TaskOptions) -> Result<()> {
     task_details(&opts.task_details)?;
     limits(opts.max_duration, opts.max_input_tokens, opts.max_output_tokens)?;
     starting_url(opts.starting_url.as_deref())?;
     avoid_domains(opts.avoid_domains.as_deref())
 }
 
-pub(crate) fn wait_options(opts: &WaitOptions) -> Result<()> {
+fn wait_options(opts: &WaitOptions) -> Result<()> {
     if let Some(cost) = opts.max_cost
         && !(cost.is_finite() && cost > 0.0)
     {

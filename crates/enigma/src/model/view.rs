@@ -9,7 +9,7 @@ use super::classify::{TaskState, TaskStatus};
 use super::error::Error;
 use super::event::Event;
 use super::missing_key;
-use super::parse::{DURATIONS, Spelling};
+use super::spelling::{DURATIONS, Spelling};
 use super::usage::Usage;
 
 /// One look at a task (a poll), flat: `state` is `running` (`paused` says if paused),
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(node["paused"], false);
         assert_eq!(node["usage"]["inputTokens"], 3);
         assert_eq!(node["raw"], raw);
-        let settings = super::super::options::ClientSettings {
+        let settings = super::super::settings::ClientSettings {
             request_timeout: Some(std::time::Duration::from_millis(200)),
             ..Default::default()
         };

@@ -50,7 +50,8 @@ pub fn builder(sim: &SimHandle) -> ClientBuilder {
         .api_key(key())
         .base_url(sim.url())
         .poll_interval(Duration::from_millis(10))
-        .retry_backoff(Duration::from_millis(10), Duration::from_secs(2))
+        .retry_backoff(Duration::from_millis(10))
+        .retry_backoff_max(Duration::from_secs(2))
 }
 
 pub fn client(sim: &SimHandle) -> Client {
