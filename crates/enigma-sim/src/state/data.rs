@@ -6,11 +6,11 @@ use std::time::SystemTime;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+use super::fanout::Fanout;
 use super::sockets::SocketRegistry;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
 use crate::extras::Extras;
-use super::fanout::Fanout;
 use crate::faults::Faults;
 use crate::ids::IdGen;
 use crate::rate_limit::RateLimiter;
