@@ -86,6 +86,12 @@ export interface ClientOptions {
   record?: string
   /** The size bound of one recorded session's file, bytes (default: `ENIGMA_RECORD_MAX_BYTES`, else 64 MiB). */
   recordMaxBytes?: number
+  /** Live events kept per reader of a session's events before a slow one misses the oldest (default: `ENIGMA_EVENT_BUFFER`, else 128). */
+  eventBuffer?: number
+  /** First size of a session's WebSocket read buffer, bytes (default: `ENIGMA_SOCKET_READ_BUFFER_BYTES`, else 8 KiB). */
+  socketReadBufferBytes?: number
+  /** Records a session keeps for its timeline (default: `ENIGMA_TIMELINE_RECORDS`, else 1000; 0 keeps none). */
+  timelineRecords?: number
   /**
    * While this client has sessions open or a call that opens one running, SIGINT and SIGTERM
    * first end them (within 5 s), then the process exits as the signal would have ended it; with
@@ -123,6 +129,12 @@ export interface ClientConfig {
   record: string | null
   /** The size bound of one recorded session's file, bytes. */
   recordMaxBytes: number
+  /** Live events kept per reader of a session's events. */
+  eventBuffer: number
+  /** First size of a session's WebSocket read buffer, bytes. */
+  socketReadBufferBytes: number
+  /** Records a session keeps for its timeline. */
+  timelineRecords: number
   /** The session ledger's file, `'off'`, or null for the default place. */
   ledger: string | null
 }

@@ -17,8 +17,10 @@ impl ClientConfig {
     /// Defaults, with `ENIGMA_API_KEY`, `ENIGMA_BASE_URL`, `ENIGMA_REQUEST_TIMEOUT` (seconds),
     /// `ENIGMA_MAX_RETRIES`, `ENIGMA_POLL_INTERVAL` (seconds), `ENIGMA_RETRY_AFTER_MAX`
     /// (seconds), `ENIGMA_MAX_RESPONSE_BYTES`, `ENIGMA_LIVE_EVENTS` (0 turns the socket off),
-    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`) and `ENIGMA_CA_BUNDLE` (a PEM file)
-    /// applied when set (the list: [`ClientConfig::ENV_VARS`]).
+    /// `ENIGMA_LEDGER` (the session ledger's file, or `off`), `ENIGMA_CA_BUNDLE` (a PEM file),
+    /// `ENIGMA_RECORD` and `ENIGMA_RECORD_MAX_BYTES` (the flight recorder), `ENIGMA_EVENT_BUFFER`,
+    /// `ENIGMA_SOCKET_READ_BUFFER_BYTES` and `ENIGMA_TIMELINE_RECORDS` applied when set (the
+    /// list: [`ClientConfig::ENV_VARS`]).
     pub fn from_env() -> Result<ClientConfig> {
         resolve(ClientSettings::default(), HttpSettings::default())
     }

@@ -124,9 +124,10 @@ pub use model::checked::{Checked, IntoChecked, Plain, Rules, WithTask};
 pub use model::classify::{TaskState, TaskStatus, classify};
 pub use model::completion::CompletionIds;
 pub use model::config::{
-    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL, DEFAULT_RECORD_MAX_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_AFTER_MAX,
-    DEFAULT_TCP_KEEPALIVE, parse_base_url,
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_EVENT_BUFFER, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_POLL_INTERVAL, DEFAULT_RECORD_MAX_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRY_AFTER_MAX, DEFAULT_SOCKET_READ_BUFFER_BYTES, DEFAULT_TCP_KEEPALIVE, DEFAULT_TIMELINE_RECORDS,
+    parse_base_url,
 };
 pub use model::error::{ApiErrorDetails, ApiErrorKind, Error, ErrorSource, RateLimitInfo, Result};
 pub use model::error_code::{ErrorCode, ErrorPayload};

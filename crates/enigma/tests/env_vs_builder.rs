@@ -74,6 +74,15 @@ fn case(setting: &str) -> Option<Case> {
         "record_max_bytes" => {
             Case { env_value: "64MiB", set: |b| b.record_max_bytes(4096), builder_won: |c| c.record_max_bytes == 4096 }
         }
+        "event_buffer" => Case { env_value: "0", set: |b| b.event_buffer(64), builder_won: |c| c.event_buffer == 64 },
+        "socket_read_buffer_bytes" => Case {
+            env_value: "lots",
+            set: |b| b.socket_read_buffer_bytes(4096),
+            builder_won: |c| c.socket_read_buffer_bytes == 4096,
+        },
+        "timeline_records" => {
+            Case { env_value: "-1", set: |b| b.timeline_records(10), builder_won: |c| c.timeline_records == 10 }
+        }
         _ => return None,
     };
     Some(case)

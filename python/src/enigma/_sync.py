@@ -50,7 +50,12 @@ class Client(ClientBase):
     ``ENIGMA_RECORD``, else off): a folder where the flight recorder writes one JSONL file per
     session (every request, answer, event and command; never the key; docs/recording.md), which
     :class:`enigma.testing.Simulator` ``(replay=...)`` serves back; ``record_max_bytes``
-    (``ENIGMA_RECORD_MAX_BYTES`` or 64 MiB) bounds one session's file.
+    (``ENIGMA_RECORD_MAX_BYTES`` or 64 MiB) bounds one session's file. For processes with
+    thousands of sessions (docs/benchmarks.md, "one live session"): ``event_buffer``
+    (``ENIGMA_EVENT_BUFFER`` or 128) live events kept per reader of a session's events,
+    ``socket_read_buffer_bytes`` (``ENIGMA_SOCKET_READ_BUFFER_BYTES`` or 8 KiB) the first size of
+    its WebSocket read buffer, ``timeline_records`` (``ENIGMA_TIMELINE_RECORDS`` or 1000, 0 for
+    none) the records it keeps for ``session.timeline()``.
 
     Python's own: with ``terminate_on_exit=True``, sessions still open when the interpreter
     exits are terminated (otherwise they are named in an
@@ -81,6 +86,9 @@ class Client(ClientBase):
         ledger: Optional[str] = None,
         record: Optional[Union[str, "os.PathLike[str]"]] = None,
         record_max_bytes: Optional[int] = None,
+        event_buffer: Optional[int] = None,
+        socket_read_buffer_bytes: Optional[int] = None,
+        timeline_records: Optional[int] = None,
         terminate_on_exit: bool = False,
         handle_signals: Optional[bool] = None,
     ) -> None:

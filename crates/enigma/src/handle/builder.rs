@@ -128,6 +128,24 @@ impl ClientBuilder {
         self.settings.record_max_bytes = Some(max);
         self
     }
+    /// Live events kept per reader of a session's events before a slow one misses the oldest
+    /// (default [`DEFAULT_EVENT_BUFFER`](crate::DEFAULT_EVENT_BUFFER); `ENIGMA_EVENT_BUFFER`).
+    pub fn event_buffer(mut self, events: usize) -> Self {
+        self.settings.event_buffer = Some(events as u64);
+        self
+    }
+    /// First size of a session's WebSocket read buffer (default
+    /// [`DEFAULT_SOCKET_READ_BUFFER_BYTES`](crate::DEFAULT_SOCKET_READ_BUFFER_BYTES)).
+    pub fn socket_read_buffer_bytes(mut self, bytes: usize) -> Self {
+        self.settings.socket_read_buffer_bytes = Some(bytes as u64);
+        self
+    }
+    /// Records a session keeps in memory for its timeline (default
+    /// [`DEFAULT_TIMELINE_RECORDS`](crate::DEFAULT_TIMELINE_RECORDS); 0 keeps none).
+    pub fn timeline_records(mut self, records: usize) -> Self {
+        self.settings.timeline_records = Some(records as u64);
+        self
+    }
     /// Where the session ledger is written, or [`LedgerSetting::Off`] (default: `ENIGMA_LEDGER`,
     /// else the user's state directory).
     pub fn ledger(mut self, setting: LedgerSetting) -> Self {

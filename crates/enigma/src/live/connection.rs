@@ -32,6 +32,10 @@ pub(crate) struct LiveSlot {
     extra_root_ca_pem: Option<Vec<u8>>,
     /// The largest socket message read (see `SocketOptions::max_frame_bytes`).
     max_frame_bytes: usize,
+    /// Events kept per reader (the client's `event_buffer`).
+    event_buffer: usize,
+    /// The WebSocket read buffer's first size (the client's `socket_read_buffer_bytes`).
+    socket_read_buffer_bytes: usize,
     enabled: bool,
     current: Arc<tokio::sync::Mutex<Option<Arc<Live>>>>,
     /// The last failure to connect: when, why, and its code (`session_not_found` when the
@@ -66,7 +70,9 @@ impl LiveSlot {
             current: Arc::new(tokio::sync::Mutex::new(None)),
             last_failure: Mutex::new(None),
             ended: AtomicBool::new(false),
-            log: Arc::default(),
+            log: Arc::new(SessionLog::new(config.timeline_records)),
+            event_buffer: config.event_buffer,
+            socket_read_buffer_bytes: config.socket_read_buffer_bytes,
             tap,
         })
     }
@@ -108,9 +114,10 @@ impl LiveSlot {
         options.connect_timeout = self.connect_timeout;
         options.extra_root_ca_pem = self.extra_root_ca_pem.clone();
         options.max_frame_bytes = self.max_frame_bytes;
+        options.read_buffer_bytes = self.socket_read_buffer_bytes;
         match SocketClient::connect(options).await {
             Ok((socket, events)) => {
-                let live = Arc::new(Live::start(socket, events, self.log.clone(), self.tap.clone()));
+                let live = Arc::new(Live::start(socket, events, self.event_buffer, self.log.clone(), self.tap.clone()));
                 *current = Some(live.clone());
                 tracing::debug!(session = %self.session_id, "live connection open");
                 Ok(live)
@@ -195,10 +202,11 @@ impl Live {
     fn start(
         socket: SocketClient,
         events: tokio::sync::mpsc::UnboundedReceiver<SocketEvent>,
+        event_buffer: usize,
         log: Arc<SessionLog>,
         tap: Option<SessionTap>,
     ) -> Live {
-        let (sender, _) = broadcast::channel(crate::model::config::DEFAULT_EVENT_BUFFER);
+        let (sender, _) = broadcast::channel(event_buffer);
         // Connected as of now (the socket's own `Connected` report reaches the pump later).
         let state = LiveState { connected_since: Some(Instant::now()), ..LiveState::default() };
         let shared = Arc::new(Shared { sender: Mutex::new(Some(sender)), state: Mutex::new(state), log });

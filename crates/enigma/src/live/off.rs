@@ -26,11 +26,14 @@ impl LiveSlot {
     pub(crate) fn new(
         session_id: &str,
         _socket_url: Url,
-        _config: &ClientConfig,
+        config: &ClientConfig,
         _enabled: bool,
         _tap: Option<crate::record::SessionTap>,
     ) -> Arc<LiveSlot> {
-        Arc::new(LiveSlot { session_id: session_id.to_owned(), log: Arc::default() })
+        Arc::new(LiveSlot {
+            session_id: session_id.to_owned(),
+            log: Arc::new(SessionLog::new(config.timeline_records)),
+        })
     }
 
     /// What the session's handles saw (no events in this build: commands and creates).

@@ -42,6 +42,9 @@ pub const DEFAULT_EVENT_BUFFER: usize = 128;
 /// 128 KiB allocated up front, was most of a session's memory). A larger message still arrives
 /// whole: the buffer grows for it.
 pub const DEFAULT_SOCKET_READ_BUFFER_BYTES: usize = 8 * 1024;
+/// Records a session keeps in memory for its timeline (a task of 100 steps sends about 300
+/// events; each record is about 1 KB).
+pub const DEFAULT_TIMELINE_RECORDS: usize = 1000;
 
 /// Everything a [`Client`](crate::Client) needs, resolved from its [`ClientSettings`]. Build it with
 /// [`ClientConfig::from_env`] or [`Client::builder`](crate::Client::builder).
@@ -90,6 +93,13 @@ pub struct ClientConfig {
     /// The size bound of one recorded session's file (`ENIGMA_RECORD_MAX_BYTES`, default
     /// [`DEFAULT_RECORD_MAX_BYTES`]).
     pub record_max_bytes: u64,
+    /// Live events kept per reader of a session's events (default [`DEFAULT_EVENT_BUFFER`]).
+    pub event_buffer: usize,
+    /// First size of a session's WebSocket read buffer (default
+    /// [`DEFAULT_SOCKET_READ_BUFFER_BYTES`]).
+    pub socket_read_buffer_bytes: usize,
+    /// Records a session keeps for its timeline (default [`DEFAULT_TIMELINE_RECORDS`]; 0: none).
+    pub timeline_records: usize,
 }
 
 impl ClientConfig {
@@ -114,6 +124,9 @@ impl ClientConfig {
             ledger: Some(self.ledger.clone()),
             record: self.record.clone(),
             record_max_bytes: Some(self.record_max_bytes),
+            event_buffer: Some(self.event_buffer as u64),
+            socket_read_buffer_bytes: Some(self.socket_read_buffer_bytes as u64),
+            timeline_records: Some(self.timeline_records as u64),
         }
     }
 
@@ -143,7 +156,11 @@ impl ClientConfig {
             ledger,
             record,
             record_max_bytes,
+            event_buffer,
+            socket_read_buffer_bytes,
+            timeline_records,
         } = settings;
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         Ok(ClientConfig {
             api_key: api_key.map(ApiKey::new),
             base_url: base_url.as_deref().map(parse_base_url).transpose()?.unwrap_or(default.base_url),
@@ -166,6 +183,9 @@ impl ClientConfig {
             http,
             record,
             record_max_bytes: record_max_bytes.unwrap_or(default.record_max_bytes),
+            event_buffer: event_buffer.map(size).unwrap_or(default.event_buffer),
+            socket_read_buffer_bytes: socket_read_buffer_bytes.map(size).unwrap_or(default.socket_read_buffer_bytes),
+            timeline_records: timeline_records.map(size).unwrap_or(default.timeline_records),
         })
     }
 
@@ -189,6 +209,13 @@ impl ClientConfig {
         }
         if self.record_max_bytes == 0 {
             return Err(Error::validation("record_max_bytes", "must be greater than zero"));
+        }
+        // tokio's broadcast channel takes 1 to half of usize::MAX; a million is already 200 MB.
+        if !(1..=1_000_000).contains(&self.event_buffer) {
+            return Err(Error::validation("event_buffer", "must be between 1 and 1000000"));
+        }
+        if !(256..=16 * 1024 * 1024).contains(&self.socket_read_buffer_bytes) {
+            return Err(Error::validation("socket_read_buffer_bytes", "must be between 256 and 16777216 bytes"));
         }
         if self.max_response_bytes == 0 {
             return Err(Error::validation("max_response_bytes", "must be greater than zero"));
@@ -230,6 +257,9 @@ impl Default for ClientConfig {
             http: HttpSettings::default(),
             record: None,
             record_max_bytes: DEFAULT_RECORD_MAX_BYTES,
+            event_buffer: DEFAULT_EVENT_BUFFER,
+            socket_read_buffer_bytes: DEFAULT_SOCKET_READ_BUFFER_BYTES,
+            timeline_records: DEFAULT_TIMELINE_RECORDS,
         }
     }
 }

@@ -9,23 +9,26 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::{Value, json};
 
-/// How many records a session keeps (a task emits a few dozen events).
-const MAX_RECORDS: usize = 5000;
-
 /// A session's records, with the moment it began.
 pub(crate) struct SessionLog {
     started: Instant,
     started_wall: SystemTime,
+    /// How many records it keeps (the client's `timeline_records`).
+    limit: usize,
     records: Mutex<VecDeque<Value>>,
 }
 
-impl Default for SessionLog {
-    fn default() -> Self {
-        SessionLog { started: Instant::now(), started_wall: SystemTime::now(), records: Mutex::new(VecDeque::new()) }
-    }
-}
-
 impl SessionLog {
+    /// An empty log that keeps at most `limit` records (0: none).
+    pub(crate) fn new(limit: usize) -> SessionLog {
+        SessionLog {
+            started: Instant::now(),
+            started_wall: SystemTime::now(),
+            limit,
+            records: Mutex::new(VecDeque::new()),
+        }
+    }
+
     /// When the log began, RFC 3339 (UTC, seconds).
     pub(crate) fn started_at(&self) -> Option<String> {
         Some(humantime::format_rfc3339_seconds(self.started_wall).to_string())
@@ -38,8 +41,11 @@ impl SessionLog {
 
     fn push(&self, mut record: Value, at: Instant) {
         record["t"] = json!(self.t(at));
+        if self.limit == 0 {
+            return;
+        }
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        if records.len() >= MAX_RECORDS {
+        if records.len() >= self.limit {
             records.pop_front();
         }
         records.push_back(record);

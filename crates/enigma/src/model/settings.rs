@@ -109,6 +109,22 @@ client_settings! {
         /// 64 MiB); past it the file ends with a `truncated` line.
         #[serde(default, deserialize_with = "count")]
         pub record_max_bytes: Option<u64>,
+        /// Live events kept for each reader of a session's events (its waits, its event streams)
+        /// before a slow one misses the oldest (`ENIGMA_EVENT_BUFFER`; default 128): a stream
+        /// then reports how many as `lagged`, a wait asks REST. Its slots also hold the last
+        /// events sent, so a process with thousands of sessions keeps it small.
+        #[serde(default, deserialize_with = "count")]
+        pub event_buffer: Option<u64>,
+        /// The first size of a session's WebSocket read buffer, bytes
+        /// (`ENIGMA_SOCKET_READ_BUFFER_BYTES`; default 8 KiB). A larger message still arrives
+        /// whole: the buffer grows for it.
+        #[serde(default, deserialize_with = "count")]
+        pub socket_read_buffer_bytes: Option<u64>,
+        /// Records a session keeps in memory for its timeline (`session.timeline()`): events,
+        /// commands, creates (`ENIGMA_TIMELINE_RECORDS`; default 1000; 0 keeps none). The oldest
+        /// go first.
+        #[serde(default, deserialize_with = "count")]
+        pub timeline_records: Option<u64>,
     }
 }
 
@@ -128,6 +144,9 @@ impl ClientSettings {
         ("ENIGMA_CA_BUNDLE", "extra_root_ca_pem"),
         ("ENIGMA_RECORD", "record"),
         ("ENIGMA_RECORD_MAX_BYTES", "record_max_bytes"),
+        ("ENIGMA_EVENT_BUFFER", "event_buffer"),
+        ("ENIGMA_SOCKET_READ_BUFFER_BYTES", "socket_read_buffer_bytes"),
+        ("ENIGMA_TIMELINE_RECORDS", "timeline_records"),
     ];
 
     /// The names of every setting, canonical, in declaration order: the list each binding's
@@ -160,6 +179,14 @@ impl ClientSettings {
             "ENIGMA_LEDGER" => self.ledger = Some(LedgerSetting::from_env_value(value)),
             "ENIGMA_RECORD" => self.record = Some(PathBuf::from(value.trim())),
             "ENIGMA_RECORD_MAX_BYTES" => self.record_max_bytes = Some(parse_bytes(name, value)?),
+            "ENIGMA_EVENT_BUFFER" => self.event_buffer = Some(parse_bytes(name, value)?),
+            "ENIGMA_SOCKET_READ_BUFFER_BYTES" => self.socket_read_buffer_bytes = Some(parse_bytes(name, value)?),
+            "ENIGMA_TIMELINE_RECORDS" => {
+                let records = value.trim().parse();
+                self.timeline_records = Some(
+                    records.map_err(|_| Error::validation(name, format!("must be a whole number, got {value:?}")))?,
+                )
+            }
             "ENIGMA_CA_BUNDLE" => self.extra_root_ca_pem = Some(value.to_owned()),
             other => unreachable!("{other} is listed in ClientSettings::ENV_VARS without a reader"),
         }
