@@ -95,8 +95,12 @@ async fn simulator_process(sessions: usize, ending: usize) {
     let per = |total_kib: u64| total_kib as f64 / sessions as f64;
     let client_delta =
         opened["rss_open_kib"].as_u64().unwrap_or_default() - opened["rss_start_kib"].as_u64().unwrap_or_default();
+    println!("{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together");
     println!(
-        "{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together\n"
+        "client settings: event_buffer {}, socket_read_buffer_bytes {}; one event is {} bytes\n",
+        opened["event_buffer"],
+        opened["socket_read_buffer_bytes"],
+        std::mem::size_of::<enigma::Event>()
     );
     println!("| process | RSS before | RSS with the sessions open | per session |");
     println!("|---|---|---|---|");
@@ -160,6 +164,8 @@ fn client_process(sessions: usize, ending: usize) {
             "rss_open_kib": rss_kib(),
             "opened_per_s": (sessions + ending) as f64 / opened_in,
             "cpu_ms_per_session": (cpu_ms() - cpu_start) / (sessions + ending) as f64,
+            "event_buffer": client.config().event_buffer,
+            "socket_read_buffer_bytes": client.config().socket_read_buffer_bytes,
         });
         println!("{figures}");
         for session in &enders {

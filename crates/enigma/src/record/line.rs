@@ -20,8 +20,10 @@ pub(crate) enum Seen {
         error: Option<&'static str>,
     },
     /// A Socket.IO event received.
+    #[cfg_attr(not(feature = "live"), allow(dead_code, reason = "only a live connection has socket events"))]
     Event { name: String, data: Value },
     /// A Socket.IO event sent (a command).
+    #[cfg_attr(not(feature = "live"), allow(dead_code, reason = "only a live connection sends socket commands"))]
     Command { name: &'static str, data: Value },
 }
 

@@ -128,11 +128,13 @@ const DROP_FLUSH_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A session's live connection's recorder: events received, commands sent.
 #[derive(Clone)]
+#[cfg_attr(not(feature = "live"), allow(dead_code, reason = "without a live connection nothing is tapped"))]
 pub(crate) struct SessionTap {
     recorder: Recorder,
     session_id: Arc<str>,
 }
 
+#[cfg_attr(not(feature = "live"), allow(dead_code, reason = "without a live connection nothing is tapped"))]
 impl SessionTap {
     /// A Socket.IO event as received.
     pub(crate) fn event(&self, name: &str, data: &Value) {

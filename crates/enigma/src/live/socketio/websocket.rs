@@ -54,6 +54,7 @@ pub(crate) enum Tls {}
 /// The TLS connector for `wss`, shared by every socket of the process that trusts the same extra
 /// roots: building one reads and parses the platform's root certificates, which per session would
 /// weigh more than the rest of a live session together (docs/benchmarks.md, "one live session").
+#[cfg(any(feature = "_rustls", feature = "native-tls"))]
 pub(crate) fn shared_tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, SocketError> {
     type Built = Vec<(Option<Vec<u8>>, Tls)>;
     static BUILT: std::sync::Mutex<Built> = std::sync::Mutex::new(Vec::new());
@@ -64,6 +65,12 @@ pub(crate) fn shared_tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<T
     let tls = tls_connector(extra_root_ca_pem)?;
     built.push((extra_root_ca_pem.map(<[u8]>::to_vec), tls.clone()));
     Ok(tls)
+}
+
+/// What dials `wss` in a build without a TLS backend: nothing, as [`tls_connector`] says.
+#[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
+pub(crate) fn shared_tls_connector(extra_root_ca_pem: Option<&[u8]>) -> Result<Tls, SocketError> {
+    tls_connector(extra_root_ca_pem)
 }
 
 /// A new TLS connector for `wss`, reused on every reconnection:
