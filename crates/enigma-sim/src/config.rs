@@ -158,8 +158,9 @@ pub struct SimSettings {
     /// `snake_case_usage`).
     #[serde(default)]
     pub answer_variants: Option<Vec<String>>,
-    /// See [`SimConfig::replay`]: a recording's file or folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// See [`SimConfig::replay`]: a recording's file or folder (none by default: the scripted
+    /// agent serves).
+    #[serde(default)]
     pub replay: Option<String>,
 }
 
