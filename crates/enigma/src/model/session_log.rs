@@ -71,7 +71,8 @@ impl SessionLog {
             "status": answer.map(|_| 200), "request": { "message": message },
             "response": answer, "ms": ms, "error": answer.is_none().then_some("refused"),
         });
-        self.push(record, now);
+        // As a recording's: `t` is when the request went out (docs/recording.md).
+        self.push(record, sent);
     }
 
     /// Every record so far, oldest first.

@@ -2,8 +2,9 @@
 //! into a [`Timeline`]: every record in the recording format (`docs/recording.md`) is folded in
 //! the order it happened.
 //!
-//! An `http` record is written when its answer came, so its request went out `ms` earlier: a
-//! task starts at `t - ms/1000`, and an answer's outcome lands at `t`.
+//! An `http` record's `t` is when its request was sent (`docs/recording.md`), and its answer
+//! came `ms` later: a task starts at `t`, and an answer's outcome lands at `t + ms/1000` (a
+//! `newTask` held by the 50 s inline wait spans the wait).
 
 use std::collections::{HashMap, VecDeque};
 
@@ -147,7 +148,8 @@ impl Builder {
 
     fn http(&mut self, record: &Value, t: f64) {
         let ms = record.get("ms").and_then(Value::as_f64).filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0);
-        let sent = (t - ms / 1000.0).max(0.0);
+        let sent = t;
+        let t = t + ms / 1000.0;
         let path = text(record, "path").unwrap_or_default();
         let method = text(record, "method").unwrap_or("GET");
         let request = record.get("request").cloned().unwrap_or(Value::Null);

@@ -33,7 +33,7 @@ fn two_task_recording() -> String {
     lines(&[
         header(),
         http(
-            0.2,
+            0.0,
             "/start/start-session",
             json!({"taskDetails":"Buy <b>shoes</b> & \"socks\""}),
             200,
@@ -56,7 +56,7 @@ fn two_task_recording() -> String {
             json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Which size?"},"taskId":"t00000000001"}),
         ),
         http(
-            1.5,
+            1.49,
             "/start/send-message",
             json!({"sessionId":"s00000000001","message":{"actionType":"guardrail","taskDetails":"42","newState":"resume"}}),
             200,
@@ -74,7 +74,7 @@ fn two_task_recording() -> String {
             json!({"type":"task_completed","taskId":"t00000000001","data":{"message":"Bought"},"usage":{"cost":0.02}}),
         ),
         http(
-            3.0,
+            2.9,
             "/start/send-message",
             json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Find socks"}}),
             200,
@@ -84,7 +84,7 @@ fn two_task_recording() -> String {
         command(3.5, json!({"actionType":"state","newState":"pause"})),
         command(4.0, json!({"actionType":"state","newState":"resume"})),
         http(
-            4.5,
+            4.495,
             "/task/s00000000001/t00000000002",
             Value::Null,
             200,
@@ -94,7 +94,7 @@ fn two_task_recording() -> String {
         command(5.0, json!({"actionType":"state","newState":"stop"})),
         event(5.2, "message", json!({"type":"task_stopped","taskId":"t00000000002"})),
         http(
-            5.5,
+            5.495,
             "/task/s00000000001/t00000000002",
             Value::Null,
             200,
@@ -102,7 +102,7 @@ fn two_task_recording() -> String {
             5.0,
         ),
         http(
-            5.6,
+            5.595,
             "/task/s00000000001/t00000000002",
             Value::Null,
             200,
@@ -110,7 +110,7 @@ fn two_task_recording() -> String {
             5.0,
         ),
         http(
-            6.0,
+            5.997,
             "/start/send-message",
             json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Refused"}}),
             429,
@@ -118,7 +118,7 @@ fn two_task_recording() -> String {
             3.0,
         ),
         http(
-            7.0,
+            6.997,
             "/start/send-message",
             json!({"sessionId":"s00000000001","message":{"actionType":"state","newState":"terminate"}}),
             200,
@@ -301,7 +301,7 @@ fn a_create_answered_after_its_events_is_one_task() {
             json!({"type":"guardrail_trigger","data":{"type":"human_input_needed","value":"Size?"},"taskId":"t00000000009"}),
         ),
         http(
-            1.0,
+            0.25,
             "/start/send-message",
             json!({"sessionId":"s00000000001","message":{"actionType":"newTask","newState":"start","taskDetails":"Buy shoes"}}),
             200,
