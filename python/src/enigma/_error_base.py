@@ -21,7 +21,8 @@ class EnigmaError(ErrorPayloadFields, Exception):
 
     __module__ = "enigma.errors"
     code: str = "error"
-    message: str
+    #: What went wrong, in words (the same as `str(err)`).
+    message: str = ""
     #: On :class:`WaitTimeout` and :class:`CostLimitExceeded`: the task, still there to wait on
     #: (a :class:`~enigma.Task` from a ``Client``, an :class:`~enigma.AsyncTask` from an
     #: ``AsyncClient``). From ``task.result()`` it is that same task; from ``run_task`` it is

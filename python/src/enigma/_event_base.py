@@ -17,7 +17,9 @@ class Event:
     received; ``to_dict()`` gives ``type`` and every field as plain data."""
 
     type: ClassVar[str] = ""
-    raw: Dict[str, Any]
+    #: The payload as received (each event's own, set when it is made; the class value is only
+    #: there so that documentation tools find the field on a class shown as `enigma.events`').
+    raw: Dict[str, Any] = {}  # noqa: RUF012
     __module__ = "enigma.events"
 
     def to_dict(self) -> Dict[str, Any]:

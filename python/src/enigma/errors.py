@@ -11,7 +11,13 @@ service's own), ``retryable``, and where they apply ``session_id``, ``task_id``,
 
 from __future__ import annotations
 
-from typing import Any, Dict, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type, Union  # noqa: F401
+
+if TYPE_CHECKING:
+    # `EnigmaError.task`'s annotation names these, and documentation tools (pdoc) read it in
+    # this module, the class's `__module__`.
+    from ._async import AsyncTask  # noqa: F401
+    from ._sync import Task  # noqa: F401
 
 from . import _public, _schema_errors
 from ._error_base import EnigmaError, _from_payload

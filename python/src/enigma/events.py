@@ -24,7 +24,7 @@ interval.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Type
+from typing import Any, ClassVar, Dict, Optional, Type  # noqa: F401 (ClassVar, Optional: annotations of classes shown as this module's)
 
 from . import _schema_events
 from ._event_base import Event
