@@ -6,7 +6,6 @@
 
 use enigma::{Client, Event, Outcome, SessionOptions, TaskOptions, WaitOptions};
 use enigma_sim::{SimConfig, SimHandle, Simulator};
-use futures_util::StreamExt;
 
 const SESSIONS: usize = 500;
 const STEPS: u32 = 6;
