@@ -18,7 +18,13 @@ pub(crate) struct PySimulator {
 /// `enigma.testing.Simulator` takes its keyword defaults from here, so they are written once.
 #[pyfunction]
 pub(crate) fn simulator_defaults(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    json_to_py(py, &serde_json::to_value(SimSettings::defaults()).unwrap_or_default())
+    let mut defaults = serde_json::to_value(SimSettings::defaults()).unwrap_or_default();
+    // `replay` has no default value (the scripted agent serves); it is still one of
+    // `Simulator(...)`'s keywords, with None.
+    if let Some(fields) = defaults.as_object_mut() {
+        fields.entry("replay").or_insert(serde_json::Value::Null);
+    }
+    json_to_py(py, &defaults)
 }
 
 /// What the test kits change from the defaults (`SimSettings::for_tests()`, the same in every

@@ -159,8 +159,8 @@ pub struct SimSettings {
     #[serde(default)]
     pub answer_variants: Option<Vec<String>>,
     /// See [`SimConfig::replay`]: a recording's file or folder (none by default: the scripted
-    /// agent serves).
-    #[serde(default)]
+    /// agent serves; so it is left out of the defaults' serialised form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay: Option<String>,
 }
 
