@@ -52,5 +52,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(look::session_live_view, m)?)?;
     m.add_function(wrap_pyfunction!(look::result_timeline, m)?)?;
     m.add_function(wrap_pyfunction!(look::batch_timeline, m)?)?;
+    m.add_function(wrap_pyfunction!(look::file_timeline, m)?)?;
     Ok(())
 }

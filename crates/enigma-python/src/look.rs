@@ -15,6 +15,14 @@ pub(crate) fn session_timeline(py: Python<'_>, session: &PySession) -> PyResult<
     Ok((timeline.to_html(), pythonize::pythonize(py, &timeline.to_json())?.unbind()))
 }
 
+/// The timeline of a file: a session recording (`record=`) or a batch journal, as an HTML
+/// fragment and its model as a dict.
+#[pyfunction]
+pub(crate) fn file_timeline(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(String, Py<PyAny>)> {
+    let timeline = enigma::Timeline::from_file(path).map_err(|err| crate::errors::to_py_err(py, err, true))?;
+    Ok((timeline.to_html(), pythonize::pythonize(py, &timeline.to_json())?.unbind()))
+}
+
 /// The session's live view (`url`, `html`, `width`, `height`, `read_only`); None on a
 /// re-attached handle.
 #[pyfunction]

@@ -86,12 +86,7 @@ async fn replay_client(dir: &Path) -> (enigma_sim::SimHandle, Client) {
     (sim, client)
 }
 
-// Ignored in the suite for now (issue 21 is open on it): about one run in four, the cost
-// ceiling's `stop` reaches the replay in another place than in the recording and the replay
-// names that as the first difference. Python's and Node's versions of this test run in the suite.
-// Run it with `cargo test -p enigma --test record_replay -- --ignored`.
 #[tokio::test]
-#[ignore = "flaky: the ceiling's stop races the replay's order (issue 21)"]
 async fn a_recorded_run_replays_to_the_same_results_and_a_changed_program_gets_the_difference() {
     // Recorded at the service's own timing (the 50 s inline wait), on a fast clock.
     let sim = sim().await;

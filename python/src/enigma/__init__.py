@@ -19,6 +19,7 @@ logger; :mod:`enigma.testing` runs the simulator in-process for offline tests.
 from . import errors, events
 from ._async import AsyncClient, AsyncEventStream, AsyncSession, AsyncTask
 from ._batch import AsyncBatch, Batch, BatchItem, BatchResults, BatchSummary, GuardrailQuestion, ItemError
+from ._look import LiveView, Timeline
 from ._models import ActiveSockets, Health, Outcome, State, TaskResult, TaskStatus, UnendedSession, Usage
 from ._native import __version__
 from ._sync import Client, EventStream, Session, Task
@@ -51,5 +52,7 @@ __all__ = [
     "UnendedSession",
     "Outcome",
     "State",
+    "Timeline",
+    "LiveView",
 ]
 __all__ += errors.__all__

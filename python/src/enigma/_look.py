@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import os
+from typing import Any, Dict, Optional, Union
 
 __all__ = ["Timeline", "LiveView"]
 
@@ -17,6 +18,16 @@ class Timeline:
     def __init__(self, html: str, model: Optional[Dict[str, Any]] = None) -> None:
         self.html = html
         self.model: Dict[str, Any] = model or {}
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Timeline":
+        """The picture of a file: a session recording (``record=``) or a batch journal
+        (``journal=``), the same that ``enigma report FILE --html OUT`` writes. Raises
+        ``ValidationError`` when the file is neither."""
+        from . import _native
+
+        html, model = _native.file_timeline(os.fspath(path))
+        return cls(html, model)
 
     def save(self, path: str) -> None:
         """Writes the picture as one self-contained HTML page."""

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "session_timeline", "session_live_view", "result_timeline", "batch_timeline", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
+__all__ = ["Client", "Session", "Task", "EventStream", "Batch", "Simulator", "drain", "pending_cleanups", "shutdown", "runtime_alive", "refresh", "option_fields", "numeric_fields", "simulator_defaults", "simulator_test_settings", "cli_main", "session_timeline", "session_live_view", "result_timeline", "batch_timeline", "file_timeline", "__version__", "ERROR_CODES", "EVENT_TYPES", "SESSION_COMMANDS"]
 
 __version__: str
 ERROR_CODES: List[str]
@@ -174,5 +174,7 @@ def result_timeline(result: Dict[str, Any]) -> str:
     """A result's timeline (from ``TaskResult.to_dict()``) as an HTML fragment."""
 def batch_timeline(batch: Batch) -> str:
     """A batch's timeline so far as an HTML fragment."""
+def file_timeline(path: str) -> Tuple[str, Dict[str, Any]]:
+    """A recording's or a batch journal's timeline: its HTML fragment and its model."""
 def refresh() -> None:
     """Forgets cached logger levels of the Rust side."""

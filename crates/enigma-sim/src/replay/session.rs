@@ -15,6 +15,9 @@ use super::recording::{Http, Kind, Recording};
 const LONG_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 /// Two writes this close (recording seconds) were sent at once: either order replays.
 const SENT_TOGETHER: f64 = 0.05;
+/// How far apart two of the recording's times can be and still be the same moment: each is
+/// rounded to the millisecond, and an answer's time is a sum of two rounded ones.
+const SAME_MOMENT: f64 = 0.0015;
 
 pub(crate) struct SessionReplay {
     pub recording: Arc<Recording>,
@@ -28,6 +31,9 @@ pub(crate) struct SessionReplay {
     sends: Vec<usize>,
     sent: Vec<bool>,
     next_send: usize,
+    /// The POST answers the program is waiting for (writes taken, answers not sent yet): the
+    /// record, and when the run received the answer (recording seconds).
+    awaited: Vec<(usize, f64)>,
     /// (a real instant, the recording's time then): the clock runs from there.
     anchor: (Instant, f64),
     /// The first difference, once the program did something the recording did not.
@@ -78,6 +84,7 @@ impl SessionReplay {
             sends,
             sent,
             next_send: 0,
+            awaited: Vec::new(),
             anchor: (now, 0.0),
             diverged: None,
             sockets: Vec::new(),
@@ -149,6 +156,7 @@ impl SessionReplay {
         let index = *index;
         Ok(match &record.kind {
             Kind::Http(http) if matches!(got, Write::Post { .. }) => {
+                self.awaited.push((index, record.t + http.ms / 1000.0));
                 Taken::Answer { index, http: http.clone(), at: record.t + http.ms / 1000.0 }
             }
             Kind::Http(_) => {
@@ -167,7 +175,7 @@ impl SessionReplay {
         let Some(&index) = self.sends.get(self.next_send) else { return Err(None) };
         let record = &self.recording.records[index];
         let Kind::Event { name, data } = &record.kind else { return Err(Some(LONG_WAIT)) };
-        match self.until(record.t, now) {
+        match self.until(self.owed(self.next_send, record.t), now) {
             Some(wait) if wait.is_zero() => {
                 let event = (name.clone(), data.clone());
                 self.mark_sent(index);
@@ -183,7 +191,7 @@ impl SessionReplay {
         if self.sends.get(self.next_send) != Some(&index) {
             return Err(LONG_WAIT);
         }
-        match self.until(at, now) {
+        match self.until(self.owed(self.next_send, at), now) {
             Some(wait) if wait.is_zero() => {
                 self.mark_sent(index);
                 Ok(())
@@ -192,7 +200,22 @@ impl SessionReplay {
         }
     }
 
+    /// When the `position`th thing to send is due: at `t`, or by the time of the next write
+    /// when that write waits for an answer that comes after this thing. In the run the program
+    /// sent the write once it had the answer, and it received this before the answer; the
+    /// recording's millisecond times can still put this a hair past the write, which must not
+    /// leave the two waiting on each other.
+    fn owed(&self, position: usize, t: f64) -> f64 {
+        let limit = self.limit();
+        let write_waits_for_an_answer = self
+            .awaited
+            .iter()
+            .any(|&(index, received)| limit >= received - SAME_MOMENT && self.sends[position..].contains(&index));
+        if write_waits_for_an_answer { t.min(limit) } else { t }
+    }
+
     fn mark_sent(&mut self, index: usize) {
+        self.awaited.retain(|&(i, _)| i != index);
         if let Some(position) = self.sends.iter().position(|&i| i == index) {
             self.sent[position] = true;
         }
@@ -284,3 +307,7 @@ fn outcome(body: &Value) -> Option<&str> {
 fn typed(value: &Value) -> Option<&str> {
     value["type"].as_str().filter(|t| *t != "human_input_needed")
 }
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;
