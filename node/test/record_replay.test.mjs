@@ -71,10 +71,14 @@ test('a replayed run gets the same results; one task more gets the first differe
   await replay.shutdown()
 
   const changed = await startSimulator({ replay: folder })
-  const err = await program(makeClient(changed), true).then(() => null, (e) => e)
+  const client = makeClient(changed)
+  const err = await program(client, true).then(() => null, (e) => e)
   assert.equal(err?.serverCode, 'REPLAY_MISMATCH', String(err))
   assert.equal(err.serverMessage, EXPECTED)
   assert.equal(changed.replayStats().firstDifference, EXPECTED)
+  // The program's cleanup still ends the session it opened.
+  assert.deepEqual(await client.terminateOpenSessions(), [])
+  assert.deepEqual(client.openSessionIds(), [])
   await changed.shutdown()
 })
 

@@ -1,6 +1,7 @@
 """The pictures of a run in Python: ``session.timeline()``, ``session.live_view()``, and the
-HTML reprs of results and batches (the core draws them all), and a notebook that shows them
-(examples/look.ipynb, run with nbclient; its executed copy is left for a person to look at)."""
+HTML reprs of results and batches (the core draws them all), ``Timeline.from_file`` of a
+recording, and a notebook that shows them and records and replays a run (examples/look.ipynb,
+run with nbclient; its executed copy is left for a person to look at)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,24 @@ def test_result_and_batch_reprs_show_the_picture(client: enigma.Client) -> None:
     assert "of a 1.0000 USD budget" in html
 
 
+def test_a_recording_read_back_is_drawn_and_another_file_is_refused(sim: Simulator, tmp_path: Path) -> None:
+    folder = tmp_path / "recording"
+    with sim.client(record=folder) as client:
+        with client.start_session() as session:
+            first = session.new_task("Look at <i>this</i>")
+            second = session.new_task('Ask #sim guardrail="Which one?"')
+            assert (first.result(timeout=60).outcome, second.result(timeout=60).outcome) == ("completed", "guardrail")
+    (recording,) = folder.glob("*.jsonl")
+    picture = enigma.Timeline.from_file(recording)
+    assert [t["id"] for t in picture.model["tasks"]] == [first.id, second.id]
+    assert 'data-source="recording"' in picture.html and picture.html.count('class="task-bar ') == 2
+    assert "Look at &lt;i&gt;this" in picture.html
+    other = tmp_path / "notes.txt"
+    other.write_text("not a recording\n")
+    with pytest.raises(enigma.ValidationError, match="neither a session recording"):
+        enigma.Timeline.from_file(other)
+
+
 def test_the_notebook_renders_the_timeline_and_the_live_view(tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
@@ -83,3 +102,10 @@ def test_the_notebook_renders_the_timeline_and_the_live_view(tmp_path: Path) -> 
     assert any("Enigma task result" in h and 'class="task-bar ' in h for h in html), "the result's picture"
     assert any('class="enigma-live-view" data-read-only="true"' in h and 'width="1024" height="600"' in h for h in html)
     assert any('data-source="batch"' in h and h.count('class="task-bar ') == 3 for h in html), "the batch's picture"
+    # The record/replay cell: the replay gave the same results and served the whole recording,
+    # and the recording's own picture has its one task.
+    printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "same results: True" in printed and "first difference: None" in printed, printed
+    assert "everything served: True" in printed, printed
+    drawn = [h for h in html if 'class="enigma-timeline" data-source="recording"' in h]
+    assert len(drawn) == 1 and drawn[0].count('class="task-bar ') == 1, "the recording's picture"

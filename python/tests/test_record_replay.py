@@ -88,6 +88,9 @@ def test_a_changed_program_is_told_the_first_difference(recording: Tuple[pathlib
         stats = replay.replay_stats()
         assert stats is not None and stats["firstDifference"] == EXPECTED
         assert not stats["complete"]
+        # The program's cleanup still ends the session it opened.
+        assert client.terminate_open_sessions() == []
+        client.close()
 
 
 # A fixed place, known when the marker below is read; `recorded_here` fills it first.

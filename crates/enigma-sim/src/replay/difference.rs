@@ -29,6 +29,11 @@ impl Write {
         }
     }
 
+    /// Whether this ends the session (`state:terminate`, over REST or the socket).
+    pub(crate) fn is_terminate(&self) -> bool {
+        self.message().is_some_and(|m| m["actionType"] == "state" && m["newState"] == "terminate")
+    }
+
     /// `POST /start/send-message newTask`, `socket message state:pause`...
     pub(crate) fn gist(&self) -> String {
         let what = self.message().map(message_gist);

@@ -134,6 +134,11 @@ impl SessionReplay {
     pub(crate) fn take(&mut self, got: &Write, now: Instant) -> Result<Taken, String> {
         let id = &self.recording.session_id;
         if let Some(first) = &self.diverged {
+            // The program's own cleanup (a `with` block, `terminate_open_sessions`) ends the
+            // session it opened: the difference is kept, and the cleanup does not fail on it.
+            if got.is_terminate() {
+                return Ok(Taken::Command);
+            }
             return Err(format!("the replay of session {id} stopped at its first difference: {first}"));
         }
         if self.sent_together_with_the_next(got) {
