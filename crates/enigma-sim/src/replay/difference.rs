@@ -34,6 +34,11 @@ impl Write {
         self.message().is_some_and(|m| m["actionType"] == "state" && m["newState"] == "terminate")
     }
 
+    /// Whether this answers a guardrail question (`actionType: guardrail`).
+    pub(crate) fn is_guardrail_answer(&self) -> bool {
+        self.message().is_some_and(|m| m["actionType"] == "guardrail")
+    }
+
     /// `POST /start/send-message newTask`, `socket message state:pause`...
     pub(crate) fn gist(&self) -> String {
         let what = self.message().map(message_gist);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use socketioxide::extract::SocketRef;
 use tokio::time::Instant;
 
@@ -292,11 +292,31 @@ impl SessionReplay {
                 _ => None,
             })
         };
+        // A question answered since: the task runs again (a poll in the run would have said
+        // so; a run that heard its end by an event may have sent none).
+        if let Some((at, _, body)) = &latest
+            && outcome(body) == Some("guardrail_trigger")
+            && self.guardrail_answered_between(*at, position)
+        {
+            let running = json!({ "success": true, "status": "active", "pending": true, "taskId": task_id });
+            return (200, running);
+        }
         match (latest, first_poll) {
             (Some((at, status, body)), _) => polled_after(at, &body).unwrap_or((status, body)),
             (None, Some(first)) => first,
             (None, None) => (200, serde_json::json!({ "success": true, "status": "active", "pending": true })),
         }
+    }
+}
+
+impl SessionReplay {
+    /// Whether the program answered a guardrail (a recorded write it sent) after `from` and by
+    /// `to` (recording seconds).
+    fn guardrail_answered_between(&self, from: f64, to: f64) -> bool {
+        self.writes[..self.next_write].iter().any(|(index, write)| {
+            let t = self.recording.records[*index].t;
+            from < t && t <= to && write.is_guardrail_answer()
+        })
     }
 }
 

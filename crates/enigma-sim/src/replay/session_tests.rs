@@ -97,3 +97,24 @@ fn an_answer_the_run_received_after_a_write_waits_for_that_write() {
     let after_the_stop = later + Duration::from_millis(10);
     assert_eq!(session.answer_now(index, at, after_the_stop), Ok(()));
 }
+
+/// The run: a guardrail question at 0.1, answered at 0.2 over the socket, the task completed
+/// at 0.5, heard by its event (no poll after the answer). A poll in the replay between the
+/// answer and the completion finds the task running again, not the answered question.
+#[test]
+fn a_question_answered_is_no_longer_the_news_of_its_task() {
+    let question = json!({"type": "guardrail_trigger", "taskId": "t", "data": {"value": "Which one?"}});
+    let answer = json!({"actionType": "guardrail", "taskDetails": "That one", "newState": "resume"});
+    let mut session = replay(vec![
+        event(0.1, 1, question),
+        Record { t: 0.2, line: 2, kind: Kind::Command { data: answer.clone() } },
+        event(0.5, 3, json!({"type": "task_completed", "taskId": "t", "data": {"message": "Done"}})),
+    ]);
+    let start = Instant::now();
+    let polled = |session: &SessionReplay, at: Duration| session.read("/task/s/t", "t", start + at).1;
+    assert_eq!(polled(&session, Duration::from_millis(150))["type"], "guardrail_trigger", "asked");
+    session.take(&Write::Command { message: answer }, start + Duration::from_millis(200)).unwrap();
+    let running = polled(&session, Duration::from_millis(300));
+    assert_eq!((running["status"].as_str(), running["pending"].as_bool()), (Some("active"), Some(true)));
+    assert_eq!(polled(&session, Duration::from_millis(600))["type"], "task_completed", "then done");
+}
