@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, HeaderName};
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 const KEPT: usize = 6;
@@ -92,7 +93,7 @@ struct HttpLine<'a> {
     request_headers: RequestHeaders,
     response_headers: &'a KeptHeaders,
     request: Option<&'a Value>,
-    response: Value,
+    response: Body<'a>,
     ms: f64,
     error: Option<&'a str>,
 }
@@ -135,7 +136,7 @@ impl Seen {
                     request_headers: RequestHeaders { content_type: request.as_ref().map(|_| "application/json") },
                     response_headers,
                     request: request.as_ref(),
-                    response: response.as_deref().map_or(Value::Null, body_json),
+                    response: response.as_deref().map_or(Body::Value(Value::Null), Body::of),
                     ms: rounded_ms(*ms / 1000.0) * 1000.0,
                     error: *error,
                 };
@@ -153,10 +154,35 @@ impl Seen {
     }
 }
 
-/// An answer's body as the record shows it: its JSON, or its text when it is not JSON (an error
+/// An answer's body as its record shows it: its JSON, or its text when it is not JSON (an error
 /// page).
-fn body_json(body: &[u8]) -> Value {
-    serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+enum Body<'a> {
+    /// The JSON as it came (no tree built, nothing copied but into the line).
+    AsSent(&'a RawValue),
+    Value(Value),
+}
+
+impl<'a> Body<'a> {
+    fn of(body: &'a [u8]) -> Body<'a> {
+        // As it came when that is one line (no line break between its tokens) and holds no
+        // escape (so the key, were it there, is there as written, for the redaction to find).
+        if !body.iter().any(|b| matches!(b, b'\\' | b'\n' | b'\r'))
+            && let Ok(raw) = serde_json::from_slice::<&RawValue>(body)
+        {
+            return Body::AsSent(raw);
+        }
+        let value = serde_json::from_slice(body);
+        Body::Value(value.unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned())))
+    }
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Body::AsSent(raw) => raw.serialize(serializer),
+            Body::Value(value) => value.serialize(serializer),
+        }
+    }
 }
 
 /// The first line of a file.
@@ -261,9 +287,14 @@ mod tests {
                 "request": {"taskDetails": "Find"}, "response": {"success": true}, "ms": 12.0, "error": null,
             })
         );
-        let Seen::Http { response, error, .. } = &mut seen else { unreachable!() };
-        (*response, *error) = (Some(b"<html>Bad gateway".to_vec()), Some("server"));
-        let line = parsed(&seen);
-        assert_eq!((&line["response"], &line["error"]), (&json!("<html>Bad gateway"), &json!("server")), "{line}");
+        // An answer on several lines, or with escapes, is written anew; a non-JSON one as text.
+        for (body, shown) in [
+            (&b"{\n  \"message\": \"a \\\"b\\\"\"\n}"[..], json!({"message": "a \"b\""})),
+            (b"<html>Bad gateway", json!("<html>Bad gateway")),
+        ] {
+            let Seen::Http { response, .. } = &mut seen else { unreachable!() };
+            *response = Some(body.to_vec());
+            assert_eq!(parsed(&seen)["response"], shown);
+        }
     }
 }

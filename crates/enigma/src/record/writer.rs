@@ -25,6 +25,8 @@ const TRUNCATED_LINE_ROOM: u64 = 128;
 /// The file of the records that name no session (health checks, a create refused before any
 /// session existed).
 const NO_SESSION: &str = "no-session";
+/// Bytes gathered before a `write`: a batch of polls (some 600 bytes each) in a few calls.
+const WRITE_BUFFER_BYTES: usize = 64 * 1024;
 /// How long records wait for the writer while they keep coming: what a killed process may lose
 /// (a closed or dropped client flushes first).
 const BATCH_INTERVAL: Duration = Duration::from_millis(20);
@@ -193,7 +195,8 @@ impl SessionFile {
                 other => Some(other),
             })
             .unwrap_or_else(|| Err(std::io::Error::other("too many recordings of one session")))?;
-        let mut file = SessionFile { out: BufWriter::new(file), start, written: 0, truncated: false };
+        let out = BufWriter::with_capacity(WRITE_BUFFER_BYTES, file);
+        let mut file = SessionFile { out, start, written: 0, truncated: false };
         let header = line::header(&setup.sdk, &setup.user_agent, &setup.base_url, session, wall);
         file.line(&redacted(setup, &header.to_string()))?;
         Ok(file)
