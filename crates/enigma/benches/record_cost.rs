@@ -17,6 +17,16 @@ use enigma_sim::{SimConfig, Simulator};
 
 const KEY: &str = "enig_benchbenchbenchbenchbenchbe";
 
+/// Microseconds per call in one round: wall (the caller's), CPU (the whole process's).
+#[derive(Clone, Copy)]
+struct PerCall {
+    wall: f64,
+    cpu: f64,
+}
+
+/// One round: off, then on.
+type Round = [PerCall; 2];
+
 #[tokio::main]
 async fn main() {
     let setting = |name: &str, default: usize| std::env::var(name).ok().and_then(|n| n.parse().ok()).unwrap_or(default);
@@ -45,10 +55,9 @@ async fn main() {
         sessions.push(session);
     }
     let recorded_before = folder_bytes(&dir);
-    // Per round: [off, on] x (wall µs per call, CPU µs per call).
-    let mut measured = Vec::new();
+    let mut measured: Vec<Round> = Vec::new();
     for round in 0..rounds {
-        let mut pair = [(0.0, 0.0); 2];
+        let mut round_of = [PerCall { wall: 0.0, cpu: 0.0 }; 2];
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             let cpu = process_cpu();
@@ -61,9 +70,9 @@ async fn main() {
             [&off, &on][i].flush_recording(Duration::from_secs(10));
             let cpu = process_cpu().zip(cpu).map(|(after, before)| after - before);
             let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls as f64;
-            pair[i] = (per_call(wall), cpu.map_or(f64::NAN, per_call));
+            round_of[i] = PerCall { wall: per_call(wall), cpu: cpu.map_or(f64::NAN, per_call) };
         }
-        measured.push(pair);
+        measured.push(round_of);
     }
     let poll_bytes = (folder_bytes(&dir) - recorded_before) as f64 / (rounds * calls) as f64;
     for session in &sessions {
@@ -74,16 +83,16 @@ async fn main() {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let column = |f: &dyn Fn(&[(f64, f64); 2]) -> f64| median(measured.iter().map(f).collect());
+    let column = |f: fn(&Round) -> f64| median(measured.iter().map(f).collect());
     println!("(a) sequential task.poll() of a finished task, {calls} calls x {rounds} rounds each, medians");
     println!("| recording | wall µs per call | CPU µs per call (process) |");
     println!("|---|---|---|");
-    println!("| off | {:.1} | {:.1} |", column(&|p| p[0].0), column(&|p| p[0].1));
-    println!("| on | {:.1} | {:.1} |", column(&|p| p[1].0), column(&|p| p[1].1));
+    println!("| off | {:.1} | {:.1} |", column(|r| r[0].wall), column(|r| r[0].cpu));
+    println!("| on | {:.1} | {:.1} |", column(|r| r[1].wall), column(|r| r[1].cpu));
     println!(
         "| on / off (median of the rounds' ratios) | {:.3} | {:.3} |",
-        column(&|p| p[1].0 / p[0].0),
-        column(&|p| p[1].1 / p[0].1)
+        column(|r| r[1].wall / r[0].wall),
+        column(|r| r[1].cpu / r[0].cpu)
     );
     println!("bytes recorded per poll: {poll_bytes:.0}");
 

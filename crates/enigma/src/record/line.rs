@@ -255,9 +255,15 @@ mod tests {
     fn records_carry_the_shared_fields() {
         let data = json!({"actionType": "state", "newState": "pause"});
         let line = parsed(&Seen::Command { name: "message", data: data.clone() });
-        assert_eq!(line, json!({"type": "command", "t": 1.235, "wall": "1970-01-01T00:00:00.000Z", "command": "message", "data": data}));
+        assert_eq!(
+            line,
+            json!({"type": "command", "t": 1.235, "wall": "1970-01-01T00:00:00.000Z", "command": "message", "data": data})
+        );
         let line = parsed(&Seen::Event { name: "end_session".into(), data: json!({"reason": "done"}) });
-        assert_eq!((&line["event"], &line["data"]["reason"], line.get("command")), (&json!("end_session"), &json!("done"), None));
+        assert_eq!(
+            (&line["event"], &line["data"]["reason"], line.get("command")),
+            (&json!("end_session"), &json!("done"), None)
+        );
     }
 
     #[test]
