@@ -76,9 +76,9 @@ async fn main() {
         measured.push(round_of);
     }
     let poll_bytes = (folder_bytes(&dir) - recorded_before) as f64 / (rounds * calls) as f64;
-    let writer_per_record = writer_cpu().zip(writer_before).map(|(after, before)| {
-        (after - before).as_secs_f64() * 1e6 / (rounds * calls) as f64
-    });
+    let writer_per_record = writer_cpu()
+        .zip(writer_before)
+        .map(|(after, before)| (after - before).as_secs_f64() * 1e6 / (rounds * calls) as f64);
     for session in &sessions {
         session.terminate().await.unwrap();
     }

@@ -25,6 +25,10 @@ const TRUNCATED_LINE_ROOM: u64 = 128;
 /// The file of the records that name no session (health checks, a create refused before any
 /// session existed).
 const NO_SESSION: &str = "no-session";
+/// How much the writer thread gives way (a nice value: CFS gives it about a tenth of a normal
+/// thread's share of a busy core, and all of an idle one).
+#[cfg(target_os = "linux")]
+const WRITER_NICE: libc::c_int = 10;
 /// Bytes gathered before a `write`: a batch of polls (some 600 bytes each) in a few calls.
 const WRITE_BUFFER_BYTES: usize = 64 * 1024;
 /// How long records wait for the writer while they keep coming: what a killed process may lose
@@ -104,6 +108,7 @@ pub(super) fn start(setup: Arc<Setup>, on: Arc<AtomicBool>) -> Writer {
 /// Waits for a record, writes it with all that came meanwhile, then sleeps [`BATCH_INTERVAL`]
 /// (a flush cuts the sleep short) so that the next batch gathers; ends when its client is gone.
 fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
+    lower_priority();
     let mut files = Files { setup, open: HashMap::new(), line: Vec::new() };
     while let Ok(first) = receiver.recv() {
         let mut flushed = Vec::new();
@@ -127,6 +132,16 @@ fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
         std::thread::park_timeout(BATCH_INTERVAL);
     }
     let _ = files.flush();
+}
+
+/// Makes the writer thread give way to the program's own threads when the cores are busy (Linux:
+/// a thread has a nice value of its own): the records wait, the calls do not.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority have no preconditions; a refusal leaves the priority as is.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, WRITER_NICE);
+    }
 }
 
 /// The one warning of a recorder that cannot write.
