@@ -117,7 +117,8 @@ async fn main() {
         session.terminate().await.unwrap();
     }
     on.flush_recording(Duration::from_secs(10));
-    let (mut bytes, mut lines) = (0, std::collections::BTreeMap::<String, usize>::new());
+    // Per kind of line: (lines, bytes).
+    let (mut bytes, mut lines) = (0, std::collections::BTreeMap::<String, (usize, usize)>::new());
     for file in files(&dir).into_iter().filter(|f| !earlier.contains(f)) {
         let text = std::fs::read_to_string(&file).unwrap();
         bytes += text.len();
@@ -128,14 +129,16 @@ async fn main() {
                 (Some("event"), _, Some(event)) => format!("event {event}"),
                 (kind, _, _) => kind.unwrap_or("?").to_owned(),
             };
-            *lines.entry(kind).or_default() += 1;
+            let seen = lines.entry(kind).or_default();
+            *seen = (seen.0 + 1, seen.1 + line.len() + 1);
         }
     }
     println!("\n(b) {task_count} default tasks (3 steps) in sessions of 5, each waited for with result()");
     println!("bytes recorded per task: {:.0}", bytes as f64 / task_count as f64);
-    let per_task: Vec<String> =
-        lines.iter().map(|(kind, n)| format!("{kind}: {:.1}", *n as f64 / task_count as f64)).collect();
-    println!("lines per task: {}", per_task.join(", "));
+    let per_task = |n: usize| n as f64 / task_count as f64;
+    let per_kind: Vec<String> =
+        lines.iter().map(|(kind, (n, b))| format!("{kind}: {:.1} ({:.0} bytes)", per_task(*n), per_task(*b))).collect();
+    println!("lines per task: {}", per_kind.join(", "));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
