@@ -2,19 +2,15 @@
 //! down a channel to the writer. Nothing here waits on a file.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::line::Seen;
-use super::writer::{self, Entry, Msg, Setup};
+use super::line::{KeptHeaders, Seen};
+use super::writer::{self, Entry, Setup, Writer};
 use crate::model::config::ClientConfig;
-
-/// The response headers worth keeping: what explains an answer, never anything carrying the key.
-const KEPT_RESPONSE_HEADERS: &[&str] =
-    &["content-type", "retry-after", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
 
 /// A client's recorder: cheap to clone, shared by its transport and its sessions' connections.
 #[derive(Clone)]
@@ -25,9 +21,9 @@ pub(crate) struct Recorder {
 struct Inner {
     /// Off after the writer failed once: the hot path then skips even the timestamps.
     on: Arc<AtomicBool>,
-    /// The writer thread's channel, and the process that started it (after a `fork()` the child
-    /// has no writer thread: it starts its own).
-    channel: Mutex<Option<(u32, mpsc::Sender<Msg>)>>,
+    /// The writer thread, and the process that started it (after a `fork()` the child has no
+    /// writer thread: it starts its own).
+    writer: Mutex<Option<(u32, Writer)>>,
     setup: Arc<Setup>,
 }
 
@@ -48,12 +44,12 @@ impl Recorder {
         let setup = Setup {
             dir,
             max_bytes: config.record_max_bytes,
-            key: config.api_key.as_ref().map(|k| k.expose().to_owned()).filter(|k| !k.is_empty()),
+            key_forms: writer::key_forms(config.api_key.as_ref().map(|k| k.expose())),
             sdk: concat!("enigma-rust ", env!("CARGO_PKG_VERSION")).to_owned(),
             user_agent: config.user_agent(),
             base_url: base_url.as_str().trim_end_matches('/').to_owned(),
         };
-        let inner = Inner { on: Arc::new(AtomicBool::new(true)), channel: Mutex::new(None), setup: Arc::new(setup) };
+        let inner = Inner { on: Arc::new(AtomicBool::new(true)), writer: Mutex::new(None), setup: Arc::new(setup) };
         Some(Recorder { inner: Arc::new(inner) })
     }
 
@@ -78,13 +74,13 @@ impl Recorder {
         if !self.is_on() {
             return;
         }
-        let mut channel = self.inner.channel.lock().unwrap_or_else(|e| e.into_inner());
+        let mut writer = self.inner.writer.lock().unwrap_or_else(|e| e.into_inner());
         let pid = std::process::id();
-        if channel.as_ref().is_none_or(|(started_by, _)| *started_by != pid) {
-            *channel = Some((pid, writer::start(self.inner.setup.clone(), self.inner.on.clone())));
+        if writer.as_ref().is_none_or(|(started_by, _)| *started_by != pid) {
+            *writer = Some((pid, writer::start(self.inner.setup.clone(), self.inner.on.clone())));
         }
-        if let Some((_, sender)) = channel.as_ref()
-            && sender.send(Msg::Record(Box::new(entry))).is_err()
+        if let Some((_, writer)) = writer.as_ref()
+            && !writer.record(entry)
         {
             // The writer stopped (it said why, once).
             self.inner.on.store(false, Ordering::Relaxed);
@@ -96,15 +92,13 @@ impl Recorder {
     /// Waits (at most `limit`) until every record taken so far is in its file. Blocks the
     /// calling thread: for a program's end, or a test about to read the files.
     pub(crate) fn flush(&self, limit: std::time::Duration) {
-        let (done, finished) = mpsc::channel();
-        let sent = {
-            let channel = self.inner.channel.lock().unwrap_or_else(|e| e.into_inner());
-            channel
-                .as_ref()
-                .is_some_and(|(pid, sender)| *pid == std::process::id() && sender.send(Msg::Flush(done)).is_ok())
+        // Out of the lock: the calls recording meanwhile never wait for this one.
+        let writer = {
+            let writer = self.inner.writer.lock().unwrap_or_else(|e| e.into_inner());
+            writer.as_ref().filter(|(pid, _)| *pid == std::process::id()).map(|(_, writer)| writer.clone())
         };
-        if sent {
-            let _ = finished.recv_timeout(limit);
+        if let Some(writer) = writer {
+            writer.flush(limit);
         }
     }
 }
@@ -112,13 +106,10 @@ impl Recorder {
 impl Drop for Inner {
     /// The client is gone: what it recorded goes to disk before the program ends (bounded).
     fn drop(&mut self) {
-        if let Some((pid, sender)) = self.channel.get_mut().unwrap_or_else(|e| e.into_inner()).take()
+        if let Some((pid, writer)) = self.writer.get_mut().unwrap_or_else(|e| e.into_inner()).take()
             && pid == std::process::id()
         {
-            let (done, finished) = mpsc::channel();
-            if sender.send(Msg::Flush(done)).is_ok() {
-                let _ = finished.recv_timeout(DROP_FLUSH_LIMIT);
-            }
+            writer.flush(DROP_FLUSH_LIMIT);
         }
     }
 }
@@ -158,13 +149,14 @@ impl SessionTap {
 }
 
 /// One HTTP attempt as it happens: started before sending, told the status and headers of the
-/// answer (and an error answer's body), finished with the outcome.
+/// answer and handed its body, finished with the outcome.
 pub(crate) struct HttpExchange {
     at: Instant,
     wall: SystemTime,
     status: Option<u16>,
-    headers: Map<String, Value>,
-    error_body: Option<Value>,
+    headers: KeptHeaders,
+    /// The answer's body as it came: a 2xx JSON answer, or an error answer (JSON or not).
+    body: Option<Vec<u8>>,
 }
 
 impl HttpExchange {
@@ -174,34 +166,30 @@ impl HttpExchange {
             at: Instant::now(),
             wall: SystemTime::now(),
             status: None,
-            headers: Map::new(),
-            error_body: None,
+            headers: KeptHeaders::default(),
+            body: None,
         })
     }
 
     /// The answer's status and the headers worth keeping.
     pub(crate) fn answered(&mut self, status: u16, headers: &HeaderMap) {
         self.status = Some(status);
-        for name in KEPT_RESPONSE_HEADERS {
-            if let Some(value) = headers.get(*name).and_then(|v| v.to_str().ok()) {
-                self.headers.insert((*name).to_owned(), Value::String(value.to_owned()));
-            }
-        }
+        self.headers = KeptHeaders::of(headers);
     }
 
-    /// An error answer's body (as JSON when it is JSON, else as text).
-    pub(crate) fn error_body(&mut self, body: &[u8]) {
-        let text = String::from_utf8_lossy(body);
-        self.error_body = Some(serde_json::from_str(&text).unwrap_or(Value::String(text.into_owned())));
+    /// The answer's body, as read: the writer makes it JSON (or text, for an error answer that
+    /// is not JSON). A 2xx answer that could not be read hands none: its record says `null`.
+    pub(crate) fn body(&mut self, body: Vec<u8>) {
+        self.body = Some(body);
     }
 
-    /// The record of the attempt: `answer` is the 2xx body, or the SDK error code of the failure.
+    /// The record of the attempt: `error` is the SDK error code of a failure.
     pub(crate) fn finish(
         self,
         method: &reqwest::Method,
         path: &str,
         request: Option<&Value>,
-        answer: Result<&Value, &'static str>,
+        error: Option<&'static str>,
     ) -> (Instant, SystemTime, Seen) {
         let method = match *method {
             reqwest::Method::POST => "POST",
@@ -214,10 +202,6 @@ impl HttpExchange {
             Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
             None => (path.to_owned(), None),
         };
-        let (response, error) = match answer {
-            Ok(body) => (body.clone(), None),
-            Err(code) => (self.error_body.unwrap_or(Value::Null), Some(code)),
-        };
         let seen = Seen::Http {
             method,
             path,
@@ -225,7 +209,7 @@ impl HttpExchange {
             status: self.status,
             response_headers: self.headers,
             request: request.cloned(),
-            response,
+            response: self.body,
             ms: self.at.elapsed().as_secs_f64() * 1000.0,
             error,
         };

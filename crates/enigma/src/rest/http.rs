@@ -126,7 +126,7 @@ impl Transport {
             let mut exchange = HttpExchange::start(self.recorder.as_ref());
             let result = self.attempt(request, url.clone(), key.map(|k| k.expose()), exchange.as_mut()).await;
             if let Some(exchange) = exchange {
-                recorded.push(exchange.finish(&request.method, &request.path, request.body, recorded_answer(&result)));
+                recorded.push(exchange.finish(&request.method, &request.path, request.body, recorded_error(&result)));
             }
             let failure = match result {
                 Ok(value) => {
@@ -222,17 +222,18 @@ impl Transport {
             exchange.answered(status.as_u16(), response.headers());
         }
         if status.is_success() {
-            return self.read_answer(&mut response, request.operation).await;
+            return self.read_answer(&mut response, request.operation, exchange).await;
         }
         let headers = response.headers().clone();
         // The status decides what an error answer means; a body cut short (or too long to read
         // whole) still leaves it, so what could be read is enough.
         let limit = ERROR_BODY_READ_BYTES.min(self.config.max_response_bytes);
         let (body, _) = read_body(&mut response, limit).await.unwrap_or_default();
+        let error = api_error(status, &headers, &body);
         if let Some(exchange) = exchange {
-            exchange.error_body(&body);
+            exchange.body(body);
         }
-        Err(Failure::Api(api_error(status, &headers, &body)))
+        Err(Failure::Api(error))
     }
 
     /// Records a sleep of `delay` after a rate-limit 429 (a session-limit 429 is never retried).
@@ -247,8 +248,14 @@ impl Transport {
         *self.rate_seen.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The JSON of a 2xx answer: at most `max_response_bytes` read, strict UTF-8, JSON.
-    async fn read_answer(&self, response: &mut reqwest::Response, operation: &str) -> Result<Value, Failure> {
+    /// The JSON of a 2xx answer: at most `max_response_bytes` read, strict UTF-8, JSON. The
+    /// recorder gets the bytes (no copy: it turns them into its line on its own thread).
+    async fn read_answer(
+        &self,
+        response: &mut reqwest::Response,
+        operation: &str,
+        exchange: Option<&mut HttpExchange>,
+    ) -> Result<Value, Failure> {
         let cap = self.config.max_response_bytes;
         let too_long = |read: &[u8]| {
             Failure::Unreadable(Error::decode_text(
@@ -271,9 +278,13 @@ impl Transport {
                 e,
             ))
         })?;
-        serde_json::from_str(text).map_err(|e| {
+        let value = serde_json::from_str(text).map_err(|e| {
             Failure::Unreadable(Error::decode_caused(format!("{operation} answered non-JSON ({e})"), text, e))
-        })
+        })?;
+        if let Some(exchange) = exchange {
+            exchange.body(body);
+        }
+        Ok(value)
     }
 
     /// The delay before the next retry, or `None` when the service asks for a longer wait than
@@ -304,12 +315,12 @@ impl Transport {
     }
 }
 
-/// What the recorder keeps of an attempt's outcome: the answer, or the SDK code of the failure.
-fn recorded_answer(result: &std::result::Result<Value, Failure>) -> std::result::Result<&Value, &'static str> {
+/// The SDK code of an attempt's failure, for the recorder (`None`: it was answered).
+fn recorded_error(result: &std::result::Result<Value, Failure>) -> Option<&'static str> {
     match result {
-        Ok(value) => Ok(value),
-        Err(Failure::Api(err) | Failure::Unreadable(err)) => Err(err.code()),
-        Err(Failure::Transport { .. }) => Err("connection"),
+        Ok(_) => None,
+        Err(Failure::Api(err) | Failure::Unreadable(err)) => Some(err.code()),
+        Err(Failure::Transport { .. }) => Some("connection"),
     }
 }
 
