@@ -16,8 +16,10 @@ const LONG_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 /// Two writes this close (recording seconds) were sent at once: either order replays.
 const SENT_TOGETHER: f64 = 0.05;
 /// How far apart two of the recording's times can be and still be the same moment: each is
-/// rounded to the millisecond, and an answer's time is a sum of two rounded ones.
-const SAME_MOMENT: f64 = 0.0015;
+/// rounded to the microsecond, and an answer's time is a sum of two rounded ones. (Recordings
+/// of earlier releases are rounded to the millisecond: there, a write sent the same
+/// millisecond as an answer came counts as sent before it, as a program that did not wait.)
+const SAME_MOMENT: f64 = 0.000_002;
 
 pub(crate) struct SessionReplay {
     pub recording: Arc<Recording>,
@@ -208,7 +210,7 @@ impl SessionReplay {
     /// When the `position`th thing to send is due: at `t`, or by the time of the next write
     /// when that write waits for an answer that comes after this thing. In the run the program
     /// sent the write once it had the answer, and it received this before the answer; the
-    /// recording's millisecond times can still put this a hair past the write, which must not
+    /// recording's rounded times can still put this a hair past the write, which must not
     /// leave the two waiting on each other.
     fn owed(&self, position: usize, t: f64) -> f64 {
         let limit = self.limit();

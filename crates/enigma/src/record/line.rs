@@ -122,7 +122,7 @@ struct SocketLine<'a> {
 impl Seen {
     /// Appends the record's line (no newline), `t` seconds after its file's header.
     pub(crate) fn write_line(&self, t: f64, wall: SystemTime, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        let (t, wall) = (rounded_ms(t), rfc3339(wall));
+        let (t, wall) = (rounded_us(t), rfc3339(wall));
         match self {
             Seen::Http { method, path, query, status, response_headers, request, response, ms, error } => {
                 let line = HttpLine {
@@ -137,7 +137,7 @@ impl Seen {
                     response_headers,
                     request: request.as_ref(),
                     response: response.as_deref().map_or(Body::Value(Value::Null), Body::of),
-                    ms: rounded_ms(*ms / 1000.0) * 1000.0,
+                    ms: (*ms * 1000.0).round() / 1000.0,
                     error: *error,
                 };
                 serde_json::to_writer(out, &line)
@@ -195,12 +195,13 @@ pub(crate) fn header(sdk: &str, user_agent: &str, base_url: &str, session_id: Op
 
 /// The last line of a file that reached its size bound.
 pub(crate) fn truncated(t: f64, wall: SystemTime, bound: u64) -> Value {
-    json!({ "type": "truncated", "t": rounded_ms(t), "wall": rfc3339(wall), "bytes": bound })
+    json!({ "type": "truncated", "t": rounded_us(t), "wall": rfc3339(wall), "bytes": bound })
 }
 
-/// Seconds with millisecond precision.
-fn rounded_ms(secs: f64) -> f64 {
-    (secs * 1000.0).round() / 1000.0
+/// Seconds with microsecond precision: the replay tells from these times whether a request left
+/// before or after an answer came, which a millisecond is too coarse to show.
+fn rounded_us(secs: f64) -> f64 {
+    (secs * 1_000_000.0).round() / 1_000_000.0
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -257,7 +258,7 @@ mod tests {
         let line = parsed(&Seen::Command { name: "message", data: data.clone() });
         assert_eq!(
             line,
-            json!({"type": "command", "t": 1.235, "wall": "1970-01-01T00:00:00.000Z", "command": "message", "data": data})
+            json!({"type": "command", "t": 1.23456, "wall": "1970-01-01T00:00:00.000Z", "command": "message", "data": data})
         );
         let line = parsed(&Seen::Event { name: "end_session".into(), data: json!({"reason": "done"}) });
         assert_eq!(
@@ -286,11 +287,11 @@ mod tests {
         assert_eq!(
             parsed(&seen),
             json!({
-                "type": "http", "t": 1.235, "wall": "1970-01-01T00:00:00.000Z", "method": "POST",
+                "type": "http", "t": 1.23456, "wall": "1970-01-01T00:00:00.000Z", "method": "POST",
                 "path": "/start/send-message", "query": null, "status": 200,
                 "requestHeaders": {"content-type": "application/json"},
                 "responseHeaders": {"content-type": "application/json", "x-ratelimit-remaining": "7"},
-                "request": {"taskDetails": "Find"}, "response": {"success": true}, "ms": 12.0, "error": null,
+                "request": {"taskDetails": "Find"}, "response": {"success": true}, "ms": 12.346, "error": null,
             })
         );
         // An answer on several lines, or with escapes, is written anew; a non-JSON one as text.
