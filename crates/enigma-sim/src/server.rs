@@ -31,10 +31,10 @@ const MIN_TICK: Duration = Duration::from_millis(2);
 /// How long a graceful shutdown waits for open connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// Connections the kernel holds for the accept loop. `TcpListener::bind` asks for 128: a client
-/// opening thousands of sessions at once (each with its socket) overflows that queue, and the
-/// kernel then answers the overflowing connections' first bytes with a reset (`ListenOverflows`
-/// in /proc/net/netstat), which a client can only report as a create with no answer. The kernel
-/// caps this at `net.core.somaxconn` (4,096 by default on Linux 5.4 and later).
+/// opening thousands of sessions at once (each with its socket) overflows that queue; the kernel
+/// drops what overflows (`ListenOverflows` in /proc/net/netstat), and a connection the client
+/// already believes open is then reset or times out: a create with no answer (`outcome_unknown`).
+/// The kernel caps this at `net.core.somaxconn` (4,096 by default on Linux 5.4 and later).
 const LISTEN_BACKLOG: u32 = 65_535;
 
 /// Entry point: starts simulator servers.
