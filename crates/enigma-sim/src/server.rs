@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use socketioxide::SocketIo;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
@@ -30,6 +30,12 @@ const TICK_SIMULATED_SECS: f64 = 0.2;
 const MIN_TICK: Duration = Duration::from_millis(2);
 /// How long a graceful shutdown waits for open connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+/// Connections the kernel holds for the accept loop. `TcpListener::bind` asks for 128: a client
+/// opening thousands of sessions at once (each with its socket) overflows that queue; the kernel
+/// drops what overflows (`ListenOverflows` in /proc/net/netstat), and a connection the client
+/// already believes open is then reset or times out: a create with no answer (`outcome_unknown`).
+/// The kernel caps this at `net.core.somaxconn` (4,096 by default on Linux 5.4 and later).
+const LISTEN_BACKLOG: u32 = 65_535;
 
 /// Entry point: starts simulator servers.
 #[derive(Debug)]
@@ -42,7 +48,7 @@ impl Simulator {
     /// until the handle is dropped.
     pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         config.validate().map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
-        let listener = TcpListener::bind(config.bind).await?;
+        let listener = listen(config.bind)?;
         let mut addr = listener.local_addr()?;
         if addr.ip().is_unspecified() {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
@@ -163,6 +169,17 @@ impl Drop for SimHandle {
             handle.abort();
         }
     }
+}
+
+/// Listens on `addr` with a queue deep enough for thousands of connections at once (see
+/// [`LISTEN_BACKLOG`]); address reuse as `TcpListener::bind` sets it, so a restarted simulator
+/// gets its port back at once.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Resolves once the shutdown flag is set.

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use super::fanout::Fanout;
+use super::pacing::TickPacing;
 use super::sockets::SocketRegistry;
 use crate::config::SimConfig;
 use crate::directives::TaskScript;
@@ -36,6 +37,8 @@ pub(crate) struct Inner {
     pub extras: Extras,
     /// The documented variants the answers take (none by default).
     pub variants: Variants,
+    /// When the agent last ticked every session, and whether it is due again.
+    pub pacing: TickPacing,
 }
 
 impl Inner {
@@ -52,6 +55,7 @@ impl Inner {
             sockets: SocketRegistry::default(),
             extras: Extras::new(config.strict_docs),
             variants: Variants::new(&config.answer_variants),
+            pacing: TickPacing::default(),
         }
     }
 

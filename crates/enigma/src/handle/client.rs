@@ -109,6 +109,11 @@ impl Client {
         }
     }
 
+    /// The extra roots (`extra_root_ca_pem`), one copy shared by every session of the client.
+    pub(crate) fn extra_root_ca_pem(&self) -> Option<std::sync::Arc<[u8]>> {
+        self.inner.transport.extra_root_ca_pem.clone()
+    }
+
     /// The flight recorder, when `record` is set.
     pub(crate) fn recorder(&self) -> Option<&crate::record::Recorder> {
         self.inner.transport.recorder.as_ref()

@@ -167,7 +167,7 @@ impl Session {
             .unwrap_or_else(|| client.config().base_url.clone());
         let live_events = live_events.unwrap_or(client.config().live_events);
         let tap = client.recorder().map(|r| r.for_session(id));
-        let live = LiveSlot::new(id, socket_url, client.config(), live_events, tap);
+        let live = LiveSlot::new(id, socket_url, client.config(), client.extra_root_ca_pem(), live_events, tap);
         let initial_task =
             initial_task.map(|(birth, sent_at)| Task::new(client.clone(), id, birth, live.clone(), Some(sent_at)));
         let terminated = AtomicBool::new(false);

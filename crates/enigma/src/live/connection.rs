@@ -29,7 +29,8 @@ pub(crate) struct LiveSlot {
     session_id: String,
     socket_url: Url,
     connect_timeout: Duration,
-    extra_root_ca_pem: Option<Vec<u8>>,
+    /// The client's extra roots, shared by all its sessions (not a copy per session).
+    extra_root_ca_pem: Option<Arc<[u8]>>,
     /// The largest socket message read (see `SocketOptions::max_frame_bytes`).
     max_frame_bytes: usize,
     /// Events kept per reader (the client's `event_buffer`).
@@ -51,11 +52,13 @@ pub(crate) struct LiveSlot {
 
 impl LiveSlot {
     /// `enabled`: whether this session uses live events (its own setting, else the client's);
+    /// `extra_root_ca_pem`: the client's shared copy of `config.extra_root_ca_pem`;
     /// `tap`: where its events and commands are recorded.
     pub(crate) fn new(
         session_id: &str,
         socket_url: Url,
         config: &ClientConfig,
+        extra_root_ca_pem: Option<Arc<[u8]>>,
         enabled: bool,
         tap: Option<SessionTap>,
     ) -> Arc<LiveSlot> {
@@ -63,7 +66,7 @@ impl LiveSlot {
             session_id: session_id.to_owned(),
             socket_url,
             connect_timeout: config.connect_timeout,
-            extra_root_ca_pem: config.extra_root_ca_pem.clone(),
+            extra_root_ca_pem,
             // One bound for everything the service sends: an HTTP answer or a socket message.
             max_frame_bytes: config.max_response_bytes,
             enabled,

@@ -24,7 +24,7 @@ pub(crate) enum Probe {
 pub(crate) async fn probe(session_id: &str, config: &ClientConfig) -> Probe {
     let mut options = SocketOptions::new(config.base_url.clone(), json!({ "sessionId": session_id }));
     options.connect_timeout = config.connect_timeout;
-    options.extra_root_ca_pem = config.extra_root_ca_pem.clone();
+    options.extra_root_ca_pem = config.extra_root_ca_pem.as_deref().map(std::sync::Arc::from);
     options.max_frame_bytes = config.max_response_bytes;
     options.reconnect = false;
     match SocketClient::connect(options).await {

@@ -64,6 +64,8 @@ pub(crate) struct Transport {
     pub(crate) rate_waits: RateWaits,
     /// The flight recorder (`config.record`), shared with the sessions' live connections.
     pub(crate) recorder: Option<Recorder>,
+    /// `config.extra_root_ca_pem` once, for every session's live connection to share.
+    pub(crate) extra_root_ca_pem: Option<std::sync::Arc<[u8]>>,
 }
 
 /// Why one attempt failed, with what the retry decision needs.
@@ -100,8 +102,10 @@ impl Transport {
         let http =
             builder.build().map_err(|e| Error::connection(format!("cannot build the HTTP client: {e}"), true, e))?;
         let recorder = Recorder::new(&config);
+        let extra_root_ca_pem = config.extra_root_ca_pem.as_deref().map(std::sync::Arc::from);
         Ok(Transport {
             http,
+            extra_root_ca_pem,
             config,
             rate_seen: std::sync::Mutex::default(),
             rate_waits: RateWaits::default(),

@@ -349,7 +349,7 @@ async fn wss_with_extra_root_ca() {
     assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
 
     let mut opts = server.options("s6");
-    opts.extra_root_ca_pem = Some(ca);
+    opts.extra_root_ca_pem = Some(ca.into());
     let (client, mut rx) = SocketClient::connect(opts).await.unwrap();
     expect_connection(&mut rx, "s6").await;
     expect_echo(&client, &mut rx, json!({"over": "wss"})).await;

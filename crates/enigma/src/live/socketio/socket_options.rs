@@ -33,8 +33,9 @@ pub(crate) struct SocketOptions {
     /// Socket.IO CONNECT ack), for the first connection and every reconnection.
     pub connect_timeout: Duration,
     /// Extra trusted root certificate(s), PEM, on top of the platform roots
-    /// (TLS-intercepting corporate proxies). Only used for `https`/`wss`.
-    pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// (TLS-intercepting corporate proxies). Only used for `https`/`wss`. Shared: every
+    /// session of a client points at the client's one copy.
+    pub extra_root_ca_pem: Option<std::sync::Arc<[u8]>>,
     /// The largest WebSocket message the client accepts, in bytes (one frame, or the fragments
     /// of one message together; an Engine.IO / Socket.IO packet is one message). A larger one
     /// is refused as soon as its header (or the fragment that crosses the bound) arrives,

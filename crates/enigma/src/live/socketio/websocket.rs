@@ -14,6 +14,14 @@ use super::socket_error::SocketError;
 /// A dialed WebSocket.
 pub(crate) type WsStream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// How many sockets this process dials at once. A backend opening thousands of sessions starts
+/// a socket per session as fast as its creates return; dialed all together they overflow the
+/// server's queue of connections not yet accepted, and what overflows is dropped or reset, the
+/// creates' own connections among them (a create whose answer is lost is `outcome_unknown`).
+/// Dials past this many wait their turn; one session's dial never waits.
+const DIALS_AT_ONCE: usize = 32;
+static DIALS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DIALS_AT_ONCE);
+
 /// Builds `ws(s)://host[:port]<path>?<original query>&EIO=4&transport=websocket`.
 pub(crate) fn websocket_url(base: &Url, path: &str) -> Result<Url, SocketError> {
     let invalid = |reason: &str| SocketError::InvalidUrl { url: base.to_string(), reason: reason.to_owned() };
@@ -108,6 +116,8 @@ pub(crate) async fn dial(
         .max_frame_size(Some(max_message_bytes))
         .read_buffer_size(read_buffer_bytes)
         .write_buffer_size(0);
+    // Held until the upgrade is answered: the server has accepted the connection by then.
+    let _turn = DIALS.acquire().await;
     tracing::debug!(%url, "socket.io: dialing websocket");
     let (ws, _response) = match (url.scheme(), tls) {
         #[cfg(any(feature = "_rustls", feature = "native-tls"))]
