@@ -27,6 +27,7 @@ impl LiveSlot {
         session_id: &str,
         _socket_url: Url,
         config: &ClientConfig,
+        _extra_root_ca_pem: Option<Arc<[u8]>>,
         _enabled: bool,
         _tap: Option<crate::record::SessionTap>,
     ) -> Arc<LiveSlot> {
