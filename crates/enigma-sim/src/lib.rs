@@ -28,6 +28,7 @@ mod auth;
 mod clock;
 mod commands;
 mod config;
+mod cuttable;
 mod directives;
 mod errors;
 mod extras;

@@ -16,6 +16,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
 use crate::config::SimConfig;
+use crate::cuttable::Cuttable;
 use crate::faults::Fault;
 use crate::replay::{self, Replay};
 use crate::routes::{ConnKill, router};
@@ -209,28 +210,14 @@ async fn accept_loop(listener: TcpListener, router: Router, shutdown: watch::Rec
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
 }
 
-/// Splits off a duplicate handle of the connection's socket (see [`RawConn`]).
-fn with_raw(stream: TcpStream) -> std::io::Result<(TcpStream, RawConn)> {
-    let std_stream = stream.into_std()?;
-    let duplicate = std_stream.try_clone()?;
-    Ok((TcpStream::from_std(std_stream)?, RawConn::new(duplicate)))
-}
-
 async fn serve_connection(stream: TcpStream, router: Router, shutdown: watch::Receiver<bool>) {
-    let (stream, raw) = match with_raw(stream) {
-        Ok((stream, raw)) => (stream, Some(raw)),
-        Err(e) => {
-            tracing::warn!("cannot set up a connection: {e}");
-            return;
-        }
-    };
+    let (stream, switch) = Cuttable::new(stream);
+    let raw = RawConn::new(switch);
     let kill = ConnKill::default();
     let request_kill = kill.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(request_kill.clone());
-        if let Some(raw) = &raw {
-            req.extensions_mut().insert(raw.clone());
-        }
+        req.extensions_mut().insert(raw.clone());
         router.clone().oneshot(req)
     });
     let conn =

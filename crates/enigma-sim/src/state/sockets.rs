@@ -1,26 +1,26 @@
 //! The connected sockets: which session each watches, and the TCP connection under it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 
 use tokio::task::AbortHandle;
 
-/// A duplicate handle of a connection's TCP socket, put in every request's extensions by the
-/// server, so the connection can be cut abruptly later (no WebSocket close frame, no Socket.IO
-/// disconnect packet).
+use crate::cuttable::CutSwitch;
+
+/// The switch of a connection's TCP socket ([`CutSwitch`]), put in every request's extensions
+/// by the server, so the connection can be cut abruptly later (no WebSocket close frame, no
+/// Socket.IO disconnect packet).
 #[derive(Clone, Debug)]
-pub(crate) struct RawConn(Arc<TcpStream>);
+pub(crate) struct RawConn(Arc<CutSwitch>);
 
 impl RawConn {
-    /// Wraps a duplicate (`try_clone`) of the connection's socket.
-    pub(crate) fn new(duplicate: TcpStream) -> Self {
-        RawConn(Arc::new(duplicate))
+    pub(crate) fn new(switch: Arc<CutSwitch>) -> Self {
+        RawConn(switch)
     }
 
-    /// Shuts the connection down in both directions: the peer sees the stream end.
+    /// Cuts the connection: the peer sees the stream end.
     pub(crate) fn cut(&self) {
-        let _ = self.0.shutdown(Shutdown::Both);
+        self.0.cut();
     }
 }
 
