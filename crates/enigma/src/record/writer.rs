@@ -138,9 +138,11 @@ fn run(setup: &Setup, on: &AtomicBool, receiver: Receiver<Msg>) {
 /// a thread has a nice value of its own): the records wait, the calls do not.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: gettid and setpriority have no preconditions; a refusal leaves the priority as is.
+    // SAFETY: the gettid syscall and setpriority have no preconditions; a refusal leaves the
+    // priority as is. The syscall, not glibc's `gettid()`, which glibc 2.17 (our wheels' floor)
+    // does not have.
     unsafe {
-        let _ = libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, WRITER_NICE);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, libc::syscall(libc::SYS_gettid) as libc::id_t, WRITER_NICE);
     }
 }
 
