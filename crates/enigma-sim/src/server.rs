@@ -22,7 +22,7 @@ use crate::replay::{self, Replay};
 use crate::routes::{ConnKill, router};
 use crate::sim_stats::SimStats;
 use crate::socket;
-use crate::state::{AppState, RawConn};
+use crate::state::AppState;
 use crate::stats::ENDPOINTS;
 
 /// Simulated seconds between two ticks of the agent.
@@ -211,8 +211,7 @@ async fn accept_loop(listener: TcpListener, router: Router, shutdown: watch::Rec
 }
 
 async fn serve_connection(stream: TcpStream, router: Router, shutdown: watch::Receiver<bool>) {
-    let (stream, switch) = Cuttable::new(stream);
-    let raw = RawConn::new(switch);
+    let (stream, raw) = Cuttable::new(stream);
     let kill = ConnKill::default();
     let request_kill = kill.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {

@@ -163,8 +163,9 @@ impl SessionReplay {
         let index = *index;
         Ok(match &record.kind {
             Kind::Http(http) if matches!(got, Write::Post { .. }) => {
-                self.awaited.push((index, record.t + http.ms / 1000.0));
-                Taken::Answer { index, http: http.clone(), at: record.t + http.ms / 1000.0 }
+                let received = record.t + http.ms / 1000.0;
+                self.awaited.push((index, received));
+                Taken::Answer { index, http: http.clone(), at: received }
             }
             Kind::Http(_) => {
                 // Sent over the socket this time: its REST answer has no one to go to.
@@ -309,9 +310,7 @@ impl SessionReplay {
             (None, None) => (200, serde_json::json!({ "success": true, "status": "active", "pending": true })),
         }
     }
-}
 
-impl SessionReplay {
     /// Whether the program answered a guardrail (a recorded write it sent) after `from` and by
     /// `to` (recording seconds).
     fn guardrail_answered_between(&self, from: f64, to: f64) -> bool {

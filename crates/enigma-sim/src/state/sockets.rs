@@ -10,19 +10,7 @@ use crate::cuttable::CutSwitch;
 /// The switch of a connection's TCP socket ([`CutSwitch`]), put in every request's extensions
 /// by the server, so the connection can be cut abruptly later (no WebSocket close frame, no
 /// Socket.IO disconnect packet).
-#[derive(Clone, Debug)]
-pub(crate) struct RawConn(Arc<CutSwitch>);
-
-impl RawConn {
-    pub(crate) fn new(switch: Arc<CutSwitch>) -> Self {
-        RawConn(switch)
-    }
-
-    /// Cuts the connection: the peer sees the stream end.
-    pub(crate) fn cut(&self) {
-        self.0.cut();
-    }
-}
+pub(crate) type RawConn = Arc<CutSwitch>;
 
 #[derive(Debug)]
 struct Entry {
