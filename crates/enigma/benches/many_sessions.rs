@@ -63,6 +63,8 @@ async fn simulator_process(sessions: usize, ending: usize) {
     // The client opened everything: its figures, then the sessions whose tasks will end together.
     let opened: Value = serde_json::from_str(&line()).expect("client figures");
     let sim_rss_open = rss_kib();
+    // The REST checks the waiters make while their sessions only wait (a silent socket).
+    let polls_before = (polls(&sim), std::time::Instant::now());
     let mut emitted = Vec::new();
     for _ in 0..ending {
         let id = line();
@@ -76,6 +78,9 @@ async fn simulator_process(sessions: usize, ending: usize) {
             }
         }));
     }
+    // The client gives its sessions a moment to sit idle before the word: their polls count.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let idle_polls_per_s = (polls(&sim) - polls_before.0) as f64 / polls_before.1.elapsed().as_secs_f64();
     writeln!(to_child, "go").expect("tell the client");
     let mut emitted_at = HashMap::new();
     for stamp in emitted {
@@ -121,6 +126,7 @@ async fn simulator_process(sessions: usize, ending: usize) {
         opened["opened_per_s"].as_f64().unwrap_or_default(),
         opened["cpu_ms_per_session"].as_f64().unwrap_or_default()
     );
+    println!("while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions");
     println!(
         "emit to result ({} tasks ending together): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         latencies_ms.len(),
@@ -191,6 +197,11 @@ fn client_process(sessions: usize, ending: usize) {
             waiter.abort();
         }
     });
+}
+
+/// Polls the simulator answered so far.
+fn polls(sim: &enigma_sim::SimHandle) -> u64 {
+    sim.stats_json()["requests"]["byEndpoint"]["GET /task"].as_u64().unwrap_or_default()
 }
 
 fn env_number(name: &str, default: usize) -> usize {

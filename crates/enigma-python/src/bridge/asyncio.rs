@@ -45,8 +45,9 @@ where
 {
     let py_future = event_loop.call_method0(intern!(py, "create_future"))?;
     let target: Py<PyAny> = py_future.clone().unbind();
-    let task = async move {
-        let outcome = AssertUnwindSafe(work).catch_unwind().await;
+    // A combinator, not an `async` block: a block would hold `work` twice (as what it captured
+    // and as what it awaits), and a waiter's state is carried for its whole life.
+    let task = AssertUnwindSafe(work).catch_unwind().map(move |outcome| {
         bridge.post(Box::new(move |py| {
             let future = target.bind(py);
             if future.call_method0(intern!(py, "done")).and_then(|d| d.is_truthy()).unwrap_or(true) {
@@ -61,7 +62,7 @@ where
                 err.write_unraisable(py, Some(future));
             }
         }));
-    };
+    });
     if detached {
         runtime::spawn_detached(task)?;
     } else {

@@ -29,10 +29,11 @@ where
     T: Send + 'static,
     F: FnOnce(Python<'_>, Outcome<T>, bool) -> PyResult<Py<PyAny>> + Send + 'static,
 {
-    let task = async move {
-        let outcome = AssertUnwindSafe(work).catch_unwind().await;
+    // A combinator, not an `async` block: a block would hold `work` twice (as what it captured
+    // and as what it awaits), and a waiter's state is carried for its whole life.
+    let task = AssertUnwindSafe(work).catch_unwind().map(move |outcome| {
         let _ = tx.send(Msg::Done(Box::new(move |py, deliver| finish(py, outcome, deliver))));
-    };
+    });
     let handle = if detached {
         runtime::spawn_detached(task)?;
         None

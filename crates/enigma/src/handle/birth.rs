@@ -18,10 +18,9 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::live::LiveSlot;
+use crate::live::{Events, LiveSlot};
 use crate::model::classify::{TaskState, TaskStatus};
 use crate::model::error::{Error, Result};
-use crate::model::event::Event;
 
 /// Where a task's create stands.
 #[derive(Debug, Clone)]
@@ -206,7 +205,7 @@ fn unnamed_error(session_id: &str) -> Error {
 /// What a create's events may name: a connection that was up when the create was sent, and
 /// the tasks its events had named by then (those are not ours).
 pub(crate) struct Lookout {
-    events: broadcast::Receiver<Event>,
+    events: Events,
     before: HashSet<String>,
 }
 

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use futures_util::Stream;
 use tokio::sync::broadcast;
 
-use crate::live::{Live, LiveSlot};
+use crate::live::{Events, Live, LiveSlot};
 use crate::model::error_code::ErrorCode;
 use crate::model::event::Event;
 
@@ -48,7 +48,7 @@ pub struct EventStream {
 
 enum StreamState {
     Start(Arc<LiveSlot>),
-    Open(Arc<Live>, broadcast::Receiver<Event>),
+    Open(Arc<Live>, Events),
     Done,
 }
 
@@ -104,9 +104,10 @@ async fn step(state: StreamState, end_code: &Mutex<Option<ErrorCode>>) -> Option
     }
 }
 
-async fn next_event(live: Arc<Live>, mut events: broadcast::Receiver<Event>) -> Option<(Event, StreamState)> {
+async fn next_event(live: Arc<Live>, mut events: Events) -> Option<(Event, StreamState)> {
     match events.recv().await {
-        Ok(event) => Some((event, StreamState::Open(live, events))),
+        // The stream hands out events it owns: a copy of the shared one.
+        Ok(event) => Some((Arc::unwrap_or_clone(event), StreamState::Open(live, events))),
         // A slow consumer skipped events: say so, with how many, rather than hide it.
         Err(broadcast::error::RecvError::Lagged(missed)) => {
             Some((Event::Lagged { missed }, StreamState::Open(live, events)))

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::birth::Stage;
 use super::ceiling::Ceiling;
 use super::task::Task;
-use crate::live::Live;
+use crate::live::{Events, Live};
 use crate::model::checked::{Checked, IntoChecked};
 use crate::model::classify::{TaskState, TaskStatus, classify, final_status};
 use crate::model::error::{Error, Result};
@@ -101,7 +101,7 @@ async fn wait_named(
     on_status: &mut Option<impl FnMut(&TaskStatus) + Send>,
 ) -> Result<TaskResult> {
     if task.id().is_none()
-        && let Some(ended) = until_named(task, options, started, deadline).await?
+        && let Some(ended) = Box::pin(until_named(task, options, started, deadline)).await?
     {
         return ended;
     }
@@ -156,12 +156,14 @@ async fn wait_named(
         }
         if check_now {
             outcome_seen = false;
+            // Boxed, like the other requests below: a wait spends its life between checks, and
+            // an HTTP request's state inline would be carried by every idle waiter.
             let status = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline, task.poll()).await {
+                Some(deadline) => match tokio::time::timeout_at(deadline, Box::pin(task.poll())).await {
                     Ok(polled) => polled?,
                     Err(_) => return Err(timed_out(task, started)),
                 },
-                None => task.poll().await?,
+                None => Box::pin(task.poll()).await?,
             };
             report(&status);
             if let Some(cost) = status.usage.cost {
@@ -176,7 +178,7 @@ async fn wait_named(
                 && status.usage.cost.is_some_and(|cost| cost > limit)
                 && !status.state.is_final()
             {
-                return Err(stop_for_cost(task, status, limit).await);
+                return Err(Box::pin(stop_for_cost(task, status, limit)).await);
             }
             if let Some(outcome) = finish(status, task, options) {
                 return outcome;
@@ -204,7 +206,7 @@ async fn wait_named(
                     if proves_delivery(&event) {
                         last_heard = Instant::now();
                     }
-                    match live.judge(event, task) {
+                    match live.judge(&event, task) {
                         Verdict::Outcome(status) => {
                             report(&status);
                             if let Some(outcome) = finish(status, task, options) {
@@ -280,9 +282,9 @@ async fn until_named(
         tokio::select! {
             // The sender lives in the task's birth, which `task` holds.
             _ = stage.changed() => {}
-            received = next_event(&mut events) => match received {
+            received = next_event(&mut events) => match received.as_deref() {
                 Some(Event::Guardrail { task_id: None, raw, .. } | Event::TaskError { task_id: None, raw, .. }) => {
-                    if let Some(status) = final_status(&raw)
+                    if let Some(status) = final_status(raw)
                         && let Some(outcome) = finish(status, task, options)
                     {
                         // The connection numbered it before it was sent: mark it handed out.
@@ -293,7 +295,7 @@ async fn until_named(
                     }
                 }
                 // Its completion names it (the learner may not have read it yet).
-                Some(Event::TaskCompleted { task_id: Some(id), .. }) => task.birth.name(&id),
+                Some(Event::TaskCompleted { task_id: Some(id), .. }) => task.birth.name(id),
                 // The session ended before anything named the task: its outcome cannot be learned.
                 Some(Event::SessionEnded { .. }) => {
                     return Err(Error::SessionEnded { session_id: task.session_id().to_owned(), task_id: None });
@@ -315,7 +317,7 @@ async fn until_named(
 
 /// The next event of a subscription (skipping a lag); `None` once it closed. Never resolves
 /// without one.
-async fn next_event(events: &mut Option<broadcast::Receiver<Event>>) -> Option<Event> {
+async fn next_event(events: &mut Option<Events>) -> Option<Arc<Event>> {
     let Some(receiver) = events.as_mut() else { return std::future::pending().await };
     loop {
         match receiver.recv().await {
@@ -356,7 +358,7 @@ fn proves_delivery(event: &Event) -> bool {
 /// A waiter's subscription to the session's live connection.
 struct Watch {
     live: Arc<Live>,
-    events: broadcast::Receiver<Event>,
+    events: Events,
 }
 
 enum Cached {
@@ -398,8 +400,8 @@ impl Watch {
     }
 
     /// What an event means for the waited task.
-    fn judge(&self, event: Event, task: &Task) -> Verdict {
-        match &event {
+    fn judge(&self, event: &Event, task: &Task) -> Verdict {
+        match event {
             Event::Connected | Event::SessionEnded { .. } | Event::InstanceReconnected { .. } => Verdict::Check,
             Event::Lagged { .. } => Verdict::Check,
             Event::TaskCompleted { raw, .. }

@@ -148,10 +148,13 @@ where
     let rt = rt()?;
     let state = Arc::new(AtomicU8::new(RUNNING));
     let guard = AbortGuard { rt, state: state.clone() };
+    // Boxed: an `async` block holds what it captured and what it awaits side by side, so an
+    // unboxed `fut` would be carried twice for the work's whole life.
+    let work = Box::pin(fut);
     let handle = rt.handle.spawn(async move {
         // Declared before the work, so dropped after it (and after the cleanups it spawns).
         let _guard = guard;
-        let work = fut;
+        let work = work;
         work.await;
     });
     Ok(Abort { rt, state, handle: handle.abort_handle() })

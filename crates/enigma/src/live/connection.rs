@@ -17,7 +17,6 @@ use super::socketio::{SocketClient, SocketError, SocketEvent, SocketOptions};
 use crate::model::config::ClientConfig;
 use crate::model::error::Error;
 use crate::model::error_code::ErrorCode;
-use crate::model::event::Event;
 use crate::model::session_log::SessionLog;
 use crate::record::SessionTap;
 
@@ -118,7 +117,10 @@ impl LiveSlot {
         options.extra_root_ca_pem = self.extra_root_ca_pem.clone();
         options.max_frame_bytes = self.max_frame_bytes;
         options.read_buffer_bytes = self.socket_read_buffer_bytes;
-        match SocketClient::connect(options).await {
+        // Boxed: the connect's state (TCP, TLS, upgrade) is large and only lives while
+        // connecting, and every waiter's future would otherwise carry room for it for its
+        // whole life (thousands of waiters: issue 23).
+        match Box::pin(SocketClient::connect(options)).await {
             Ok((socket, events)) => {
                 let live = Arc::new(Live::start(socket, events, self.event_buffer, self.log.clone(), self.tap.clone()));
                 *current = Some(live.clone());
@@ -218,7 +220,7 @@ impl Live {
     }
 
     /// A receiver of every event from now on; `None` once the connection is closed for good.
-    pub(crate) fn subscribe(&self) -> Option<broadcast::Receiver<Event>> {
+    pub(crate) fn subscribe(&self) -> Option<super::Events> {
         self.shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(broadcast::Sender::subscribe)
     }
 

@@ -5,6 +5,11 @@
 //! stands in: no session is ever live, so waits and commands use REST, an event stream ends with
 //! a `connection` error saying why, and a probe has no answer.
 
+/// A subscription to a live connection's events. Each event is shared by every subscriber, and
+/// a slot of the channel holds only a pointer to it: the channel allocates all its slots when
+/// the connection opens, so thousands of sessions pay for slots, not for events (issue 23).
+pub(crate) type Events = tokio::sync::broadcast::Receiver<std::sync::Arc<crate::model::event::Event>>;
+
 #[cfg(feature = "live")]
 mod connection;
 #[cfg(feature = "live")]

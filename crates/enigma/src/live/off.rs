@@ -7,13 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::sync::broadcast;
 use tokio::time::Instant;
 use url::Url;
 
 use crate::model::config::ClientConfig;
 use crate::model::error::Error;
-use crate::model::event::Event;
 use crate::model::session_log::SessionLog;
 
 /// A session's live connection that never opens.
@@ -78,7 +76,7 @@ impl LiveSlot {
 pub(crate) enum Live {}
 
 impl Live {
-    pub(crate) fn subscribe(&self) -> Option<broadcast::Receiver<Event>> {
+    pub(crate) fn subscribe(&self) -> Option<super::Events> {
         match *self {}
     }
 

@@ -17,7 +17,7 @@ use crate::record::SessionTap;
 
 /// What the pump and the users of a connection share.
 pub(super) struct Shared {
-    pub(super) sender: Mutex<Option<broadcast::Sender<Event>>>,
+    pub(super) sender: Mutex<Option<broadcast::Sender<Arc<Event>>>>,
     pub(super) state: Mutex<LiveState>,
     /// The session's log (its timeline): every event goes in, as received.
     pub(super) log: Arc<SessionLog>,
@@ -69,7 +69,7 @@ pub(super) async fn run(
         let event = translate(socket_event, &shared);
         if let Some(sender) = shared.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             // No subscriber is fine: events are live only.
-            let _ = sender.send(event);
+            let _ = sender.send(Arc::new(event));
         }
         if last {
             break;

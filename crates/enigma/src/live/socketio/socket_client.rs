@@ -161,22 +161,22 @@ impl Task {
             match ended {
                 Ended::Abandoned => {
                     tracing::debug!("socket.io: handle and receiver dropped, closing");
-                    graceful_close(conn).await;
+                    Box::pin(graceful_close(conn)).await;
                     return;
                 }
                 Ended::ClientClose => {
-                    graceful_close(conn).await;
+                    Box::pin(graceful_close(conn)).await;
                     self.finish("io client disconnect");
                     return;
                 }
                 Ended::ServerDisconnect => {
                     tracing::debug!("socket.io: server disconnected us");
-                    close_quietly(conn).await;
+                    Box::pin(close_quietly(conn)).await;
                     self.finish("io server disconnect");
                     return;
                 }
                 Ended::Refused { message, data } => {
-                    close_quietly(conn).await;
+                    Box::pin(close_quietly(conn)).await;
                     self.report(SocketEvent::ConnectError { message, data });
                     self.finish("io server disconnect");
                     return;
@@ -191,7 +191,9 @@ impl Task {
                     if !self.reconnect {
                         return;
                     }
-                    match self.reconnect_loop().await {
+                    // Boxed, like the closes: this task lives as long as the socket, and a
+                    // reconnect's state (a new handshake) inline would be carried all along.
+                    match Box::pin(self.reconnect_loop()).await {
                         Some(new_conn) => {
                             conn = new_conn;
                             self.connected.store(true, Ordering::SeqCst);
