@@ -88,6 +88,9 @@ where
     F: Future<Output = enigma::Result<T>> + Send + 'static,
 {
     let (deferred, promise) = env.create_deferred::<V, _>()?;
+    // Boxed once: each layer below (`async` blocks, `cancellable`'s select) would otherwise hold
+    // its own copy of the work's state, for as long as the work waits (thousands of waiters).
+    let work = Box::pin(work);
     napi::bindgen_prelude::spawn(async move {
         let outcome = AssertUnwindSafe(cancellable(token, work)).catch_unwind().await;
         // The core's error crosses as data: it is handed over as a value, and the settle

@@ -109,6 +109,47 @@ async fn a_completion_pushed_by_the_socket_needs_no_poll() {
 }
 
 #[tokio::test]
+async fn a_quiet_socket_is_checked_after_a_poll_interval_then_ever_less_often() {
+    let sim = sim_with(short_inline()).await;
+    let interval = Duration::from_millis(50);
+    let client = builder(&sim).poll_interval(interval).build().unwrap();
+    let (session, _events) = live_session(&client, SessionOptions::new()).await;
+    // One step over 10 s: after its start the task says nothing.
+    let task = session.new_task(TaskOptions::new("Read a long page #sim duration=1000 steps=1")).await.unwrap();
+    let polls_before = stat(&sim, "requests.byEndpoint.GET /task");
+    // 1.6 s of quiet: checks at 50, 150, 350, 750 and 1,550 ms (the gap doubles up to 16
+    // intervals), where a check every interval would have made 32.
+    let waited = task.result(WaitOptions::new().timeout(Duration::from_millis(1600))).await;
+    assert!(matches!(waited, Err(enigma::Error::WaitTimeout { .. })), "{waited:?}");
+    let checks = stat(&sim, "requests.byEndpoint.GET /task") - polls_before;
+    assert!((3..=8).contains(&checks), "{checks} REST checks in 1.6 s of quiet");
+    session.terminate().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stop_sent_by_the_client_is_found_a_poll_interval_later_however_long_the_quiet() {
+    // The documented service sends no event for a stopped task: only a check can find it.
+    let sim = sim_with(SimConfig { strict_docs: true, ..short_inline() }).await;
+    let interval = Duration::from_millis(50);
+    let client = builder(&sim).poll_interval(interval).build().unwrap();
+    let (session, _events) = live_session(&client, SessionOptions::new()).await;
+    let task = session.new_task(TaskOptions::new("Read a long page #sim duration=1000 steps=1")).await.unwrap();
+    let waiter = tokio::spawn({
+        let task = task.clone();
+        async move { task.result(WaitOptions::new()).await }
+    });
+    // Long enough a quiet that the next quiet check is 800 ms away.
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let stopped_at = tokio::time::Instant::now();
+    session.stop().await.unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(5), waiter).await.expect("the wait ends").unwrap().unwrap();
+    assert_eq!(result.outcome, Outcome::Stopped);
+    let found_after = stopped_at.elapsed();
+    assert!(found_after < Duration::from_millis(500), "found {found_after:?} after the stop");
+    session.terminate().await.unwrap();
+}
+
+#[tokio::test]
 async fn commands_go_over_the_socket_when_it_is_up() {
     let sim = sim_with(short_inline()).await;
     let client = client(&sim);

@@ -5,6 +5,7 @@
 pub(crate) mod birth;
 pub(crate) mod builder;
 pub(crate) mod ceiling;
+mod check_timing;
 pub(crate) mod cleanup;
 pub(crate) mod client;
 pub(crate) mod completion;

@@ -391,9 +391,14 @@ impl Session {
             && live.emit(&serde_json::to_value(&message).unwrap_or_default())
         {
             tracing::debug!(session = %self.inner.id, message = %message.label(), "sent over the socket");
+            self.inner.live.commanded();
             return Ok(serde_json::json!({ "success": true, "message": "Message sent over the live connection" }));
         }
-        self.inner.client.send_message_raw(&self.inner.id, &message).await
+        let answer = self.inner.client.send_message_raw(&self.inner.id, &message).await;
+        if !matches!(message, Message::NewTask(_)) {
+            self.inner.live.commanded();
+        }
+        answer
     }
 
     async fn interact(&self, action: Interaction) -> Result<()> {

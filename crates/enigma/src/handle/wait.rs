@@ -1,8 +1,8 @@
 //! Waiting for a task's outcome, by the fastest path that is still correct: the inline answer
 //! if it came; else the live connection's events for the task, with one REST check whenever
-//! events may have been missed (a (re)connect, a lag) and whenever the socket has been silent
-//! for a poll interval; else REST polls at the poll interval. So a wait on the socket is never
-//! slower than polling would have been. Every path ends in the same classifier, so the outcome
+//! events may have been missed (a (re)connect, a lag) and whenever the socket has been quiet
+//! (`check_timing`: after a poll interval, then ever less often while the connection is up);
+//! else REST polls at the poll interval. Every path ends in the same classifier, so the outcome
 //! does not depend on the path.
 
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::birth::Stage;
 use super::ceiling::Ceiling;
+use super::check_timing::{Watching, next_check};
 use super::task::Task;
 use crate::live::{Events, Live};
 use crate::model::checked::{Checked, IntoChecked};
@@ -51,11 +52,6 @@ impl Task {
         wait_for_result(self, options.into_checked()?, Some(on_status)).await
     }
 }
-
-/// While events flow, a REST check this often anyway: a safety net against an outcome event
-/// lost on the service's side while other events still come. Long enough that a typical task
-/// needs none.
-const SAFETY_POLL: Duration = Duration::from_secs(60);
 
 /// How long an outcome event waits for the create's answer (which the task's end brings at
 /// once) before a poll confirms it instead.
@@ -133,9 +129,13 @@ async fn wait_named(
         Some(Cached::Confirm) => check_now = true,
         None => {}
     }
-    // When the last REST check was made, and when the socket last proved it delivers.
+    // When the last REST check was made, and since when the socket has been quiet: since it
+    // last proved it delivers, or since this client last sent the session a command.
     let mut last_check = Instant::now();
-    let mut last_heard = last_check;
+    let mut quiet_since = last_check;
+    let mut commands = watch.as_ref().map(|_| task.live_slot().commands());
+    // Checks made in a row because the socket was quiet: each next one waits longer.
+    let mut quiet_checks = 0u32;
     // An event told this task's outcome, to be confirmed by a check.
     let mut outcome_seen = false;
     let mut ceiling = options.max_cost.map(|limit| Ceiling::new(limit, task.sent_at()));
@@ -189,8 +189,13 @@ async fn wait_named(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(timed_out(task, started));
         }
-        let on_socket = watch.is_some() && !watches_cost;
-        let mut next_check = next_check(on_socket, last_check, last_heard, interval);
+        let watching = match watch.as_ref() {
+            Some(live) if !watches_cost && live.is_connected() => Watching::SocketUp,
+            Some(_) if !watches_cost => Watching::SocketDown,
+            _ => Watching::Polling,
+        };
+        let quiet_check = next_check(watching, last_check, quiet_since, interval, quiet_checks);
+        let mut next_check = quiet_check;
         if let Some(ceiling) = &ceiling {
             next_check = next_check.min(ceiling.next_look(last_check, interval, task.client.spend_rate()));
         }
@@ -204,7 +209,8 @@ async fn wait_named(
             received = live.events.recv() => match received {
                 Ok(event) => {
                     if proves_delivery(&event) {
-                        last_heard = Instant::now();
+                        quiet_since = Instant::now();
+                        quiet_checks = 0;
                     }
                     match live.judge(&event, task) {
                         Verdict::Outcome(status) => {
@@ -229,7 +235,18 @@ async fn wait_named(
                     check_now = true;
                 }
             },
-            _ = tokio::time::sleep_until(wake) => check_now = true,
+            // A command (a stop, say) may change the task without an event: the quiet starts
+            // over, so the next check is a poll interval away, as polling would find it.
+            Some(()) = next_command(&mut commands) => {
+                quiet_since = Instant::now();
+                quiet_checks = 0;
+            }
+            _ = tokio::time::sleep_until(wake) => {
+                check_now = true;
+                if Instant::now() >= quiet_check {
+                    quiet_checks = quiet_checks.saturating_add(1);
+                }
+            }
         }
     }
 }
@@ -328,22 +345,16 @@ async fn next_event(events: &mut Option<Events>) -> Option<Arc<Event>> {
     }
 }
 
+/// The next command this client sends the session; `None` once nothing can send one.
+async fn next_command(commands: &mut Option<tokio::sync::watch::Receiver<u64>>) -> Option<()> {
+    commands.as_mut()?.changed().await.ok()
+}
+
 async fn sleep_until(wake: Option<Instant>) {
     match wake {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
-}
-
-/// When the next REST check is due. Polling: a poll interval after the last check. On the
-/// socket: once it has said nothing for a poll interval (an open socket can go silent: a stalled
-/// server, withheld events, a connection down and reconnecting), so that the wait is never slower
-/// than polling; and every [`SAFETY_POLL`] however busy it is.
-fn next_check(on_socket: bool, last_check: Instant, last_heard: Instant, interval: Duration) -> Instant {
-    if !on_socket {
-        return last_check + interval;
-    }
-    (last_check.max(last_heard) + interval).min(last_check + SAFETY_POLL.max(interval))
 }
 
 /// Whether an event shows that the service's events reach this client. The SDK's own reports

@@ -47,6 +47,9 @@ pub(crate) struct LiveSlot {
     log: Arc<SessionLog>,
     /// The flight recorder of the session, when recording.
     tap: Option<SessionTap>,
+    /// Counts the commands this client sent the session: a quiet wait checks soon after one (a
+    /// stop may bring no event: the documented service sends none).
+    commands: tokio::sync::watch::Sender<u64>,
 }
 
 impl LiveSlot {
@@ -76,12 +79,23 @@ impl LiveSlot {
             event_buffer: config.event_buffer,
             socket_read_buffer_bytes: config.socket_read_buffer_bytes,
             tap,
+            commands: tokio::sync::watch::Sender::new(0),
         })
     }
 
     /// What the session's handles saw so far.
     pub(crate) fn log(&self) -> &Arc<SessionLog> {
         &self.log
+    }
+
+    /// This client sent the session a command (state, interaction, guardrail answer).
+    pub(crate) fn commanded(&self) {
+        self.commands.send_modify(|sent| *sent += 1);
+    }
+
+    /// Tells of each command this client sends the session from now on.
+    pub(crate) fn commands(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commands.subscribe()
     }
 
     /// Whether live events are switched on for this session.

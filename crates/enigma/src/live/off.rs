@@ -40,6 +40,14 @@ impl LiveSlot {
         &self.log
     }
 
+    /// Nothing watches for commands without a live connection.
+    pub(crate) fn commanded(&self) {}
+
+    /// Never told of anything (no wait watches a socket in this build).
+    pub(crate) fn commands(&self) -> tokio::sync::watch::Receiver<u64> {
+        tokio::sync::watch::channel(0).1
+    }
+
     /// Never: this build has no live connection.
     pub(crate) fn enabled(&self) -> bool {
         false
