@@ -179,7 +179,6 @@ fn client_process(sessions: usize, ending: usize) {
         }
         let mut go = String::new();
         std::io::stdin().read_line(&mut go).expect("the parent's word");
-        eprintln!("PERF-GO {}", std::process::id());
         let sends = enders.iter().map(|session| async move {
             let task = session.new_task(TaskOptions::new(ENDING_TASK)).await.expect("task");
             let result = task.result(WaitOptions::new()).await.expect("result");
