@@ -60,7 +60,7 @@ pub(super) fn next_check(
 /// up to 16 intervals or 30 s, whichever is shorter (never under the interval itself).
 fn quiet_gap(interval: Duration, quiet_checks: u32) -> Duration {
     let cap = (interval * QUIET_GAP_MAX_INTERVALS).min(QUIET_GAP_MAX).max(interval);
-    let doubled = interval.saturating_mul(1u32.checked_shl(quiet_checks.min(31)).unwrap_or(u32::MAX));
+    let doubled = interval.saturating_mul(1 << quiet_checks.min(31));
     doubled.min(cap)
 }
 

@@ -386,15 +386,15 @@ impl Session {
         // round trip). newTask always goes over REST: it needs its taskId or its refusal. So does
         // a guardrail answer: a wait that follows must see the task running again, and only
         // a REST answer proves the service took the answer before the wait looks.
-        if !matches!(message, Message::NewTask(_) | Message::Guardrail { .. })
+        let answer = if !matches!(message, Message::NewTask(_) | Message::Guardrail { .. })
             && let Some(live) = self.inner.live.connected()
             && live.emit(&serde_json::to_value(&message).unwrap_or_default())
         {
             tracing::debug!(session = %self.inner.id, message = %message.label(), "sent over the socket");
-            self.inner.live.commanded();
-            return Ok(serde_json::json!({ "success": true, "message": "Message sent over the live connection" }));
-        }
-        let answer = self.inner.client.send_message_raw(&self.inner.id, &message).await;
+            Ok(serde_json::json!({ "success": true, "message": "Message sent over the live connection" }))
+        } else {
+            self.inner.client.send_message_raw(&self.inner.id, &message).await
+        };
         if !matches!(message, Message::NewTask(_)) {
             self.inner.live.commanded();
         }
