@@ -23,6 +23,9 @@ stage() {
   printf '\n==> %s\n' "$name"
   if ! "$@"; then
     printf '\n!!! stage failed: %s\n' "$name"
+    # What the machine had left: a full disk or memory fails a build without saying so plainly.
+    df -h . 2>/dev/null | tail -n 1 | awk '{print "    disk: " $4 " free of " $2}'
+    free -m 2>/dev/null | awk '/^Mem:/ {print "    memory: " $7 " MiB available of " $2}'
     failed+=("$name")
   fi
 }
