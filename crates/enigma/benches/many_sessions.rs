@@ -3,7 +3,9 @@
 //! thousands of sessions are open and many tasks end within the same second.
 //!
 //! `cargo bench -p enigma --bench many_sessions` (sessions: `MANY_SESSIONS`, default 2,000; tasks
-//! that end together: `MANY_ENDING`, default a tenth of them).
+//! that end together: `MANY_ENDING`, default a tenth of them; `MANY_SPREAD_MS`, default 0: the
+//! ending tasks' durations step evenly over this many ms, so 1000 spreads their ends over one
+//! second, and 0 ends them all as close together as the simulator's ticks allow).
 //!
 //! Two processes, so each one's memory is its own: this one runs the simulator (real time, no
 //! rate limit) and starts itself again as the client (`MANY_SESSIONS_CHILD`). The client opens
@@ -25,20 +27,21 @@ use serde_json::Value;
 const CHILD: &str = "MANY_SESSIONS_CHILD";
 /// Long enough to outlast the run: these tasks only hold their sessions open.
 const HOLD_TASK: &str = "Hold the session open #sim duration=80000 steps=1";
-/// Short tasks that all end about two seconds after they are sent, i.e. within the same second.
-const ENDING_TASK: &str = "End together #sim duration=2 steps=1";
+/// Short tasks that all end about two seconds after they are sent (plus their share of the spread).
+const ENDING_SECONDS: f64 = 2.0;
 
 fn main() {
     let sessions: usize = env_number("MANY_SESSIONS", 2000);
     let ending: usize = env_number("MANY_ENDING", (sessions / 10).max(1));
+    let spread_ms = env_number("MANY_SPREAD_MS", 0);
     if std::env::var_os(CHILD).is_some() {
-        return client_process(sessions, ending);
+        return client_process(sessions, ending, spread_ms);
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(simulator_process(sessions, ending));
+    runtime.block_on(simulator_process(sessions, ending, spread_ms));
 }
 
-async fn simulator_process(sessions: usize, ending: usize) {
+async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
     let config = SimConfig {
         time_scale: 1.0,
         rate_limit: None,
@@ -81,6 +84,8 @@ async fn simulator_process(sessions: usize, ending: usize) {
     // The client gives its sessions a moment to sit idle before the word: their polls count.
     tokio::time::sleep(Duration::from_secs(10)).await;
     let idle_polls_per_s = (polls(&sim) - polls_before.0) as f64 / polls_before.1.elapsed().as_secs_f64();
+    // Progress on stderr, so a profiler can be started on the burst alone (docs/benchmarks.md).
+    eprintln!("many_sessions: the ending tasks are being sent");
     writeln!(to_child, "go").expect("tell the client");
     let mut emitted_at = HashMap::new();
     for stamp in emitted {
@@ -95,12 +100,19 @@ async fn simulator_process(sessions: usize, ending: usize) {
         .map(|(id, at)| (at.as_u64().unwrap_or_default() as f64 - emitted_at[id] as f64) / 1000.0)
         .collect();
     latencies_ms.sort_by(f64::total_cmp);
+    let emits_spanned_ms = match (emitted_at.values().min(), emitted_at.values().max()) {
+        (Some(first), Some(last)) => (last - first) as f64 / 1000.0,
+        _ => 0.0,
+    };
     let _ = child.wait();
 
     let per = |total_kib: u64| total_kib as f64 / sessions as f64;
     let client_delta =
         opened["rss_open_kib"].as_u64().unwrap_or_default() - opened["rss_start_kib"].as_u64().unwrap_or_default();
-    println!("{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together");
+    println!(
+        "{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together \
+         (durations spread over {spread_ms} ms)"
+    );
     println!(
         "client settings: event_buffer {}, socket_read_buffer_bytes {}; one event is {} bytes\n",
         opened["event_buffer"],
@@ -128,7 +140,8 @@ async fn simulator_process(sessions: usize, ending: usize) {
     );
     println!("while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions");
     println!(
-        "emit to result ({} tasks ending together): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "emit to result ({} tasks ending together, their emits spanning {emits_spanned_ms:.0} ms): \
+         p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         latencies_ms.len(),
         percentile(&latencies_ms, 0.50),
         percentile(&latencies_ms, 0.99),
@@ -137,7 +150,7 @@ async fn simulator_process(sessions: usize, ending: usize) {
     sim.shutdown().await;
 }
 
-fn client_process(sessions: usize, ending: usize) {
+fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let client = Client::builder().build().expect("client from the environment");
@@ -179,8 +192,10 @@ fn client_process(sessions: usize, ending: usize) {
         }
         let mut go = String::new();
         std::io::stdin().read_line(&mut go).expect("the parent's word");
-        let sends = enders.iter().map(|session| async move {
-            let task = session.new_task(TaskOptions::new(ENDING_TASK)).await.expect("task");
+        let sends = enders.iter().enumerate().map(|(i, session)| async move {
+            let seconds = ENDING_SECONDS + (i * spread_ms) as f64 / ending as f64 / 1000.0;
+            let details = format!("End together #sim duration={seconds:.3} steps=1");
+            let task = session.new_task(TaskOptions::new(details)).await.expect("task");
             let result = task.result(WaitOptions::new()).await.expect("result");
             let at = unix_micros();
             assert_eq!(result.outcome, enigma::Outcome::Completed);
