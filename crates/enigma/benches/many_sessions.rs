@@ -87,12 +87,14 @@ async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
     // Progress on stderr, so a profiler can be started on the burst alone (docs/benchmarks.md).
     eprintln!("many_sessions: the ending tasks are being sent");
     writeln!(to_child, "go").expect("tell the client");
+    let polls_before_go = polls(&sim);
     let mut emitted_at = HashMap::new();
     for stamp in emitted {
         let (id, at) = stamp.await.expect("emit seen");
         emitted_at.insert(id, at);
     }
     let returned: Value = serde_json::from_str(&line()).expect("client results");
+    let polls_after_go = polls(&sim) - polls_before_go;
     let mut latencies_ms: Vec<f64> = returned["returned"]
         .as_object()
         .expect("returned")
@@ -138,7 +140,10 @@ async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
         opened["opened_per_s"].as_f64().unwrap_or_default(),
         opened["cpu_ms_per_session"].as_f64().unwrap_or_default()
     );
-    println!("while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions");
+    println!(
+        "while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions; \
+         {polls_after_go} from the word to the last result"
+    );
     println!(
         "emit to result ({} tasks ending together, their emits spanning {emits_spanned_ms:.0} ms): \
          p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -204,9 +209,13 @@ fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
         let returned: HashMap<String, u64> = futures_util::future::join_all(sends).await.into_iter().collect();
         println!("{}", serde_json::json!({ "returned": returned }));
         std::io::stdout().flush().expect("stdout");
-        let ends = held.iter().chain(&enders).map(|session| session.terminate());
-        for ended in futures_util::future::join_all(ends).await {
-            ended.expect("terminate");
+        // A hundred at a time: 11,000 terminates at once would open as many connections beside
+        // the sockets, past the descriptor limit (EMFILE, `connection`, never sent).
+        let all: Vec<_> = held.iter().chain(&enders).collect();
+        for chunk in all.chunks(100) {
+            for ended in futures_util::future::join_all(chunk.iter().map(|session| session.terminate())).await {
+                ended.expect("terminate");
+            }
         }
         for waiter in waiters {
             waiter.abort();

@@ -2,6 +2,7 @@
 //! the state's data (`&mut Inner`) and knows nothing of HTTP or Socket.IO.
 //!
 //! - [`progress`]: the ticker's work: task steps, guardrails, failures, timeouts, idle sessions;
+//! - [`steady`]: the ticker's fast path, for the sessions with nothing due but their clock;
 //! - [`instance`]: the browser instance that disconnects (`#sim instance=flaky|lost`);
 //! - [`lifecycle`]: starting and ending tasks and sessions, and their events (used by both, and
 //!   by the commands).
@@ -9,6 +10,7 @@
 mod instance;
 mod lifecycle;
 mod progress;
+mod steady;
 
 pub(crate) use lifecycle::{add_task, emit_for_task, end_task, terminate_session};
 pub(crate) use progress::tick;

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::instance;
 use super::lifecycle::{emit_for_task, end_task, terminate_session};
+use super::steady::advance_steady;
 use crate::clock::EPS;
 use crate::config::SimConfig;
 use crate::directives::failure_text;
@@ -24,14 +25,30 @@ const ACTIONS: &[(&str, &str)] = &[
 ];
 
 /// The settings the agent's timers need, in simulated seconds.
-struct Timers {
-    idle_timeout: f64,
+pub(super) struct Timers {
+    pub(super) idle_timeout: f64,
     initial_balance: f64,
     instance_grace: f64,
 }
 
 /// Advances every open session to simulated time `now`.
 pub(crate) fn tick(inner: &mut Inner, now: f64, config: &SimConfig) {
+    let timers = Timers {
+        idle_timeout: config.idle_timeout.as_secs_f64(),
+        initial_balance: config.initial_balance,
+        instance_grace: config.instance_grace.as_secs_f64(),
+    };
+    // Most sessions have nothing due but their clock and charge: done in one pass; the rest
+    // take the full path below.
+    for session_id in advance_steady(inner, now, &timers) {
+        tick_session(inner, &session_id, now, &timers);
+    }
+}
+
+/// The tick without its fast path: every open session through `tick_session` (what the fast
+/// path is checked against).
+#[cfg(test)]
+pub(super) fn tick_every_session_fully(inner: &mut Inner, now: f64, config: &SimConfig) {
     let timers = Timers {
         idle_timeout: config.idle_timeout.as_secs_f64(),
         initial_balance: config.initial_balance,

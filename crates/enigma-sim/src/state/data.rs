@@ -275,17 +275,20 @@ impl Task {
 
     /// Usage so far: grows linearly with the work done.
     pub(crate) fn usage(&self) -> Usage {
-        let fraction = if self.phase == TaskPhase::Completed {
-            1.0
-        } else {
-            (self.elapsed / self.script.duration).clamp(0.0, 1.0)
-        };
+        self.usage_at(self.elapsed)
+    }
+
+    /// Usage with `elapsed` simulated seconds of work done (the tick's fast path asks before it
+    /// moves the task's clock).
+    pub(crate) fn usage_at(&self, elapsed: f64) -> Usage {
+        let fraction =
+            if self.phase == TaskPhase::Completed { 1.0 } else { (elapsed / self.script.duration).clamp(0.0, 1.0) };
         let total = (self.script.tokens as f64 * fraction).round() as u64;
         let input = (self.script.tokens as f64 * 0.8 * fraction).round() as u64;
         Usage {
             input_tokens: input.min(total),
             output_tokens: total - input.min(total),
-            compute_time: round(self.elapsed, 3),
+            compute_time: round(elapsed, 3),
             cost: round(self.script.cost * fraction, 6),
         }
     }
