@@ -3,17 +3,17 @@
 //! thousands of sessions are open and many tasks end within the same second.
 //!
 //! `cargo bench -p enigma --bench many_sessions` (sessions: `MANY_SESSIONS`, default 2,000; tasks
-//! that end together: `MANY_ENDING`, default a tenth of them; `MANY_SPREAD_MS`, default 0: the
-//! ending tasks' durations step evenly over this many ms, so 1000 spreads their ends over one
-//! second, and 0 ends them all as close together as the simulator's ticks allow).
+//! that end together: `MANY_ENDING`, default a tenth of them).
 //!
 //! Two processes, so each one's memory is its own: this one runs the simulator (real time, no
 //! rate limit) and starts itself again as the client (`MANY_SESSIONS_CHILD`). The client opens
 //! every session with one long task and a waiter on its result over the socket (the held state of
 //! a backend that serves many users), reports its RSS, then on the parent's word sends one short
-//! task to each of `MANY_ENDING` other sessions at once. The parent stamps each task's
-//! `task_completed` as its simulator emits it (wall clock, same machine); the client stamps each
-//! result as `result()` returns it.
+//! task to each of `MANY_ENDING` other sessions at once, in two rounds on sessions of their own:
+//! first with the tasks' ends spread over one second (the issue's "ending within the same
+//! second"), then all ending at once (as close together as the simulator's ticks allow). The
+//! parent stamps each task's `task_completed` as its simulator emits it (wall clock, same
+//! machine); the client stamps each result as `result()` returns it.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -27,25 +27,34 @@ use serde_json::Value;
 const CHILD: &str = "MANY_SESSIONS_CHILD";
 /// Long enough to outlast the run: these tasks only hold their sessions open.
 const HOLD_TASK: &str = "Hold the session open #sim duration=80000 steps=1";
-/// Short tasks that all end about two seconds after they are sent (plus their share of the spread).
+/// Short tasks that end about two seconds after they are sent (plus their share of the spread).
 const ENDING_SECONDS: f64 = 2.0;
+/// The rounds: a name, and over how many ms the tasks' ends are spread.
+const ROUNDS: [(&str, usize); 2] = [("ends spread over one second", 1000), ("all ending at once", 0)];
 
 fn main() {
     let sessions: usize = env_number("MANY_SESSIONS", 2000);
     let ending: usize = env_number("MANY_ENDING", (sessions / 10).max(1));
-    let spread_ms = env_number("MANY_SPREAD_MS", 0);
     if std::env::var_os(CHILD).is_some() {
-        return client_process(sessions, ending, spread_ms);
+        return client_process(sessions, ending);
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(simulator_process(sessions, ending, spread_ms));
+    runtime.block_on(simulator_process(sessions, ending));
 }
 
-async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
+/// One round's figures, as the parent sees them.
+struct Round {
+    name: &'static str,
+    latencies_ms: Vec<f64>,
+    emits_spanned_ms: f64,
+    polls: u64,
+}
+
+async fn simulator_process(sessions: usize, ending: usize) {
     let config = SimConfig {
         time_scale: 1.0,
         rate_limit: None,
-        max_sessions: (sessions + ending + 10) as u32,
+        max_sessions: (sessions + ROUNDS.len() * ending + 10) as u32,
         ..SimConfig::default()
     };
     let sim = Simulator::start(config).await.expect("simulator");
@@ -68,11 +77,11 @@ async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
     let sim_rss_open = rss_kib();
     // The REST checks the waiters make while their sessions only wait (a silent socket).
     let polls_before = (polls(&sim), std::time::Instant::now());
-    let mut emitted = Vec::new();
-    for _ in 0..ending {
+    let mut stamps = Vec::new();
+    for _ in 0..ROUNDS.len() * ending {
         let id = line();
         let mut events = sim.subscribe(&id).expect("the session exists");
-        emitted.push(tokio::spawn(async move {
+        stamps.push(tokio::spawn(async move {
             loop {
                 let event = events.recv().await.expect("the simulator's events");
                 if event["event"] == "message" && event["data"]["type"] == "task_completed" {
@@ -84,36 +93,45 @@ async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
     // The client gives its sessions a moment to sit idle before the word: their polls count.
     tokio::time::sleep(Duration::from_secs(10)).await;
     let idle_polls_per_s = (polls(&sim) - polls_before.0) as f64 / polls_before.1.elapsed().as_secs_f64();
-    // Progress on stderr, so a profiler can be started on the burst alone (docs/benchmarks.md).
-    eprintln!("many_sessions: the ending tasks are being sent");
-    writeln!(to_child, "go").expect("tell the client");
-    let polls_before_go = polls(&sim);
-    let mut emitted_at = HashMap::new();
-    for stamp in emitted {
-        let (id, at) = stamp.await.expect("emit seen");
-        emitted_at.insert(id, at);
+    let mut rounds = Vec::new();
+    for ((name, _), round_stamps) in ROUNDS.iter().zip(stamps.chunks_mut(ending)) {
+        // Progress on stderr, so a profiler can be started on a round alone (docs/benchmarks.md).
+        eprintln!("many_sessions: round \"{name}\": the ending tasks are being sent");
+        writeln!(to_child, "go").expect("tell the client");
+        let polls_before_go = polls(&sim);
+        let mut emitted_at = HashMap::new();
+        for stamp in round_stamps {
+            let (id, at) = stamp.await.expect("emit seen");
+            emitted_at.insert(id, at);
+        }
+        let returned: Value = serde_json::from_str(&line()).expect("client results");
+        let polls = polls(&sim) - polls_before_go;
+        let mut latencies_ms: Vec<f64> = returned["returned"]
+            .as_object()
+            .expect("returned")
+            .iter()
+            .map(|(id, at)| (at.as_u64().unwrap_or_default() as f64 - emitted_at[id] as f64) / 1000.0)
+            .collect();
+        latencies_ms.sort_by(f64::total_cmp);
+        let emits_spanned_ms = match (emitted_at.values().min(), emitted_at.values().max()) {
+            (Some(first), Some(last)) => (last - first) as f64 / 1000.0,
+            _ => 0.0,
+        };
+        rounds.push(Round { name, latencies_ms, emits_spanned_ms, polls });
+        // The sessions settle before the next round.
+        tokio::time::sleep(Duration::from_secs(2)).await;
     }
-    let returned: Value = serde_json::from_str(&line()).expect("client results");
-    let polls_after_go = polls(&sim) - polls_before_go;
-    let mut latencies_ms: Vec<f64> = returned["returned"]
-        .as_object()
-        .expect("returned")
-        .iter()
-        .map(|(id, at)| (at.as_u64().unwrap_or_default() as f64 - emitted_at[id] as f64) / 1000.0)
-        .collect();
-    latencies_ms.sort_by(f64::total_cmp);
-    let emits_spanned_ms = match (emitted_at.values().min(), emitted_at.values().max()) {
-        (Some(first), Some(last)) => (last - first) as f64 / 1000.0,
-        _ => 0.0,
-    };
     let _ = child.wait();
 
-    let per = |total_kib: u64| total_kib as f64 / sessions as f64;
+    // Per open session: the ones held and the ones the rounds' tasks go to (each with its socket).
+    let open = sessions + ROUNDS.len() * ending;
+    let per = |total_kib: u64| total_kib as f64 / open as f64;
     let client_delta =
         opened["rss_open_kib"].as_u64().unwrap_or_default() - opened["rss_start_kib"].as_u64().unwrap_or_default();
     println!(
-        "{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together \
-         (durations spread over {spread_ms} ms)"
+        "{sessions} live sessions, each with one task and a waiter on its result; {ending} tasks ending together, \
+         in each of {} rounds on sessions of their own ({open} sessions open in all)",
+        ROUNDS.len()
     );
     println!(
         "client settings: event_buffer {}, socket_read_buffer_bytes {}; one event is {} bytes\n",
@@ -140,22 +158,24 @@ async fn simulator_process(sessions: usize, ending: usize, spread_ms: usize) {
         opened["opened_per_s"].as_f64().unwrap_or_default(),
         opened["cpu_ms_per_session"].as_f64().unwrap_or_default()
     );
-    println!(
-        "while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions; \
-         {polls_after_go} from the word to the last result"
-    );
-    println!(
-        "emit to result ({} tasks ending together, their emits spanning {emits_spanned_ms:.0} ms): \
-         p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        latencies_ms.len(),
-        percentile(&latencies_ms, 0.50),
-        percentile(&latencies_ms, 0.99),
-        latencies_ms.last().copied().unwrap_or_default()
-    );
+    println!("while idle: {idle_polls_per_s:.0} REST polls/s (GET /task) across all sessions");
+    println!("\n| {ending} tasks ending together | emits spanned | emit to result p50 | p99 | max | REST polls |");
+    println!("|---|---|---|---|---|---|");
+    for round in &rounds {
+        println!(
+            "| {} | {:.0} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
+            round.name,
+            round.emits_spanned_ms,
+            percentile(&round.latencies_ms, 0.50),
+            percentile(&round.latencies_ms, 0.99),
+            round.latencies_ms.last().copied().unwrap_or_default(),
+            round.polls
+        );
+    }
     sim.shutdown().await;
 }
 
-fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
+fn client_process(sessions: usize, ending: usize) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let client = Client::builder().build().expect("client from the environment");
@@ -173,8 +193,8 @@ fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
                 held.push(session);
             }
         }
-        let mut enders = Vec::with_capacity(ending);
-        for _ in 0..ending {
+        let mut enders = Vec::with_capacity(ROUNDS.len() * ending);
+        for _ in 0..ROUNDS.len() * ending {
             enders.push(client.start_session(SessionOptions::new()).await.expect("session"));
         }
         // Let every waiter reach its socket before measuring.
@@ -186,8 +206,8 @@ fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
         let figures = serde_json::json!({
             "rss_start_kib": rss_start_kib,
             "rss_open_kib": rss_kib(),
-            "opened_per_s": (sessions + ending) as f64 / opened_in,
-            "cpu_ms_per_session": (cpu_ms() - cpu_start) / (sessions + ending) as f64,
+            "opened_per_s": (sessions + ROUNDS.len() * ending) as f64 / opened_in,
+            "cpu_ms_per_session": (cpu_ms() - cpu_start) / (sessions + ROUNDS.len() * ending) as f64,
             "event_buffer": client.config().event_buffer,
             "socket_read_buffer_bytes": client.config().socket_read_buffer_bytes,
         });
@@ -195,21 +215,23 @@ fn client_process(sessions: usize, ending: usize, spread_ms: usize) {
         for session in &enders {
             println!("{}", session.id());
         }
-        let mut go = String::new();
-        std::io::stdin().read_line(&mut go).expect("the parent's word");
-        let sends = enders.iter().enumerate().map(|(i, session)| async move {
-            let seconds = ENDING_SECONDS + (i * spread_ms) as f64 / ending as f64 / 1000.0;
-            let details = format!("End together #sim duration={seconds:.3} steps=1");
-            let task = session.new_task(TaskOptions::new(details)).await.expect("task");
-            let result = task.result(WaitOptions::new()).await.expect("result");
-            let at = unix_micros();
-            assert_eq!(result.outcome, enigma::Outcome::Completed);
-            (session.id().to_owned(), at)
-        });
-        let returned: HashMap<String, u64> = futures_util::future::join_all(sends).await.into_iter().collect();
-        println!("{}", serde_json::json!({ "returned": returned }));
-        std::io::stdout().flush().expect("stdout");
-        // A hundred at a time: 11,000 terminates at once would open as many connections beside
+        for ((_, spread_ms), round) in ROUNDS.iter().zip(enders.chunks(ending)) {
+            let mut go = String::new();
+            std::io::stdin().read_line(&mut go).expect("the parent's word");
+            let sends = round.iter().enumerate().map(|(i, session)| async move {
+                let seconds = ENDING_SECONDS + (i * spread_ms) as f64 / ending as f64 / 1000.0;
+                let details = format!("End together #sim duration={seconds:.3} steps=1");
+                let task = session.new_task(TaskOptions::new(details)).await.expect("task");
+                let result = task.result(WaitOptions::new()).await.expect("result");
+                let at = unix_micros();
+                assert_eq!(result.outcome, enigma::Outcome::Completed);
+                (session.id().to_owned(), at)
+            });
+            let returned: HashMap<String, u64> = futures_util::future::join_all(sends).await.into_iter().collect();
+            println!("{}", serde_json::json!({ "returned": returned }));
+            std::io::stdout().flush().expect("stdout");
+        }
+        // A hundred at a time: 12,000 terminates at once would open as many connections beside
         // the sockets, past the descriptor limit (EMFILE, `connection`, never sent).
         let all: Vec<_> = held.iter().chain(&enders).collect();
         for chunk in all.chunks(100) {

@@ -3,6 +3,7 @@
 //! answer Engine.IO heartbeats, so only a client that checks over REST learns what happened.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -28,6 +29,12 @@ pub(crate) async fn silence(State(state): State<Arc<AppState>>, body: Bytes) -> 
         Some(Value::Bool(silent)) => *silent,
         Some(_) => return ApiError::invalid_param("silent", "must be a boolean").into_response(),
     };
-    let sockets = state.lock().sockets.set_silenced(session_id, silent);
+    let sockets = {
+        let mut inner = state.lock();
+        let sockets = inner.sockets.set_silenced(session_id, silent);
+        // Stored under the lock, so it always agrees with the set.
+        state.any_silenced.store(inner.sockets.any_silenced(), Ordering::Release);
+        sockets
+    };
     Json(json!({ "success": true, "sessionId": session_id, "silent": silent, "sockets": sockets })).into_response()
 }

@@ -1,6 +1,7 @@
 //! Forwarding a session's events to one of its sockets.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -42,8 +43,12 @@ pub(crate) async fn forward(
     }
 }
 
-/// Whether the session is silenced; counts the withheld event if so.
+/// Whether the session is silenced; counts the withheld event if so. Takes the state's lock only
+/// while some session is silenced (`AppState::any_silenced`).
 fn withheld(state: &AppState, session_id: &str) -> bool {
+    if !state.any_silenced.load(Ordering::Acquire) {
+        return false;
+    }
     let mut inner = state.lock();
     let silent = inner.sockets.is_silenced(session_id);
     if silent {

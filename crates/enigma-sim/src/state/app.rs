@@ -1,6 +1,7 @@
 //! The application root: what the handlers and the background ticker share (settings, the
 //! simulated clock, the data behind one lock, the shutdown signal).
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -18,6 +19,11 @@ pub(crate) struct AppState {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     pub inner: Mutex<Inner>,
+    /// Whether any session's events are withheld (`POST /_sim/sockets/silence`), kept beside the
+    /// state so that forwarding an event needs no lock in the common case: a tick ending a
+    /// thousand tasks holds the state's lock for tens of ms, and every socket's forwarder waited
+    /// behind it, each holding a runtime worker, before it could send.
+    pub any_silenced: AtomicBool,
     /// Becomes `true` when the simulator stops.
     pub shutdown: watch::Sender<bool>,
 }
@@ -30,6 +36,7 @@ impl AppState {
             config,
             base_url,
             inner: Mutex::new(inner),
+            any_silenced: AtomicBool::new(false),
             shutdown: watch::channel(false).0,
         }
     }

@@ -85,6 +85,11 @@ impl SocketRegistry {
         self.sockets.values().filter(|e| e.session_id == session_id).count()
     }
 
+    /// Whether some session's events are withheld.
+    pub(crate) fn any_silenced(&self) -> bool {
+        !self.silenced.is_empty()
+    }
+
     /// Whether a session's events are withheld from its sockets.
     pub(crate) fn is_silenced(&self, session_id: &str) -> bool {
         self.silenced.contains(session_id)
