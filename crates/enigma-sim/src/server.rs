@@ -241,7 +241,7 @@ async fn ticker(state: Arc<AppState>) {
     tokio::pin!(stop);
     loop {
         tokio::select! {
-            _ = interval.tick() => drop(state.advance()),
+            _ = interval.tick() => state.advance_yielding().await,
             _ = &mut stop => break,
         }
     }

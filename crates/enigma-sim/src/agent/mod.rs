@@ -13,4 +13,4 @@ mod progress;
 mod steady;
 
 pub(crate) use lifecycle::{add_task, emit_for_task, end_task, terminate_session};
-pub(crate) use progress::tick;
+pub(crate) use progress::{tick, tick_due, tick_steady};

@@ -31,17 +31,36 @@ pub(super) struct Timers {
     instance_grace: f64,
 }
 
+impl Timers {
+    fn new(config: &SimConfig) -> Self {
+        Timers {
+            idle_timeout: config.idle_timeout.as_secs_f64(),
+            initial_balance: config.initial_balance,
+            instance_grace: config.instance_grace.as_secs_f64(),
+        }
+    }
+}
+
 /// Advances every open session to simulated time `now`.
 pub(crate) fn tick(inner: &mut Inner, now: f64, config: &SimConfig) {
-    let timers = Timers {
-        idle_timeout: config.idle_timeout.as_secs_f64(),
-        initial_balance: config.initial_balance,
-        instance_grace: config.instance_grace.as_secs_f64(),
-    };
-    // Most sessions have nothing due but their clock and charge: done in one pass; the rest
-    // take the full path below.
-    for session_id in advance_steady(inner, now, &timers) {
-        tick_session(inner, &session_id, now, &timers);
+    let due = tick_steady(inner, now, config);
+    tick_due(inner, &due, now, config);
+}
+
+/// A tick's first part: most sessions have nothing due but their clock and charge, done in one
+/// pass. Returns the sessions that have, for [`tick_due`].
+pub(crate) fn tick_steady(inner: &mut Inner, now: f64, config: &SimConfig) -> Vec<String> {
+    advance_steady(inner, now, &Timers::new(config))
+}
+
+/// A tick's second part, for the sessions `tick_steady` returned (or some of them: the ticker
+/// takes them a few at a time). One closed meanwhile is passed over.
+pub(crate) fn tick_due(inner: &mut Inner, session_ids: &[String], now: f64, config: &SimConfig) {
+    let timers = Timers::new(config);
+    for session_id in session_ids {
+        if inner.sessions.get(session_id).is_some_and(|s| s.is_open()) {
+            tick_session(inner, session_id, now, &timers);
+        }
     }
 }
 
@@ -49,11 +68,7 @@ pub(crate) fn tick(inner: &mut Inner, now: f64, config: &SimConfig) {
 /// path is checked against).
 #[cfg(test)]
 pub(super) fn tick_every_session_fully(inner: &mut Inner, now: f64, config: &SimConfig) {
-    let timers = Timers {
-        idle_timeout: config.idle_timeout.as_secs_f64(),
-        initial_balance: config.initial_balance,
-        instance_grace: config.instance_grace.as_secs_f64(),
-    };
+    let timers = Timers::new(config);
     let open: Vec<String> = inner.sessions.values().filter(|s| s.is_open()).map(|s| s.id.clone()).collect();
     for session_id in open {
         tick_session(inner, &session_id, now, &timers);

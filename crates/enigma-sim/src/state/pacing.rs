@@ -13,21 +13,35 @@ use std::time::{Duration, Instant};
 /// A full tick waits at least this many times the cost of the previous one after its end.
 const SPACING: u32 = 4;
 
-/// When the last full tick ended and what it cost.
+/// When the last full tick ended and what it cost; whether one is under way.
 #[derive(Debug, Default)]
 pub(crate) struct TickPacing {
     last: Option<(Instant, Duration)>,
+    /// The ticker's tick lets go of the state between its parts (`AppState::advance_yielding`):
+    /// no other tick starts meanwhile.
+    under_way: bool,
 }
 
 impl TickPacing {
     /// Whether a full tick is due now.
     pub(crate) fn due(&self) -> bool {
-        self.due_at(Instant::now())
+        !self.under_way && self.due_at(Instant::now())
     }
 
     /// Notes a full tick that started at `started` and just ended.
     pub(crate) fn ticked(&mut self, started: Instant) {
         self.record(started, Instant::now());
+    }
+
+    /// Notes a tick taken in parts: under way until [`TickPacing::finished`].
+    pub(crate) fn begin(&mut self) {
+        self.under_way = true;
+    }
+
+    /// Notes the end of a tick taken in parts, which held the state for `cost` in all.
+    pub(crate) fn finished(&mut self, cost: Duration) {
+        self.under_way = false;
+        self.last = Some((Instant::now(), cost));
     }
 
     fn due_at(&self, now: Instant) -> bool {
@@ -56,5 +70,16 @@ mod tests {
         // A cheap tick (a few sessions) leaves the next one due almost at once.
         pacing.record(start, start + Duration::from_micros(5));
         assert!(pacing.due_at(start + ms(1)));
+    }
+
+    #[test]
+    fn no_tick_is_due_while_one_is_under_way_and_its_cost_is_what_it_held() {
+        let mut pacing = TickPacing::default();
+        pacing.begin();
+        assert!(!pacing.due(), "a tick is under way");
+        pacing.finished(Duration::from_millis(50));
+        assert!(!pacing.due(), "four times 50 ms have not passed");
+        pacing.finished(Duration::ZERO);
+        assert!(pacing.due());
     }
 }
