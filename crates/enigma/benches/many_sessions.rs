@@ -193,8 +193,10 @@ fn client_process(sessions: usize, ending: usize) {
                 held.push(session);
             }
         }
-        let mut enders = Vec::with_capacity(ROUNDS.len() * ending);
-        for _ in 0..ROUNDS.len() * ending {
+        // Each round's tasks go to sessions of their own.
+        let open = sessions + ROUNDS.len() * ending;
+        let mut enders = Vec::with_capacity(open - sessions);
+        for _ in sessions..open {
             enders.push(client.start_session(SessionOptions::new()).await.expect("session"));
         }
         // Let every waiter reach its socket before measuring.
@@ -206,8 +208,8 @@ fn client_process(sessions: usize, ending: usize) {
         let figures = serde_json::json!({
             "rss_start_kib": rss_start_kib,
             "rss_open_kib": rss_kib(),
-            "opened_per_s": (sessions + ROUNDS.len() * ending) as f64 / opened_in,
-            "cpu_ms_per_session": (cpu_ms() - cpu_start) / (sessions + ROUNDS.len() * ending) as f64,
+            "opened_per_s": open as f64 / opened_in,
+            "cpu_ms_per_session": (cpu_ms() - cpu_start) / open as f64,
             "event_buffer": client.config().event_buffer,
             "socket_read_buffer_bytes": client.config().socket_read_buffer_bytes,
         });

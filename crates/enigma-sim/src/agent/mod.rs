@@ -2,11 +2,13 @@
 //! the state's data (`&mut Inner`) and knows nothing of HTTP or Socket.IO.
 //!
 //! - [`progress`]: the ticker's work: task steps, guardrails, failures, timeouts, idle sessions;
+//! - [`due`]: when something is due, the rules both paths of the tick share;
 //! - [`steady`]: the ticker's fast path, for the sessions with nothing due but their clock;
 //! - [`instance`]: the browser instance that disconnects (`#sim instance=flaky|lost`);
 //! - [`lifecycle`]: starting and ending tasks and sessions, and their events (used by both, and
 //!   by the commands).
 
+mod due;
 mod instance;
 mod lifecycle;
 mod progress;

@@ -7,10 +7,10 @@
 
 use serde_json::json;
 
+use super::due::{self, Timers};
 use super::instance;
 use super::lifecycle::{emit_for_task, end_task, terminate_session};
 use super::steady::advance_steady;
-use crate::clock::EPS;
 use crate::config::SimConfig;
 use crate::directives::failure_text;
 use crate::state::{Inner, InstanceLink, TaskPhase};
@@ -23,23 +23,6 @@ const ACTIONS: &[(&str, &str)] = &[
     ("scroll", "results list"),
     ("extract_content", "page content"),
 ];
-
-/// The settings the agent's timers need, in simulated seconds.
-pub(super) struct Timers {
-    pub(super) idle_timeout: f64,
-    initial_balance: f64,
-    instance_grace: f64,
-}
-
-impl Timers {
-    fn new(config: &SimConfig) -> Self {
-        Timers {
-            idle_timeout: config.idle_timeout.as_secs_f64(),
-            initial_balance: config.initial_balance,
-            instance_grace: config.instance_grace.as_secs_f64(),
-        }
-    }
-}
 
 /// Advances every open session to simulated time `now`.
 pub(crate) fn tick(inner: &mut Inner, now: f64, config: &SimConfig) {
@@ -78,21 +61,16 @@ pub(super) fn tick_every_session_fully(inner: &mut Inner, now: f64, config: &Sim
 fn tick_session(inner: &mut Inner, session_id: &str, now: f64, timers: &Timers) {
     let Some(session) = inner.sessions.get(session_id) else { return };
     // While its instance is away, the grace period (not maxDuration) decides the session's fate.
-    if now - session.created + EPS >= session.max_duration && !instance::is_down(inner, session_id) {
+    if due::past_max_duration(session, now) && !instance::is_down(inner, session_id) {
         terminate_session(inner, session_id, "expired", "Session reached its maxDuration and was terminated", now);
         return;
     }
     let Some(session) = inner.sessions.get(session_id) else { return };
-    let idle_timeout = timers.idle_timeout;
     if let Some(task_id) = session.current.clone() {
         advance_task(inner, &task_id, now, timers);
     }
     let Some(session) = inner.sessions.get(session_id) else { return };
-    if session.is_open()
-        && session.current.is_none()
-        && session.queued.is_none()
-        && now - session.idle_since + EPS >= idle_timeout
-    {
+    if session.is_open() && due::idle_too_long(session, now, timers) {
         terminate_session(inner, session_id, "expired", "Session expired after being idle without a task", now);
     }
 }
@@ -103,15 +81,14 @@ fn advance_task(inner: &mut Inner, task_id: &str, now: f64, timers: &Timers) {
     if task.phase.is_final() || task.phase == TaskPhase::Queued {
         return;
     }
-    if let (Some(limit), Some(started)) = (task.max_duration, task.started)
-        && now - started + EPS >= limit
-    {
+    if due::timed_out(task, now) {
+        let limit = task.max_duration.unwrap_or_default();
         let error = format!("Task timed out: it exceeded its maxDuration of {} ms", (limit * 1000.0).round() as u64);
         end_task(inner, task_id, TaskPhase::Failed { code: "TASK_TIMEOUT".into(), error }, now);
         return;
     }
     let manual = inner.sessions.get(&task.session_id).is_some_and(|s| s.manual_control);
-    let dt = (now - task.last_tick).max(0.0);
+    let work_done = due::work_done_by(task, now);
     task.last_tick = now;
     // No progress while the instance is away (nor on the tick it comes back).
     let link = task.link;
@@ -123,7 +100,7 @@ fn advance_task(inner: &mut Inner, task_id: &str, now: f64, timers: &Timers) {
     let Some(task) = inner.tasks.get_mut(task_id) else { return };
     let link_up = !matches!(link, InstanceLink::Down { .. });
     if link_up && task.phase == TaskPhase::Running && !task.paused && !manual {
-        task.elapsed = (task.elapsed + dt).min(task.script.duration);
+        task.elapsed = work_done;
         if let Some(outcome) = run_points(inner, task_id, now, timers.instance_grace) {
             charge(inner, task_id, initial_balance);
             end_task(inner, task_id, outcome, now);
@@ -161,12 +138,11 @@ fn run_points(inner: &mut Inner, task_id: &str, now: f64, grace: f64) -> Option<
     loop {
         let task = inner.tasks.get_mut(task_id)?;
         let steps = task.script.steps;
-        let step_len = task.script.duration / steps as f64;
         let point = task.point;
-        let at = point as f64 * step_len / 2.0;
-        if task.elapsed + EPS < at {
+        if !due::reaches_next_point(task, task.elapsed) {
             return None;
         }
+        let at = due::point_at(task, point);
         if point == steps && task.script.instance.is_some() && task.link == InstanceLink::Up {
             task.elapsed = at;
             instance::disconnect(inner, task_id, now, grace);

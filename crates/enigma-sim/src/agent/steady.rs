@@ -8,10 +8,9 @@
 //! account once, allocates nothing, and hands the sessions with something due to the full path,
 //! untouched, so that path does exactly what it always did.
 
-use crate::clock::EPS;
 use crate::state::{Inner, InstanceLink, Task, TaskPhase};
 
-use super::progress::Timers;
+use super::due::{self, Timers};
 
 /// Advances every open session with nothing due to `now`; returns the ids of the others, for the
 /// full path.
@@ -20,13 +19,13 @@ pub(super) fn advance_steady(inner: &mut Inner, now: f64, timers: &Timers) -> Ve
     let mut due = Vec::new();
     for session in sessions.values().filter(|s| s.is_open()) {
         // Expiry (the instance being away is the full path's to judge: it is due either way).
-        if now - session.created + EPS >= session.max_duration {
+        if due::past_max_duration(session, now) {
             due.push(session.id.clone());
             continue;
         }
         let Some(task_id) = session.current.as_deref() else {
             // No task: only the idle timeout can be due.
-            if session.queued.is_none() && now - session.idle_since + EPS >= timers.idle_timeout {
+            if due::idle_too_long(session, now, timers) {
                 due.push(session.id.clone());
             }
             continue;
@@ -36,10 +35,7 @@ pub(super) fn advance_steady(inner: &mut Inner, now: f64, timers: &Timers) -> Ve
             continue;
         }
         let progresses = task.phase == TaskPhase::Running && !task.paused;
-        let elapsed = match progresses {
-            true => (task.elapsed + (now - task.last_tick).max(0.0)).min(task.script.duration),
-            false => task.elapsed,
-        };
+        let elapsed = if progresses { due::work_done_by(task, now) } else { task.elapsed };
         if session.manual_control || something_due(task, elapsed, now) {
             due.push(session.id.clone());
             continue;
@@ -65,9 +61,7 @@ pub(super) fn advance_steady(inner: &mut Inner, now: f64, timers: &Timers) -> Ve
 /// Whether this tick must take the full path for the task: a timeout, an instance away, a pause
 /// to land, or a progress point reached at `elapsed` (an event to emit, or the end).
 fn something_due(task: &Task, elapsed: f64, now: f64) -> bool {
-    if let (Some(limit), Some(started)) = (task.max_duration, task.started)
-        && now - started + EPS >= limit
-    {
+    if due::timed_out(task, now) {
         return true;
     }
     if matches!(task.link, InstanceLink::Down { .. }) {
@@ -76,9 +70,7 @@ fn something_due(task: &Task, elapsed: f64, now: f64) -> bool {
     if task.pause_requested && task.phase == TaskPhase::Running {
         return true;
     }
-    let step_len = task.script.duration / task.script.steps as f64;
-    let next_point_at = task.point as f64 * step_len / 2.0;
-    task.phase == TaskPhase::Running && !task.paused && elapsed + EPS >= next_point_at
+    task.phase == TaskPhase::Running && !task.paused && due::reaches_next_point(task, elapsed)
 }
 
 #[cfg(test)]
