@@ -36,9 +36,18 @@ async fn the_sdks_spans_reach_opentelemetry_with_session_and_task_ids() {
     let task = session.new_task(TaskOptions::new("Look around #sim duration=1")).await.expect("task");
     task.result(WaitOptions::new()).await.expect("result");
     session.terminate().await.expect("terminate");
-    provider.force_flush().expect("flush");
-
-    let spans = exporter.get_finished_spans().expect("spans");
+    // `new_task`'s span ends with its create request, its child, which outlives the call: the
+    // create's answer can come a moment after the result came over the socket.
+    let has_new_task = |spans: &[SpanData]| spans.iter().any(|s| s.name == "new_task");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let spans = loop {
+        provider.force_flush().expect("flush");
+        let spans = exporter.get_finished_spans().expect("spans");
+        if has_new_task(&spans) || std::time::Instant::now() >= deadline {
+            break spans;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     let named = |name: &'static str| spans.iter().filter(move |s| s.name == name);
     let run = named("run_task").next().expect("a run_task span");
     assert_eq!(attribute(run, "session").as_deref(), Some(result.session_id.as_str()), "run_task names its session");
